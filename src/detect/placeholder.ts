@@ -1,0 +1,28 @@
+/**
+ * Values that stand in for a secret in docs, templates and examples. They are never findings,
+ * whatever rule matched them, because reporting them teaches users to ignore the scanner.
+ */
+
+const PLACEHOLDER_PATTERNS: readonly RegExp[] = [
+  /example/i,
+  /x{5,}/i,
+  /\*{3,}|•{3,}|#{5,}/,
+  /\.{3,}|…/,
+  /\[redacted\]|redacted/i,
+  /dummy|placeholder|changeme|change[-_]me|replace[-_]?me|put[-_]?your|insert[-_]your/i,
+  /^<[^>]*>$|^\{\{.*\}\}$|^\$\{.*\}$|^%\(.*\)s$|^\$[A-Z_][A-Z0-9_]*$/,
+  /^(your|my)[-_ ]?(api|secret|token|key|password|access|client|app)/i,
+  /(^|[-_])(fake|sample|not[-_]?real)([-_]|$)/i,
+];
+
+/** A value made of one repeated character, or of zeros with a few letters, is a stand-in. */
+function isDegenerate(value: string): boolean {
+  if (/^(.)\1*$/.test(value)) return true;
+  const zeros = value.split('').filter((ch) => ch === '0').length;
+  return value.length >= 12 && zeros / value.length > 0.7;
+}
+
+export function isPlaceholder(value: string): boolean {
+  if (isDegenerate(value)) return true;
+  return PLACEHOLDER_PATTERNS.some((pattern) => pattern.test(value));
+}
