@@ -5,6 +5,7 @@
 //
 // --corpus    score the whole pack on corpus rows (all kinds, or only --kinds)
 // --source S  only corpus rows of that source (gitleaks, noseyparker, secretlint, kingfisher)
+// --redos     check each chosen rule's pattern for super-linear backtracking (recheck)
 // --show      print every miss and false alarm with its text
 // --noise DIR scan every text file under DIR (real code, assumed clean) and count hits per rule:
 //             each hit there is a probable false alarm
@@ -51,6 +52,16 @@ for (const rule of chosen) {
     if (engine.detect(example.text).some((c) => c.rule.id === rule.id)) {
       failures++;
       console.log(`FAIL ${rule.id}: negative example matched: ${JSON.stringify(example.text)}`);
+    }
+  }
+}
+if (flag('--redos')) {
+  const { checkSync } = await import('recheck');
+  for (const rule of chosen) {
+    const result = checkSync(rule.pattern, rule.flags ?? '');
+    if (result.status !== 'safe') {
+      failures++;
+      console.log(`FAIL ${rule.id}: pattern is ${result.status} (${result.complexity?.type ?? result.error?.kind ?? ''})`);
     }
   }
 }
