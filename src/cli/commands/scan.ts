@@ -1,0 +1,180 @@
+/** `unsprawl scan`: the main job. */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { log, setLogLevel } from '../../log/logger.js';
+import { scanWorkingTree, type ScanResult } from '../../pipeline/scan.js';
+import { toGithubAnnotations } from '../../report/github.js';
+import { toJson } from '../../report/json.js';
+import { toSarif } from '../../report/sarif.js';
+import { summaryLine, toText } from '../../report/text.js';
+import type { Confidence } from '../../rules/types.js';
+import { UsageError } from '../errors.js';
+import { writeReport } from '../output.js';
+import { createProgress } from '../progress.js';
+import { parseSize } from '../size.js';
+
+export const SCAN_HELP = `Usage: unsprawl scan [PATH...] [options]
+
+Scans the working tree at PATH (default .) for secrets, honouring .gitignore.
+
+Sources:
+  --history                every blob reachable from any ref, once each
+  --range BASE..HEAD       only what those commits introduced (pull requests)
+  --since DATE             with --history: only commits after DATE
+  --staged                 only what is staged in the index (pre-commit)
+
+Output:
+  --format FORMAT          text (default), json, sarif or github
+  -o, --output FILE        write the report to FILE instead of stdout
+  --no-redact              print secrets in full (never in CI logs)
+  --min-confidence LEVEL   low (default), medium or high
+  -q, --quiet              no progress line, no summary on stderr
+  --verbose                more detail on stderr; --debug for everything
+
+Selection:
+  --include GLOB           only files matching GLOB (repeatable)
+  --exclude GLOB           skip files matching GLOB (repeatable)
+  --no-gitignore           also scan files that .gitignore excludes
+  --max-file-size SIZE     skip larger files (default 20MB)
+  --threads N              worker threads (default: cores)
+
+Policy:
+  --config FILE            unsprawl.config.json or .unsprawl.yaml (default: found upwards)
+  --baseline FILE          hide the findings recorded in FILE
+  --target T               auto, vault, aws, gcp, azure, k8s or sops (remediation advice)
+
+Exit codes: 0 nothing found, 1 findings, 2 usage or runtime error.
+`;
+
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+type Format = (typeof FORMATS)[number];
+const CONFIDENCE_ORDER: Confidence[] = ['low', 'medium', 'high'];
+
+export const SCAN_OPTIONS = {
+  format: { type: 'string', default: 'text' },
+  output: { type: 'string', short: 'o' },
+  include: { type: 'string', multiple: true, default: [] as string[] },
+  exclude: { type: 'string', multiple: true, default: [] as string[] },
+  'max-file-size': { type: 'string', default: '20MB' },
+  threads: { type: 'string' },
+  'no-gitignore': { type: 'boolean', default: false },
+  'no-redact': { type: 'boolean', default: false },
+  'min-confidence': { type: 'string', default: 'low' },
+  quiet: { type: 'boolean', short: 'q', default: false },
+  verbose: { type: 'boolean', default: false },
+  debug: { type: 'boolean', default: false },
+  history: { type: 'boolean', default: false },
+  range: { type: 'string' },
+  since: { type: 'string' },
+  staged: { type: 'boolean', default: false },
+  config: { type: 'string' },
+  baseline: { type: 'string' },
+  target: { type: 'string', default: 'auto' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export type ScanValues = ReturnType<typeof parseScanArgs>['values'];
+
+export function parseScanArgs(argv: string[]) {
+  return parseArgs({ args: argv, options: SCAN_OPTIONS, allowPositionals: true, strict: true });
+}
+
+export function checkScanValues(values: ScanValues) {
+  if (!FORMATS.includes(values.format as Format)) {
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
+  }
+  const maxFileSize = parseSize(values['max-file-size']);
+  if (maxFileSize === undefined || maxFileSize <= 0) {
+    throw new UsageError(`--max-file-size takes a size such as 20MB or 512k, not "${values['max-file-size']}"`);
+  }
+  let threads: number | undefined;
+  if (values.threads !== undefined) {
+    threads = Number(values.threads);
+    if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+      throw new UsageError(`--threads takes a whole number from 1 to 256, not "${values.threads}"`);
+    }
+  }
+  const minConfidence = values['min-confidence'] as Confidence;
+  if (!CONFIDENCE_ORDER.includes(minConfidence)) {
+    throw new UsageError(`--min-confidence must be low, medium or high, not "${values['min-confidence']}"`);
+  }
+  const sources = [values.history, values.range !== undefined, values.staged].filter(Boolean).length;
+  if (sources > 1) throw new UsageError('--history, --range and --staged exclude each other');
+  if (values.since && !values.history && values.range === undefined) {
+    throw new UsageError('--since goes with --history or --range');
+  }
+  return { format: values.format as Format, maxFileSize, threads, minConfidence };
+}
+
+export function filterByConfidence<T extends { confidence: Confidence }>(items: T[], min: Confidence): T[] {
+  const floor = CONFIDENCE_ORDER.indexOf(min);
+  return items.filter((item) => CONFIDENCE_ORDER.indexOf(item.confidence) >= floor);
+}
+
+export function renderReport(result: ScanResult, format: Format, values: ScanValues, targetNote?: string): string {
+  switch (format) {
+    case 'json':
+      return toJson(result.findings, result.summary, result.notices);
+    case 'sarif':
+      return `${JSON.stringify(
+        toSarif({
+          findings: result.findings,
+          notices: result.notices,
+          summary: result.summary,
+          rules: result.rules,
+          root: result.root,
+        }),
+        null,
+        2,
+      )}\n`;
+    case 'github':
+      return toGithubAnnotations(result.findings);
+    case 'text': {
+      const color = values['no-color'] ? false : (values.color ?? (process.stdout.isTTY && !process.env.NO_COLOR));
+      return toText({ findings: result.findings, summary: result.summary, color: Boolean(color), targetNote });
+    }
+  }
+}
+
+export async function scanCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseScanArgs(argv);
+  if (values.help) {
+    process.stdout.write(SCAN_HELP);
+    return 0;
+  }
+  if (values.debug) setLogLevel('debug');
+  else if (values.verbose) setLogLevel('info');
+  else if (values.quiet) setLogLevel('error');
+  const checked = checkScanValues(values);
+  const paths = positionals.length ? positionals : ['.'];
+  for (const path of paths) {
+    if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
+  }
+
+  const progress = createProgress(values.quiet || values.output === undefined ? values.quiet : false);
+  const result = await scanWorkingTree({
+    paths,
+    include: values.include,
+    exclude: values.exclude,
+    gitignore: !values['no-gitignore'],
+    maxFileSize: checked.maxFileSize,
+    threads: checked.threads,
+    redact: !values['no-redact'],
+    extraRules: [],
+    disabledRules: [],
+    onProgress: (p) => progress.update(p),
+  });
+  progress.done();
+
+  result.findings = filterByConfidence(result.findings, checked.minConfidence);
+  result.summary.findings = result.findings.filter((f) => !f.suppression).length;
+  result.summary.suppressed = result.findings.length - result.summary.findings;
+
+  writeReport(renderReport(result, checked.format, values), values.output);
+  if (checked.format !== 'text' && !values.quiet) {
+    log.info(summaryLine(result.summary));
+  }
+  return result.summary.findings > 0 ? 1 : 0;
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/** The `unsprawl` command: dispatches to a subcommand and turns failures into exit codes. */
+import { log } from '../log/logger.js';
+import { VERSION } from '../version.js';
+import { UsageError } from './errors.js';
+import { rulesCommand } from './commands/rules.js';
+import { scanCommand } from './commands/scan.js';
+
+const HELP = `unsprawl ${VERSION} — find secrets sprawled across code, history and config,
+say which anti-pattern each one is, and how to move it into a secrets manager.
+
+Usage:
+  unsprawl scan [PATH...] [options]              scan a working tree, history, a range or the index
+  unsprawl baseline [PATH...] [--output FILE]    record today's findings, hashed
+  unsprawl fix [PATH...] --target T [--dry-run]  replace literals with references
+  unsprawl rules [--format json]                 list the rules with their examples
+  unsprawl hook install [--force]                install the git pre-commit hook
+
+Run \`unsprawl COMMAND --help\` for a command's options.
+Exit codes: 0 nothing found, 1 findings, 2 usage or runtime error.
+`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  scan: async () => scanCommand,
+  rules: async () => rulesCommand,
+};
+
+export function registerCommand(name: string, load: () => Promise<Command>): void {
+  COMMANDS[name] = load;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(HELP);
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    log.error(`unknown command "${name}"; run \`unsprawl --help\``);
+    return 2;
+  }
+  try {
+    return await (await load())(rest);
+  } catch (error) {
+    const err = error as Error & { code?: string };
+    if (err instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
+      log.error(err.message);
+      return 2;
+    }
+    log.error(`${err.name}: ${err.message}`);
+    log.debug(err.stack ?? '');
+    return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    log.error(error.message);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,117 @@
+/** What a scan reports: one record per secret, free of the secret itself unless asked. */
+import type { Confidence, Severity } from '../rules/types.js';
+
+export type FileKind =
+  | 'source'
+  | 'env-file'
+  | 'k8s-manifest'
+  | 'compose'
+  | 'ci-config'
+  | 'iac'
+  | 'package-config'
+  | 'notebook'
+  | 'docs'
+  | 'config';
+
+export type AntiPatternId =
+  | 'hardcoded-in-git'
+  | 'shared-across-tenants'
+  | 'unrotated'
+  | 'static-long-lived'
+  | 'env-file-committed';
+
+/** Where a history finding was first introduced. */
+export interface HistorySighting {
+  commit: string;
+  author: string;
+  /** ISO 8601. */
+  date: string;
+  /** Path of the file at that commit. */
+  path: string;
+  presentInHead: boolean;
+}
+
+export interface Remediation {
+  target: string;
+  summary: string;
+  /** The literal's replacement, for this file kind. */
+  replacement: string;
+  /** Stores the value; reads it from stdin, never from the command line. */
+  storeCommand: string;
+  rotation: string;
+  rotationUrl: string;
+  /** A mechanical rewrite, when there is one. */
+  edit?: { line: number; column: number; endLine: number; endColumn: number; text: string };
+  extra?: string;
+}
+
+export interface Suppression {
+  kind: 'inSource' | 'external';
+  justification?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  ruleName: string;
+  kind: string;
+  confidence: Confidence;
+  severity: Severity;
+  /** Path relative to the scan root, with `/` separators. */
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  /** One past the last character. */
+  endColumn: number;
+  /** A short prefix and the length: safe to print. */
+  redacted: string;
+  secretLength: number;
+  /** Present only with --no-redact. */
+  secret?: string;
+  /** Stable across line moves and line endings; depends on rule, path and secret. */
+  fingerprint: string;
+  /** Slow keyed digest of the value alone, to find the same secret in several places. */
+  valueDigest: string;
+  fileKind: FileKind;
+  validation?: 'valid' | 'invalid';
+  /** Decoders applied before the rule matched, outermost first (`base64`, `percent`). */
+  decodedVia?: string[];
+  /** Name the value was assigned to, when the detector saw one (`DB_PASSWORD`). */
+  variable?: string;
+  history?: HistorySighting;
+  /** Other places the same value was seen in this scan. */
+  sharedWith?: string[];
+  antiPatterns?: AntiPatternId[];
+  remediation?: Remediation;
+  suppression?: Suppression;
+}
+
+export type SkipReason =
+  | 'binary'
+  | 'too-large'
+  | 'symlink'
+  | 'not-a-regular-file'
+  | 'unreadable'
+  | 'ignored-by-gitignore'
+  | 'excluded'
+  | 'invalid-object'
+  | 'archive-limit'
+  | 'worker-error';
+
+export interface Notice {
+  level: 'warning' | 'note' | 'error';
+  /** Path or object the notice is about; never content. */
+  subject: string;
+  reason: SkipReason | string;
+  message: string;
+}
+
+export interface ScanSummary {
+  files: number;
+  bytes: number;
+  skipped: Partial<Record<string, number>>;
+  findings: number;
+  suppressed: number;
+  seconds: number;
+  threads: number;
+}

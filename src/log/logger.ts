@@ -1,0 +1,37 @@
+/**
+ * The one logger. Everything the program says about itself goes to stderr through here, so
+ * stdout stays the report. Callers pass paths and rule ids, never a secret: a warning is text a
+ * CI log keeps forever.
+ */
+
+export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
+
+const ORDER: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 };
+
+let threshold: LogLevel = (process.env.UNSPRAWL_LOG as LogLevel | undefined) ?? 'warn';
+let sink: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
+
+export function setLogLevel(level: LogLevel): void {
+  threshold = level;
+}
+
+export function getLogLevel(): LogLevel {
+  return threshold;
+}
+
+/** Tests capture what the program would print. */
+export function setLogSink(next: (line: string) => void): void {
+  sink = next;
+}
+
+function emit(level: Exclude<LogLevel, 'silent'>, message: string): void {
+  if (ORDER[level] > ORDER[threshold]) return;
+  sink(`unsprawl: ${level === 'info' ? '' : `${level}: `}${message}`);
+}
+
+export const log = {
+  error: (message: string) => emit('error', message),
+  warn: (message: string) => emit('warn', message),
+  info: (message: string) => emit('info', message),
+  debug: (message: string) => emit('debug', message),
+};

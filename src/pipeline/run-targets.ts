@@ -1,0 +1,194 @@
+/**
+ * Runs any source's targets through the rule engine: in this thread when the work is small (a
+ * pre-commit hook must not pay for starting workers), else on a piscina pool in batches sized by
+ * bytes, so message passing does not dominate small files.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { log } from '../log/logger.js';
+import type { Finding, Notice, ScanSummary, SkipReason } from '../findings/types.js';
+import type { ScanOptions, ScanTarget, TargetResult } from '../pool/scan-target.js';
+import { createEngine, scanBatch, type WorkerSetup } from '../pool/worker.js';
+
+export interface SizedTarget extends ScanTarget {
+  size: number;
+}
+
+export interface RunOptions extends ScanOptions {
+  threads?: number;
+  setup: WorkerSetup;
+  onProgress?: (progress: { files: number; bytes: number; findings: number }) => void;
+  onResult?: (result: TargetResult) => void;
+}
+
+export interface RunOutcome {
+  findings: Finding[];
+  notices: Notice[];
+  summary: ScanSummary;
+}
+
+const BATCH_BYTES = 2 * 1024 * 1024;
+const BATCH_FILES = 256;
+/** Below this much work, starting workers costs more than it saves. */
+const INLINE_BYTES = 8 * 1024 * 1024;
+const INLINE_FILES = 400;
+/** Notices kept per reason; the summary still counts every skip. */
+const NOTICES_PER_REASON = 200;
+const WARN_REASONS = new Set<string>(['unreadable', 'worker-error', 'too-large', 'not-a-regular-file', 'invalid-object', 'archive-limit']);
+
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export class SkipCounter {
+  readonly counts: Partial<Record<string, number>> = {};
+  readonly notices: Notice[] = [];
+
+  add(subject: string, reason: SkipReason | string, detail?: string): void {
+    const seen = this.counts[reason] ?? 0;
+    this.counts[reason] = seen + 1;
+    if (reason === 'ignored-by-gitignore' || reason === 'excluded') return;
+    const message = `skipped (${reason}${detail ? `: ${detail}` : ''})`;
+    if (WARN_REASONS.has(reason)) log.warn(`${subject}: ${message}`);
+    else log.debug(`${subject}: ${message}`);
+    if (seen < NOTICES_PER_REASON) {
+      this.notices.push({ level: WARN_REASONS.has(reason) ? 'warning' : 'note', subject, reason, message });
+    }
+  }
+}
+
+export async function runTargets(
+  source: AsyncIterable<SizedTarget>,
+  options: RunOptions,
+  skips: SkipCounter,
+): Promise<RunOutcome> {
+  const started = process.hrtime.bigint();
+  const findings: Finding[] = [];
+  const scanOptions: ScanOptions = { redact: options.redact, maxFileSize: options.maxFileSize };
+  let files = 0;
+  let bytes = 0;
+
+  const collect = (results: TargetResult[]) => {
+    for (const result of results) {
+      options.onResult?.(result);
+      if (result.skipped) {
+        skips.add(result.path, result.skipped.reason, result.skipped.detail);
+        if (result.skipped.reason === 'binary') bytes += result.bytes;
+        continue;
+      }
+      files++;
+      bytes += result.bytes;
+      for (const finding of result.findings) findings.push(finding);
+    }
+    options.onProgress?.({ files, bytes, findings: findings.length });
+  };
+
+  const iterator = source[Symbol.asyncIterator]();
+  const first: SizedTarget[] = [];
+  let firstBytes = 0;
+  let exhausted = false;
+  while (firstBytes < INLINE_BYTES && first.length < INLINE_FILES) {
+    const next = await iterator.next();
+    if (next.done) {
+      exhausted = true;
+      break;
+    }
+    first.push(next.value);
+    firstBytes += next.value.size;
+  }
+
+  const threads = Math.max(1, options.threads ?? defaultThreads());
+  if (exhausted) {
+    const engine = createEngine(options.setup);
+    collect(scanBatch(engine, first, scanOptions));
+    return finish(findings, skips, { files, bytes, threads: 0, started });
+  }
+
+  const pool = new Piscina({
+    filename: new URL('../pool/worker.js', import.meta.url).href,
+    minThreads: threads,
+    maxThreads: threads,
+    workerData: options.setup,
+    idleTimeout: 1000,
+  });
+  const pending: Promise<void>[] = [];
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  let batch: SizedTarget[] = [];
+  let batchBytes = 0;
+  const dispatch = () => {
+    if (batch.length === 0) return;
+    const targets = batch.map(({ size: _size, ...target }) => target);
+    batch = [];
+    batchBytes = 0;
+    const transfer = targets.flatMap((t) => (t.content ? [t.content.buffer as ArrayBuffer] : []));
+    inFlight++;
+    const task = pool.run({ targets, options: scanOptions }, { transferList: transfer }) as Promise<
+      TargetResult[]
+    >;
+    pending.push(
+      task
+        .then(collect, (error: Error) => {
+          // A worker that died (out of memory, crash) takes its batch down: name every file.
+          for (const target of targets) {
+            skips.add(target.path, 'worker-error', error.message.split('\n')[0]);
+          }
+        })
+        .finally(() => {
+          inFlight--;
+          wake?.();
+        }),
+    );
+  };
+  const add = (target: SizedTarget) => {
+    batch.push(target);
+    batchBytes += target.size;
+    if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_FILES) dispatch();
+  };
+
+  try {
+    first.forEach(add);
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      add(next.value);
+      // Keep the queue short, so memory stays flat however large the tree is.
+      while (inFlight > threads * 3) await new Promise<void>((resolve) => (wake = resolve));
+    }
+    dispatch();
+    await Promise.all(pending);
+  } finally {
+    await pool.destroy();
+  }
+  return finish(findings, skips, { files, bytes, threads, started });
+}
+
+function finish(
+  findings: Finding[],
+  skips: SkipCounter,
+  totals: { files: number; bytes: number; threads: number; started: bigint },
+): RunOutcome {
+  findings.sort(compareFindings);
+  const seconds = Number(process.hrtime.bigint() - totals.started) / 1e9;
+  return {
+    findings,
+    notices: skips.notices,
+    summary: {
+      files: totals.files,
+      bytes: totals.bytes,
+      skipped: skips.counts,
+      findings: findings.length,
+      suppressed: 0,
+      seconds,
+      threads: totals.threads,
+    },
+  };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.history?.commit ?? '').localeCompare(b.history?.commit ?? '')
+  );
+}

@@ -1,0 +1,79 @@
+/**
+ * A whole scan: choose the source, run its targets through the engine, then the analysis stage.
+ * The CLI, the GitHub Action and the tests all come through here.
+ */
+import { resolve, dirname } from 'node:path';
+import { statSync } from 'node:fs';
+import type { Finding, Notice, ScanSummary } from '../findings/types.js';
+import { builtinRules } from '../rules/load.js';
+import type { RuleSpec } from '../rules/types.js';
+import { walk } from '../sources/walker.js';
+import { runTargets, SkipCounter, type SizedTarget } from './run-targets.js';
+
+export interface ScanRequest {
+  paths: string[];
+  include: string[];
+  exclude: string[];
+  gitignore: boolean;
+  maxFileSize: number;
+  threads?: number;
+  redact: boolean;
+  extraRules: RuleSpec[];
+  disabledRules: string[];
+  /** Files the user passed as config or baseline: never reported. */
+  skipPaths?: string[];
+  onProgress?: (progress: { files: number; bytes: number; findings: number }) => void;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  notices: Notice[];
+  summary: ScanSummary;
+  rules: RuleSpec[];
+  /** Absolute folder reported paths are relative to. */
+  root: string;
+}
+
+/** The folder reported paths are relative to: the one folder scanned, else the working folder. */
+export function scanRoot(paths: string[]): string {
+  if (paths.length === 1) {
+    const absolute = resolve(paths[0]!);
+    const stats = statSync(absolute, { throwIfNoEntry: false });
+    return stats?.isDirectory() ? absolute : dirname(absolute);
+  }
+  return process.cwd();
+}
+
+export async function scanWorkingTree(request: ScanRequest): Promise<ScanResult> {
+  const root = scanRoot(request.paths);
+  const skips = new SkipCounter();
+  const files = walk(
+    {
+      roots: request.paths.map((p) => resolve(p)),
+      base: root,
+      include: request.include,
+      exclude: request.exclude,
+      gitignore: request.gitignore,
+      maxFileSize: request.maxFileSize,
+      skipPaths: new Set((request.skipPaths ?? []).map((p) => resolve(p))),
+    },
+    (path, reason, detail) => skips.add(path, reason, detail),
+  );
+
+  async function* targets(): AsyncGenerator<SizedTarget> {
+    for await (const file of files) yield { path: file.path, absPath: file.absPath, size: file.size };
+  }
+
+  const outcome = await runTargets(
+    targets(),
+    {
+      redact: request.redact,
+      maxFileSize: request.maxFileSize,
+      threads: request.threads,
+      setup: { extraRules: request.extraRules, disabledRules: request.disabledRules },
+      onProgress: request.onProgress,
+    },
+    skips,
+  );
+  return { ...outcome, rules: [...builtinRules(), ...request.extraRules], root };
+}

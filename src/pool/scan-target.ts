@@ -1,0 +1,80 @@
+/**
+ * The unit of work a worker receives: a file to read, or bytes already read (a git blob, a staged
+ * entry, an archive member). Scanning one target never throws; what went wrong is in its result.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { scanText } from '../detect/scan-text.js';
+import type { RuleEngine } from '../detect/engine.js';
+import type { Finding, SkipReason } from '../findings/types.js';
+import { decodeText } from '../sources/text.js';
+
+export interface ScanTarget {
+  /** Relative, `/`-separated path reported for the target. */
+  path: string;
+  absPath?: string;
+  content?: Uint8Array;
+  /** Opaque id the source uses to map results back (a blob id). */
+  id?: string;
+}
+
+export interface ScanOptions {
+  redact: boolean;
+  maxFileSize: number;
+}
+
+export interface TargetResult {
+  path: string;
+  id?: string;
+  findings: Finding[];
+  bytes: number;
+  skipped?: { reason: SkipReason; detail?: string };
+}
+
+function readWhole(absPath: string, maxFileSize: number): Buffer | { reason: SkipReason; detail: string } {
+  let fd: number;
+  try {
+    // Non-blocking open: a FIFO that replaced a file since the walk must not hang the scan.
+    fd = openSync(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return { reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? 'error' };
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { reason: 'not-a-regular-file', detail: 'special file' };
+    if (stats.size > maxFileSize) return { reason: 'too-large', detail: `${stats.size} bytes` };
+    const buffer = Buffer.allocUnsafe(stats.size);
+    let read = 0;
+    while (read < stats.size) {
+      const n = readSync(fd, buffer, read, stats.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buffer.subarray(0, read);
+  } catch (error) {
+    return { reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? 'error' };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function scanTarget(engine: RuleEngine, target: ScanTarget, options: ScanOptions): TargetResult {
+  const base = { path: target.path, id: target.id };
+  let buffer: Buffer;
+  if (target.content) {
+    buffer = Buffer.from(target.content.buffer, target.content.byteOffset, target.content.byteLength);
+  } else if (target.absPath) {
+    const read = readWhole(target.absPath, options.maxFileSize);
+    if (!Buffer.isBuffer(read)) return { ...base, findings: [], bytes: 0, skipped: read };
+    buffer = read;
+  } else {
+    return { ...base, findings: [], bytes: 0, skipped: { reason: 'unreadable', detail: 'no content' } };
+  }
+  if (buffer.length > options.maxFileSize) {
+    return { ...base, findings: [], bytes: 0, skipped: { reason: 'too-large', detail: `${buffer.length} bytes` } };
+  }
+
+  const decoded = decodeText(buffer);
+  if (!decoded) return { ...base, findings: [], bytes: buffer.length, skipped: { reason: 'binary' } };
+  const findings = scanText(engine, decoded.text, target.path, { redact: options.redact });
+  return { ...base, findings, bytes: buffer.length };
+}

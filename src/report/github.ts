@@ -1,0 +1,48 @@
+/**
+ * GitHub workflow commands: one annotation per finding (`::error file=…`), the most severe first,
+ * at most `limit` of them, and one notice for the rest.
+ */
+import type { Finding } from '../findings/types.js';
+import { sarifLevel, securitySeverity } from './rule-meta.js';
+
+/** Workflow-command property values escape `%`, CR, LF, `:` and `,`. */
+function escapeProperty(value: string): string {
+  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function escapeData(value: string): string {
+  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+export function rankFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      Number(securitySeverity(b.severity, b.confidence)) - Number(securitySeverity(a.severity, a.confidence)) ||
+      a.path.localeCompare(b.path) ||
+      a.line - b.line,
+  );
+}
+
+export function toGithubAnnotations(findings: Finding[], limit = Infinity): string {
+  const visible = rankFindings(findings.filter((f) => !f.suppression));
+  const lines = visible.slice(0, limit).map((finding) => {
+    const level = sarifLevel(finding.confidence);
+    const command = level === 'error' ? 'error' : level === 'warning' ? 'warning' : 'notice';
+    const properties = [
+      `file=${escapeProperty(finding.path)}`,
+      `line=${finding.line}`,
+      `col=${finding.column}`,
+      `endLine=${finding.endLine}`,
+      `endColumn=${finding.endColumn}`,
+      `title=${escapeProperty(`${finding.ruleName} (${finding.ruleId})`)}`,
+    ].join(',');
+    const parts = [`${finding.redacted}`];
+    if (finding.antiPatterns?.length) parts.push(`anti-patterns: ${finding.antiPatterns.join(', ')}`);
+    if (finding.remediation) parts.push(`fix: ${finding.remediation.summary}`);
+    return `::${command} ${properties}::${escapeData(parts.join('\n'))}`;
+  });
+  if (visible.length > limit) {
+    lines.push(`::notice::${visible.length - limit} more secret findings; see the SARIF report or job summary`);
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}

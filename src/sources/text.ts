@@ -1,0 +1,105 @@
+/**
+ * Bytes to text. Detection runs on JavaScript strings, so every supported encoding becomes one,
+ * and offsets in it are the UTF-16 columns that SARIF reports.
+ */
+
+export type TextEncoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be';
+
+export interface DecodedText {
+  text: string;
+  encoding: TextEncoding;
+}
+
+/** Bytes sniffed for NULs and UTF-16 patterns. */
+const SNIFF_BYTES = 8192;
+
+/** Even/odd NUL pattern of ASCII text stored as UTF-16 without a BOM. */
+function looksUtf16(buffer: Uint8Array, evenNul: boolean): boolean {
+  const length = Math.min(buffer.length, SNIFF_BYTES) & ~1;
+  if (length < 4) return false;
+  let patterned = 0;
+  for (let i = 0; i < length; i += 2) {
+    const nul = evenNul ? buffer[i] : buffer[i + 1];
+    const other = evenNul ? buffer[i + 1] : buffer[i];
+    if (nul === 0 && other !== 0) patterned++;
+  }
+  return patterned / (length / 2) > 0.7;
+}
+
+/**
+ * Decode a file's bytes, or return undefined when it is binary. UTF-16 text has NULs in it, so it
+ * is recognised before the NUL sniff that marks binaries.
+ */
+export function decodeText(buffer: Buffer): DecodedText | undefined {
+  if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) {
+    return { text: buffer.toString('utf8', 3), encoding: 'utf8-bom' };
+  }
+  if (buffer[0] === 0xff && buffer[1] === 0xfe) {
+    return { text: buffer.toString('utf16le', 2), encoding: 'utf16le' };
+  }
+  if (buffer[0] === 0xfe && buffer[1] === 0xff) {
+    return { text: swapToLe(buffer.subarray(2)).toString('utf16le'), encoding: 'utf16be' };
+  }
+  const sniff = buffer.subarray(0, SNIFF_BYTES);
+  if (sniff.includes(0)) {
+    if (looksUtf16(buffer, false)) return { text: buffer.toString('utf16le'), encoding: 'utf16le' };
+    if (looksUtf16(buffer, true)) {
+      return { text: swapToLe(buffer).toString('utf16le'), encoding: 'utf16be' };
+    }
+    return undefined;
+  }
+  return { text: buffer.toString('utf8'), encoding: 'utf8' };
+}
+
+function swapToLe(buffer: Uint8Array): Buffer {
+  const copy = Buffer.from(buffer.subarray(0, buffer.length & ~1));
+  return copy.swap16();
+}
+
+/** Offsets of the first character of every line; `\r\n`, `\n` and a lone `\r` each end a line. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10) starts.push(i + 1);
+    else if (code === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
+export interface Position {
+  /** 1-based. */
+  line: number;
+  /** 1-based, in UTF-16 code units. */
+  column: number;
+}
+
+/** Maps offsets to positions; built lazily, since most files have no finding. */
+export class PositionMap {
+  private starts: number[] | undefined;
+  constructor(private readonly text: string) {}
+
+  at(offset: number): Position {
+    this.starts ??= lineStarts(this.text);
+    const starts = this.starts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - starts[low]! + 1 };
+  }
+
+  /** The text of the 1-based line, without its terminator. */
+  lineText(line: number): string {
+    this.starts ??= lineStarts(this.text);
+    const start = this.starts[line - 1] ?? this.text.length;
+    const next = this.starts[line] ?? this.text.length;
+    return this.text.slice(start, next).replace(/\r?\n$|\r$/, '');
+  }
+}
