@@ -2,7 +2,10 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { log, setLogLevel } from '../../log/logger.js';
-import { scanWorkingTree, type ScanResult } from '../../pipeline/scan.js';
+import { analyze } from '../../analysis/index.js';
+import { loadConfig } from '../../config/load.js';
+import { applySuppressions } from '../../findings/suppress.js';
+import { scanRoot, scanWorkingTree, type ScanRequest, type ScanResult } from '../../pipeline/scan.js';
 import { toGithubAnnotations } from '../../report/github.js';
 import { toJson } from '../../report/json.js';
 import { toSarif } from '../../report/sarif.js';
@@ -138,6 +141,11 @@ export function renderReport(result: ScanResult, format: Format, values: ScanVal
   }
 }
 
+/** Picks the source the flags ask for: working tree, history, a commit range or the index. */
+async function runSource(request: ScanRequest, _values: ScanValues): Promise<ScanResult> {
+  return scanWorkingTree(request);
+}
+
 export async function scanCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseScanArgs(argv);
   if (values.help) {
@@ -153,8 +161,9 @@ export async function scanCommand(argv: string[]): Promise<number> {
     if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
   }
 
-  const progress = createProgress(values.quiet || values.output === undefined ? values.quiet : false);
-  const result = await scanWorkingTree({
+  const config = await loadConfig({ explicit: values.config, startDir: scanRoot(paths) });
+  const progress = createProgress(values.quiet);
+  const request: ScanRequest = {
     paths,
     include: values.include,
     exclude: values.exclude,
@@ -162,17 +171,21 @@ export async function scanCommand(argv: string[]): Promise<number> {
     maxFileSize: checked.maxFileSize,
     threads: checked.threads,
     redact: !values['no-redact'],
-    extraRules: [],
-    disabledRules: [],
+    extraRules: config.customRules,
+    disabledRules: config.disabledRules,
+    skipPaths: [values.config, values.baseline, config.source].filter((p): p is string => Boolean(p)),
     onProgress: (p) => progress.update(p),
-  });
+  };
+  const result = await runSource(request, values);
   progress.done();
 
+  const analysis = await analyze(result.findings, { config, root: result.root, target: values.target });
+  await applySuppressions(result.findings, { config, root: result.root, baseline: values.baseline ?? config.baseline });
   result.findings = filterByConfidence(result.findings, checked.minConfidence);
   result.summary.findings = result.findings.filter((f) => !f.suppression).length;
   result.summary.suppressed = result.findings.length - result.summary.findings;
 
-  writeReport(renderReport(result, checked.format, values), values.output);
+  writeReport(renderReport(result, checked.format, values, analysis.targetNote), values.output);
   if (checked.format !== 'text' && !values.quiet) {
     log.info(summaryLine(result.summary));
   }
