@@ -36,7 +36,7 @@ export function toGithubAnnotations(findings: Finding[], limit = Infinity): stri
       `endColumn=${finding.endColumn}`,
       `title=${escapeProperty(`${finding.ruleName} (${finding.ruleId})`)}`,
     ].join(',');
-    const parts = [`${finding.redacted}`];
+    const parts = [finding.secret ?? finding.redacted];
     if (finding.antiPatterns?.length) parts.push(`anti-patterns: ${finding.antiPatterns.join(', ')}`);
     if (finding.remediation) parts.push(`fix: ${finding.remediation.summary}`);
     return `::${command} ${properties}::${escapeData(parts.join('\n'))}`;

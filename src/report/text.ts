@@ -50,7 +50,7 @@ export function toText(input: TextInput): string {
     const levelText = paint(color, level === 'error' ? '31' : level === 'warning' ? '33' : '36', level.padEnd(7));
     lines.push(
       `  ${`${finding.line}:${finding.column}`.padEnd(9)} ${levelText} ${finding.ruleName}  ` +
-        `${paint(color, '1', finding.redacted)}  ${paint(color, '2', finding.ruleId)}`,
+        `${paint(color, '1', finding.secret ?? finding.redacted)}  ${paint(color, '2', finding.ruleId)}`,
     );
     const details: string[] = [];
     if (finding.history) {
