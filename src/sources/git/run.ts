@@ -68,14 +68,13 @@ export function spawnGit(cwd: string, args: string[]): ChildProcessWithoutNullSt
 export async function* nulRecords(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let pending: Buffer | undefined;
   for await (const chunk of stream) {
-    let data = pending ? Buffer.concat([pending, chunk]) : chunk;
+    const data = pending ? Buffer.concat([pending, chunk]) : chunk;
     let start = 0;
     for (let nul = data.indexOf(0, start); nul !== -1; nul = data.indexOf(0, start)) {
       yield data.subarray(start, nul);
       start = nul + 1;
     }
     pending = start < data.length ? Buffer.from(data.subarray(start)) : undefined;
-    data = Buffer.alloc(0);
   }
   if (pending?.length) yield pending;
 }

@@ -1,0 +1,273 @@
+/**
+ * Scans from git instead of the working tree: every blob in history, the blobs a commit range
+ * introduced, or what is staged in the index. Each returns the same ScanResult as the working
+ * tree scan, with paths relative to the repository's top level as git names them.
+ */
+import picomatch from 'picomatch';
+import { UsageError } from '../cli/errors.js';
+import type { Finding } from '../findings/types.js';
+import { log } from '../log/logger.js';
+import { builtinRules } from '../rules/load.js';
+import { indexBlobs, type BlobIndex, type Sighting } from '../sources/git/history.js';
+import { touchesAdded } from '../sources/git/hunks.js';
+import type { WalkOptions } from '../sources/git/log.js';
+import { readBlobs } from '../sources/git/objects.js';
+import { NotARepositoryError, openRepository, type Repository } from '../sources/git/repo.js';
+import { git, gitMaybe } from '../sources/git/run.js';
+import { stagedChanges, type StagedFile } from '../sources/git/staged.js';
+import { runTargets, SkipCounter, type RunOutcome, type SizedTarget } from './run-targets.js';
+import type { ScanRequest, ScanResult } from './scan.js';
+
+export interface HistoryOptions {
+  /** Only commits after this date (anything `git log --since` reads). */
+  since?: string;
+}
+
+export async function scanHistory(request: ScanRequest, options: HistoryOptions = {}): Promise<ScanResult> {
+  const repo = await open(request);
+  const skips = new SkipCounter();
+  describe(repo, skips);
+  const index = await indexBlobs(repo.top, walkOptions(['--all'], options.since, false));
+  if (index.commits === 0) {
+    const why = options.since ? `no commit after ${options.since}` : 'the repository has no commits yet';
+    note(skips, 'warning', repo.top, 'empty-history', `${why}: there was no history to scan`);
+  }
+  return scanIndex(repo, index, request, skips);
+}
+
+/** `BASE..HEAD` (or `BASE...HEAD`): the blobs those commits introduced, for a pull request. */
+export async function scanRange(
+  request: ScanRequest,
+  range: string,
+  options: HistoryOptions = {},
+): Promise<ScanResult> {
+  const repo = await open(request);
+  const sides = range.split(/\.\.\.?/);
+  if (!range.includes('..') || sides.length !== 2) {
+    throw new UsageError(`--range takes BASE..HEAD, not "${range}"`);
+  }
+  for (const side of sides) {
+    if (side.startsWith('-')) throw new UsageError(`--range: "${side}" is not a revision`);
+    const rev = side || 'HEAD';
+    const found = await gitMaybe(repo.top, ['rev-parse', '-q', '--verify', `${rev}^{commit}`]);
+    if (!found) throw new UsageError(`--range: "${rev}" is not a commit in ${repo.top}`);
+  }
+  const skips = new SkipCounter();
+  describe(repo, skips);
+  const index = await indexBlobs(repo.top, walkOptions([range], options.since, true));
+  if (index.commits === 0) note(skips, 'note', range, 'empty-range', 'the range holds no commits');
+  return scanIndex(repo, index, request, skips);
+}
+
+export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
+  const repo = await open(request);
+  if (repo.bare) throw new UsageError(`${repo.top} is a bare repository: it has no index to scan`);
+  const skips = new SkipCounter();
+  const changes = await stagedChanges(repo.top);
+  for (const path of changes.submodules) {
+    note(skips, 'note', path, 'submodule', 'submodule change: scan the submodule on its own');
+  }
+  for (const path of changes.unmerged) {
+    note(skips, 'warning', path, 'unmerged', 'unresolved merge conflict: not scanned until resolved');
+  }
+  const select = pathFilter(request, skips);
+  const files = changes.files.filter((file) => select(file.path));
+  noteEscaped(files.filter((f) => f.pathEscaped).map((f) => f.path), skips);
+
+  const byTarget = new Map<string, StagedFile>();
+  const dropped = new Set<Finding>();
+  async function* targets(): AsyncGenerator<SizedTarget> {
+    const ids = [...new Set(files.map((file) => file.id))];
+    const contents = new Map<string, Uint8Array>();
+    for await (const record of readBlobs(repo.top, ids, request.maxFileSize)) {
+      if ('content' in record) contents.set(record.id, record.content);
+      else reportBlobProblem(record, files.find((f) => f.id === record.id)?.path ?? '', skips);
+    }
+    for (const [n, file] of files.entries()) {
+      const content = contents.get(file.id);
+      if (!content) continue;
+      // Each target owns its bytes, since a worker takes them over: copies until the last use.
+      const own = files.some((other, m) => m > n && other.id === file.id) ? content.slice() : content;
+      byTarget.set(String(n), file);
+      yield { path: file.path, id: String(n), content: own, size: own.length };
+    }
+  }
+  const outcome = await runTargets(targets(), {
+    ...runOptions(request),
+    onResult: (result) => {
+      const file = byTarget.get(result.id ?? '');
+      for (const finding of result.findings) {
+        if (!file || !touchesAdded(file.added, finding.line, finding.endLine)) dropped.add(finding);
+      }
+    },
+  }, skips);
+  keep(outcome, (finding) => !dropped.has(finding));
+  return result(repo, outcome, request);
+}
+
+async function open(request: ScanRequest): Promise<Repository> {
+  if (request.paths.length > 1) {
+    throw new UsageError('--history, --range and --staged take one repository path');
+  }
+  try {
+    return await openRepository(request.paths[0] ?? '.');
+  } catch (error) {
+    if (error instanceof NotARepositoryError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+const RELATIVE = /^\d+[ .](second|minute|hour|day|week|month|year)s?([ .]ago)?$/i;
+
+function walkOptions(revisions: string[], since: string | undefined, renames: boolean): WalkOptions {
+  // git reads any text as some date; a typo must not become a silently different window.
+  if (since !== undefined && Number.isNaN(Date.parse(since)) && !RELATIVE.test(since.trim())) {
+    throw new UsageError(`--since takes a date such as 2024-01-31 or "6 months ago", not "${since}"`);
+  }
+  return { revisions, since, renames };
+}
+
+function note(
+  skips: SkipCounter,
+  level: 'warning' | 'note',
+  subject: string,
+  reason: string,
+  message: string,
+): void {
+  if (level === 'warning') log.warn(`${subject}: ${message}`);
+  else log.info(`${subject}: ${message}`);
+  skips.notices.push({ level, subject, reason, message });
+  skips.counts[reason] = (skips.counts[reason] ?? 0) + 1;
+}
+
+/** What about the repository changes how the result reads: said once, before scanning. */
+function describe(repo: Repository, skips: SkipCounter): void {
+  for (const cut of repo.shallowCuts) {
+    note(
+      skips,
+      'warning',
+      cut,
+      'shallow-clone',
+      `shallow clone: history is cut at commit ${cut}; older commits are not in this clone and ` +
+        'were not scanned, the tree at the cut was scanned whole (fetch with --unshallow for all)',
+    );
+  }
+  if (repo.detached && repo.head) {
+    note(skips, 'note', 'HEAD', 'detached-head', `HEAD is detached at ${repo.head}; its commits are scanned too`);
+  }
+}
+
+function pathFilter(request: ScanRequest, skips: SkipCounter): (path: string) => boolean {
+  const included = request.include.length ? picomatch(request.include, { dot: true }) : undefined;
+  const excluded = request.exclude.length ? picomatch(request.exclude, { dot: true }) : undefined;
+  return (path) => {
+    if (excluded?.(path) || (included && !included(path))) {
+      skips.add(path, 'excluded');
+      return false;
+    }
+    return true;
+  };
+}
+
+function noteEscaped(paths: string[], skips: SkipCounter): void {
+  for (const path of paths) {
+    note(skips, 'note', path, 'non-utf8-path', 'file name is not valid UTF-8: shown with \\xNN escapes');
+  }
+}
+
+function reportBlobProblem(
+  record: { id: string; size?: number; tooLarge?: true; problem?: string; detail?: string },
+  path: string,
+  skips: SkipCounter,
+): void {
+  if (record.tooLarge) skips.add(path, 'too-large', `${record.size} bytes, blob ${record.id}`);
+  else skips.add(`${path} (blob ${record.id})`, 'invalid-object', `${record.problem}: ${record.detail}`);
+}
+
+function runOptions(request: ScanRequest) {
+  return {
+    redact: request.redact,
+    maxFileSize: request.maxFileSize,
+    threads: request.threads,
+    setup: { extraRules: request.extraRules, disabledRules: request.disabledRules },
+    onProgress: request.onProgress,
+  };
+}
+
+function keep(outcome: RunOutcome, predicate: (finding: Finding) => boolean): void {
+  outcome.findings = outcome.findings.filter(predicate);
+  outcome.summary.findings = outcome.findings.length;
+}
+
+function result(repo: Repository, outcome: RunOutcome, request: ScanRequest): ScanResult {
+  return { ...outcome, rules: [...builtinRules(), ...request.extraRules], root: repo.top };
+}
+
+/** Scans each indexed blob once, then says where each finding came from and if HEAD has it. */
+async function scanIndex(
+  repo: Repository,
+  index: BlobIndex,
+  request: ScanRequest,
+  skips: SkipCounter,
+): Promise<ScanResult> {
+  for (const [path, commit] of index.submodules) {
+    note(skips, 'note', path, 'submodule', `submodule (first seen in ${commit}): not entered; scan it on its own`);
+  }
+  noteEscaped([...index.escapedPaths], skips);
+  const select = pathFilter(request, skips);
+  const blobs = new Map([...index.blobs].filter(([, sighting]) => select(sighting.path)));
+
+  async function* targets(): AsyncGenerator<SizedTarget> {
+    for await (const record of readBlobs(repo.top, [...blobs.keys()], request.maxFileSize)) {
+      const sighting = blobs.get(record.id)!;
+      if ('content' in record) {
+        yield { path: sighting.path, id: record.id, content: record.content, size: record.size };
+      } else reportBlobProblem(record, sighting.path, skips);
+    }
+  }
+  const blobOf = new Map<Finding, string>();
+  const outcome = await runTargets(targets(), {
+    ...runOptions(request),
+    onResult: (result) => {
+      for (const finding of result.findings) blobOf.set(finding, result.id ?? '');
+    },
+  }, skips);
+
+  const headBlobs = await headTree(repo);
+  const headDigests = new Set(
+    outcome.findings.filter((f) => headBlobs.has(blobOf.get(f) ?? '')).map((f) => f.valueDigest),
+  );
+  // One finding per secret and path: the same line kept across fifty edits is one leak.
+  const earliest = new Map<string, { finding: Finding; sighting: Sighting }>();
+  for (const finding of outcome.findings) {
+    const sighting = blobs.get(blobOf.get(finding) ?? '');
+    if (!sighting) continue;
+    const { commit, path } = sighting;
+    finding.history = {
+      commit: commit.id,
+      author: commit.author,
+      date: commit.date,
+      path,
+      presentInHead: headBlobs.has(blobOf.get(finding)!) || headDigests.has(finding.valueDigest),
+    };
+    const key = `${finding.ruleId}\0${finding.valueDigest}\0${path}`;
+    const seen = earliest.get(key);
+    if (!seen || commit.committed < seen.sighting.commit.committed) earliest.set(key, { finding, sighting });
+  }
+  const kept = new Set([...earliest.values()].map((entry) => entry.finding));
+  keep(outcome, (finding) => kept.has(finding));
+  return result(repo, outcome, request);
+}
+
+/** Blob ids in HEAD's tree: a finding in one of them is still in the code today. */
+async function headTree(repo: Repository): Promise<Set<string>> {
+  if (!repo.head) return new Set();
+  const out = await git(repo.top, ['ls-tree', '-r', '-z', '--full-tree', repo.head]);
+  const ids = new Set<string>();
+  for (const record of out.toString('latin1').split('\0')) {
+    // `mode type id<TAB>path`
+    const fields = record.slice(0, record.indexOf('\t')).split(' ');
+    if (fields[1] === 'blob' && fields[2]) ids.add(fields[2]);
+  }
+  return ids;
+}
