@@ -6,6 +6,7 @@ import { analyze } from '../../analysis/index.js';
 import { loadConfig } from '../../config/load.js';
 import { applySuppressions } from '../../findings/suppress.js';
 import { scanRoot, scanWorkingTree, type ScanRequest, type ScanResult } from '../../pipeline/scan.js';
+import { scanHistory, scanRange, scanStaged } from '../../pipeline/scan-git.js';
 import { toGithubAnnotations } from '../../report/github.js';
 import { toJson } from '../../report/json.js';
 import { toSarif } from '../../report/sarif.js';
@@ -142,7 +143,10 @@ export function renderReport(result: ScanResult, format: Format, values: ScanVal
 }
 
 /** Picks the source the flags ask for: working tree, history, a commit range or the index. */
-async function runSource(request: ScanRequest, _values: ScanValues): Promise<ScanResult> {
+async function runSource(request: ScanRequest, values: ScanValues): Promise<ScanResult> {
+  if (values.history) return scanHistory(request, { since: values.since });
+  if (values.range !== undefined) return scanRange(request, values.range, { since: values.since });
+  if (values.staged) return scanStaged(request);
   return scanWorkingTree(request);
 }
 
