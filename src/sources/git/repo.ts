@@ -31,11 +31,8 @@ export class NotARepositoryError extends Error {
 export async function openRepository(path: string): Promise<Repository> {
   const { simpleGit } = await import('simple-git');
   const dir = resolve(path);
-  const repo = simpleGit({ baseDir: dir, trimmed: true }).env({
-    ...process.env,
-    GIT_OPTIONAL_LOCKS: '0',
-    LC_ALL: 'C',
-  });
+  // Only read-only plumbing runs here, so the user's environment is left as it is.
+  const repo = simpleGit({ baseDir: dir, trimmed: true });
   let facts: string[];
   try {
     facts = (

@@ -1,0 +1,157 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../src/findings/types.js';
+import { scanHistory, scanRange } from '../src/pipeline/scan-git.js';
+import type { ScanRequest } from '../src/pipeline/scan.js';
+import { runCli, tempDir } from './helpers/cli.js';
+import { initRepo, type TestRepo } from './helpers/git-repo.js';
+import { fakeGithubToken } from './helpers/tokens.js';
+
+const removed = fakeGithubToken(11);
+const renamed = fakeGithubToken(12);
+const side = fakeGithubToken(13);
+const unmerged = fakeGithubToken(14);
+const oddName = fakeGithubToken(15);
+const edited = fakeGithubToken(16);
+const moved = fakeGithubToken(17);
+
+let tmp: { path: string; cleanup: () => void };
+let repo: TestRepo;
+const commits: Record<string, string> = {};
+
+export function request(path: string, extra: Partial<ScanRequest> = {}): ScanRequest {
+  return {
+    paths: [path],
+    include: [],
+    exclude: [],
+    gitignore: true,
+    maxFileSize: 20 * 1024 * 1024,
+    threads: 1,
+    redact: true,
+    extraRules: [],
+    disabledRules: [],
+    ...extra,
+  };
+}
+
+beforeAll(() => {
+  tmp = tempDir();
+  repo = initRepo(join(tmp.path, 'repo'));
+  repo.write('config/old.env', `GITHUB_TOKEN=${removed}\n`);
+  commits.added = repo.commit('add a token', 0);
+  repo.git('rm', '-q', 'config/old.env');
+  commits.removed = repo.commit('remove the token', 1);
+
+  repo.write('a.txt', `token: ${renamed}\n`);
+  commits.renamedFrom = repo.commit('a.txt', 2);
+  repo.git('mv', 'a.txt', 'b c.txt');
+  repo.commit('rename a.txt', 3);
+
+  for (let i = 0; i < 5; i++) {
+    repo.write('app.cfg', `${'# padding\n'.repeat(i)}token = ${edited}\nversion = ${i}\n`);
+    const id = repo.commit(`app.cfg v${i}`, 4 + i);
+    if (i === 0) commits.edited = id;
+  }
+
+  repo.write('old/keys.txt', `k=${moved}\n`);
+  commits.moved = repo.commit('keys', 10);
+  repo.git('rm', '-q', 'old/keys.txt');
+  repo.write('new/keys.txt', `# moved\nkey=${moved}\n`);
+  repo.commit('move keys', 11);
+
+  repo.git('checkout', '-q', '-b', 'side');
+  repo.write('side.txt', `side ${side}\n`);
+  commits.side = repo.commit('side work', 12);
+  repo.git('checkout', '-q', 'main');
+  repo.write('main.txt', 'main work\n');
+  repo.commit('main work', 13);
+  repo.git('merge', '-q', '--no-ff', '--no-edit', 'side');
+
+  repo.git('checkout', '-q', '-b', 'feature');
+  repo.write('wip.txt', `wip ${unmerged}\n`);
+  commits.unmerged = repo.commit('wip, never merged', 14);
+  repo.git('checkout', '-q', 'main');
+
+  repo.write(Buffer.from('caf\xe9 notes.txt', 'latin1'), `note ${oddName}\n`);
+  commits.oddName = repo.commit('latin-1 file name', 15);
+});
+
+afterAll(() => tmp.cleanup());
+
+function byLine(findings: Finding[], path: string): Finding[] {
+  return findings.filter((f) => f.history?.path === path);
+}
+
+describe('scan --history', () => {
+  it('finds every secret once, with the commit that introduced it', async () => {
+    const result = await scanHistory(request(repo.dir));
+    expect(result.root).toBe(repo.dir);
+    const summary = result.findings.map((f) => [f.history?.path, f.history?.commit, f.history?.presentInHead]);
+    expect(summary).toEqual(
+      expect.arrayContaining([
+        ['config/old.env', commits.added, false],
+        ['a.txt', commits.renamedFrom, true],
+        ['app.cfg', commits.edited, true],
+        ['old/keys.txt', commits.moved, true],
+        ['side.txt', commits.side, true],
+        ['wip.txt', commits.unmerged, false],
+        ['caf\\xE9 notes.txt', commits.oddName, true],
+      ]),
+    );
+    // app.cfg changed five times with the same token; new/keys.txt is a new place for `moved`.
+    expect(byLine(result.findings, 'app.cfg')).toHaveLength(1);
+    expect(byLine(result.findings, 'new/keys.txt')).toHaveLength(1);
+    expect(result.findings).toHaveLength(8);
+    const first = result.findings.find((f) => f.history?.path === 'config/old.env')!;
+    expect(first.path).toBe('config/old.env');
+    expect(first.history).toMatchObject({ author: 'Ann Dev <ann@example.test>', date: '2024-01-01T12:00:00+00:00' });
+    expect(result.notices.some((n) => n.reason === 'non-utf8-path')).toBe(true);
+  });
+
+  it('keeps to the commits after --since', async () => {
+    const result = await scanHistory(request(repo.dir), { since: '2024-01-12' });
+    const paths = result.findings.map((f) => f.history?.path).sort();
+    expect(paths).toEqual(['caf\\xE9 notes.txt', 'side.txt', 'wip.txt']);
+  });
+
+  it('--range reports only what those commits introduced', async () => {
+    const result = await scanRange(request(repo.dir), `${commits.removed}..main`);
+    const paths = result.findings.map((f) => f.history?.path).sort();
+    expect(paths).toContain('a.txt');
+    expect(paths).not.toContain('config/old.env');
+    expect(paths).not.toContain('wip.txt');
+    const pr = await scanRange(request(repo.dir), 'main..feature');
+    expect(pr.findings.map((f) => f.history?.path)).toEqual(['wip.txt']);
+  });
+
+  it('rejects a range that names no commit', async () => {
+    await expect(scanRange(request(repo.dir), 'main..nope')).rejects.toThrow(/not a commit/);
+    await expect(scanRange(request(repo.dir), 'main')).rejects.toThrow(/BASE\.\.HEAD/);
+  });
+
+  it('writes SARIF with the commit, author, date and presence in HEAD', () => {
+    const run = runCli(['scan', '--history', repo.dir, '--format', 'sarif']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toContain(removed);
+    const log = JSON.parse(run.stdout) as {
+      runs: Array<{ results: Array<Record<string, any>> }>;
+    };
+    const result = log.runs[0]!.results.find(
+      (r) => r.locations[0].physicalLocation.artifactLocation.uri === 'config/old.env',
+    )!;
+    expect(result.properties).toMatchObject({
+      commit: commits.added,
+      author: 'Ann Dev <ann@example.test>',
+      date: '2024-01-01T12:00:00+00:00',
+      presentInHead: false,
+    });
+    expect(result.partialFingerprints.commitSha).toBe(commits.added);
+  });
+
+  it('says in text that a history-only secret must still be rotated', () => {
+    const run = runCli(['scan', '--history', repo.dir]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/config\/old\.env @ [0-9a-f]{12}/);
+    expect(run.stdout).toContain('rotate');
+  });
+});
