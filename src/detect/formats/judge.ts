@@ -26,7 +26,7 @@ const NOT_SECRET_LAST = new Set([
   'max', 'count', 'size', 'ref', 'arn', 'env', 'var', 'hint', 'label', 'help', 'description',
   'placeholder', 'regex', 'pattern', 'rotation', 'provider', 'method', 'scheme', 'store', 'location',
   'key_id', 'keyid', 'lifetime', 'age', 'validity', 'audience', 'issuer', 'scope', 'scopes', 'kind',
-  'manager', 'source', 'from', 'mount', 'command', 'cmd', 'policy', 'hash', 'algorithm', 'salt',
+  'manager', 'source', 'from', 'mount', 'command', 'cmd', 'hash', 'algorithm',
   'rounds', 'reset', 'confirm', 'confirmation', 'strength', 'check', 'level', 'public', 'pub',
 ]);
 const PASSWORD_PARTS = /pass|pwd|^pw$/;

@@ -1,0 +1,119 @@
+/**
+ * Assignment heuristics for languages without a parser here (Python, Java, Go, Ruby, C#, PHP,
+ * Kotlin, shell), Terraform and XML configs: only lines that hold a secret-like word are looked
+ * at, and on them a string literal assigned to a name (`=`, `:=`, `=>`, `:`, a typed declaration,
+ * PHP `define`) is judged under that name.
+ */
+import type { Detector, DetectorCandidate } from '../detectors.js';
+import type { RuleEngine } from '../engine.js';
+import { decodeBase64 } from './decode.js';
+import { assignment, judgeValue, makeCandidate } from './judge.js';
+
+export const SECRET_WORD = /pass|pwd|secret|token|key|auth|cred|dsn|salt/gi;
+const MAX_LINE = 4000;
+
+const ASSIGN = /(?<![\w.-])([A-Za-z_][\w.-]{0,80})['"]?\]?(?:[ \t]*:[ \t]*[\w.<>[\]?]{1,40}(?=[ \t]*=)|[ \t]+[\w.[\]*]{1,40}(?=[ \t]*=))?[ \t]*(?::=|=>|\?\?=|\|\|=|=(?![=>~])|:(?!:))[ \t]*(?:new[ \t]+)?(?:[\w.]{1,40}\()?[rRbBuUfF]?@?(["'`])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
+const PHP_DEFINE = /define\([ \t]*['"](\w{1,80})['"][ \t]*,[ \t]*(["'])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
+const XML_KEY_VALUE = /key="([\w.:-]{1,80})"[ \t]+value="([^"\r\n]{4,300})"/g;
+const XML_ELEMENT = /<([A-Za-z][\w:-]{0,60})(\s[^>\r\n]{0,200})?>([^<\r\n]{4,300})<\/\1>/g;
+
+function lineRuns(
+  text: string,
+  each: (line: string, offset: number) => void,
+): void {
+  SECRET_WORD.lastIndex = 0;
+  let doneTo = -1;
+  for (let m = SECRET_WORD.exec(text); m; m = SECRET_WORD.exec(text)) {
+    if (m.index < doneTo) continue;
+    let start = m.index;
+    while (start > 0 && text.charCodeAt(start - 1) !== 10 && text.charCodeAt(start - 1) !== 13) start--;
+    let end = m.index;
+    while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+    doneTo = end;
+    SECRET_WORD.lastIndex = end;
+    if (end - start <= MAX_LINE) each(text.slice(start, end), start);
+  }
+}
+
+function literalPairs(
+  engine: RuleEngine,
+  line: string,
+  offset: number,
+  regex: RegExp,
+  ruleId: string,
+  out: DetectorCandidate[],
+): void {
+  regex.lastIndex = 0;
+  for (let m = regex.exec(line); m; m = regex.exec(line)) {
+    const value = m[m.length - 1]!;
+    const start = offset + m.index + m[0].length - value.length - (regex === XML_KEY_VALUE ? 1 : 1);
+    const candidate = assignment(engine, ruleId, m[1]!, value, start);
+    if (candidate) out.push(candidate);
+  }
+}
+
+/** String literals assigned to secret-like names, in any C-like or scripting language. */
+export function detectCodeLines(engine: RuleEngine, text: string, ruleId: string): DetectorCandidate[] {
+  const out: DetectorCandidate[] = [];
+  lineRuns(text, (line, offset) => {
+    literalPairs(engine, line, offset, ASSIGN, ruleId, out);
+    if (line.includes('define(')) literalPairs(engine, line, offset, PHP_DEFINE, ruleId, out);
+  });
+  return out;
+}
+
+/** Terraform: literals in resources and providers, and `default`s of secret-like variables. */
+function detectTerraform(engine: RuleEngine, text: string): DetectorCandidate[] {
+  const out = detectCodeLines(engine, text, 'terraform-secret-value');
+  const variable = /variable[ \t]+"([\w-]{1,80})"[ \t]*\{/g;
+  for (let m = variable.exec(text); m; m = variable.exec(text)) {
+    const close = text.indexOf('\n}', m.index);
+    const block = text.slice(m.index, close === -1 ? text.length : close);
+    const def = /(?:^|\n)[ \t]*default[ \t]*=[ \t]*"((?:[^"\\\r\n]|\\.){4,300})"/.exec(block);
+    if (!def) continue;
+    const start = m.index + def.index + def[0].length - def[1]!.length - 1;
+    const candidate = assignment(engine, 'terraform-secret-value', m[1]!, def[1]!, start);
+    if (candidate) out.push(candidate);
+  }
+  return out;
+}
+
+/** XML configs: `<add key="…" value="…"/>`, `<Password>…</Password>`, FileZilla's base64 `<Pass>`. */
+function detectXml(engine: RuleEngine, text: string): DetectorCandidate[] {
+  const out = detectCodeLines(engine, text, 'config-secret-value');
+  lineRuns(text, (line, offset) => {
+    literalPairs(engine, line, offset, XML_KEY_VALUE, 'config-secret-value', out);
+    XML_ELEMENT.lastIndex = 0;
+    for (let m = XML_ELEMENT.exec(line); m; m = XML_ELEMENT.exec(line)) {
+      const [, name, attributes, raw] = m;
+      const start = offset + m.index + m[0].length - raw!.length - name!.length - 3;
+      if (attributes?.includes('base64')) {
+        const decoded = decodeBase64(raw!, start);
+        if (!decoded || !judgeValue('password', decoded.text)) continue;
+        const candidate = makeCandidate(engine, 'config-secret-value', start, start + raw!.length, decoded.text, 'high', {
+          variable: name,
+          decodedVia: ['base64'],
+        });
+        if (candidate) out.push(candidate);
+        continue;
+      }
+      const candidate = assignment(engine, 'config-secret-value', name!, raw!, start);
+      if (candidate) out.push(candidate);
+    }
+  });
+  return out;
+}
+
+const CODE_PATH = /\.(py|pyw|rb|go|java|kt|kts|scala|groovy|cs|vb|php|phtml|inc|swift|rs|pl|pm|lua|r|dart|ex|exs|ps1|psm1|sh|bash|zsh|c|cc|cpp|h|hpp|m)$|(^|[/!])(Jenkinsfile|Rakefile|Gemfile|Vagrantfile)$/i;
+const TERRAFORM_PATH = /\.(tf|tfvars|hcl)$/i;
+const XML_PATH = /\.(xml|config|csproj|plist)$/i;
+
+export const codeLinesDetector: Detector = {
+  name: 'code-lines',
+  applies: (path) => CODE_PATH.test(path) || TERRAFORM_PATH.test(path) || XML_PATH.test(path),
+  detect(text, { engine, path }) {
+    if (TERRAFORM_PATH.test(path)) return detectTerraform(engine, text);
+    if (XML_PATH.test(path)) return detectXml(engine, text);
+    return detectCodeLines(engine, text, 'code-secret-literal');
+  },
+};

@@ -1,0 +1,156 @@
+/**
+ * JavaScript/TypeScript code context through @typescript-eslint/typescript-estree: a string
+ * literal (or a template without expressions) assigned to a secret-like variable, property,
+ * class field or parameter default, and `process.env.X ?? 'literal'` fallbacks. `process.env.X`
+ * alone is the compliant form and yields nothing. The parser is heavy, so it is loaded on the
+ * first file that needs it; a file it cannot parse falls back to the line heuristics.
+ */
+import { createRequire } from 'node:module';
+import { log } from '../../log/logger.js';
+import type { Detector, DetectorCandidate } from '../detectors.js';
+import type { RuleEngine } from '../engine.js';
+import { detectCodeLines } from './code-lines.js';
+import { assignment } from './judge.js';
+
+const RULE = 'js-secret-literal';
+const JS_PATH = /\.(m?[jt]sx?|c[jt]s)$/i;
+const SECRET_IDENTIFIER = /pass|pwd|secret|token|api_?key|apikey|auth|cred|private_?key|dsn/i;
+const MAX_PARSE = 1 << 20;
+
+interface EstreeNode {
+  type: string;
+  range: [number, number];
+  [key: string]: unknown;
+}
+type ParseFn = (code: string, options: Record<string, unknown>) => EstreeNode;
+
+let parseFn: ParseFn | undefined;
+function parser(): ParseFn {
+  if (!parseFn) {
+    const require = createRequire(import.meta.url);
+    parseFn = (require('@typescript-eslint/typescript-estree') as { parse: ParseFn }).parse;
+  }
+  return parseFn;
+}
+
+interface Literal {
+  value: string;
+  start: number;
+  end: number;
+  /** The env var name a `process.env.X ?? 'literal'` fallback stands in for. */
+  envName?: string;
+}
+
+function isNode(value: unknown): value is EstreeNode {
+  return typeof value === 'object' && value !== null && typeof (value as EstreeNode).type === 'string';
+}
+
+function envMember(node: EstreeNode): string | undefined {
+  if (node.type !== 'MemberExpression') return undefined;
+  const object = node.object as EstreeNode;
+  const property = node.property as EstreeNode;
+  const isEnv =
+    object.type === 'MemberExpression' &&
+    (object.object as EstreeNode).type === 'Identifier' &&
+    ((object.object as EstreeNode).name === 'process' || (object.object as EstreeNode).name === 'import') &&
+    ((object.property as EstreeNode).name === 'env');
+  if (!isEnv) return undefined;
+  if (property.type === 'Identifier') return property.name as string;
+  if (property.type === 'Literal') return String(property.value);
+  return undefined;
+}
+
+function literalOf(node: unknown): Literal | undefined {
+  if (!isNode(node)) return undefined;
+  if (node.type === 'Literal' && typeof node.value === 'string') {
+    return { value: node.value, start: node.range[0] + 1, end: node.range[1] - 1 };
+  }
+  if (node.type === 'TemplateLiteral' && (node.expressions as unknown[]).length === 0) {
+    const quasi = (node.quasis as EstreeNode[])[0]!;
+    const cooked = (quasi.value as { cooked: string | null }).cooked;
+    if (cooked === null) return undefined;
+    return { value: cooked, start: node.range[0] + 1, end: node.range[1] - 1 };
+  }
+  if (node.type === 'LogicalExpression' && (node.operator === '??' || node.operator === '||')) {
+    const envName = envMember(node.left as EstreeNode);
+    const fallback = literalOf(node.right);
+    if (envName && fallback) return { ...fallback, envName };
+  }
+  if (node.type === 'TSAsExpression' || node.type === 'TSSatisfiesExpression') {
+    return literalOf(node.expression);
+  }
+  return undefined;
+}
+
+function nameOf(node: unknown): string | undefined {
+  if (!isNode(node)) return undefined;
+  if (node.type === 'Identifier' || node.type === 'PrivateIdentifier') return node.name as string;
+  if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
+  if (node.type === 'MemberExpression') return nameOf(node.property);
+  return undefined;
+}
+
+/** The (name, value) a node binds, for the node types that bind one. */
+function binding(node: EstreeNode): [string | undefined, unknown] | undefined {
+  switch (node.type) {
+    case 'VariableDeclarator':
+      return [nameOf(node.id), node.init];
+    case 'Property':
+    case 'PropertyDefinition':
+      return [nameOf(node.key), node.value];
+    case 'AssignmentExpression':
+      return [nameOf(node.left), node.right];
+    case 'AssignmentPattern':
+      return [nameOf(node.left), node.right];
+    default:
+      return undefined;
+  }
+}
+
+function walk(root: EstreeNode, each: (node: EstreeNode) => void): void {
+  const stack: EstreeNode[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    each(node);
+    for (const key in node) {
+      if (key === 'parent' || key === 'range' || key === 'loc') continue;
+      const child = node[key];
+      if (Array.isArray(child)) {
+        for (const item of child) if (isNode(item)) stack.push(item);
+      } else if (isNode(child)) stack.push(child);
+    }
+  }
+}
+
+export function detectJs(engine: RuleEngine, text: string, path: string): DetectorCandidate[] {
+  let ast: EstreeNode;
+  try {
+    ast = parser()(text, { range: true, loc: false, comment: false, jsx: /x$|\.js$/i.test(path) });
+  } catch (error) {
+    log.debug(`${path}: not parsed as JS/TS (${(error as Error).message.split('\n')[0]}), using line heuristics`);
+    return detectCodeLines(engine, text, RULE);
+  }
+  const out: DetectorCandidate[] = [];
+  walk(ast, (node) => {
+    const bound = binding(node);
+    if (!bound) return;
+    const literal = literalOf(bound[1]);
+    if (!literal) return;
+    const names = [bound[0], literal.envName].filter((n): n is string => Boolean(n));
+    for (const name of names) {
+      const candidate = assignment(engine, RULE, name, literal.value, literal.start);
+      if (candidate) {
+        candidate.end = literal.end;
+        out.push(candidate);
+        break;
+      }
+    }
+  });
+  return out;
+}
+
+export const jsAstDetector: Detector = {
+  name: 'js-ast',
+  applies: (path, text) => JS_PATH.test(path) && text.length <= MAX_PARSE && SECRET_IDENTIFIER.test(text),
+  detect: (text, { engine, path }) => detectJs(engine, text, path),
+};
