@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../src/findings/types.js';
 import { scanHistory, scanRange } from '../src/pipeline/scan-git.js';
-import type { ScanRequest } from '../src/pipeline/scan.js';
 import { runCli, tempDir } from './helpers/cli.js';
-import { initRepo, type TestRepo } from './helpers/git-repo.js';
+import { initRepo, request, type TestRepo } from './helpers/git-repo.js';
 import { fakeGithubToken } from './helpers/tokens.js';
 
 const removed = fakeGithubToken(11);
@@ -18,21 +17,6 @@ const moved = fakeGithubToken(17);
 let tmp: { path: string; cleanup: () => void };
 let repo: TestRepo;
 const commits: Record<string, string> = {};
-
-export function request(path: string, extra: Partial<ScanRequest> = {}): ScanRequest {
-  return {
-    paths: [path],
-    include: [],
-    exclude: [],
-    gitignore: true,
-    maxFileSize: 20 * 1024 * 1024,
-    threads: 1,
-    redact: true,
-    extraRules: [],
-    disabledRules: [],
-    ...extra,
-  };
-}
 
 beforeAll(() => {
   tmp = tempDir();

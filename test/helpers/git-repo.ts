@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { ScanRequest } from '../../src/pipeline/scan.js';
 
 /** Git run with no user or system config, so every machine builds the same repository. */
 export const GIT_ENV: NodeJS.ProcessEnv = {
@@ -15,7 +16,7 @@ export interface TestRepo {
   git(...args: string[]): string;
   write(path: string | Buffer, content: string): void;
   /** Commits everything staged and unstaged, on a fixed date `day` days after 2024-01-01. */
-  commit(message: string, day: number): string;
+  commit(message: string, day: number, options?: { all?: boolean }): string;
 }
 
 export function initRepo(dir: string): TestRepo {
@@ -35,14 +36,30 @@ export function initRepo(dir: string): TestRepo {
       if (typeof full === 'string') mkdirSync(dirname(full), { recursive: true });
       writeFileSync(full, content);
     },
-    commit(message, day) {
+    commit(message, day, options = {}) {
       const date = new Date(Date.UTC(2024, 0, 1 + day, 12)).toISOString();
-      execFileSync('git', ['add', '-A'], { cwd: dir, env: GIT_ENV });
+      if (options.all !== false) execFileSync('git', ['add', '-A'], { cwd: dir, env: GIT_ENV });
       execFileSync('git', ['commit', '-q', '--allow-empty', '-m', message], {
         cwd: dir,
         env: { ...GIT_ENV, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
       });
       return run('rev-parse', 'HEAD');
     },
+  };
+}
+
+/** A scan request as the CLI builds it, on one thread so tests stay in-process. */
+export function request(path: string, extra: Partial<ScanRequest> = {}): ScanRequest {
+  return {
+    paths: [path],
+    include: [],
+    exclude: [],
+    gitignore: true,
+    maxFileSize: 20 * 1024 * 1024,
+    threads: 1,
+    redact: true,
+    extraRules: [],
+    disabledRules: [],
+    ...extra,
   };
 }

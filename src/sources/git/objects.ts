@@ -64,7 +64,7 @@ async function* batch(
           const id = ids[index] ?? header[0]!;
           if (header[1] === 'missing' || header.length < 3) {
             index++;
-            yield { id, problem: 'missing', detail: 'object not in the repository' };
+            yield { id, problem: 'missing', detail: 'git cannot read it (absent or corrupt)' };
             continue;
           }
           expect = { id, type: header[1]!, size: Number(header[2]) };

@@ -1,0 +1,104 @@
+import { readdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanHistory } from '../src/pipeline/scan-git.js';
+import { runCli, tempDir } from './helpers/cli.js';
+import { GIT_ENV, initRepo, request, type TestRepo } from './helpers/git-repo.js';
+import { fakeGithubToken } from './helpers/tokens.js';
+import { execFileSync } from 'node:child_process';
+
+const early = fakeGithubToken(31);
+const boundary = fakeGithubToken(32);
+const late = fakeGithubToken(33);
+
+let tmp: { path: string; cleanup: () => void };
+let origin: TestRepo;
+const ids: string[] = [];
+
+beforeAll(() => {
+  tmp = tempDir();
+  origin = initRepo(join(tmp.path, 'origin'));
+  origin.write('one.txt', `${early}\n`);
+  ids.push(origin.commit('one', 0));
+  origin.git('rm', '-q', 'one.txt');
+  origin.write('two.txt', `${boundary}\n`);
+  ids.push(origin.commit('two', 1));
+  origin.write('three.txt', `${late}\n`);
+  ids.push(origin.commit('three', 2));
+});
+
+afterAll(() => tmp.cleanup());
+
+describe('git edge cases', () => {
+  it('says where a shallow clone is cut and scans the boundary tree whole', async () => {
+    const clone = join(tmp.path, 'shallow');
+    execFileSync('git', ['clone', '-q', '--depth', '2', `file://${origin.dir}`, clone], { env: GIT_ENV });
+    const result = await scanHistory(request(clone));
+    const cut = result.notices.find((n) => n.reason === 'shallow-clone');
+    expect(cut?.message).toContain(ids[1]);
+    expect(cut?.level).toBe('warning');
+    const found = result.findings.map((f) => [f.path, f.history?.commit]);
+    expect(found).toEqual([
+      ['three.txt', ids[2]],
+      ['two.txt', ids[1]],
+    ]);
+  });
+
+  it('warns about an empty repository instead of a silent clean result', () => {
+    const empty = initRepo(join(tmp.path, 'empty'));
+    const run = runCli(['scan', '--history', empty.dir, '--format', 'json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/no commits/);
+    expect(run.stdout).toContain('empty-history');
+  });
+
+  it('refuses a path that is not a repository with exit code 2', () => {
+    const plain = join(tmp.path, 'plain');
+    execFileSync('mkdir', ['-p', plain]);
+    const run = runCli(['scan', '--history', plain], { env: { GIT_CEILING_DIRECTORIES: tmp.path } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/not in a git repository/);
+    expect(runCli(['scan', '--staged', plain], { env: { GIT_CEILING_DIRECTORIES: tmp.path } }).code).toBe(2);
+  });
+
+  it('scans all refs on a detached HEAD and notes it', async () => {
+    const detached = join(tmp.path, 'detached');
+    execFileSync('git', ['clone', '-q', `file://${origin.dir}`, detached], { env: GIT_ENV });
+    execFileSync('git', ['checkout', '-q', '--detach', ids[1]!], { cwd: detached, env: GIT_ENV });
+    const result = await scanHistory(request(detached));
+    expect(result.notices.some((n) => n.reason === 'detached-head')).toBe(true);
+    expect(result.findings).toHaveLength(3);
+    const three = result.findings.find((f) => f.path === 'three.txt')!;
+    expect(three.history?.presentInHead).toBe(false);
+  });
+
+  it('notes a submodule without entering it', async () => {
+    const outer = initRepo(join(tmp.path, 'outer'));
+    outer.write('x.txt', 'x\n');
+    outer.commit('x', 0);
+    // A gitlink entry, as `git submodule add` records it, without fetching anything.
+    outer.git('update-index', '--add', '--cacheinfo', `160000,${ids[2]},vendor/lib`);
+    outer.commit('add submodule', 1, { all: false });
+    const result = await scanHistory(request(outer.dir));
+    const sub = result.notices.find((n) => n.reason === 'submodule');
+    expect(sub?.subject).toBe('vendor/lib');
+    expect(result.findings).toHaveLength(0);
+  });
+
+  it('names a corrupt object, skips it and scans the rest', async () => {
+    const broken = initRepo(join(tmp.path, 'broken'));
+    broken.write('good.txt', `${late}\n`);
+    broken.write('bad.txt', `${early}\n`);
+    broken.commit('both', 0);
+    const bad = broken.git('rev-parse', 'HEAD:bad.txt');
+    const file = join(broken.dir, '.git', 'objects', bad.slice(0, 2), bad.slice(2));
+    chmodSync(file, 0o644);
+    writeFileSync(file, 'not a zlib stream');
+    expect(readdirSync(join(broken.dir, '.git', 'objects', bad.slice(0, 2)))).toContain(bad.slice(2));
+    const result = await scanHistory(request(broken.dir));
+    expect(result.findings.map((f) => f.path)).toEqual(['good.txt']);
+    const notice = result.notices.find((n) => n.reason === 'invalid-object');
+    expect(notice?.subject).toContain(bad);
+    expect(result.summary.skipped['invalid-object']).toBe(1);
+  });
+});

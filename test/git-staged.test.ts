@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanStaged } from '../src/pipeline/scan-git.js';
+import { runCli, tempDir } from './helpers/cli.js';
+import { initRepo, request, type TestRepo } from './helpers/git-repo.js';
+import { fakeGithubToken } from './helpers/tokens.js';
+
+const committed = fakeGithubToken(21);
+const staged = fakeGithubToken(22);
+const unstaged = fakeGithubToken(23);
+const firstCommit = fakeGithubToken(24);
+
+let tmp: { path: string; cleanup: () => void };
+let repo: TestRepo;
+
+beforeAll(() => {
+  tmp = tempDir();
+  repo = initRepo(join(tmp.path, 'repo'));
+  repo.write('settings.py', `DEBUG = False\nTOKEN = "${committed}"\n`);
+  repo.write('docs/readme.md', 'hello\n');
+  repo.commit('base', 0);
+  // Staged: a new line in a file that already holds a committed secret, and a new file.
+  repo.write('settings.py', `DEBUG = False\nTOKEN = "${committed}"\nNAME = "app"\n`);
+  repo.write('new dir/creds.env', `GITHUB_TOKEN=${staged}\n`);
+  repo.git('add', 'settings.py', 'new dir/creds.env');
+  // Unstaged: edits to the working copy after staging, which a commit would not include.
+  repo.write('settings.py', `DEBUG = False\nTOKEN = "${committed}"\nNAME = "app"\nX = "${unstaged}"\n`);
+  repo.write('docs/readme.md', `hello ${unstaged}\n`);
+});
+
+afterAll(() => tmp.cleanup());
+
+describe('scan --staged', () => {
+  it('reports secrets on staged added lines only', async () => {
+    const result = await scanStaged(request(repo.dir));
+    expect(result.findings.map((f) => [f.path, f.line])).toEqual([['new dir/creds.env', 1]]);
+    expect(result.findings[0]!.history).toBeUndefined();
+  });
+
+  it('exits 1 from the CLI, run from a subfolder, and never prints the unstaged secret', () => {
+    const run = runCli(['scan', '--staged', '--format', 'json', 'docs'], { cwd: repo.dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('new dir/creds.env');
+    expect(run.stdout).not.toContain('settings.py');
+    expect(run.stdout).not.toContain('readme.md');
+  });
+
+  it('works before the first commit', async () => {
+    const fresh = initRepo(join(tmp.path, 'fresh'));
+    fresh.write('init.sh', `export GH=${firstCommit}\n`);
+    fresh.git('add', 'init.sh');
+    const result = await scanStaged(request(fresh.dir));
+    expect(result.findings.map((f) => f.path)).toEqual(['init.sh']);
+  });
+
+  it('is clean when nothing staged adds a secret', async () => {
+    const clean = initRepo(join(tmp.path, 'clean'));
+    clean.write('a.txt', `${committed}\n`);
+    clean.commit('a', 0);
+    clean.write('a.txt', `${committed}\nmore\n`);
+    clean.git('add', 'a.txt');
+    const run = runCli(['scan', '--staged', clean.dir, '-q']);
+    expect(run.code).toBe(0);
+  });
+});
