@@ -25,6 +25,9 @@ type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   scan: async () => scanCommand,
   rules: async () => rulesCommand,
+  baseline: async () => (await import('./commands/baseline.js')).baselineCommand,
+  hook: async () => (await import('./commands/hook.js')).hookCommand,
+  fix: async () => (await import('./commands/fix.js')).fixCommand,
 };
 
 export function registerCommand(name: string, load: () => Promise<Command>): void {

@@ -1,8 +1,19 @@
 /**
- * Finds and reads the config. Until a config file is found this is the defaults; the loader
- * validates every key and reports all problems at once.
+ * Finds and reads the config: `--config FILE`, else the nearest unsprawl.config.json or
+ * .unsprawl.yaml walking up from the scanned folder (stopping at the repository root). Every
+ * problem is reported at once, each with the key path, the value given and what was expected.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { readGuardedFile } from './guarded-read.js';
 import { DEFAULT_CONFIG, type UnsprawlConfig } from './types.js';
+import { formatProblem, validateRule } from '../rules/validate.js';
+import type { RuleSpec } from '../rules/types.js';
+import { findRepoRoot } from '../sources/gitignore.js';
+import { PACKAGE_ROOT } from '../rules/load.js';
+
+export const CONFIG_NAMES = ['unsprawl.config.json', '.unsprawl.yaml', '.unsprawl.yml'];
 
 export interface ConfigRequest {
   /** --config FILE, when given. */
@@ -11,6 +22,95 @@ export interface ConfigRequest {
   startDir: string;
 }
 
-export async function loadConfig(_request: ConfigRequest): Promise<UnsprawlConfig> {
-  return { ...DEFAULT_CONFIG };
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(file: string, problems: string[]) {
+    super(`${file}: ${problems.length} problem(s) in the config:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export function findConfig(startDir: string): string | undefined {
+  const stop = findRepoRoot(startDir);
+  for (let dir = resolve(startDir); ; dir = dirname(dir)) {
+    for (const name of CONFIG_NAMES) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    if (dir === stop || dirname(dir) === dir) return undefined;
+  }
+}
+
+type Validator = ((data: unknown) => boolean) & {
+  errors?: { instancePath: string; message?: string; params: Record<string, unknown> }[] | null;
+};
+
+let validator: Validator | undefined;
+
+async function schemaValidator(): Promise<Validator> {
+  if (!validator) {
+    // Loaded only when a config exists: a hook on a repository without one never pays for ajv.
+    const { default: Ajv } = await import('ajv');
+    const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schema', 'config.schema.json'), 'utf8'));
+    validator = new Ajv.default({ allErrors: true, strict: false }).compile(schema) as Validator;
+  }
+  return validator;
+}
+
+function describeValue(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? 'nothing' : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  return pointer
+    .split('/')
+    .slice(1)
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], data);
+}
+
+export async function loadConfig(request: ConfigRequest): Promise<UnsprawlConfig> {
+  const file = request.explicit ? resolve(request.explicit) : findConfig(request.startDir);
+  if (!file) return { ...DEFAULT_CONFIG };
+  const repoRoot = findRepoRoot(dirname(file)) ?? dirname(file);
+
+  let data: unknown;
+  try {
+    const text = readGuardedFile(file, repoRoot, 'config');
+    data = /\.ya?ml$/.test(file) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(file, [(error as Error).message.replace(`${file}: `, '')]);
+  }
+  data ??= {};
+
+  const validate = await schemaValidator();
+  const problems: string[] = [];
+  if (!validate(data)) {
+    for (const error of validate.errors ?? []) {
+      const key = error.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)';
+      if (error.params.additionalProperty) {
+        problems.push(`key "${error.params.additionalProperty}" is not a config key`);
+        continue;
+      }
+      problems.push(`key "${key}": got ${describeValue(valueAt(data, error.instancePath))}, expected ${error.message}`);
+    }
+  }
+  const config = data as Partial<UnsprawlConfig>;
+  const customRules: RuleSpec[] = [];
+  (Array.isArray(config.customRules) ? config.customRules : []).forEach((rule, index) => {
+    const found = validateRule(rule, file, index);
+    problems.push(...found.map((p) => `key "customRules.${index}": ${formatProblem(p).replace(`${file}: `, '')}`));
+    if (found.length === 0) customRules.push({ ...(rule as RuleSpec), family: 'custom' });
+  });
+  if (problems.length) throw new ConfigError(file, problems);
+
+  const here = dirname(file);
+  return {
+    ...DEFAULT_CONFIG,
+    ...config,
+    source: file,
+    customRules,
+    baseline: config.baseline ? resolve(here, config.baseline) : undefined,
+  } as UnsprawlConfig;
 }

@@ -6,7 +6,7 @@ export type TargetName = 'auto' | 'vault' | 'aws' | 'gcp' | 'azure' | 'k8s' | 's
 export interface UnsprawlConfig {
   /** Absolute path of the file it came from, if any. */
   source?: string;
-  /** Paths (globs, relative to the config file's folder) never reported. */
+  /** Globs, relative to the scanned folder, whose files are never scanned or reported. */
   allowPaths: string[];
   disabledRules: string[];
   customRules: RuleSpec[];

@@ -5,6 +5,7 @@
 import { DETECTORS, type DetectorCandidate } from './detectors.js';
 import type { RuleEngine } from './engine.js';
 import { log } from '../log/logger.js';
+import { allowedBy } from '../findings/allow-comments.js';
 import { classifyFile } from '../findings/file-kind.js';
 import { fingerprint, valueDigest } from '../findings/fingerprint.js';
 import { redact } from '../findings/redact.js';
@@ -61,9 +62,33 @@ export function scanText(
     if (!options.redact) finding.secret = candidate.secret;
     if (candidate.validation) finding.validation = candidate.validation;
     if (candidate.decodedVia?.length) finding.decodedVia = candidate.decodedVia;
-    if (candidate.variable) finding.variable = candidate.variable;
+    const variable = candidate.variable ?? assignedName(text, candidate.start);
+    if (variable) finding.variable = variable;
+    const quote = quoteAround(text, candidate.start, candidate.end);
+    if (quote) finding.quote = quote;
+    const previous = start.line > 1 ? positions.lineText(start.line - 1) : undefined;
+    const allow = allowedBy(positions.lineText(start.line), previous);
+    if (allow) {
+      finding.suppression = { kind: 'inSource', justification: allow.justification ?? 'allow comment' };
+    }
     return finding;
   });
+}
+
+/** Only what sits between the name and the value: `NAME = "`, `"name": "`, `name: `, `:=`. */
+const ASSIGNMENT_BEFORE = /([A-Za-z_][\w.-]{0,80})["'\]]?\s{0,4}(?:=|:=|=>|:|,)\s{0,4}["'`]?$/;
+
+/** The name a literal is assigned to, read from the text just before it on its line. */
+function assignedName(text: string, start: number): string | undefined {
+  const lineStart = Math.max(text.lastIndexOf('\n', start - 1) + 1, start - 160);
+  return ASSIGNMENT_BEFORE.exec(text.slice(lineStart, start))?.[1];
+}
+
+/** The quote character around a literal, so a fix can replace the whole string literal. */
+function quoteAround(text: string, start: number, end: number): '"' | "'" | '`' | undefined {
+  const before = text[start - 1];
+  if ((before === '"' || before === "'" || before === '`') && text[end] === before) return before;
+  return undefined;
 }
 
 /** Several detectors may see the same secret; one finding per span, the most confident kept. */

@@ -10,7 +10,9 @@ const DOCS = /\.(md|markdown|rst|adoc|txt|html?)$/i;
 const SOURCE = /\.(m?[jt]sx?|cjs|cts|mts|py|rb|go|java|kt|kts|scala|cs|php|swift|rs|c|cc|cpp|h|hpp|m|sh|bash|zsh|ps1|pl|lua|r|dart|ex|exs|erl|clj|groovy|vue|svelte)$/i;
 const K8S = /^\s*apiVersion:\s*\S+[\s\S]*?^\s*kind:\s*\S+/m;
 
-export function classifyFile(path: string, text: string): FileKind {
+export function classifyFile(fullPath: string, text: string): FileKind {
+  // An archive member (`app.zip!config/.env`) is classified by its own path.
+  const path = fullPath.slice(fullPath.lastIndexOf('!') + 1);
   if (path.endsWith('.ipynb')) return 'notebook';
   if (ENV_FILE.test(path)) return 'env-file';
   if (CI_PATH.test(path)) return 'ci-config';

@@ -78,6 +78,8 @@ export interface Finding {
   decodedVia?: string[];
   /** Name the value was assigned to, when the detector saw one (`DB_PASSWORD`). */
   variable?: string;
+  /** The quote around the literal in the file, when it is a quoted string. */
+  quote?: '"' | "'" | '`';
   history?: HistorySighting;
   /** Other places the same value was seen in this scan. */
   sharedWith?: string[];

@@ -24,14 +24,16 @@ export function setLogSink(next: (line: string) => void): void {
   sink = next;
 }
 
-function emit(level: Exclude<LogLevel, 'silent'>, message: string): void {
+function emit(level: Exclude<LogLevel, 'silent'>, message: string, plain = false): void {
   if (ORDER[level] > ORDER[threshold]) return;
-  sink(`unsprawl: ${level === 'info' ? '' : `${level}: `}${message}`);
+  sink(`unsprawl: ${level === 'info' || plain ? '' : `${level}: `}${message}`);
 }
 
 export const log = {
   error: (message: string) => emit('error', message),
   warn: (message: string) => emit('warn', message),
   info: (message: string) => emit('info', message),
+  /** What the user asked for happened (a file written): shown unless --quiet. */
+  notice: (message: string) => emit('warn', message, true),
   debug: (message: string) => emit('debug', message),
 };

@@ -15,7 +15,7 @@ export interface TextInput {
 const paint = (on: boolean, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
 
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
@@ -69,6 +69,7 @@ export function toText(input: TextInput): string {
       details.push(`  replace with: ${r.replacement.split('\n').join('\n' + ' '.repeat(26))}`);
       details.push(`  store:  ${r.storeCommand}`);
       details.push(`  rotate: ${r.rotation} (${r.rotationUrl})`);
+      if (r.extra) details.push(`  then:   ${r.extra}`);
     }
     for (const detail of details) lines.push(`  ${' '.repeat(9)} ${paint(color, '2', detail)}`);
   }

@@ -104,6 +104,10 @@ export function checkScanValues(values: ScanValues) {
   if (!CONFIDENCE_ORDER.includes(minConfidence)) {
     throw new UsageError(`--min-confidence must be low, medium or high, not "${values['min-confidence']}"`);
   }
+  const targets = ['auto', 'vault', 'aws', 'gcp', 'azure', 'k8s', 'sops'];
+  if (!targets.includes(values.target)) {
+    throw new UsageError(`--target must be one of ${targets.join(', ')}, not "${values.target}"`);
+  }
   const sources = [values.history, values.range !== undefined, values.staged].filter(Boolean).length;
   if (sources > 1) throw new UsageError('--history, --range and --staged exclude each other');
   if (values.since && !values.history && values.range === undefined) {
@@ -150,12 +154,14 @@ async function runSource(request: ScanRequest, values: ScanValues): Promise<Scan
   return scanWorkingTree(request);
 }
 
-export async function scanCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseScanArgs(argv);
-  if (values.help) {
-    process.stdout.write(SCAN_HELP);
-    return 0;
-  }
+export interface ExecutedScan {
+  result: ScanResult;
+  targetNote?: string;
+  checked: ReturnType<typeof checkScanValues>;
+}
+
+/** Everything `scan` does short of printing: shared by `scan`, `baseline`, `fix` and the Action. */
+export async function executeScan(values: ScanValues, positionals: string[]): Promise<ExecutedScan> {
   if (values.debug) setLogLevel('debug');
   else if (values.verbose) setLogLevel('info');
   else if (values.quiet) setLogLevel('error');
@@ -170,26 +176,41 @@ export async function scanCommand(argv: string[]): Promise<number> {
   const request: ScanRequest = {
     paths,
     include: values.include,
-    exclude: values.exclude,
+    exclude: [...values.exclude, ...config.allowPaths],
     gitignore: !values['no-gitignore'],
     maxFileSize: checked.maxFileSize,
     threads: checked.threads,
     redact: !values['no-redact'],
     extraRules: config.customRules,
     disabledRules: config.disabledRules,
-    skipPaths: [values.config, values.baseline, config.source].filter((p): p is string => Boolean(p)),
+    skipPaths: [values.config, values.baseline, config.source, config.baseline].filter((p): p is string => Boolean(p)),
     onProgress: (p) => progress.update(p),
   };
   const result = await runSource(request, values);
   progress.done();
 
-  const analysis = await analyze(result.findings, { config, root: result.root, target: values.target });
-  await applySuppressions(result.findings, { config, root: result.root, baseline: values.baseline ?? config.baseline });
+  const analysis = await analyze(result.findings, {
+    config,
+    root: result.root,
+    target: values.target,
+    rules: result.rules,
+  });
+  const baseline = values.baseline ?? config.baseline;
+  await applySuppressions(result.findings, { config, root: result.root, baseline });
   result.findings = filterByConfidence(result.findings, checked.minConfidence);
   result.summary.findings = result.findings.filter((f) => !f.suppression).length;
   result.summary.suppressed = result.findings.length - result.summary.findings;
+  return { result, targetNote: analysis.targetNote, checked };
+}
 
-  writeReport(renderReport(result, checked.format, values, analysis.targetNote), values.output);
+export async function scanCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseScanArgs(argv);
+  if (values.help) {
+    process.stdout.write(SCAN_HELP);
+    return 0;
+  }
+  const { result, targetNote, checked } = await executeScan(values, positionals);
+  writeReport(renderReport(result, checked.format, values, targetNote), values.output);
   if (checked.format !== 'text' && !values.quiet) {
     log.info(summaryLine(result.summary));
   }
