@@ -1,0 +1,197 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildRemediation, referenceString, storeCommand } from '../src/analysis/remediation.js';
+import { chooseTarget } from '../src/analysis/targets.js';
+import type { StoreName, TargetChoice } from '../src/analysis/targets.js';
+import type { FileKind, Finding } from '../src/findings/types.js';
+import { ROOT, runCli, tempDir } from './helpers/cli.js';
+
+const FIXTURE = join(ROOT, 'fixtures', 'remediation-repo');
+let dir: { path: string; cleanup: () => void };
+let home: { path: string; cleanup: () => void };
+
+function git(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return execFileSync('git', args, { cwd: dir.path, encoding: 'utf8', env: { ...process.env, ...env } });
+}
+
+/** A copy of the fixture repository, committed on a date far in the past. */
+function fixtureRepo(date = '2023-03-01T12:00:00Z') {
+  cpSync(FIXTURE, dir.path, { recursive: true });
+  git(['init', '-q', '-b', 'main']);
+  git(['config', 'user.email', 'dev@example.com']);
+  git(['config', 'user.name', 'Dev']);
+  git(['config', 'commit.gpgsign', 'false']);
+  git(['add', '-A']);
+  git(['commit', '-qm', 'initial'], { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
+}
+
+beforeEach(() => {
+  dir = tempDir();
+  home = tempDir('unsprawl-home-');
+});
+afterEach(() => {
+  dir.cleanup();
+  home.cleanup();
+});
+
+const scan = (args: string[] = []) =>
+  JSON.parse(runCli(['scan', dir.path, '--format', 'json', ...args], { env: { HOME: home.path } }).stdout);
+const byPath = (findings: Finding[], path: string) => findings.find((f) => f.path === path)!;
+
+describe('anti-patterns', () => {
+  it('names hardcoded-in-git, env-file-committed, unrotated, shared and static-long-lived', () => {
+    fixtureRepo();
+    const { findings } = scan();
+    const env = byPath(findings, 'services/api/.env');
+    expect(env.antiPatterns).toEqual(
+      expect.arrayContaining(['hardcoded-in-git', 'env-file-committed', 'unrotated', 'shared-across-tenants', 'static-long-lived']),
+    );
+    expect(env.sharedWith?.[0]).toContain('services/web/config.js');
+    expect(byPath(findings, 'services/web/config.js').antiPatterns).toContain('shared-across-tenants');
+    expect(byPath(findings, 'deploy/api.yaml').antiPatterns).toContain('static-long-lived');
+    expect(byPath(findings, 'services/web/client.py').antiPatterns).not.toContain('shared-across-tenants');
+  });
+
+  it('does not call a recent secret unrotated, nor an untracked file hardcoded in git', () => {
+    fixtureRepo(new Date().toISOString());
+    writeFileSync(join(dir.path, 'scratch.env'), readFileSync(join(FIXTURE, 'services/api/.env')));
+    const { findings } = scan();
+    expect(byPath(findings, 'services/api/.env').antiPatterns).not.toContain('unrotated');
+    const untracked = byPath(findings, 'scratch.env');
+    expect(untracked.antiPatterns).not.toContain('hardcoded-in-git');
+    expect(untracked.antiPatterns).not.toContain('env-file-committed');
+  });
+
+  it('puts anti-patterns in SARIF results and rule tags, remediation in properties and fixes', () => {
+    fixtureRepo();
+    const run = runCli(['scan', dir.path, '--format', 'sarif'], { env: { HOME: home.path } });
+    const sarif = JSON.parse(run.stdout).runs[0];
+    for (const result of sarif.results) {
+      expect(result.properties.antiPatterns.length).toBeGreaterThan(0);
+      expect(result.properties.remediation.storeCommand).toBeTruthy();
+      expect(result.properties.remediation.rotationUrl).toMatch(/^https:\/\//);
+    }
+    const tags = sarif.tool.driver.rules.flatMap((r: { properties: { tags: string[] } }) => r.properties.tags);
+    expect(tags).toContain('anti-pattern/hardcoded-in-git');
+    expect(sarif.results.some((r: { fixes?: unknown[] }) => r.fixes?.length)).toBe(true);
+  });
+});
+
+describe('target choice', () => {
+  const signals = (clouds: string[], kubernetes?: string) => ({
+    clouds: new Map(clouds.map((c) => [c as 'aws', `${c}.tf`])),
+    kubernetes,
+  });
+  it('chooses from the repository signals and says why', () => {
+    expect(chooseTarget('auto', signals(['aws', 'gcp']), false)).toMatchObject({ target: 'vault', store: 'vault' });
+    expect(chooseTarget('auto', signals(['gcp']), false)).toMatchObject({ target: 'gcp', store: 'gcp' });
+    expect(chooseTarget('auto', signals(['aws'], 'deploy/api.yaml'), false)).toMatchObject({ target: 'k8s', store: 'aws' });
+    expect(chooseTarget('auto', signals(['aws']), true)).toMatchObject({ store: 'vault', kmsAutoUnseal: true });
+    expect(chooseTarget('auto', signals([]), false).reason).toContain('no cloud');
+    expect(chooseTarget('azure', signals(['aws']), false)).toMatchObject({ target: 'azure', store: 'azure' });
+  });
+
+  it('prints the choice with the scan', () => {
+    fixtureRepo();
+    const run = runCli(['scan', dir.path], { env: { HOME: home.path } });
+    expect(run.stdout).toMatch(/remediation target: Kubernetes .* backed by AWS Secrets Manager — Kubernetes manifests found/);
+  });
+});
+
+describe('remediation per target and file kind', () => {
+  const stores: StoreName[] = ['vault', 'aws', 'gcp', 'azure', 'sops'];
+  const kinds: [FileKind, string, string | RegExp][] = [
+    ['source', 'src/app.ts', 'process.env.DB_PASSWORD'],
+    ['source', 'app.py', 'os.environ["DB_PASSWORD"]'],
+    ['env-file', '.env', 'DB_PASSWORD='],
+    ['k8s-manifest', 'deploy.yaml', 'secretKeyRef'],
+    ['compose', 'docker-compose.yml', '${DB_PASSWORD:?}'],
+    ['ci-config', '.github/workflows/ci.yml', '${{ secrets.DB_PASSWORD }}'],
+    ['ci-config', '.gitlab-ci.yml', '$DB_PASSWORD'],
+    ['iac', 'main.tf', /^data\./],
+    ['iac', 'Dockerfile', '--mount=type=secret'],
+    ['package-config', '.npmrc', '${DB_PASSWORD}'],
+    ['notebook', 'a.ipynb', 'os.environ'],
+    ['docs', 'README.md', '<DB_PASSWORD>'],
+    ['config', 'settings.json', /vault:|resolve:secretsmanager|sm:\/\/|Microsoft\.KeyVault|sops:/],
+  ];
+  const finding = (fileKind: FileKind, path: string): Finding => ({
+    ruleId: 'generic-password', ruleName: 'Password', kind: 'generic-password', confidence: 'low',
+    severity: 'high', path, line: 2, column: 10, endLine: 2, endColumn: 22, redacted: 'Xk9#…(12 chars)',
+    secretLength: 12, fingerprint: '0'.repeat(32), valueDigest: '1'.repeat(32), fileKind, variable: 'db_password',
+    quote: '"',
+  });
+  for (const store of stores) {
+    for (const [fileKind, path, expected] of kinds) {
+      it(`${store}: ${fileKind} (${path})`, () => {
+        const choice: TargetChoice = { target: store, store, kmsAutoUnseal: false, reason: 'test' };
+        const names = { env: 'DB_PASSWORD', key: 'db_password', service: 'api' };
+        const advice = { rotation: 'rotate it', rotationUrl: 'https://example.com/rotate' };
+        const r = buildRemediation(finding(fileKind, path), choice, names, advice);
+        if (typeof expected === 'string') expect(r.replacement).toContain(expected);
+        else expect(r.replacement).toMatch(expected);
+        expect(r.storeCommand).toMatch(/=-|\/dev\/stdin|--data-file=-/);
+        expect(r.rotation).toBe('rotate it');
+      });
+    }
+  }
+
+  it('never puts a value on the command line', () => {
+    const names = { env: 'A', key: 'a', service: 's' };
+    for (const store of stores) {
+      expect(storeCommand(store, names)).not.toMatch(/\$\(|`/);
+      expect(referenceString(store, names)).toContain('a');
+    }
+  });
+});
+
+describe('unsprawl fix', () => {
+  it('saves values to a 0600 file, rewrites files, re-scans clean, is a no-op the second time', () => {
+    fixtureRepo();
+    const first = runCli(['fix', dir.path], { env: { HOME: home.path } });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/rewrote \d+ file/);
+
+    const saved = readdirSync(join(home.path, '.unsprawl'));
+    expect(saved).toHaveLength(1);
+    const valuesFile = join(home.path, '.unsprawl', saved[0]!);
+    expect(statSync(valuesFile).mode & 0o777).toBe(0o600);
+    const values = readFileSync(valuesFile, 'utf8');
+    const token = readFileSync(join(FIXTURE, 'services/api/.env'), 'utf8').match(/ghp_\w+/)![0];
+    expect(values).toContain(token);
+    expect(values).toMatch(/vault kv put|secretsmanager create-secret/);
+
+    expect(readFileSync(join(dir.path, 'services/web/config.js'), 'utf8')).toContain('process.env.GITHUB_TOKEN');
+    expect(readFileSync(join(dir.path, 'services/api/.env'), 'utf8')).toContain('GITHUB_TOKEN=\n');
+    const rescan = scan();
+    for (const path of ['services/web/config.js', 'services/api/.env', 'services/web/client.py']) {
+      expect(rescan.findings.filter((f: Finding) => f.path === path)).toEqual([]);
+    }
+
+    const before = git(['diff']);
+    const second = runCli(['fix', dir.path], { env: { HOME: home.path } });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('nothing to fix');
+    expect(git(['diff'])).toBe(before);
+    expect(readdirSync(join(home.path, '.unsprawl'))).toHaveLength(1);
+  });
+
+  it('refuses a file with unstaged changes unless --force, and --dry-run changes nothing', () => {
+    fixtureRepo();
+    const file = join(dir.path, 'services/web/client.py');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}# local edit\n`);
+    const dry = runCli(['fix', dir.path, '--dry-run'], { env: { HOME: home.path } });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('would rewrite');
+    expect(git(['status', '--porcelain'])).toBe(' M services/web/client.py\n');
+
+    const run = runCli(['fix', dir.path], { env: { HOME: home.path } });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('client.py: has unstaged changes');
+    expect(readFileSync(file, 'utf8')).toContain('sk_live_');
+    runCli(['fix', dir.path, '--force'], { env: { HOME: home.path } });
+    expect(readFileSync(file, 'utf8')).not.toContain('sk_live_');
+  });
+});
