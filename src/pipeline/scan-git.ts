@@ -12,7 +12,12 @@ import { indexBlobs, type BlobIndex, type Sighting } from '../sources/git/histor
 import { touchesAdded } from '../sources/git/hunks.js';
 import type { WalkOptions } from '../sources/git/log.js';
 import { readBlobs } from '../sources/git/objects.js';
-import { NotARepositoryError, openRepository, type Repository } from '../sources/git/repo.js';
+import {
+  NotARepositoryError,
+  openRepository,
+  openRepositoryQuick,
+  type Repository,
+} from '../sources/git/repo.js';
 import { git, gitMaybe } from '../sources/git/run.js';
 import { stagedChanges, type StagedFile } from '../sources/git/staged.js';
 import { runTargets, SkipCounter, type RunOutcome, type SizedTarget } from './run-targets.js';
@@ -60,7 +65,7 @@ export async function scanRange(
 }
 
 export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
-  const repo = await open(request);
+  const repo = await open(request, openRepositoryQuick);
   if (repo.bare) throw new UsageError(`${repo.top} is a bare repository: it has no index to scan`);
   const skips = new SkipCounter();
   const changes = await stagedChanges(repo.top);
@@ -105,12 +110,12 @@ export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
   return result(repo, outcome, request);
 }
 
-async function open(request: ScanRequest): Promise<Repository> {
+async function open(request: ScanRequest, discover = openRepository): Promise<Repository> {
   if (request.paths.length > 1) {
     throw new UsageError('--history, --range and --staged take one repository path');
   }
   try {
-    return await openRepository(request.paths[0] ?? '.');
+    return await discover(request.paths[0] ?? '.');
   } catch (error) {
     if (error instanceof NotARepositoryError) throw new UsageError(error.message);
     throw error;
