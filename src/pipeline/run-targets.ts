@@ -16,6 +16,8 @@ export interface SizedTarget extends ScanTarget {
 
 export interface RunOptions extends ScanOptions {
   threads?: number;
+  /** Never start workers (the bundled GitHub Action ships no worker file). */
+  inline?: boolean;
   setup: WorkerSetup;
   onProgress?: (progress: { files: number; bytes: number; findings: number }) => void;
   onResult?: (result: TargetResult) => void;
@@ -71,6 +73,7 @@ export async function runTargets(
   const collect = (results: TargetResult[]) => {
     for (const result of results) {
       options.onResult?.(result);
+      for (const warning of result.warnings ?? []) skips.add(warning.subject, warning.reason, warning.detail);
       if (result.skipped) {
         skips.add(result.path, result.skipped.reason, result.skipped.detail);
         if (result.skipped.reason === 'binary') bytes += result.bytes;
@@ -98,9 +101,13 @@ export async function runTargets(
   }
 
   const threads = Math.max(1, options.threads ?? defaultThreads());
-  if (exhausted) {
+  if (exhausted || options.inline) {
     const engine = createEngine(options.setup);
     collect(scanBatch(engine, first, scanOptions));
+    // Streaming, one target at a time, so memory stays flat on a large inline scan.
+    for (let next = exhausted ? undefined : await iterator.next(); next && !next.done; next = await iterator.next()) {
+      collect(scanBatch(engine, [next.value], scanOptions));
+    }
     return finish(findings, skips, { files, bytes, threads: 0, started });
   }
 

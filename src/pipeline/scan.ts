@@ -17,6 +17,8 @@ export interface ScanRequest {
   gitignore: boolean;
   maxFileSize: number;
   threads?: number;
+  /** Scan in this thread only (the bundled Action). */
+  inline?: boolean;
   redact: boolean;
   extraRules: RuleSpec[];
   disabledRules: string[];
@@ -70,6 +72,7 @@ export async function scanWorkingTree(request: ScanRequest): Promise<ScanResult>
       redact: request.redact,
       maxFileSize: request.maxFileSize,
       threads: request.threads,
+      inline: request.inline,
       setup: { extraRules: request.extraRules, disabledRules: request.disabledRules },
       onProgress: request.onProgress,
     },

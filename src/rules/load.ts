@@ -9,9 +9,21 @@ import { parse } from 'yaml';
 import { RuleFileError, validateRule, type RuleProblem } from './validate.js';
 import type { RuleSpec } from './types.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The package root, from dist/rules/ or src/rules/ alike. */
-export const PACKAGE_ROOT = resolve(here, '..', '..');
+/**
+ * The package root: the nearest folder above this module with unsprawl's package.json. Found by
+ * walking up, so src/, dist/ and the bundled Action in dist-action/ all find rules/ and schema/.
+ */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && /"name":\s*"unsprawl"/.test(readFileSync(manifest, 'utf8'))) return dir;
+    if (dirname(dir) === dir) return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+    dir = dirname(dir);
+  }
+}
+
+export const PACKAGE_ROOT = packageRoot();
 export const RULES_DIR = join(PACKAGE_ROOT, 'rules');
 export const COMPILED_RULES = join(PACKAGE_ROOT, 'dist', 'rules.json');
 

@@ -161,7 +161,11 @@ export interface ExecutedScan {
 }
 
 /** Everything `scan` does short of printing: shared by `scan`, `baseline`, `fix` and the Action. */
-export async function executeScan(values: ScanValues, positionals: string[]): Promise<ExecutedScan> {
+export async function executeScan(
+  values: ScanValues,
+  positionals: string[],
+  overrides: Partial<ScanRequest> = {},
+): Promise<ExecutedScan> {
   if (values.debug) setLogLevel('debug');
   else if (values.verbose) setLogLevel('info');
   else if (values.quiet) setLogLevel('error');
@@ -185,6 +189,7 @@ export async function executeScan(values: ScanValues, positionals: string[]): Pr
     disabledRules: config.disabledRules,
     skipPaths: [values.config, values.baseline, config.source, config.baseline].filter((p): p is string => Boolean(p)),
     onProgress: (p) => progress.update(p),
+    ...overrides,
   };
   const result = await runSource(request, values);
   progress.done();
