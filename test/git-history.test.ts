@@ -108,6 +108,13 @@ describe('scan --history', () => {
     expect(pr.findings.map((f) => f.history?.path)).toEqual(['wip.txt']);
   });
 
+  it('--range does not blame a commit for a secret the file already held', async () => {
+    const result = await scanRange(request(repo.dir), `${commits.edited}..main`);
+    const paths = result.findings.map((f) => f.history?.path);
+    expect(paths).not.toContain('app.cfg');
+    expect(paths).toContain('side.txt');
+  });
+
   it('rejects a range that names no commit', async () => {
     await expect(scanRange(request(repo.dir), 'main..nope')).rejects.toThrow(/not a commit/);
     await expect(scanRange(request(repo.dir), 'main')).rejects.toThrow(/BASE\.\.HEAD/);

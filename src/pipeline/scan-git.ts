@@ -61,7 +61,7 @@ export async function scanRange(
   describe(repo, skips);
   const index = await indexBlobs(repo.top, walkOptions([range], options.since, true));
   if (index.commits === 0) note(skips, 'note', range, 'empty-range', 'the range holds no commits');
-  return scanIndex(repo, index, request, skips);
+  return scanIndex(repo, index, request, skips, { preImages: true });
 }
 
 export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
@@ -194,6 +194,7 @@ function runOptions(request: ScanRequest) {
     redact: request.redact,
     maxFileSize: request.maxFileSize,
     threads: request.threads,
+    inline: request.inline,
     setup: { extraRules: request.extraRules, disabledRules: request.disabledRules },
     onProgress: request.onProgress,
   };
@@ -208,12 +209,17 @@ function result(repo: Repository, outcome: RunOutcome, request: ScanRequest): Sc
   return { ...outcome, rules: [...builtinRules(), ...request.extraRules], root: repo.top };
 }
 
-/** Scans each indexed blob once, then says where each finding came from and if HEAD has it. */
+/**
+ * Scans each indexed blob once, then says where each finding came from and if HEAD has it. With
+ * `preImages` (ranges), the version each blob replaced is scanned too, and a secret that version
+ * already held is not reported again: a pull request that edits a file is not blamed for it.
+ */
 async function scanIndex(
   repo: Repository,
   index: BlobIndex,
   request: ScanRequest,
   skips: SkipCounter,
+  options: { preImages?: boolean } = {},
 ): Promise<ScanResult> {
   for (const [path, commit] of index.submodules) {
     note(skips, 'note', path, 'submodule', `submodule (first seen in ${commit}): not entered; scan it on its own`);
@@ -221,22 +227,40 @@ async function scanIndex(
   noteEscaped([...index.escapedPaths], skips);
   const select = pathFilter(request, skips);
   const blobs = new Map([...index.blobs].filter(([, sighting]) => select(sighting.path)));
+  const preImages = new Map<string, string>();
+  if (options.preImages) {
+    for (const sighting of blobs.values()) {
+      const before = sighting.previousId;
+      if (before && !blobs.has(before)) preImages.set(before, sighting.path);
+    }
+  }
 
   async function* targets(): AsyncGenerator<SizedTarget> {
-    for await (const record of readBlobs(repo.top, [...blobs.keys()], request.maxFileSize)) {
-      const sighting = blobs.get(record.id)!;
-      if ('content' in record) {
-        yield { path: sighting.path, id: record.id, content: record.content, size: record.size };
-      } else reportBlobProblem(record, sighting.path, skips);
+    const ids = [...blobs.keys(), ...preImages.keys()];
+    for await (const record of readBlobs(repo.top, ids, request.maxFileSize)) {
+      const sighting = blobs.get(record.id);
+      const path = sighting?.path ?? preImages.get(record.id)!;
+      const id = sighting ? record.id : `before:${record.id}`;
+      if ('content' in record) yield { path, id, content: record.content, size: record.size };
+      else if (sighting) reportBlobProblem(record, path, skips);
     }
   }
   const blobOf = new Map<Finding, string>();
+  /** Secrets the pre-images held, as `rule\0digest\0path` (the path in the range). */
+  const heldBefore = new Set<string>();
   const outcome = await runTargets(targets(), {
     ...runOptions(request),
     onResult: (result) => {
-      for (const finding of result.findings) blobOf.set(finding, result.id ?? '');
+      const id = result.id ?? '';
+      if (id.startsWith('before:')) {
+        for (const f of result.findings) heldBefore.add(`${f.ruleId}\0${f.valueDigest}\0${result.path}`);
+      }
+      for (const finding of result.findings) blobOf.set(finding, id);
     },
   }, skips);
+  const isNew = (finding: Finding) =>
+    !heldBefore.has(`${finding.ruleId}\0${finding.valueDigest}\0${finding.path}`);
+  keep(outcome, (finding) => blobs.has(blobOf.get(finding) ?? '') && isNew(finding));
 
   const headBlobs = await headTree(repo);
   const headDigests = new Set(
