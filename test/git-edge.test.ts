@@ -1,4 +1,5 @@
-import { readdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanHistory } from '../src/pipeline/scan-git.js';
@@ -85,20 +86,32 @@ describe('git edge cases', () => {
     expect(result.findings).toHaveLength(0);
   });
 
-  it('names a corrupt object, skips it and scans the rest', async () => {
+  it('names corrupt objects, skips them and scans the rest', async () => {
     const broken = initRepo(join(tmp.path, 'broken'));
     broken.write('good.txt', `${late}\n`);
     broken.write('bad.txt', `${early}\n`);
-    broken.commit('both', 0);
-    const bad = broken.git('rev-parse', 'HEAD:bad.txt');
-    const file = join(broken.dir, '.git', 'objects', bad.slice(0, 2), bad.slice(2));
-    chmodSync(file, 0o644);
-    writeFileSync(file, 'not a zlib stream');
-    expect(readdirSync(join(broken.dir, '.git', 'objects', bad.slice(0, 2)))).toContain(bad.slice(2));
+    broken.write('lying.txt', `${boundary}\n`);
+    // Files read after lying.txt, long enough to be swallowed if its claimed size were trusted.
+    for (let i = 0; i < 5; i++) broken.write(`m${i}.txt`, `${'x'.repeat(40)} ${i}\n`);
+    broken.write('z.txt', `z ${late}\n`);
+    broken.commit('all', 0);
+    const objectFile = (path: string) => {
+      const id = broken.git('rev-parse', `HEAD:${path}`);
+      const file = join(broken.dir, '.git', 'objects', id.slice(0, 2), id.slice(2));
+      chmodSync(file, 0o644);
+      return { id, file };
+    };
+    const bad = objectFile('bad.txt');
+    writeFileSync(bad.file, 'not a zlib stream');
+    // A well-formed object whose header claims more bytes than it holds.
+    const lying = objectFile('lying.txt');
+    writeFileSync(lying.file, deflateSync(Buffer.from('blob 100\0short')));
+
     const result = await scanHistory(request(broken.dir));
-    expect(result.findings.map((f) => f.path)).toEqual(['good.txt']);
-    const notice = result.notices.find((n) => n.reason === 'invalid-object');
-    expect(notice?.subject).toContain(bad);
-    expect(result.summary.skipped['invalid-object']).toBe(1);
+    expect(result.findings.map((f) => f.path)).toEqual(['good.txt', 'z.txt']);
+    const subjects = result.notices.filter((n) => n.reason === 'invalid-object').map((n) => n.subject);
+    expect(subjects).toEqual([`bad.txt (blob ${bad.id})`, `lying.txt (blob ${lying.id})`]);
+    expect(result.summary.skipped['invalid-object']).toBe(2);
+    expect(result.summary.files).toBe(7);
   });
 });
