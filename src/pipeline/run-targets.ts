@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { log } from '../log/logger.js';
+import { describeError, log } from '../log/logger.js';
 import type { Finding, Notice, ScanSummary, SkipReason } from '../findings/types.js';
 import type { ScanOptions, ScanTarget, TargetResult } from '../pool/scan-target.js';
 import { createEngine, scanBatch, type WorkerSetup } from '../pool/worker.js';
@@ -36,6 +36,7 @@ const INLINE_BYTES = 8 * 1024 * 1024;
 const INLINE_FILES = 400;
 /** Notices kept per reason; the summary still counts every skip. */
 const NOTICES_PER_REASON = 200;
+const WORKER_HEAP_MB = 512;
 const WARN_REASONS = new Set<string>(['unreadable', 'worker-error', 'too-large', 'not-a-regular-file', 'invalid-object', 'archive-limit']);
 
 export function defaultThreads(): number {
@@ -117,35 +118,46 @@ export async function runTargets(
     maxThreads: threads,
     workerData: options.setup,
     idleTimeout: 1000,
+    // A runaway file ends its worker, not the scan.
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
   });
   const pending: Promise<void>[] = [];
   let inFlight = 0;
   let wake: (() => void) | undefined;
   let batch: SizedTarget[] = [];
   let batchBytes = 0;
-  const dispatch = () => {
-    if (batch.length === 0) return;
-    const targets = batch.map(({ size: _size, ...target }) => target);
-    batch = [];
-    batchBytes = 0;
-    const transfer = targets.flatMap((t) => (t.content ? [t.content.buffer as ArrayBuffer] : []));
+  const submit = (targets: ScanTarget[]) => {
     inFlight++;
+    const transfer = targets.flatMap((t) => (t.content ? [t.content.buffer as ArrayBuffer] : []));
+    // Content is transferred, so a retry after a crash has no bytes left: keep copies when the
+    // batch carries content (history, archives), which are small next to the pool's own memory.
+    const copies = transfer.length ? targets.map((t) => (t.content ? { ...t, content: t.content.slice() } : t)) : targets;
     const task = pool.run({ targets, options: scanOptions }, { transferList: transfer }) as Promise<
       TargetResult[]
     >;
     pending.push(
       task
         .then(collect, (error: Error) => {
-          // A worker that died (out of memory, crash) takes its batch down: name every file.
-          for (const target of targets) {
-            skips.add(target.path, 'worker-error', error.message.split('\n')[0]);
+          // A worker died (out of memory, a crash): retry the batch's files one by one, so only
+          // the file that kills a worker is lost, and named.
+          if (copies.length > 1) {
+            for (const target of copies) submit([target]);
+            return;
           }
+          skips.add(copies[0]!.path, 'worker-error', describeError(error));
         })
         .finally(() => {
           inFlight--;
           wake?.();
         }),
     );
+  };
+  const dispatch = () => {
+    if (batch.length === 0) return;
+    const targets = batch.map(({ size: _size, ...target }) => target);
+    batch = [];
+    batchBytes = 0;
+    submit(targets);
   };
   const add = (target: SizedTarget) => {
     batch.push(target);
@@ -161,7 +173,12 @@ export async function runTargets(
       while (inFlight > threads * 3) await new Promise<void>((resolve) => (wake = resolve));
     }
     dispatch();
-    await Promise.all(pending);
+    // Retries add to `pending` while we wait, so wait until it stops growing.
+    for (let settled = 0; settled < pending.length; ) {
+      const upTo = pending.length;
+      await Promise.all(pending.slice(settled, upTo));
+      settled = upTo;
+    }
   } finally {
     await pool.destroy();
   }

@@ -7,6 +7,13 @@ import { scanText } from '../detect/scan-text.js';
 import type { RuleEngine } from '../detect/engine.js';
 import type { Finding, SkipReason } from '../findings/types.js';
 import { decodeText } from '../sources/text.js';
+import {
+  archiveKind,
+  DEFAULT_ARCHIVE_LIMITS,
+  readArchive,
+  type ArchiveBudget,
+  type ArchiveKind,
+} from '../sources/archive.js';
 
 export interface ScanTarget {
   /** Relative, `/`-separated path reported for the target. */
@@ -28,6 +35,8 @@ export interface TargetResult {
   findings: Finding[];
   bytes: number;
   skipped?: { reason: SkipReason; detail?: string };
+  /** Parts skipped inside a target that was otherwise scanned (archive members). */
+  warnings?: { subject: string; reason: SkipReason; detail?: string }[];
 }
 
 function readWhole(absPath: string, maxFileSize: number): Buffer | { reason: SkipReason; detail: string } {
@@ -73,8 +82,58 @@ export function scanTarget(engine: RuleEngine, target: ScanTarget, options: Scan
     return { ...base, findings: [], bytes: 0, skipped: { reason: 'too-large', detail: `${buffer.length} bytes` } };
   }
 
+  const kind = archiveKind(target.path, buffer);
+  if (kind) {
+    const result: TargetResult = { ...base, findings: [], bytes: buffer.length, warnings: [] };
+    const budget: ArchiveBudget = { members: 0, bytes: 0, limits: DEFAULT_ARCHIVE_LIMITS };
+    scanArchive(engine, target.path, buffer, kind, 1, budget, options, result);
+    return result;
+  }
+
   const decoded = decodeText(buffer);
   if (!decoded) return { ...base, findings: [], bytes: buffer.length, skipped: { reason: 'binary' } };
   const findings = scanText(engine, decoded.text, target.path, { redact: options.redact });
   return { ...base, findings, bytes: buffer.length };
+}
+
+/**
+ * Scans an archive's members as if they were files at `archive.zip!inner/path`, opening nested
+ * archives up to the depth limit. Bombs, limits and unreadable members become warnings that name
+ * the member; the rest of the archive is still scanned.
+ */
+function scanArchive(
+  engine: RuleEngine,
+  path: string,
+  buffer: Buffer,
+  kind: ArchiveKind,
+  depth: number,
+  budget: ArchiveBudget,
+  options: ScanOptions,
+  result: TargetResult,
+): void {
+  const { members, problems } = readArchive(kind, path, buffer, budget);
+  for (const problem of problems) {
+    const detail = problem.reason === 'zip-bomb' ? `zip bomb: ${problem.detail}` : problem.detail;
+    const subject = problem.name ? `${path}!${problem.name}` : path;
+    result.warnings!.push({ subject, reason: 'archive-limit', detail });
+  }
+  for (const member of members) {
+    const memberPath = `${path}!${member.name}`;
+    const nested = archiveKind(memberPath, member.content);
+    if (nested) {
+      if (depth >= budget.limits.maxDepth) {
+        result.warnings!.push({ subject: memberPath, reason: 'archive-limit', detail: 'nested too deep' });
+      } else {
+        scanArchive(engine, memberPath, member.content, nested, depth + 1, budget, options, result);
+      }
+      continue;
+    }
+    if (member.content.length > options.maxFileSize) {
+      result.warnings!.push({ subject: memberPath, reason: 'too-large', detail: `${member.content.length} bytes` });
+      continue;
+    }
+    const decoded = decodeText(member.content);
+    if (!decoded) continue;
+    result.findings.push(...scanText(engine, decoded.text, memberPath, { redact: options.redact }));
+  }
 }

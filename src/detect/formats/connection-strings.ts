@@ -7,9 +7,12 @@ import type { Detector, DetectorCandidate } from '../detectors.js';
 import type { RuleEngine } from '../engine.js';
 import { decodePercent } from './decode.js';
 import { judgeValue, makeCandidate } from './judge.js';
+import { shannonEntropy } from '../entropy.js';
+import { isReference } from '../filters.js';
+import { isPlaceholder } from '../placeholder.js';
 
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]{1,30}):\/\/([^\s:/?#@"'<>`]{1,128}):([^\s/?#@"'<>`]{1,256})@[\w\-[]/gi;
-const ADO_PASSWORD = /(?:^|[;"'\s{])(?:Password|Pwd)[ \t]*=[ \t]*("(?:[^"\r\n]|"")*"|'(?:[^'\r\n]|'')*'|\{(?:[^}\r\n]|\}\})*\}|[^;"'\r\n]+)/gi;
+const ADO_PASSWORD = /(?:^|[;"'\s{])(?:Password|Pwd)[ \t]*=[ \t]*(\\"(?:[^"\\\r\n]|\\(?!"))*\\"|"(?:[^"\r\n]|"")*"|'(?:[^'\r\n]|'')*'|\{(?:[^}\r\n]|\}\})*\}|[^;"'\\\r\n]+)/gi;
 const ADO_CONTEXT = /(?:server|data source|host|address|addr|user id|uid|user|initial catalog|database|accountname|endpoint)[ \t]*=/i;
 const ADO_TRIGGER = /p(?:assword|wd)[ \t]*=/i;
 
@@ -36,6 +39,27 @@ export function detectUrlCredentials(engine: RuleEngine, text: string): Detector
   return out;
 }
 
+/** Quoted ADO.NET values may hold `;` and brackets, which the code-like filter would reject. */
+function quotedPasswordOk(value: string): boolean {
+  if (value.length < 6 || value.length > 256 || isPlaceholder(value) || isReference(value)) return false;
+  return /[A-Za-z]/.test(value) && /[^A-Za-z]/.test(value) && shannonEntropy(value) >= 2.5;
+}
+
+/** The value inside its quoting (`"…"`, `'…'`, `{…}`, or `\"…\"` inside a JSON string). */
+function unwrapAdo(raw: string): { value: string; shift: number; length: number; quoted: boolean } {
+  const trimmed = raw.trimEnd();
+  if (trimmed.startsWith('\\"') && trimmed.endsWith('\\"') && trimmed.length >= 4) {
+    return { value: trimmed.slice(2, -2), shift: 2, length: trimmed.length - 4, quoted: true };
+  }
+  const open = trimmed[0];
+  const close = open === '{' ? '}' : open;
+  if ((open === '"' || open === "'" || open === '{') && trimmed.endsWith(close!) && trimmed.length >= 2) {
+    const inner = trimmed.slice(1, -1);
+    return { value: inner.replaceAll(close! + close!, close!), shift: 1, length: inner.length, quoted: true };
+  }
+  return { value: trimmed, shift: 0, length: trimmed.length, quoted: false };
+}
+
 function detectAdo(engine: RuleEngine, text: string): DetectorCandidate[] {
   const out: DetectorCandidate[] = [];
   ADO_PASSWORD.lastIndex = 0;
@@ -44,20 +68,10 @@ function detectAdo(engine: RuleEngine, text: string): DetectorCandidate[] {
     const lineStart = Math.max(text.lastIndexOf('\n', m.index) + 1, m.index - 400);
     const around = text.slice(lineStart, Math.min(text.length, m.index + m[0].length + 200));
     if (!ADO_CONTEXT.test(around)) continue;
-    let value = raw.trim();
-    let shift = raw.indexOf(value);
-    const quote = value[0];
-    if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
-      value = value.slice(1, -1).replaceAll(quote + quote, quote);
-      shift++;
-    } else if (quote === '{' && value.endsWith('}')) {
-      value = value.slice(1, -1).replaceAll('}}', '}');
-      shift++;
-    }
-    if (!judgeValue('password', value)) continue;
+    const { value, shift, length, quoted } = unwrapAdo(raw);
+    if (quoted ? !quotedPasswordOk(value) : !judgeValue('password', value)) continue;
     const start = m.index + m[0].length - raw.length + shift;
-    const end = start + (raw.trim().length - (shift > raw.indexOf(raw.trim()) ? 2 : 0));
-    const candidate = makeCandidate(engine, 'connection-string-password', start, end, value, 'high', {
+    const candidate = makeCandidate(engine, 'connection-string-password', start, start + length, value, 'high', {
       variable: 'Password',
     });
     if (candidate) out.push(candidate);

@@ -75,9 +75,9 @@ function secretData(walk: Walk, node: Node, encoded: boolean): void {
     }
     if (NOT_SECRET_KEYS.test(name)) continue;
     const kind = classifyName(name) ?? (nameParts(name).length ? 'password' : undefined);
-    const confidence = judgeValue(kind, value.trim());
-    if (!confidence) continue;
-    const candidate = makeCandidate(walk.engine, 'k8s-secret-data-value', span[0], span[1], value, confidence, {
+    // Whatever is in a Secret was put there as a secret: a value that passes is high confidence.
+    if (!judgeValue(kind, value.trim())) continue;
+    const candidate = makeCandidate(walk.engine, 'k8s-secret-data-value', span[0], span[1], value, 'high', {
       decodedVia: via,
       variable: name,
     });
