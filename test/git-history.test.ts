@@ -115,6 +115,10 @@ describe('scan --history', () => {
     expect(paths).toContain('side.txt');
   });
 
+  it('rejects a --since that is not a date', async () => {
+    await expect(scanHistory(request(repo.dir), { since: 'yesterdayish' })).rejects.toThrow(/--since/);
+  });
+
   it('rejects a range that names no commit', async () => {
     await expect(scanRange(request(repo.dir), 'main..nope')).rejects.toThrow(/not a commit/);
     await expect(scanRange(request(repo.dir), 'main')).rejects.toThrow(/BASE\.\.HEAD/);

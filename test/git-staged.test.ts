@@ -53,6 +53,15 @@ describe('scan --staged', () => {
     expect(result.findings.map((f) => f.path)).toEqual(['init.sh']);
   });
 
+  it('names a staged file whose name is not UTF-8 with \\x escapes', async () => {
+    const odd = initRepo(join(tmp.path, 'odd'));
+    odd.write(Buffer.from('r\xe9sum\xe9\nline.txt', 'latin1'), `GH=${firstCommit}\n`);
+    odd.git('add', '-A');
+    const result = await scanStaged(request(odd.dir));
+    expect(result.findings.map((f) => f.path)).toEqual(['r\\xE9sum\\xE9\nline.txt']);
+    expect(result.notices.map((n) => n.reason)).toContain('non-utf8-path');
+  });
+
   it('is clean when nothing staged adds a secret', async () => {
     const clean = initRepo(join(tmp.path, 'clean'));
     clean.write('a.txt', `${committed}\n`);
