@@ -28,7 +28,10 @@ export interface HistoryOptions {
   since?: string;
 }
 
-export async function scanHistory(request: ScanRequest, options: HistoryOptions = {}): Promise<ScanResult> {
+export async function scanHistory(
+  request: ScanRequest,
+  options: HistoryOptions = {},
+): Promise<ScanResult> {
   const repo = await open(request);
   const skips = new SkipCounter();
   describe(repo, skips);
@@ -158,7 +161,8 @@ function describe(repo: Repository, skips: SkipCounter): void {
     );
   }
   if (repo.detached && repo.head) {
-    note(skips, 'note', 'HEAD', 'detached-head', `HEAD is detached at ${repo.head}; its commits are scanned too`);
+    const message = `HEAD is detached at ${repo.head}; its commits are scanned too`;
+    note(skips, 'note', 'HEAD', 'detached-head', message);
   }
 }
 
@@ -222,7 +226,8 @@ async function scanIndex(
   options: { preImages?: boolean } = {},
 ): Promise<ScanResult> {
   for (const [path, commit] of index.submodules) {
-    note(skips, 'note', path, 'submodule', `submodule (first seen in ${commit}): not entered; scan it on its own`);
+    const message = `submodule (first seen in ${commit}): not entered; scan it on its own`;
+    note(skips, 'note', path, 'submodule', message);
   }
   noteEscaped([...index.escapedPaths], skips);
   const select = pathFilter(request, skips);
@@ -281,7 +286,9 @@ async function scanIndex(
     };
     const key = `${finding.ruleId}\0${finding.valueDigest}\0${path}`;
     const seen = earliest.get(key);
-    if (!seen || commit.committed < seen.sighting.commit.committed) earliest.set(key, { finding, sighting });
+    if (!seen || commit.committed < seen.sighting.commit.committed) {
+      earliest.set(key, { finding, sighting });
+    }
   }
   const kept = new Set([...earliest.values()].map((entry) => entry.finding));
   keep(outcome, (finding) => kept.has(finding));

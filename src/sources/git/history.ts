@@ -25,7 +25,12 @@ export interface BlobIndex {
 const GITLINK = '160000';
 
 export async function indexBlobs(cwd: string, options: WalkOptions): Promise<BlobIndex> {
-  const index: BlobIndex = { blobs: new Map(), submodules: new Map(), escapedPaths: new Set(), commits: 0 };
+  const index: BlobIndex = {
+    blobs: new Map(),
+    submodules: new Map(),
+    escapedPaths: new Set(),
+    commits: 0,
+  };
   for await (const { commit, entries } of walkCommits(cwd, options)) {
     index.commits++;
     for (const entry of entries) {

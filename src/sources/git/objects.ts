@@ -112,7 +112,8 @@ async function* batch(
           } else if (!body) {
             yield answer({ id: done.id, size: done.size, tooLarge: true });
           } else if (blobId(body, done.id.length === 64 ? 'sha256' : 'sha1') !== done.id) {
-            yield answer({ id: done.id, problem: 'corrupt', detail: 'its content does not match its id' });
+            const detail = 'its content does not match its id';
+            yield answer({ id: done.id, problem: 'corrupt', detail });
             return;
           } else {
             yield answer({ id: done.id, content: body, size: done.size });

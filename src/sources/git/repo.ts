@@ -50,9 +50,8 @@ async function discover(path: string, run: Runner): Promise<Repository> {
   const dir = resolve(path);
   let facts: string[];
   try {
-    facts = (await run(['rev-parse', '--absolute-git-dir', '--is-bare-repository', '--git-path', 'shallow']))
-      .trim()
-      .split('\n');
+    const args = ['rev-parse', '--absolute-git-dir', '--is-bare-repository', '--git-path', 'shallow'];
+    facts = (await run(args)).trim().split('\n');
   } catch (error) {
     const why = firstLine((error as Error).message).replace(/^.*?fatal: /, '');
     throw new NotARepositoryError(path, why);
