@@ -74,7 +74,7 @@ class MappedBuilder {
   }
 }
 
-export function decodePercent(run: string, offset: number): Decoded | undefined {
+export function decodePercent(run: string, offset: number): Decoded {
   const builder = new MappedBuilder(offset);
   let bytes: number[] = [];
   let bytesFrom = 0;

@@ -15,8 +15,31 @@ const MAX_RUN = 256 * 1024;
 
 /** Base64, base64url and hex runs: long, no spaces, mixed characters. */
 const ENCODED_RUN = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
-const PERCENT_RUN = /(?:[^\s"'<>()%]*%[0-9A-Fa-f]{2})+[^\s"'<>()%]*/g;
-const ESCAPE_RUN = /(?:[^\s"'`\\]|\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\S))+/g;
+const PERCENT_SEED = /%[0-9A-Fa-f]{2}/g;
+const ESCAPE_SEED = /\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})/g;
+const PERCENT_STOP = new Set([..." \t\r\n\"'<>()`"].map((c) => c.charCodeAt(0)));
+const ESCAPE_STOP = new Set([..." \t\r\n\"'`"].map((c) => c.charCodeAt(0)));
+
+/**
+ * Runs around each seed (`%41`, `\u0041`), grown to the nearest stop character: found from the
+ * seeds, so the cost is linear in the text whatever its shape.
+ */
+function* seededRuns(text: string, shared: RegExp, stop: Set<number>, minSeeds: number) {
+  // A fresh regex per call: the generator is suspended while nested decodes run their own scan.
+  const seed = new RegExp(shared.source, 'g');
+  for (let m = seed.exec(text); m; m = seed.exec(text)) {
+    let start = m.index;
+    while (start > 0 && !stop.has(text.charCodeAt(start - 1))) start--;
+    let end = m.index + m[0].length;
+    while (end < text.length && !stop.has(text.charCodeAt(end))) end++;
+    seed.lastIndex = end;
+    const run = text.slice(start, end);
+    if (run.length > MAX_RUN) continue;
+    let seeds = 0;
+    for (let i = run.indexOf(m[0][0]!); i !== -1 && seeds < minSeeds; i = run.indexOf(m[0][0]!, i + 1)) seeds++;
+    if (seeds >= minSeeds) yield { run, start };
+  }
+}
 
 interface Budget {
   decoded: number;
@@ -38,27 +61,21 @@ function looksEncoded(run: string): boolean {
 }
 
 function* encodedRuns(text: string): Generator<Decoded> {
-  ENCODED_RUN.lastIndex = 0;
-  for (let m = ENCODED_RUN.exec(text); m; m = ENCODED_RUN.exec(text)) {
+  const encoded = new RegExp(ENCODED_RUN.source, 'g');
+  for (let m = encoded.exec(text); m; m = encoded.exec(text)) {
     const run = m[0];
     if (run.length > MAX_RUN || !looksEncoded(run)) continue;
     const decoded = decodeHex(run, m.index) ?? decodeBase64(run, m.index);
     if (decoded) yield decoded;
   }
   if (text.includes('%')) {
-    PERCENT_RUN.lastIndex = 0;
-    for (let m = PERCENT_RUN.exec(text); m; m = PERCENT_RUN.exec(text)) {
-      if (m[0].length === 0) PERCENT_RUN.lastIndex++;
-      if ((m[0].match(/%[0-9A-Fa-f]{2}/g)?.length ?? 0) < 2 || m[0].length > MAX_RUN) continue;
-      const decoded = decodePercent(m[0], m.index);
-      if (decoded) yield decoded;
+    for (const { run, start } of seededRuns(text, PERCENT_SEED, PERCENT_STOP, 2)) {
+      yield decodePercent(run, start);
     }
   }
   if (text.includes('\\u') || text.includes('\\x')) {
-    ESCAPE_RUN.lastIndex = 0;
-    for (let m = ESCAPE_RUN.exec(text); m; m = ESCAPE_RUN.exec(text)) {
-      if ((m[0].match(/\\[ux]/g)?.length ?? 0) < 2 || m[0].length > MAX_RUN) continue;
-      yield decodeEscapes(m[0], m.index);
+    for (const { run, start } of seededRuns(text, ESCAPE_SEED, ESCAPE_STOP, 4)) {
+      yield decodeEscapes(run, start);
     }
   }
 }

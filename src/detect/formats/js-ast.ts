@@ -14,8 +14,12 @@ import { assignment } from './judge.js';
 
 const RULE = 'js-secret-literal';
 const JS_PATH = /\.(m?[jt]sx?|c[jt]s)$/i;
-const SECRET_IDENTIFIER = /pass|pwd|secret|token|api_?key|apikey|auth|cred|private_?key|dsn/i;
-const MAX_PARSE = 1 << 20;
+/**
+ * A secret-like name with a string literal after `=`, `:`, `??` or `||` (possibly behind a
+ * `process.env.X` fallback): the cheap test that decides whether the parser runs at all.
+ */
+const SECRET_LITERAL = /(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|auth|credential|private_?key|dsn)[\w$]{0,30}['"]?[ \t]*(?:=|:|\?\?|\|\|)[ \t]*(?:process\.env\.[\w$]{1,60}[ \t]*(?:\?\?|\|\|)[ \t]*)?['"`]/i;
+const MAX_PARSE = 512 * 1024;
 
 interface EstreeNode {
   type: string;
@@ -151,6 +155,13 @@ export function detectJs(engine: RuleEngine, text: string, path: string): Detect
 
 export const jsAstDetector: Detector = {
   name: 'js-ast',
-  applies: (path, text) => JS_PATH.test(path) && text.length <= MAX_PARSE && SECRET_IDENTIFIER.test(text),
-  detect: (text, { engine, path }) => detectJs(engine, text, path),
+  applies: (path, text) => JS_PATH.test(path) && SECRET_LITERAL.test(text),
+  // Past the size limit (bundles), the line heuristics stand in for the parser.
+  detect(text, { engine, path }) {
+    // The line heuristics are the gate: the parser runs only to confirm a file that has a
+    // candidate, and sharpens it (names, spans, what is an env fallback and what is compliant).
+    const quick = detectCodeLines(engine, text, RULE);
+    if (quick.length === 0 || text.length > MAX_PARSE) return quick;
+    return detectJs(engine, text, path);
+  },
 };
