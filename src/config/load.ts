@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { readGuardedFile } from './guarded-read.js';
+import { GuardedReadError, readGuardedFile } from './guarded-read.js';
+import { log } from '../log/logger.js';
 import { DEFAULT_CONFIG, type UnsprawlConfig } from './types.js';
 import { formatProblem, validateRule } from '../rules/validate.js';
 import type { RuleSpec } from '../rules/types.js';
@@ -80,6 +81,12 @@ export async function loadConfig(request: ConfigRequest): Promise<UnsprawlConfig
     const text = readGuardedFile(file, repoRoot, 'config');
     data = /\.ya?ml$/.test(file) ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
+    // A config the repository itself carries may be hostile (a symlink to /dev/zero): say so and
+    // scan with the defaults. One the user named on the command line is an error.
+    if (error instanceof GuardedReadError && !request.explicit) {
+      log.warn(`${error.message}; scanning with the default policy`);
+      return { ...DEFAULT_CONFIG };
+    }
     throw new ConfigError(file, [(error as Error).message.replace(`${file}: `, '')]);
   }
   data ??= {};

@@ -4,7 +4,7 @@
  */
 import { DETECTORS, type DetectorCandidate } from './detectors.js';
 import type { RuleEngine } from './engine.js';
-import { log } from '../log/logger.js';
+import { describeError, log } from '../log/logger.js';
 import { allowedBy } from '../findings/allow-comments.js';
 import { classifyFile } from '../findings/file-kind.js';
 import { fingerprint, valueDigest } from '../findings/fingerprint.js';
@@ -33,7 +33,7 @@ export function scanText(
       candidates.push(...detector.detect(text, { engine, path, fileKind }));
     } catch (error) {
       // A parser that fails leaves the plain-text result standing.
-      log.debug(`${path}: detector ${detector.name} failed: ${(error as Error).message}`);
+      log.debug(`${path}: detector ${detector.name} failed (${describeError(error)})`);
     }
   }
 

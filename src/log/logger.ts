@@ -37,3 +37,12 @@ export const log = {
   notice: (message: string) => emit('warn', message, true),
   debug: (message: string) => emit('debug', message),
 };
+
+/**
+ * An error's class and code, without its message: parsers quote the text they choked on, and
+ * that text may be a secret.
+ */
+export function describeError(error: unknown): string {
+  const err = error as { name?: string; code?: string } | undefined;
+  return [err?.name ?? 'Error', err?.code].filter(Boolean).join(' ');
+}

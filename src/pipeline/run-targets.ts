@@ -36,7 +36,8 @@ const INLINE_BYTES = 8 * 1024 * 1024;
 const INLINE_FILES = 400;
 /** Notices kept per reason; the summary still counts every skip. */
 const NOTICES_PER_REASON = 200;
-const WORKER_HEAP_MB = 512;
+/** Per-worker heap cap; UNSPRAWL_WORKER_HEAP_MB tunes it (the fault tests use a small one). */
+const WORKER_HEAP_MB = Number(process.env.UNSPRAWL_WORKER_HEAP_MB) || 512;
 const WARN_REASONS = new Set<string>(['unreadable', 'worker-error', 'too-large', 'not-a-regular-file', 'invalid-object', 'archive-limit']);
 
 export function defaultThreads(): number {

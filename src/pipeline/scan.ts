@@ -63,7 +63,9 @@ export async function scanWorkingTree(request: ScanRequest): Promise<ScanResult>
   );
 
   async function* targets(): AsyncGenerator<SizedTarget> {
-    for await (const file of files) yield { path: file.path, absPath: file.absPath, size: file.size };
+    for await (const file of files) {
+      yield { path: file.path, absPath: file.absPath, rawPath: file.rawPath, size: file.size };
+    }
   }
 
   const outcome = await runTargets(

@@ -19,6 +19,8 @@ export interface ScanTarget {
   /** Relative, `/`-separated path reported for the target. */
   path: string;
   absPath?: string;
+  /** The path as bytes, for names that are not valid UTF-8 (the string form cannot open them). */
+  rawPath?: Uint8Array;
   content?: Uint8Array;
   /** Opaque id the source uses to map results back (a blob id). */
   id?: string;
@@ -39,7 +41,7 @@ export interface TargetResult {
   warnings?: { subject: string; reason: SkipReason; detail?: string }[];
 }
 
-function readWhole(absPath: string, maxFileSize: number): Buffer | { reason: SkipReason; detail: string } {
+function readWhole(absPath: string | Buffer, maxFileSize: number): Buffer | { reason: SkipReason; detail: string } {
   let fd: number;
   try {
     // Non-blocking open: a FIFO that replaced a file since the walk must not hang the scan.
@@ -72,7 +74,8 @@ export function scanTarget(engine: RuleEngine, target: ScanTarget, options: Scan
   if (target.content) {
     buffer = Buffer.from(target.content.buffer, target.content.byteOffset, target.content.byteLength);
   } else if (target.absPath) {
-    const read = readWhole(target.absPath, options.maxFileSize);
+    const path = target.rawPath ? Buffer.from(target.rawPath) : target.absPath;
+    const read = readWhole(path, options.maxFileSize);
     if (!Buffer.isBuffer(read)) return { ...base, findings: [], bytes: 0, skipped: read };
     buffer = read;
   } else {

@@ -2,8 +2,10 @@
  * A pool worker: compiles the rules once, then scans batches of targets. Errors are caught per
  * target, so one hostile file costs that file and not the batch.
  */
+import { readFileSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { RuleEngine } from '../detect/engine.js';
+import { describeError } from '../log/logger.js';
 import { loadFormatDetectors } from '../detect/formats/index.js';
 import { builtinRules } from '../rules/load.js';
 import type { RuleSpec } from '../rules/types.js';
@@ -23,6 +25,24 @@ export function createEngine(setup: WorkerSetup): RuleEngine {
   return new RuleEngine(rules);
 }
 
+/**
+ * Test-only fault injection (`UNSPRAWL_TEST_FAULT=throw:NAME` or `oom:NAME`): a file whose path
+ * contains NAME makes the scan throw an error quoting the file, or exhaust the worker's heap. The
+ * tests use it to prove a hostile file costs only itself and leaks nothing.
+ */
+function injectFault(target: ScanTarget): void {
+  const [kind, name] = (process.env.UNSPRAWL_TEST_FAULT ?? '').split(':');
+  if (!name || !target.path.includes(name)) return;
+  if (kind === 'throw') {
+    const text = target.absPath ? readFileSync(target.absPath, 'utf8') : '';
+    throw new Error(`injected fault in the middle of ${text}`);
+  }
+  if (kind === 'oom') {
+    const hoard: string[][] = [];
+    for (;;) hoard.push(new Array(1e6).fill(target.path + hoard.length));
+  }
+}
+
 export function scanBatch(
   current: RuleEngine,
   targets: ScanTarget[],
@@ -30,6 +50,7 @@ export function scanBatch(
 ): TargetResult[] {
   return targets.map((target) => {
     try {
+      if (process.env.UNSPRAWL_TEST_FAULT) injectFault(target);
       return scanTarget(current, target, options);
     } catch (error) {
       // The message names the file and the failure; it never carries file content.
@@ -38,7 +59,7 @@ export function scanBatch(
         id: target.id,
         findings: [],
         bytes: 0,
-        skipped: { reason: 'worker-error', detail: (error as Error).name ?? 'Error' },
+        skipped: { reason: 'worker-error', detail: describeError(error) },
       };
     }
   });

@@ -2,15 +2,18 @@
  * The working-tree source: streams the files under the scan roots, honouring .gitignore and the
  * include/exclude globs. Every file it passes over is counted by reason, never dropped silently.
  */
-import { lstatSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import fg, { type Entry } from 'fast-glob';
 import picomatch from 'picomatch';
+import { decodePath } from './git/paths.js';
 import { GitignoreSet } from './gitignore.js';
 import type { SkipReason } from '../findings/types.js';
 
 export interface FileTarget {
   absPath: string;
+  /** Bytes of the path when the name is not valid UTF-8. */
+  rawPath?: Uint8Array;
   /** Relative to the scan base, `/`-separated: what reports show. */
   path: string;
   size: number;
@@ -29,6 +32,12 @@ export interface WalkOptions {
 }
 
 export type SkipHandler = (path: string, reason: SkipReason, detail?: string) => void;
+
+/**
+ * fast-glob's `**` does not match names that hold a line break, so those are asked for by
+ * name as well; fast-glob drops the duplicates.
+ */
+const EVERY_PATH = ['**', '**/*[\n\r]*', '**/*[\n\r]*/**'];
 
 const toPosix = (path: string) => (sep === '/' ? path : path.split(sep).join('/'));
 
@@ -74,13 +83,15 @@ export async function* walk(options: WalkOptions, onSkip: SkipHandler): AsyncGen
     }
 
     const ignores = options.gitignore ? await GitignoreSet.load(absRoot) : undefined;
-    const stream = fg.stream('**', {
+    const stream = fg.stream(EVERY_PATH, {
       cwd: absRoot,
       dot: true,
       onlyFiles: false,
       followSymbolicLinks: false,
       suppressErrors: true,
-      stats: true,
+      // No stats from fast-glob: one entry it cannot lstat (a name that is not valid UTF-8)
+      // silently ends its whole walk. We lstat each file ourselves.
+      stats: false,
       objectMode: true,
       ignore: ['**/.git/**', '**/.git', ...(ignores?.pruneGlobs ?? [])],
     });
@@ -97,8 +108,64 @@ export async function* walk(options: WalkOptions, onSkip: SkipHandler): AsyncGen
         onSkip(toPosix(relative(options.base, absPath)), 'not-a-regular-file');
         continue;
       }
-      const target = admit(absPath, entry.stats?.size ?? 0, absRoot, ignores);
+      if (absPath.includes('\uFFFD')) {
+        yield* rawNamed(absRoot, entry.path, options, onSkip);
+        continue;
+      }
+      const stats = lstatSync(absPath, { throwIfNoEntry: false });
+      if (!stats) {
+        onSkip(toPosix(relative(options.base, absPath)), 'unreadable', 'vanished during the walk');
+        continue;
+      }
+      const target = admit(absPath, stats.size, absRoot, ignores);
       if (target) yield target;
     }
+  }
+}
+
+/**
+ * A name that is not valid UTF-8 reaches us with U+FFFD in it and cannot be opened by that
+ * string. Find the real bytes by listing each folder on the way as bytes; report the name with
+ * each invalid byte written `\xNN`, as the git sources do.
+ */
+function* rawNamed(
+  absRoot: string,
+  relPath: string,
+  options: WalkOptions,
+  onSkip: SkipHandler,
+): Generator<FileTarget> {
+  let candidates: { bytes: Buffer; shown: string[] }[] = [{ bytes: Buffer.from(absRoot), shown: [] }];
+  for (const segment of relPath.split('/')) {
+    const next: typeof candidates = [];
+    for (const parent of candidates) {
+      let names: Buffer[];
+      try {
+        names = readdirSync(parent.bytes, { encoding: 'buffer' });
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        if (name.toString('utf8') !== segment) continue;
+        next.push({
+          bytes: Buffer.concat([parent.bytes, Buffer.from('/'), name]),
+          shown: [...parent.shown, decodePath(name).path],
+        });
+      }
+    }
+    candidates = next;
+  }
+  const prefix = toPosix(relative(options.base, absRoot));
+  for (const candidate of candidates) {
+    const path = [prefix, ...candidate.shown].filter(Boolean).join('/');
+    const stats = lstatSync(candidate.bytes, { throwIfNoEntry: false });
+    if (!stats?.isFile()) {
+      onSkip(path, stats ? 'not-a-regular-file' : 'unreadable', 'name is not valid UTF-8');
+      continue;
+    }
+    if (stats.size > options.maxFileSize) {
+      onSkip(path, 'too-large', `${stats.size} bytes`);
+      continue;
+    }
+    yield { absPath: resolve(absRoot, relPath), rawPath: candidate.bytes, path, size: stats.size };
   }
 }

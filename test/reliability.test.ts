@@ -1,0 +1,170 @@
+/**
+ * Hostile inputs, leaks and the network: the guarantees the README states, each proved here.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli, tempDir } from './helpers/cli.js';
+import { fakeGithubToken } from './helpers/tokens.js';
+
+const secrets = [fakeGithubToken(301), fakeGithubToken(302), fakeGithubToken(303), fakeGithubToken(304)];
+const isRoot = process.getuid?.() === 0;
+
+/** Builds the adversarial tree at test time: nothing binary or huge is committed. */
+function buildAdversarialTree(root: string): void {
+  const half = 'x=1;'.repeat(128 * 1024);
+  writeFileSync(join(root, 'bundle.min.js'), `${half}var k="${secrets[0]}";${half}`);
+  writeFileSync(join(root, 'huge.log'), Buffer.alloc(50 * 1024 * 1024, 0x61));
+  writeFileSync(join(root, 'blob.bin'), Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0]), Buffer.from(secrets[1]!)]));
+  symlinkSync('loop-b', join(root, 'loop-a'));
+  symlinkSync('loop-a', join(root, 'loop-b'));
+  mkdirSync(join(root, 'dirloop'));
+  symlinkSync('..', join(root, 'dirloop', 'up'));
+  symlinkSync('/etc/passwd', join(root, 'outside'));
+  symlinkSync('/dev/zero', join(root, 'zero'));
+  symlinkSync('/dev/random', join(root, 'random'));
+  symlinkSync('/dev/zero', join(root, '.gitignore'));
+  symlinkSync('/dev/zero', join(root, '.unsprawl.yaml'));
+  execFileSync('mkfifo', [join(root, 'pipe')]);
+  writeFileSync(join(root, 'locked.txt'), `${secrets[2]}\n`);
+  chmodSync(join(root, 'locked.txt'), 0o000);
+  writeFileSync(join(root, 'with space.txt'), `t=${secrets[2]}\n`);
+  writeFileSync(join(root, 'new\nline.txt'), `t=${secrets[3]}\n`);
+  writeFileSync(Buffer.from(join(root, 'bad-\xff-name.txt'), 'latin1'), `t=${secrets[3]}\n`);
+  let deep = join(root, 'deep');
+  for (let level = 0; level < 20; level++) deep = join(deep, `d${level}`);
+  mkdirSync(deep, { recursive: true });
+  for (let i = 0; i < 10_000; i++) writeFileSync(join(deep, `f${i}.txt`), `line ${i}\n`);
+  writeFileSync(join(deep, 'found.env'), `TOKEN=${secrets[1]}\n`);
+}
+
+let tree: { path: string; cleanup: () => void };
+beforeAll(() => {
+  tree = tempDir('unsprawl-hostile-');
+  buildAdversarialTree(tree.path);
+}, 120_000);
+afterAll(() => {
+  try {
+    chmodSync(join(tree.path, 'locked.txt'), 0o600);
+  } catch {
+    // already gone
+  }
+  tree.cleanup();
+});
+
+describe('hostile working tree', () => {
+  it('completes with the right findings and one named warning per bad input', () => {
+    const run = runCli(['scan', tree.path, '--format', 'json']);
+    expect(run.code).toBe(1);
+    const { findings, summary } = JSON.parse(run.stdout);
+    const paths = findings.map((f: { path: string }) => f.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(['bundle.min.js', 'with space.txt', 'new\nline.txt', expect.stringMatching(/^deep\/d0\/.*found\.env$/)]),
+    );
+    expect(paths.some((p: string) => p.startsWith('bad-'))).toBe(true);
+
+    expect(summary.skipped['too-large']).toBe(1);
+    expect(summary.skipped.binary).toBe(1);
+    expect(summary.skipped.symlink).toBe(8);
+    expect(summary.skipped['not-a-regular-file']).toBe(1);
+    expect(run.stderr).toMatch(/huge\.log: skipped \(too-large/);
+    expect(run.stderr).toMatch(/pipe: skipped \(not-a-regular-file/);
+    expect(run.stderr).toMatch(/\.gitignore: not a regular file/);
+    expect(run.stderr).toMatch(/\.unsprawl\.yaml: config file is a symlink out of the repository|\.unsprawl\.yaml: config file is not a regular file/);
+    if (!isRoot) {
+      expect(summary.skipped.unreadable).toBe(1);
+      expect(run.stderr).toMatch(/locked\.txt: skipped \(unreadable/);
+    }
+    for (const secret of secrets) expect(run.stdout + run.stderr).not.toContain(secret);
+  }, 120_000);
+});
+
+describe('no leaks', () => {
+  let dir: { path: string; cleanup: () => void };
+  beforeAll(() => {
+    dir = tempDir();
+    writeFileSync(join(dir.path, 'a.env'), `GITHUB_TOKEN=${secrets[0]}\nDB_PASSWORD=Zq8!vR2#kLm9@wX4\n`);
+    writeFileSync(join(dir.path, 'b.json'), `{"token": "${secrets[1]}", "broken": }\n`);
+    writeFileSync(join(dir.path, 'c.yaml'), `key: [${secrets[2]}\n  bad: : indent\n`);
+  });
+  afterAll(() => dir.cleanup());
+
+  for (const format of ['text', 'json', 'sarif', 'github']) {
+    it(`keeps secrets out of ${format} output and debug logs`, () => {
+      const run = runCli(['scan', dir.path, '--format', format, '--debug']);
+      expect(run.code).toBe(1);
+      for (const secret of [...secrets.slice(0, 3), 'Zq8!vR2#kLm9@wX4']) {
+        expect(run.stdout).not.toContain(secret);
+        expect(run.stderr).not.toContain(secret);
+      }
+    });
+  }
+
+  it('keeps secrets out of the baseline file', () => {
+    const output = join(dir.path, 'out', 'baseline.json');
+    const run = runCli(['baseline', dir.path, '--output', output, '--debug']);
+    expect(run.stderr).toContain('baseline of');
+    const text = readFileSync(output, 'utf8');
+    for (const secret of secrets.slice(0, 3)) expect(text).not.toContain(secret);
+  });
+
+  it('prints secrets only when --no-redact is given', () => {
+    expect(runCli(['scan', dir.path, '--format', 'json', '--no-redact']).stdout).toContain(secrets[0]);
+  });
+});
+
+describe('worker faults', () => {
+  let dir: { path: string; cleanup: () => void };
+  beforeAll(() => {
+    dir = tempDir();
+    // Enough files that the scan runs on the worker pool, not in-process.
+    for (let i = 0; i < 450; i++) writeFileSync(join(dir.path, `f${i}.txt`), `plain ${i}\n`);
+    writeFileSync(join(dir.path, 'good.env'), `TOKEN=${secrets[0]}\n`);
+    writeFileSync(join(dir.path, 'poison.env'), `TOKEN=${secrets[1]}\n`);
+  });
+  afterAll(() => dir.cleanup());
+
+  it('a worker that throws mid-file costs that file, named, and leaks nothing', () => {
+    const run = runCli(['scan', dir.path, '--format', 'json', '--threads', '2', '--debug'], {
+      env: { UNSPRAWL_TEST_FAULT: 'throw:poison' },
+    });
+    expect(run.code).toBe(1);
+    const { findings, summary } = JSON.parse(run.stdout);
+    expect(findings.map((f: { path: string }) => f.path)).toEqual(['good.env']);
+    expect(summary.skipped['worker-error']).toBe(1);
+    expect(summary.files).toBe(451);
+    expect(run.stderr).toMatch(/poison\.env: skipped \(worker-error/);
+    expect(run.stdout + run.stderr).not.toContain(secrets[1]);
+  });
+
+  it('a worker that runs out of memory costs that file, not the scan', () => {
+    const run = runCli(['scan', dir.path, '--format', 'json', '--threads', '2'], {
+      env: { UNSPRAWL_TEST_FAULT: 'oom:poison', UNSPRAWL_WORKER_HEAP_MB: '64' },
+    });
+    expect(run.code).toBe(1);
+    const { findings, summary } = JSON.parse(run.stdout);
+    expect(findings.map((f: { path: string }) => f.path)).toEqual(['good.env']);
+    expect(summary.skipped['worker-error']).toBe(1);
+    expect(run.stderr).toMatch(/poison\.env: skipped \(worker-error/);
+  }, 120_000);
+});
+
+describe('no network', () => {
+  it('opens no socket and resolves no name during a full scan', () => {
+    const dir = tempDir();
+    try {
+      for (let i = 0; i < 450; i++) writeFileSync(join(dir.path, `f${i}.js`), `const k${i} = 1;\n`);
+      writeFileSync(join(dir.path, 'a.env'), `TOKEN=${secrets[0]}\nURL=postgres://app:Zq8vR2kLm9wX4@db.internal:5432/app\n`);
+      const log = join(dir.path, 'net.log');
+      const guard = join(ROOT, 'test', 'helpers', 'no-network.mjs');
+      const run = runCli(['scan', dir.path, '--format', 'sarif', '--threads', '2'], {
+        env: { NODE_OPTIONS: `--import=${guard}`, UNSPRAWL_NET_LOG: log },
+      });
+      expect(run.code).toBe(1);
+      expect(existsSync(log) ? readFileSync(log, 'utf8') : '').toBe('');
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
