@@ -6,7 +6,6 @@ import { shannonEntropy } from './entropy.js';
 import type { FilterName } from '../rules/types.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HEX_DIGEST = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$/i;
 /** References to where a secret lives: the compliant forms we must not flag. */
 const REFERENCE = [
   /^\$\{\{.*\}\}$/,
@@ -21,6 +20,7 @@ const REFERENCE = [
 const WORDS_ONLY = /^[A-Za-z]+(?:[ _.-][A-Za-z]+)*$/;
 const PATH_LIKE = /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)[^\s]*$|^[\w.-]+\/[\w./-]+$/;
 const URL_WITHOUT_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]+(?::\d+)?(?:[/?#][^\s]*)?$/i;
+const ANY_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 const CODE_LIKE = /[()[\]{};]|=>|\s(?:and|or|not|if|else|return)\s|^(?:true|false|null|nil|none|undefined)$/i;
 const NUMBER = /^[\d.,:_-]+$/;
 const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/;
@@ -42,6 +42,21 @@ function charClasses(value: string): number {
 }
 
 /**
+ * Letters only, in runs that look like words (`?InterpolationInTemplate`, `kEnumerableProperty`):
+ * an identifier or a label. Random letters switch case about every other character; words do not.
+ */
+function readsLikeWords(value: string): boolean {
+  const core = value.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  if (!/^[A-Za-z]+$/.test(core)) return false;
+  let switches = 0;
+  for (let i = 1; i < core.length; i++) {
+    const upper = core[i]! <= 'Z';
+    if (upper !== core[i - 1]! <= 'Z') switches++;
+  }
+  return switches / core.length < 0.42;
+}
+
+/**
  * A generic value is kept only when it reads like machine-made randomness: long enough, mixed
  * characters, high entropy for its character set, and not a word, path, URL, number, hash or
  * reference.
@@ -51,7 +66,13 @@ function secretLikeValue(value: string): boolean {
   if (isReference(value) || WORDS_ONLY.test(value) || PATH_LIKE.test(value)) return false;
   if (URL_WITHOUT_CREDENTIALS.test(value) || CODE_LIKE.test(value) || NUMBER.test(value)) return false;
   if (VERSION.test(value) || I18N_SENTENCE.test(value) || MIME_OR_HASH_PREFIX.test(value)) return false;
-  if (UUID.test(value) || HEX_DIGEST.test(value)) return false;
+  // A URL, with or without user:password, is not a token; the connection-URI rules own those.
+  if (ANY_URL.test(value)) return false;
+  // A bare hex digest is kept: under a secret-named key (api_key, client_secret, credentials) a
+  // 32/40/64-hex value is usually the secret itself; digests under other names never reach here.
+  if (UUID.test(value)) return false;
+
+  if (readsLikeWords(value)) return false;
 
   const classes = charClasses(value);
   const entropy = shannonEntropy(value);
@@ -60,18 +81,34 @@ function secretLikeValue(value: string): boolean {
   return entropy >= needed;
 }
 
+/** `self.password`, `opts.db.pass`, `$this->pwd`, `Config::PASS`: code reading a value, not a value. */
+const MEMBER_ACCESS = /^[A-Za-z_$][\w$]*(?:(?:\.|->|::)[A-Za-z_$][\w$]*)+$/;
+/** An identifier named like a credential (`new_password`, `userPassword`, `DB_PASS`) is a variable. */
+const CREDENTIAL_IDENTIFIER =
+  /^[A-Za-z_$][\w$]*$/;
+const CREDENTIAL_PART =
+  /(?:^|[_$.-])(?:pass(?:word|wd)?|pwd|secret|token)|[a-z](?:Pass(?:word|wd)?|Pwd|Secret|Token)|(?:^|_)(?:PASS(?:WORD|WD)?|PWD|SECRET|TOKEN)(?:$|_)/;
+/** camelCase identifiers (`hashedValue`, `userInput`) are variables far more often than passwords. */
+const CAMEL_IDENTIFIER = /^[a-z]+(?:[A-Z][a-z]+)+$/;
+/** Laravel/Yii style validation rules: `required|string|min:8`. */
+const VALIDATION_RULES = /^[a-z_]+(?::[\w,.]+)?(?:\|[a-z_]+(?::[\w,.]+)?)+$/;
+/** Words that sit in a password-named field without being a password. */
+const NOT_A_PASSWORD =
+  /^(?:password|passwd|passphrase|secret|token|string|none|null|nil|empty|required|optional|disabled|enabled|readonly|nullable|sometimes|confirmed|undefined|function|boolean|variable|username|anonymous|localhost|unchanged|hidden|protected|private|internal|default|missing|invalid|generated|encrypted|plaintext|sensitive|credentials?|authenticate|autocomplete|unknown|inherit|current|pending|forgotten|incorrect|mismatch|minlength|maxlength|placeholder|textfield|inputtype)/i;
+
 /**
  * Passwords are chosen by people, so they are shorter and less random than tokens; they still
- * must not be a plain word, a reference or code.
+ * must not be a plain word, a reference, a variable or code.
  */
 function passwordValue(value: string): boolean {
-  if (value.length < 6 || value.length > 256) return false;
+  if (value.length < 6 || value.length > 256 || /\s/.test(value)) return false;
   if (isReference(value) || PATH_LIKE.test(value) || URL_WITHOUT_CREDENTIALS.test(value)) return false;
   if (CODE_LIKE.test(value) || VERSION.test(value) || I18N_SENTENCE.test(value)) return false;
-  if (/^[a-z]+$/.test(value) && value.length < 10) return false;
-  if (/^(password|passwd|secret|token|string|none|null|empty|required|optional)/i.test(value)) {
-    return false;
-  }
+  if (MEMBER_ACCESS.test(value) || VALIDATION_RULES.test(value) || CAMEL_IDENTIFIER.test(value)) return false;
+  if (CREDENTIAL_IDENTIFIER.test(value) && CREDENTIAL_PART.test(value)) return false;
+  if (NOT_A_PASSWORD.test(value)) return false;
+  // A single lower-case word is a weak password, but people do use them: keep it from 8 letters.
+  if (/^[a-z]+$/.test(value)) return value.length >= 8 && shannonEntropy(value) >= 2.5;
   return charClasses(value) >= 2 && shannonEntropy(value) >= 2.5;
 }
 
