@@ -4,6 +4,7 @@
  */
 import { DETECTORS, type DetectorCandidate } from './detectors.js';
 import type { RuleEngine } from './engine.js';
+import { isPlaceholder } from './placeholder.js';
 import { describeError, log } from '../log/logger.js';
 import { allowedBy } from '../findings/allow-comments.js';
 import { classifyFile } from '../findings/file-kind.js';
@@ -38,7 +39,12 @@ export function scanText(
   }
 
   const positions = new PositionMap(text);
-  return mergeOverlapping(candidates).map((candidate) => {
+  // A decoded secret is reported at its encoded span; a span that is itself a stand-in
+  // (`ops_DUMMY…`) is documentation, whatever it decodes to.
+  const kept = candidates.filter(
+    (c) => !c.decodedVia?.length || c.rule.allowPlaceholders || !isPlaceholder(encodedToken(text, c.start, c.end)),
+  );
+  return mergeOverlapping(kept).map((candidate) => {
     const start = positions.at(candidate.start);
     const end = positions.at(candidate.end);
     const digest = valueDigest(candidate.secret);
@@ -89,6 +95,17 @@ function quoteAround(text: string, start: number, end: number): '"' | "'" | '`' 
   const before = text[start - 1];
   if ((before === '"' || before === "'" || before === '`') && text[end] === before) return before;
   return undefined;
+}
+
+const TOKEN_CHAR = /[A-Za-z0-9+/=_%.-]/;
+
+/** The whole encoded token a decoded span sits in, out to the nearest non-token characters. */
+function encodedToken(text: string, start: number, end: number): string {
+  let from = start;
+  let to = end;
+  while (from > 0 && start - from < 4096 && TOKEN_CHAR.test(text[from - 1]!)) from--;
+  while (to < text.length && to - end < 4096 && TOKEN_CHAR.test(text[to]!)) to++;
+  return text.slice(from, to);
 }
 
 /** Several detectors may see the same secret; one finding per span, the most confident kept. */
