@@ -1,0 +1,209 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: the workloads of the performance issue, each timed as a separate process under
+ * /usr/bin/time (wall, user+system CPU, peak RSS), median of several runs. Inputs are generated
+ * or installed once under /tmp/unsprawl-bench-cache (UNSPRAWL_BENCH_CACHE) and reused.
+ *
+ *   npm run bench                      # everything (the npm install the first time takes minutes)
+ *   npm run bench -- --quick           # a fast subset at small sizes
+ *   npm run bench -- --only staged,history --runs 5
+ *
+ * Never part of `npm test`. Figures on a shared machine are noisy: read CPU time next to wall.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateTree } from './gen-tree.mjs';
+import { CACHE, npmTree } from './npm-tree.mjs';
+import { stagedRepo } from './staged-repo.mjs';
+import { worstCaseDir } from './worst-case.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'dist/cli/main.js');
+const RULES = join(ROOT, 'dist/rules.json');
+const TIME = '/usr/bin/time';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    only: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
+const quick = values.quick;
+const runs = Number(values.runs ?? (quick ? 1 : 3));
+const only = values.only ? new Set(values.only.split(',')) : undefined;
+const cores = availableParallelism();
+const hasTime = existsSync(TIME);
+const onPath = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+
+if (!existsSync(CLI) || !existsSync(RULES)) {
+  console.error('bench: run `npm run build` first (dist/ is missing)');
+  process.exit(2);
+}
+
+const median = (list) => {
+  const sorted = [...list].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** One timed process: wall and CPU seconds, peak RSS in MB, and the JSON summary it printed. */
+function timeOnce(command, args, cwd = ROOT) {
+  const started = process.hrtime.bigint();
+  const child = hasTime
+    ? spawnSync(TIME, ['-f', 'BENCH %e %U %S %M', command, ...args], { cwd, maxBuffer: 1 << 30 })
+    : spawnSync(command, args, { cwd, maxBuffer: 1 << 30 });
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  const stderr = child.stderr.toString();
+  const timing = stderr.match(/^BENCH ([\d.]+) ([\d.]+) ([\d.]+) (\d+)$/m);
+  if (child.status !== 0 && child.status !== 1) {
+    throw new Error(`${command} ${args.join(' ')} exited ${child.status}: ${stderr.slice(-500)}`);
+  }
+  let summary;
+  const out = child.stdout.toString();
+  try {
+    summary = JSON.parse(out).summary;
+  } catch {
+    summary = undefined;
+  }
+  return {
+    wall: timing ? Number(timing[1]) : wall,
+    cpu: timing ? Number(timing[2]) + Number(timing[3]) : NaN,
+    rssMb: timing ? Number(timing[4]) / 1024 : NaN,
+    summary,
+  };
+}
+
+function measure(command, args, { cwd, times = runs } = {}) {
+  const samples = Array.from({ length: times }, () => timeOnce(command, args, cwd));
+  const last = samples.at(-1);
+  return {
+    wall: median(samples.map((s) => s.wall)),
+    cpu: median(samples.map((s) => s.cpu)),
+    rssMb: Math.max(...samples.map((s) => s.rssMb)),
+    files: last.summary?.files,
+    bytes: last.summary?.bytes,
+    findings: last.summary?.findings,
+    runs: times,
+  };
+}
+
+const scan = (args, options) => measure(process.execPath, [CLI, 'scan', ...args, '--format', 'json', '-q'], options);
+
+const rows = [];
+function report(workload, threads, m, extra = {}) {
+  const mb = m.bytes ? m.bytes / 1024 / 1024 : undefined;
+  const row = {
+    workload,
+    threads,
+    wall: m.wall,
+    cpu: m.cpu,
+    rssMb: m.rssMb,
+    files: m.files,
+    mb,
+    mbPerS: mb !== undefined ? mb / m.wall : undefined,
+    filesPerS: m.files !== undefined ? m.files / m.wall : undefined,
+    findings: m.findings,
+    ...extra,
+  };
+  rows.push(row);
+  const f = (n, d = 1) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
+  console.log(
+    `${workload.padEnd(28)} ${String(threads).padStart(3)}  ${f(row.mbPerS).padStart(7)} MB/s ` +
+      `${f(row.filesPerS, 0).padStart(7)} files/s  wall ${f(m.wall, 2).padStart(6)} s  ` +
+      `cpu ${f(m.cpu, 2).padStart(6)} s  rss ${f(m.rssMb, 0).padStart(4)} MB  ` +
+      `${f(mb)} MB ${m.files ?? '-'} files ${m.findings ?? '-'} findings` +
+      Object.entries(extra).map(([k, v]) => `  ${k} ${typeof v === 'number' ? v.toFixed(2) : v}`).join(''),
+  );
+  return row;
+}
+
+const wants = (name) => !only || only.has(name);
+
+/** ripgrep with every rule keyword: the floor for a scan that reads every byte. */
+function ripgrep(dir) {
+  const rules = JSON.parse(execFileSync(process.execPath, ['-e', `process.stdout.write(require('fs').readFileSync(${JSON.stringify(RULES)}))`]));
+  const keywords = join(CACHE, 'keywords.txt');
+  writeFileSync(keywords, `${[...new Set(rules.flatMap((r) => r.keywords.map((k) => k.toLowerCase())))].join('\n')}\n`);
+  return measure('rg', ['--no-ignore', '--hidden', '-i', '-F', '-c', '-f', keywords, dir], { cwd: dir });
+}
+
+function peers(label, dir, ours) {
+  if (onPath('rg')) {
+    const rg = ripgrep(dir);
+    report(`${label} rg keywords`, '-', { ...rg, bytes: ours.bytes, files: ours.files }, { ratio: ours.wall / rg.wall });
+  }
+  if (onPath('gitleaks')) {
+    const g = measure('gitleaks', ['dir', dir, '--no-banner', '--exit-code', '0']);
+    report(`${label} gitleaks`, '-', { ...g, bytes: ours.bytes }, { ratio: g.wall / ours.wall });
+  }
+  if (onPath('secretlint')) {
+    const s = measure('secretlint', ['**/*'], { cwd: dir });
+    report(`${label} secretlint`, '-', { ...s, bytes: ours.bytes }, { ratio: s.wall / ours.wall });
+  }
+}
+
+console.log(
+  `unsprawl bench: ${cores} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GB, ` +
+    `node ${process.version}, ${runs} run(s) per figure (median; rss = max)${quick ? ', quick' : ''}` +
+    `${hasTime ? '' : ' — /usr/bin/time missing: no CPU or RSS figures'}`,
+);
+console.log(`${'workload'.padEnd(28)} thr`);
+
+if (wants('npm') && !quick) {
+  const dir = npmTree();
+  const all = report('1 npm packages', cores, scan([dir]));
+  report('1 npm packages', 1, scan([dir, '--threads', '1']));
+  peers('1 npm packages', dir, all);
+}
+
+if (wants('generated')) {
+  const sizes = quick ? [25, 100] : [125, 500];
+  let big;
+  for (const size of sizes) {
+    const dir = generateTree(size);
+    big = report(`2 generated ${size} MB`, cores, scan([dir]));
+    if (size === sizes.at(-1)) {
+      report(`2 generated ${size} MB`, 1, scan([dir, '--threads', '1']));
+      peers(`2 generated ${size} MB`, dir, big);
+    }
+  }
+}
+
+if (wants('history')) {
+  const commits = quick ? 1000 : 5000;
+  const dir = join(CACHE, `history-${commits}`);
+  if (!existsSync(join(dir, '.git', 'bench-complete'))) {
+    execFileSync(process.execPath, [join(ROOT, 'scripts/gen-history-repo.mjs'), '--commits', String(commits), '--out', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+    writeFileSync(join(dir, '.git', 'bench-complete'), 'ok\n');
+  }
+  const ours = scan(['--history', dir]);
+  const row = report(`3 history ${commits} commits`, cores, ours);
+  console.log(`${''.padEnd(28)}      blobs/s ${(ours.files / ours.wall).toFixed(0)}  MB/s ${row.mbPerS?.toFixed(1)}`);
+  report(`3 history ${commits} commits`, 1, scan(['--history', dir, '--threads', '1']));
+  const replay = measure(process.execPath, [join(ROOT, 'bench/replay-log-p.mjs'), dir]);
+  report('3 git log -p replay', cores, replay, { slowerBy: replay.wall / ours.wall });
+}
+
+if (wants('staged')) {
+  const dir = stagedRepo();
+  const times = Math.max(runs, quick ? 3 : 7);
+  report('4 staged 3 of 10,000 files', 'in', scan(['--staged', dir], { times }));
+  report('5 staged, --threads 1', 1, scan(['--staged', dir, '--threads', '1'], { times }));
+  report('  node start-up alone', '-', measure(process.execPath, ['-e', '0'], { times }));
+}
+
+if (wants('worst')) {
+  const n = quick ? 256 * 1024 : 1024 * 1024;
+  const small = scan([worstCaseDir(n, RULES), '--threads', '1']);
+  const large = scan([worstCaseDir(4 * n, RULES), '--threads', '1']);
+  report(`9 worst-case n=${n / 1024} KB x5`, 1, small);
+  report(`9 worst-case 4n`, 1, large, { cpuRatio: large.cpu / small.cpu, wallRatio: large.wall / small.wall });
+}
+
+if (values.json) writeFileSync(values.json, `${JSON.stringify({ cores, runs, quick, rows }, null, 2)}\n`);

@@ -1,0 +1,37 @@
+/**
+ * Worst-case inputs for issue 9's linear-time check: each file is built to make one part of the
+ * scan work hardest (keyword floods, one endless encoded line, percent and escape seeds, open
+ * quotes after secret names). The same shapes at n and 4n bytes: linear means about 4x the time.
+ */
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { CACHE } from './npm-tree.mjs';
+
+function repeatTo(unit, bytes) {
+  return unit.repeat(Math.ceil(bytes / unit.length)).slice(0, bytes);
+}
+
+export function worstCaseDir(bytes, rulesFile) {
+  const out = join(CACHE, `worst-${bytes}`);
+  if (existsSync(join(out, '.complete'))) return out;
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const rules = JSON.parse(readFileSync(rulesFile, 'utf8'));
+  const keywords = [...new Set(rules.flatMap((rule) => rule.keywords))];
+  const shapes = {
+    // Every rule's keyword followed by an assignment that almost matches.
+    'keywords.txt': keywords.map((k) => `${k}_value = "${k}${k}"\n`).join(''),
+    // One line of base64-like characters: the decoders' and the entropy rules' longest run.
+    'encoded.min.js': 'QWxhZGRpbjpvcGVuIHNlc2FtZQ',
+    // Percent and escape seeds everywhere, no stop character.
+    'seeds.txt': '%41a\\u0041b\\x41c',
+    // Secret names with quotes that never close on the line.
+    'open-quotes.py': 'password = "abc token: \'def secret=`ghi ',
+    // Long lines of word characters after a keyword, no delimiter.
+    'long-token.env': 'API_KEY=ghp_sk_live_AKIA',
+  };
+  for (const [name, unit] of Object.entries(shapes)) writeFileSync(join(out, name), repeatTo(unit, bytes));
+  writeFileSync(join(out, '.complete'), 'ok\n');
+  return out;
+}
