@@ -4,6 +4,7 @@
  */
 
 const ALPHABET = 128;
+const ROW_SHIFT = 7;
 /** A keyword seen more often than this in one text stops being recorded: its rules run anyway. */
 const MAX_HITS_PER_KEYWORD = 20_000;
 
@@ -23,55 +24,65 @@ export class KeywordAutomaton {
   constructor(keywords: readonly string[]) {
     this.keywords = keywords;
 
-    const trie: number[][] = [new Array<number>(ALPHABET).fill(-1)];
-    const outputs: number[][] = [[]];
+    // The trie lives in one flat table from the start (a row of ALPHABET cells per state): no
+    // per-state arrays to allocate and copy, which kept start-up and the collector busy.
+    let capacity = 1;
+    for (const keyword of keywords) capacity += keyword.length;
+    const delta = new Int32Array(capacity * ALPHABET).fill(-1);
+    const outputs: (number[] | undefined)[] = [undefined];
+    let states = 1;
     keywords.forEach((keyword, index) => {
       let state = 0;
       for (const ch of keyword.toLowerCase()) {
         const code = ch.charCodeAt(0);
         if (code >= ALPHABET) throw new Error(`keyword "${keyword}" is not ASCII`);
-        const row = trie[state]!;
-        if (row[code] === -1) {
-          row[code] = trie.length;
-          trie.push(new Array<number>(ALPHABET).fill(-1));
-          outputs.push([]);
+        const cell = state * ALPHABET + code;
+        if (delta[cell] === -1) {
+          delta[cell] = states++;
+          outputs.push(undefined);
         }
-        state = row[code]!;
+        state = delta[cell]!;
       }
-      outputs[state]!.push(index);
+      (outputs[state] ??= []).push(index);
     });
 
     // Breadth-first: complete the transition table with failure links, so matching is one
     // table look-up per character.
-    const fail = new Int32Array(trie.length);
-    const queue: number[] = [];
+    const fail = new Int32Array(states);
+    const queue = new Int32Array(states);
+    let tail = 0;
     for (let c = 0; c < ALPHABET; c++) {
-      const next = trie[0]![c]!;
-      if (next === -1) trie[0]![c] = 0;
+      const next = delta[c]!;
+      if (next === -1) delta[c] = 0;
       else {
         fail[next] = 0;
-        queue.push(next);
+        queue[tail++] = next;
       }
     }
-    for (let head = 0; head < queue.length; head++) {
+    for (let head = 0; head < tail; head++) {
       const state = queue[head]!;
-      outputs[state]!.push(...outputs[fail[state]!]!);
+      const inherited = outputs[fail[state]!];
+      if (inherited) (outputs[state] ??= []).push(...inherited);
+      const row = state * ALPHABET;
+      const failRow = fail[state]! * ALPHABET;
       for (let c = 0; c < ALPHABET; c++) {
-        const next = trie[state]![c]!;
-        if (next === -1) trie[state]![c] = trie[fail[state]!]![c]!;
+        const next = delta[row + c]!;
+        if (next === -1) delta[row + c] = delta[failRow + c]!;
         else {
-          fail[next] = trie[fail[state]!]![c]!;
-          queue.push(next);
+          fail[next] = delta[failRow + c]!;
+          queue[tail++] = next;
         }
       }
     }
 
-    this.delta = new Int32Array(trie.length * ALPHABET);
-    trie.forEach((row, state) => this.delta.set(row, state * ALPHABET));
-    this.outFirst = new Int32Array(trie.length).fill(-1);
+    // Cells hold the next state's row offset (state * ALPHABET): no multiply per character.
+    this.delta = delta.subarray(0, states * ALPHABET);
+    for (let cell = 0; cell < this.delta.length; cell++) this.delta[cell] = this.delta[cell]! * ALPHABET;
+    this.outFirst = new Int32Array(states).fill(-1);
     const next: number[] = [];
     const kw: number[] = [];
     outputs.forEach((list, state) => {
+      if (!list) return;
       for (const keywordIndex of [...new Set(list)]) {
         kw.push(keywordIndex);
         next.push(this.outFirst[state]!);
@@ -86,13 +97,13 @@ export class KeywordAutomaton {
   scan(text: string): KeywordHits {
     const ends: (number[] | undefined)[] = new Array(this.keywords.length);
     const { delta, outFirst, outNext, outKeyword } = this;
-    let state = 0;
+    let row = 0;
     for (let i = 0; i < text.length; i++) {
       let code = text.charCodeAt(i);
       if (code >= 65 && code <= 90) code |= 32;
       else if (code >= ALPHABET) code = 0;
-      state = delta[state * ALPHABET + code]!;
-      for (let out = outFirst[state]!; out !== -1; out = outNext[out]!) {
+      row = delta[row + code]!;
+      for (let out = outFirst[row >> ROW_SHIFT]!; out !== -1; out = outNext[out]!) {
         const keywordIndex = outKeyword[out]!;
         const list = ends[keywordIndex] ?? (ends[keywordIndex] = []);
         if (list.length < MAX_HITS_PER_KEYWORD) list.push(i + 1);

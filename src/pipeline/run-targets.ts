@@ -4,7 +4,6 @@
  * bytes, so message passing does not dominate small files.
  */
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
 import { describeError, log } from '../log/logger.js';
 import type { Finding, Notice, ScanSummary, SkipReason } from '../findings/types.js';
 import type { ScanOptions, ScanTarget, TargetResult } from '../pool/scan-target.js';
@@ -113,6 +112,8 @@ export async function runTargets(
     return finish(findings, skips, { files, bytes, threads: 0, started });
   }
 
+  // Loaded only here: an inline scan (a pre-commit hook) never pays for the pool's modules.
+  const { Piscina } = await import('piscina');
   const pool = new Piscina({
     filename: new URL('../pool/worker.js', import.meta.url).href,
     minThreads: threads,

@@ -13,8 +13,6 @@ const MAX_DECODED = 1 << 20;
 const MAX_ATTEMPTS = 4000;
 const MAX_RUN = 256 * 1024;
 
-/** Base64, base64url and hex runs: long, no spaces, mixed characters. */
-const ENCODED_RUN = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
 const PERCENT_SEED = /%[0-9A-Fa-f]{2}/g;
 const ESCAPE_SEED = /\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})/g;
 const PERCENT_STOP = new Set([..." \t\r\n\"'<>()`"].map((c) => c.charCodeAt(0)));
@@ -60,12 +58,43 @@ function looksEncoded(run: string): boolean {
   return (upper && lower) || (digit && (upper || lower));
 }
 
+/** Base64, base64url and hex characters: the runs below are long, no spaces, mixed. */
+const RUN_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') {
+  RUN_CHAR[c.charCodeAt(0)] = 1;
+}
+
+/**
+ * What `/[A-Za-z0-9+/_-]{20,}={0,2}/g` matches, found in one pass: each maximal run of at least
+ * 20 such characters plus up to two `=`. The regex retried up to 20 characters at every position
+ * of every shorter word, which made it the scan's top cost on source code.
+ */
+function* maximalRuns(text: string): Generator<{ run: string; start: number }> {
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || RUN_CHAR[code] === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < length) {
+      const c = text.charCodeAt(i);
+      if (c >= 128 || RUN_CHAR[c] === 0) break;
+      i++;
+    }
+    if (i - start < 20) continue;
+    if (i < length && text.charCodeAt(i) === 61) i++;
+    if (i < length && text.charCodeAt(i) === 61) i++;
+    yield { run: text.slice(start, i), start };
+  }
+}
+
 function* encodedRuns(text: string): Generator<Decoded> {
-  const encoded = new RegExp(ENCODED_RUN.source, 'g');
-  for (let m = encoded.exec(text); m; m = encoded.exec(text)) {
-    const run = m[0];
+  for (const { run, start } of maximalRuns(text)) {
     if (run.length > MAX_RUN || !looksEncoded(run)) continue;
-    const decoded = decodeHex(run, m.index) ?? decodeBase64(run, m.index);
+    const decoded = decodeHex(run, start) ?? decodeBase64(run, start);
     if (decoded) yield decoded;
   }
   if (text.includes('%')) {
