@@ -74,9 +74,10 @@ describe('fuzz', () => {
       '\\u0041'.repeat(30_000),
       'x:y@'.repeat(50_000),
       '0123456789abcdef'.repeat(12_000),
+      'password = "abc token: \'def secret=`ghi '.repeat(10_000),
     ];
     for (const shape of shapes) {
-      for (const path of ['a.txt', '.env', 'config.yaml', 'app.js', 'data.json']) {
+      for (const path of ['a.txt', '.env', 'config.yaml', 'app.js', 'data.json', 'open-quotes.py']) {
         const started = performance.now();
         checkInvariants(shape, path);
         // A generous ceiling that only super-linear behaviour can break, even on a loaded machine.

@@ -11,7 +11,7 @@ import { classifyFile } from '../findings/file-kind.js';
 import { fingerprint, valueDigest } from '../findings/fingerprint.js';
 import { redact } from '../findings/redact.js';
 import type { Finding } from '../findings/types.js';
-import { PositionMap } from '../sources/text.js';
+import { lineStartWithin, PositionMap } from '../sources/text.js';
 
 export interface ScanTextOptions {
   redact: boolean;
@@ -86,7 +86,7 @@ const ASSIGNMENT_BEFORE = /([A-Za-z_][\w.-]{0,80})["'\]]?\s{0,4}(?:=|:=|=>|:|,)\
 
 /** The name a literal is assigned to, read from the text just before it on its line. */
 function assignedName(text: string, start: number): string | undefined {
-  const lineStart = Math.max(text.lastIndexOf('\n', start - 1) + 1, start - 160);
+  const lineStart = lineStartWithin(text, start, 160);
   return ASSIGNMENT_BEFORE.exec(text.slice(lineStart, start))?.[1];
 }
 

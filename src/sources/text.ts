@@ -103,3 +103,13 @@ export class PositionMap {
     return this.text.slice(start, next).replace(/\r?\n$|\r$/, '');
   }
 }
+
+/**
+ * Start of the line holding `index`, looking back at most `maxBack` characters: on a minified
+ * one-line file an unbounded look-back per match would make a scan quadratic.
+ */
+export function lineStartWithin(text: string, index: number, maxBack: number): number {
+  const from = Math.max(0, index - maxBack);
+  const newline = text.slice(from, index).lastIndexOf('\n');
+  return newline === -1 ? from : from + newline + 1;
+}

@@ -3,6 +3,7 @@
  * password percent-decoded, and ADO.NET form (`Server=…;Password=…`), where quoted values may
  * hold `;`, `@` and `!`. Runs on any text file that holds `://` or `password=`/`pwd=`.
  */
+import { lineStartWithin } from '../../sources/text.js';
 import type { Detector, DetectorCandidate } from '../detectors.js';
 import type { RuleEngine } from '../engine.js';
 import { decodePercent } from './decode.js';
@@ -65,7 +66,7 @@ function detectAdo(engine: RuleEngine, text: string): DetectorCandidate[] {
   ADO_PASSWORD.lastIndex = 0;
   for (let m = ADO_PASSWORD.exec(text); m; m = ADO_PASSWORD.exec(text)) {
     const raw = m[1]!;
-    const lineStart = Math.max(text.lastIndexOf('\n', m.index) + 1, m.index - 400);
+    const lineStart = lineStartWithin(text, m.index, 400);
     const around = text.slice(lineStart, Math.min(text.length, m.index + m[0].length + 200));
     if (!ADO_CONTEXT.test(around)) continue;
     const { value, shift, length, quoted } = unwrapAdo(raw);
