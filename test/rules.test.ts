@@ -2,11 +2,15 @@
  * The rule-pack lint: every rule file validates, ids are unique and well formed, every pattern
  * has one secret group and cannot backtrack super-linearly, and every example behaves.
  */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { check } from 'recheck';
 import { describe, expect, it } from 'vitest';
 import { RuleEngine } from '../src/detect/engine.js';
 import { loadRuleFiles, ruleFilesIn, RULES_DIR } from '../src/rules/load.js';
 import { captureGroups, RULE_ID, validateRule } from '../src/rules/validate.js';
+import { ROOT } from './helpers/cli.js';
 
 const rules = loadRuleFiles(ruleFilesIn(RULES_DIR));
 
@@ -58,6 +62,20 @@ describe('rule pack lint', () => {
     }
     expect(problems).toEqual([]);
   }, 900_000);
+
+  it('has a docs page per rule, where SARIF helpUri points, that matches the pack', () => {
+    const check = spawnSync(process.execPath, [join(ROOT, 'scripts', 'gen-rule-docs.mjs'), '--check'], {
+      encoding: 'utf8',
+    });
+    expect(check.stdout + check.stderr).toContain('up to date');
+    const page = readFileSync(join(ROOT, 'docs', 'rules.md'), 'utf8');
+    for (const rule of rules) expect(page).toContain(`## ${rule.id}\n`);
+  });
+
+  it('has at least 600 provider rules beyond the generic and structural families', () => {
+    const generic = new Set(['generic', 'structured', 'connection-strings', 'private-keys', 'jwt', 'password-hashes', 'curl', 'netrc']);
+    expect(rules.filter((rule) => !generic.has(rule.family!)).length).toBeGreaterThanOrEqual(600);
+  });
 
   it('reports every problem of a bad rule with the file, the rule id and the field', () => {
     const problems = validateRule(

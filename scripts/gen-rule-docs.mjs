@@ -1,0 +1,44 @@
+// Writes docs/rules.md from the rule pack: one section per rule, anchored by its id, which is
+// where every SARIF result's helpUri points. `--check` fails when the committed page is stale.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadRuleFiles, ruleFilesIn, RULES_DIR, PACKAGE_ROOT } from '../dist/rules/load.js';
+
+const rules = loadRuleFiles(ruleFilesIn(RULES_DIR)).sort((a, b) => a.id.localeCompare(b.id));
+const families = [...new Set(rules.map((r) => r.family))].sort();
+const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+const lines = [
+  '# unsprawl rules',
+  '',
+  `Generated from \`rules/*.yaml\` by \`scripts/gen-rule-docs.mjs\`: ${rules.length} rules in ${families.length} families.`,
+  'Each rule lists what the credential grants, how sure a match is, and its own examples (run by `npm test`).',
+  '',
+];
+for (const rule of rules) {
+  lines.push(`## ${rule.id}`, '');
+  lines.push(`**${cell(rule.name)}** — ${rule.confidence} confidence, ${rule.severity} severity, family \`${rule.family}\`.`, '');
+  lines.push(cell(rule.description), '');
+  lines.push(`Token format: <${rule.reference}>`, '');
+  const example = rule.examples[0];
+  if (example?.why) lines.push(`Matches, for example: ${cell(example.why)}.`, '');
+}
+const page = `${lines.join('\n')}\n`;
+const target = join(PACKAGE_ROOT, 'docs', 'rules.md');
+
+if (process.argv.includes('--check')) {
+  let committed = '';
+  try {
+    committed = readFileSync(target, 'utf8');
+  } catch {
+    // missing counts as stale
+  }
+  if (committed !== page) {
+    console.error('docs/rules.md is stale: run `node scripts/gen-rule-docs.mjs` and commit it');
+    process.exit(1);
+  }
+  console.log('docs/rules.md is up to date');
+} else {
+  writeFileSync(target, page);
+  console.log(`wrote ${target} (${rules.length} rules)`);
+}
