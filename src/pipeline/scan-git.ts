@@ -21,7 +21,7 @@ import {
 import { git, gitMaybe } from '../sources/git/run.js';
 import { stagedChanges, type StagedFile } from '../sources/git/staged.js';
 import { runTargets, SkipCounter, type RunOutcome, type SizedTarget } from './run-targets.js';
-import type { ScanRequest, ScanResult } from './scan.js';
+import { runOptionsFor, type ScanRequest, type ScanResult } from './scan.js';
 
 export interface HistoryOptions {
   /** Only commits after this date (anything `git log --since` reads). */
@@ -101,7 +101,7 @@ export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
     }
   }
   const outcome = await runTargets(targets(), {
-    ...runOptions(request),
+    ...runOptionsFor(request),
     onResult: (result) => {
       const file = byTarget.get(result.id ?? '');
       for (const finding of result.findings) {
@@ -193,17 +193,6 @@ function reportBlobProblem(
   else skips.add(`${path} (blob ${record.id})`, 'invalid-object', `${record.problem}: ${record.detail}`);
 }
 
-function runOptions(request: ScanRequest) {
-  return {
-    redact: request.redact,
-    maxFileSize: request.maxFileSize,
-    threads: request.threads,
-    inline: request.inline,
-    setup: { extraRules: request.extraRules, disabledRules: request.disabledRules },
-    onProgress: request.onProgress,
-  };
-}
-
 function keep(outcome: RunOutcome, predicate: (finding: Finding) => boolean): void {
   outcome.findings = outcome.findings.filter(predicate);
   outcome.summary.findings = outcome.findings.length;
@@ -254,7 +243,7 @@ async function scanIndex(
   /** Secrets the pre-images held, as `rule\0digest\0path` (the path in the range). */
   const heldBefore = new Set<string>();
   const outcome = await runTargets(targets(), {
-    ...runOptions(request),
+    ...runOptionsFor(request),
     onResult: (result) => {
       const id = result.id ?? '';
       if (id.startsWith('before:')) {

@@ -8,7 +8,7 @@ import type { Finding, Notice, ScanSummary } from '../findings/types.js';
 import { builtinRules } from '../rules/load.js';
 import type { RuleSpec } from '../rules/types.js';
 import { walk } from '../sources/walker.js';
-import { runTargets, SkipCounter, type SizedTarget } from './run-targets.js';
+import { runTargets, SkipCounter, type RunOptions, type SizedTarget } from './run-targets.js';
 
 export interface ScanRequest {
   paths: string[];
@@ -46,6 +46,18 @@ export function scanRoot(paths: string[]): string {
   return process.cwd();
 }
 
+/** What every source passes to the engine run, taken from the request. */
+export function runOptionsFor(request: ScanRequest): RunOptions {
+  return {
+    redact: request.redact,
+    maxFileSize: request.maxFileSize,
+    threads: request.threads,
+    inline: request.inline,
+    setup: { extraRules: request.extraRules, disabledRules: request.disabledRules },
+    onProgress: request.onProgress,
+  };
+}
+
 export async function scanWorkingTree(request: ScanRequest): Promise<ScanResult> {
   const root = scanRoot(request.paths);
   const skips = new SkipCounter();
@@ -68,17 +80,6 @@ export async function scanWorkingTree(request: ScanRequest): Promise<ScanResult>
     }
   }
 
-  const outcome = await runTargets(
-    targets(),
-    {
-      redact: request.redact,
-      maxFileSize: request.maxFileSize,
-      threads: request.threads,
-      inline: request.inline,
-      setup: { extraRules: request.extraRules, disabledRules: request.disabledRules },
-      onProgress: request.onProgress,
-    },
-    skips,
-  );
+  const outcome = await runTargets(targets(), runOptionsFor(request), skips);
   return { ...outcome, rules: [...builtinRules(), ...request.extraRules], root };
 }
