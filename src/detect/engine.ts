@@ -5,7 +5,8 @@
 import { shannonEntropy } from './entropy.js';
 import { FILTERS } from './filters.js';
 import { isPlaceholder } from './placeholder.js';
-import { KeywordAutomaton } from './prefilter.js';
+import { patternReach, type PatternReach } from './pattern-reach.js';
+import { KeywordAutomaton, MAX_HITS_PER_KEYWORD } from './prefilter.js';
 import { VALIDATORS, type Validation } from './validators.js';
 import type { Confidence, RuleSpec } from '../rules/types.js';
 
@@ -26,6 +27,8 @@ interface CompiledRule {
   regex: RegExp;
   keywordIndexes: number[];
   priority: number;
+  /** How far a match reaches around a keyword hit, when bounded (null: whole text only). */
+  reach?: PatternReach | null;
 }
 
 const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
@@ -33,6 +36,14 @@ const LOWER: Record<Confidence, Confidence> = { high: 'medium', medium: 'low', l
 const DEFAULT_NEAR_SPAN = 200;
 /** Matches per rule per text, past which the rest are the same noise. */
 const MAX_MATCHES_PER_RULE = 500;
+/** Windows covering more than this share of a text are slower than one pass over it. */
+const MAX_WINDOW_SHARE = 0.5;
+/** Windows closer than this are run as one slice. */
+const JOIN_GAP = 256;
+/** Lines around a keyword longer than this together: the rule runs on the whole text. */
+const MAX_LINES_SPAN = 8192;
+/** The least a window costs, for the density check before building windows. */
+const MIN_WINDOW = 64;
 
 function isWordChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
@@ -44,9 +55,15 @@ export class RuleEngine {
   private readonly automaton: KeywordAutomaton;
   /** For each keyword, the rules that list it. */
   private readonly rulesByKeyword: number[][];
+  private readonly keywordLengths: number[];
 
-  constructor(rules: readonly RuleSpec[]) {
+  /** Run provably local whole-text rules in windows around their keyword hits. */
+  private readonly windows: boolean;
+
+  /** `windows: false` keeps every whole-text rule on the whole text (the reference behaviour). */
+  constructor(rules: readonly RuleSpec[], options: { windows?: boolean } = {}) {
     this.rules = rules;
+    this.windows = options.windows ?? true;
     const keywordIndex = new Map<string, number>();
     const keywords: string[] = [];
     this.rulesByKeyword = [];
@@ -69,6 +86,7 @@ export class RuleEngine {
       return { spec, regex: new RegExp(spec.pattern, flags), keywordIndexes, priority };
     });
     this.automaton = new KeywordAutomaton(keywords);
+    this.keywordLengths = keywords.map((keyword) => keyword.length);
   }
 
   /** All candidates in `text`, overlapping ones resolved in favour of the more specific rule. */
@@ -83,7 +101,7 @@ export class RuleEngine {
         if (ruleSeen.has(ruleIndex)) continue;
         ruleSeen.add(ruleIndex);
         const rule = this.compiled[ruleIndex]!;
-        if (rule.spec.near === undefined) this.runWhole(rule, text, candidates);
+        if (rule.spec.near === undefined) this.runWhole(rule, text, hits.ends, candidates);
         else this.runNear(rule, text, hits.ends, candidates);
       }
     });
@@ -91,7 +109,14 @@ export class RuleEngine {
     return resolveOverlaps(candidates, this.compiled);
   }
 
-  private runWhole(rule: CompiledRule, text: string, out: Candidate[]): void {
+  private runWhole(
+    rule: CompiledRule,
+    text: string,
+    keywordEnds: (number[] | undefined)[],
+    out: Candidate[],
+  ): void {
+    const windows = this.windowsFor(rule, text, keywordEnds);
+    if (windows) return this.runWindows(rule, text, windows, out);
     const { regex } = rule;
     regex.lastIndex = 0;
     let count = 0;
@@ -100,6 +125,101 @@ export class RuleEngine {
       const span = match.indices?.[1];
       if (span && match[1] !== undefined) this.accept(rule, text, span[0], span[1], out);
       if (++count >= MAX_MATCHES_PER_RULE) break;
+    }
+  }
+
+  /**
+   * Where a match of `rule` can start, as merged windows around its keyword hits: every match
+   * contains a keyword (proved from the pattern by patternReach) and reads a bounded stretch of
+   * text, so no match starts elsewhere. Flat triples: first start, last start, end of the text
+   * the attempts there can read. Undefined when the rule must run over the whole text: unproved
+   * patterns, capped hit lists, or windows that would cover most of the text anyway.
+   */
+  private windowsFor(rule: CompiledRule, text: string, keywordEnds: (number[] | undefined)[]): number[] | undefined {
+    if (rule.reach === undefined) {
+      const keywords = rule.spec.keywords.map((k) => k.toLowerCase());
+      rule.reach = this.windows ? (patternReach(rule.spec.pattern, keywords) ?? null) : null;
+    }
+    const reach = rule.reach;
+    if (!reach) return undefined;
+    const { back, ahead, lines } = reach;
+    const length = text.length;
+    let hitCount = 0;
+    for (const index of rule.keywordIndexes) hitCount += keywordEnds[index]?.length ?? 0;
+    // Dense hits: the windows would cover the text, so do not pay for building them.
+    if (hitCount * MIN_WINDOW > length * MAX_WINDOW_SHARE) return undefined;
+    const pairs: number[] = [];
+    for (const index of rule.keywordIndexes) {
+      const ends = keywordEnds[index];
+      if (!ends) continue;
+      if (ends.length >= MAX_HITS_PER_KEYWORD) return undefined;
+      const keywordLength = this.keywordLengths[index]!;
+      for (const end of ends) {
+        let first = ahead === Infinity ? 0 : end - ahead;
+        if (lines !== Infinity) {
+          const lineStart = afterLineFeedsBefore(text, end, lines + 1);
+          if (lineStart < 0) return undefined;
+          first = Math.max(first, lineStart);
+        }
+        pairs.push(Math.max(0, first), Math.min(length, end - keywordLength + back));
+      }
+    }
+    const order = rule.keywordIndexes.length > 1 ? sortedPairOrder(pairs) : undefined;
+    const merged: number[] = [];
+    for (let n = 0; n < pairs.length; n += 2) {
+      const at = order ? order[n >> 1]! * 2 : n;
+      const first = pairs[at]!;
+      const last = pairs[at + 1]!;
+      const top = merged.length - 1;
+      // Join windows whose gap is smaller than a slice's own overhead.
+      if (top >= 0 && first <= merged[top]! + JOIN_GAP) merged[top] = Math.max(merged[top]!, last);
+      else merged.push(first, last);
+    }
+    const windows: number[] = [];
+    let covered = 0;
+    const budget = length * MAX_WINDOW_SHARE;
+    for (let n = 0; n < merged.length; n += 2) {
+      const first = merged[n]!;
+      const last = merged[n + 1]!;
+      let readTo = ahead === Infinity ? length : Math.min(length, last + ahead);
+      if (lines !== Infinity) {
+        const lineEnd = afterLineFeedsFrom(text, last, lines + 1);
+        if (lineEnd < 0) return undefined;
+        readTo = Math.min(readTo, lineEnd);
+      }
+      covered += readTo - first + back;
+      if (covered > budget) return undefined;
+      windows.push(first, last, readTo);
+    }
+    return windows;
+  }
+
+  /**
+   * The whole-text loop restricted to windows: the regex runs on a slice holding each window
+   * plus what its attempts can read, so every attempt inside the window sees the same characters
+   * as in the whole text, and matches come out in the same order with the same offsets.
+   */
+  private runWindows(rule: CompiledRule, text: string, windows: number[], out: Candidate[]): void {
+    const { regex } = rule;
+    const { back } = rule.reach!;
+    let next = 0;
+    let count = 0;
+    for (let w = 0; w < windows.length; w += 3) {
+      const first = windows[w]!;
+      const last = windows[w + 1]!;
+      const from = Math.max(first, next);
+      if (from > last) continue;
+      const sliceStart = Math.max(0, first - back);
+      const slice = text.slice(sliceStart, windows[w + 2]!);
+      regex.lastIndex = from - sliceStart;
+      for (let match = regex.exec(slice); match; match = regex.exec(slice)) {
+        if (match.index + sliceStart > last) break;
+        if (match[0].length === 0) regex.lastIndex++;
+        next = sliceStart + regex.lastIndex;
+        const span = match.indices?.[1];
+        if (span && match[1] !== undefined) this.accept(rule, text, sliceStart + span[0], sliceStart + span[1], out);
+        if (++count >= MAX_MATCHES_PER_RULE) return;
+      }
     }
   }
 
@@ -166,6 +286,37 @@ export class RuleEngine {
     }
     out.push({ rule: spec, start, end, secret, confidence, validation });
   }
+}
+
+/**
+ * Just past the `n`th line feed before `end` (0 if there are fewer), or -1 when that is further
+ * back than MAX_LINES_SPAN: long lines (minified code) make windows pointless, and an unbounded
+ * search per hit would be quadratic on them.
+ */
+function afterLineFeedsBefore(text: string, end: number, n: number): number {
+  const stop = Math.max(0, end - MAX_LINES_SPAN);
+  let seen = 0;
+  for (let at = end - 1; at >= stop; at--) {
+    if (text.charCodeAt(at) === 10 && ++seen === n) return at + 1;
+  }
+  return stop === 0 ? 0 : -1;
+}
+
+/** Just past the `n`th line feed at or after `from` (the text's length if there are fewer), or
+ * -1 when that is further than MAX_LINES_SPAN. */
+function afterLineFeedsFrom(text: string, from: number, n: number): number {
+  const stop = Math.min(text.length, from + MAX_LINES_SPAN);
+  let seen = 0;
+  for (let at = from; at < stop; at++) {
+    if (text.charCodeAt(at) === 10 && ++seen === n) return at + 1;
+  }
+  return stop === text.length ? text.length : -1;
+}
+
+/** Indexes of the [first, last] pairs in `flat`, ordered by first position. */
+function sortedPairOrder(flat: number[]): number[] {
+  const order = Array.from({ length: flat.length >> 1 }, (_, i) => i);
+  return order.sort((a, b) => flat[a * 2]! - flat[b * 2]!);
 }
 
 /**

@@ -6,7 +6,7 @@
 const ALPHABET = 128;
 const ROW_SHIFT = 7;
 /** A keyword seen more often than this in one text stops being recorded: its rules run anyway. */
-const MAX_HITS_PER_KEYWORD = 20_000;
+export const MAX_HITS_PER_KEYWORD = 20_000;
 
 export interface KeywordHits {
   /** For each keyword index, the offsets just past each occurrence (capped). */
