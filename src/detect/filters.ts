@@ -13,7 +13,8 @@ const REFERENCE = [
   /^%[A-Za-z_][A-Za-z0-9_]*%$/,
   /^\{\{.*\}\}$/,
   /^\$\(.*\)$/,
-  /^(process\.env|os\.environ|os\.getenv|env|ENV|var|local|data|module|secrets|vault:|arn:aws:|projects\/[^/]+\/secrets)[.[(:/]/,
+  /^(process\.env|os\.environ|os\.getenv|env|ENV|var|local|data|module|secrets|vault:|projects\/[^/]+\/secrets)[.[(:/]/,
+  /^arn:aws[\w-]*:/,
   /^ENC\[/,
   /^(ref|secretref|secretkeyref|vault|sops|awssm|gcpsm|azkv)\+?:/i,
 ];
@@ -118,3 +119,57 @@ export const FILTERS: Record<FilterName, (value: string) => boolean> = {
   'not-hex-only': (value) => !/^[0-9a-f]+$/i.test(value),
   'not-uuid': (value) => !UUID.test(value),
 };
+
+/** One word of a name: lower, Capitalised or SHOUTED, with at most two trailing digits. */
+const NAME_WORD = /[A-Z]{2,}(?![a-z])\d{0,2}|[A-Z]?[a-z]+\d{0,2}|[A-Z]\d{1,2}|\d{1,2}/g;
+
+/** A word a person would write: it has a vowel and no run of five consonants. */
+function pronounceable(word: string): boolean {
+  const letters = word.replace(/\d/g, '');
+  if (letters.length <= 3) return true;
+  if (new Set(letters.toLowerCase()).size < 2) return false;
+  return /[aeiouy]/i.test(letters) && !/[^aeiouy]{5}/i.test(letters);
+}
+
+/**
+ * The words of a run without separators, when it reads as camelCase, PascalCase or one
+ * SHOUTED word; undefined when it does not (random characters).
+ */
+function nameWords(run: string): string[] | undefined {
+  const words = run.match(NAME_WORD) ?? [];
+  if (words.join('') !== run) return undefined;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    const next = words[i + 1];
+    if (!pronounceable(word)) return undefined;
+    // Digits end a word only before a capital or at the end: `V3Token`, `Type2`, not `alru08ixe`.
+    const initialism = /^[A-Z]\d{1,2}$/.test(word);
+    if (/\d$/.test(word) && !initialism && next !== undefined && !/^[A-Z]/.test(next)) return undefined;
+    // Two SHOUTED words in a row are random capitals, not a name.
+    if (/^[A-Z]{2,}/.test(word) && next !== undefined && /^[A-Z]{2,}/.test(next)) return undefined;
+  }
+  return words;
+}
+
+/**
+ * A name or a sentence, not a secret: `BodyResponseCallback`, `MYSQL_CACHING_SHA2_PASSWORD`,
+ * `x-aws-ec2-metadata-token`, `Token imprevisto.`. Shape rules (a provider keyword beside
+ * 20 letters) and assignment detectors meet these all the time in real code. Machine-made
+ * secrets do not split into pronounceable words.
+ */
+export function isIdentifierOrProse(value: string): boolean {
+  const trimmed = value.trim();
+  if (/[A-Za-z]{2,}\S*\s+\S*[A-Za-z]{2,}/.test(trimmed)) return true;
+  const runs = trimmed.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const words: string[] = [];
+  for (const run of runs) {
+    if (/^[A-Za-z]$/.test(run)) continue;
+    const found = nameWords(run);
+    if (!found) return false;
+    words.push(...found.filter((word) => /[A-Za-z]/.test(word)));
+  }
+  // One lower-case run alone (`abcdefabcdef`) is as likely a token as a name.
+  if (words.length < 2) return false;
+  const letters = words.join('').replace(/\d/g, '').length;
+  return letters / words.length >= 3;
+}

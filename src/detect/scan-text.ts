@@ -4,6 +4,7 @@
  */
 import { DETECTORS, type DetectorCandidate } from './detectors.js';
 import type { RuleEngine } from './engine.js';
+import { isIdentifierOrProse } from './filters.js';
 import { isPlaceholder } from './placeholder.js';
 import { describeError, log } from '../log/logger.js';
 import { allowedBy } from '../findings/allow-comments.js';
@@ -42,7 +43,10 @@ export function scanText(
   // A decoded secret is reported at its encoded span; a span that is itself a stand-in
   // (`ops_DUMMY…`) is documentation, whatever it decodes to.
   const kept = candidates.filter(
-    (c) => !c.decodedVia?.length || c.rule.allowPlaceholders || !isPlaceholder(encodedToken(text, c.start, c.end)),
+    (c) =>
+      (!c.decodedVia?.length || c.rule.allowPlaceholders || !isPlaceholder(encodedToken(text, c.start, c.end))) &&
+      !(judgedByShape(c) && isIdentifierOrProse(c.secret)) &&
+      !(isPasswordRule(c) && namedLikeCode(c.secret)),
   );
   return mergeOverlapping(kept).map((candidate) => {
     const start = positions.at(candidate.start);
@@ -95,6 +99,28 @@ function quoteAround(text: string, start: number, end: number): '"' | "'" | '`' 
   const before = text[start - 1];
   if ((before === '"' || before === "'" || before === '`') && text[end] === before) return before;
   return undefined;
+}
+
+/**
+ * Candidates found by shape or by an assigned name, not by a provider's own prefix: these are the
+ * ones that meet identifiers and sentences in real code. Passwords are left alone, since people
+ * do choose words.
+ */
+function isPasswordRule({ rule }: DetectorCandidate): boolean {
+  return /password|passwd|passphrase|pwd/.test(`${rule.id} ${rule.kind ?? ''}`) || Boolean(rule.filters?.includes('password-value'));
+}
+
+/** A password value that is a name in the code (`user-password`, `URLPatternComponentResult`). */
+function namedLikeCode(value: string): boolean {
+  // People write passwords with digits (`secur3Pass`); names in code seldom carry them.
+  if (/\d/.test(value) || !isIdentifierOrProse(value)) return false;
+  return /pass|pwd|secret|token|key|cred/i.test(value) || /^(?:[A-Z][a-z]+){3,}$/.test(value);
+}
+
+function judgedByShape(candidate: DetectorCandidate): boolean {
+  const { rule } = candidate;
+  if (isPasswordRule(candidate)) return false;
+  return rule.near !== undefined || rule.confidence !== 'high' || ['generic', 'structured'].includes(rule.family ?? '');
 }
 
 const TOKEN_CHAR = /[A-Za-z0-9+/=_%.-]/;
