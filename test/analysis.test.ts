@@ -178,6 +178,20 @@ describe('unsprawl fix', () => {
     expect(readdirSync(join(home.path, '.unsprawl'))).toHaveLength(1);
   });
 
+  it('quotes file names in the values script and leaves archive members for a manual change', () => {
+    fixtureRepo();
+    const hostile = 'a\ntouch PWNED\n.env';
+    writeFileSync(join(dir.path, hostile), `T=${readFileSync(join(FIXTURE, 'services/api/.env'), 'utf8').match(/ghp_\w+/)![0]}\n`);
+    git(['add', '-A']);
+    git(['commit', '-qm', 'hostile name']);
+    const script = join(dir.path, 'values.sh');
+    const run = runCli(['fix', dir.path, '--store-cmd', `cat > ${script}`], { env: { HOME: home.path } });
+    expect(run.code).toBe(0);
+    const text = readFileSync(script, 'utf8');
+    expect(text.split('\n').some((line) => line.startsWith('touch PWNED'))).toBe(false);
+    expect(readFileSync(join(dir.path, hostile), 'utf8')).not.toContain('ghp_');
+  });
+
   it('refuses a file with unstaged changes unless --force, and --dry-run changes nothing', () => {
     fixtureRepo();
     const file = join(dir.path, 'services/web/client.py');

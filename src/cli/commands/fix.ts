@@ -5,11 +5,11 @@
  * store it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { log } from '../../log/logger.js';
-import { applyEdits, readText, writeAtomically, type TextEdit } from '../../analysis/apply-edits.js';
+import { describeError, log } from '../../log/logger.js';
+import { applyEdits, readText, writeAtomically } from '../../analysis/apply-edits.js';
 import type { Finding } from '../../findings/types.js';
 import { findRepoRoot } from '../../sources/gitignore.js';
 import { UsageError } from '../errors.js';
@@ -43,10 +43,18 @@ function filesWithUnstagedChanges(repoRoot: string | undefined): Set<string> {
   return new Set(out.split('\0').filter(Boolean).map((p) => resolve(repoRoot, p)));
 }
 
+/**
+ * Text for a `#` comment in the values script: a path or replacement with a line break in it
+ * would otherwise end the comment and run as a command.
+ */
+function commentText(text: string): string {
+  return JSON.stringify(text).slice(1, -1).replace(/[\u2028\u2029]/g, ' ');
+}
+
 function valuesScript(root: string, plans: PlannedFile[]): string {
   const lines = [
     '#!/bin/sh',
-    `# unsprawl fix: values removed from ${root} on ${new Date().toISOString()}`,
+    `# unsprawl fix: values removed from ${commentText(root)} on ${new Date().toISOString()}`,
     '# Each block stores one value (read from stdin, never on a command line).',
     '# Run the blocks you need, rotate the credentials, then delete this file.',
     '',
@@ -57,8 +65,8 @@ function valuesScript(root: string, plans: PlannedFile[]): string {
       // A delimiter the value cannot contain, so the here-document ends where it should.
       let delimiter = 'UNSPRAWL_VALUE';
       while (finding.secret!.includes(delimiter)) delimiter += '_';
-      lines.push(`# ${plan.path}:${finding.line} ${finding.ruleId} -> ${r.replacement.split('\n')[0]}`);
-      lines.push(`# rotate: ${r.rotation} (${r.rotationUrl})`);
+      lines.push(`# ${commentText(plan.path)}:${finding.line} ${finding.ruleId} -> ${commentText(r.replacement.split('\n')[0]!)}`);
+      lines.push(`# rotate: ${commentText(r.rotation)} (${commentText(r.rotationUrl)})`);
       lines.push(`${r.storeCommand} <<'${delimiter}'`, finding.secret!, delimiter, '');
     }
   }
@@ -107,6 +115,11 @@ export async function fixCommand(argv: string[]): Promise<number> {
       continue;
     }
     const absPath = resolve(result.root, finding.path);
+    // Archive members (`a.zip!x.env`) and names shown escaped cannot be rewritten in place.
+    if (!existsSync(absPath) || !statSync(absPath).isFile()) {
+      manual++;
+      continue;
+    }
     const plan = byFile.get(absPath) ?? { path: finding.path, absPath, findings: [] };
     plan.findings.push(finding);
     byFile.set(absPath, plan);
@@ -125,15 +138,33 @@ export async function fixCommand(argv: string[]): Promise<number> {
     process.stdout.write(`nothing to fix${manual ? `; ${manual} finding(s) need a manual change (run unsprawl scan)` : ''}\n`);
     return 0;
   }
+  // Every rewrite is computed before anything is written: all of them apply, or none.
+  const rewrites: { plan: PlannedFile; text: string }[] = [];
   for (const plan of plans) {
+    let after: string | undefined;
+    try {
+      after = applyEdits(readText(plan.absPath), plan.findings.map((f) => f.remediation!.edit!));
+    } catch (error) {
+      log.warn(`${plan.path}: cannot be read (${describeError(error)}); not rewritten`);
+      continue;
+    }
+    if (after === undefined) {
+      log.warn(`${plan.path}: changed since the scan; not rewritten`);
+      continue;
+    }
+    rewrites.push({ plan, text: after });
+  }
+  for (const { plan } of rewrites) {
     for (const f of plan.findings) {
-      process.stdout.write(`${dryRun ? 'would rewrite' : 'rewrite'} ${plan.path}:${f.line}:${f.column} ${f.redacted} -> ${f.remediation!.edit!.text || '(removed)'}\n`);
+      const shown = JSON.stringify(plan.path).slice(1, -1);
+      process.stdout.write(`${dryRun ? 'would rewrite' : 'rewrite'} ${shown}:${f.line}:${f.column} ${f.redacted} -> ${f.remediation!.edit!.text || '(removed)'}\n`);
     }
   }
-  if (dryRun) return 0;
+  if (manual) process.stdout.write(`${manual} finding(s) need a manual change (run unsprawl scan)\n`);
+  if (dryRun || rewrites.length === 0) return 0;
 
   // The values leave the repository before any file loses them.
-  const script = valuesScript(result.root, plans);
+  const script = valuesScript(result.root, rewrites.map((r) => r.plan));
   if (storeCmd) {
     const piped = spawnSync(storeCmd, { shell: true, input: script, stdio: ['pipe', 'inherit', 'inherit'] });
     if (piped.status !== 0) throw new UsageError(`--store-cmd exited with ${piped.status ?? piped.signal}; no file was changed`);
@@ -143,15 +174,8 @@ export async function fixCommand(argv: string[]): Promise<number> {
   }
 
   let rewritten = 0;
-  for (const plan of plans) {
-    const before = readText(plan.absPath);
-    const edits: TextEdit[] = plan.findings.map((f) => f.remediation!.edit!);
-    const after = applyEdits(before, edits);
-    if (after === undefined) {
-      log.warn(`${plan.path}: changed since the scan; not rewritten`);
-      continue;
-    }
-    writeAtomically(plan.absPath, after);
+  for (const { plan, text } of rewrites) {
+    writeAtomically(plan.absPath, text);
     rewritten++;
   }
   process.stdout.write(`rewrote ${rewritten} file(s) under ${relative(process.cwd(), result.root) || '.'}\n`);
