@@ -41,6 +41,8 @@ describe('GitHub Action', () => {
     const base = git(repo, ['rev-parse', 'HEAD']);
     const lines = Array.from({ length: 12 }, (_, i) => `KEY_${i}=${fakeGithubToken(80 + i)}`);
     writeFileSync(join(repo, 'new.env'), `${lines.join('\n')}\n`);
+    // The pull request tries to switch its own scan off; the policy comes from the base commit.
+    writeFileSync(join(repo, '.unsprawl.yaml'), 'allowPaths: ["**"]\n');
     git(repo, ['add', '-A']);
     git(repo, ['commit', '-qm', 'head']);
     const head = git(repo, ['rev-parse', 'HEAD']);
@@ -69,7 +71,7 @@ describe('GitHub Action', () => {
         'INPUT_FAIL-ON': 'low',
       },
     });
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toContain('adds a config the base branch does not have');
     expect(run.status).toBe(1);
 
     const outputs = readFileSync(output, 'utf8');
@@ -91,5 +93,35 @@ describe('GitHub Action', () => {
     expect(markdown).toContain('| severity | finding | location | anti-patterns | fix |');
     expect(markdown).toContain('hardcoded-in-git');
     expect(markdown).not.toContain(fakeGithubToken(81));
+  });
+});
+
+describe('GitHub Action paths', () => {
+  it('reports paths relative to the workspace when it scans a subfolder, and refuses one outside', () => {
+    const repo = join(dir.path, 'repo');
+    mkdirSync(join(repo, 'services', 'api'), { recursive: true });
+    git(repo, ['init', '-q', '-b', 'main']);
+    writeFileSync(join(repo, 'services', 'api', 'app.env'), `TOKEN=${fakeGithubToken(90)}\n`);
+    const env = {
+      PATH: process.env.PATH,
+      HOME: dir.path,
+      GITHUB_WORKSPACE: repo,
+      GITHUB_EVENT_NAME: 'push',
+      INPUT_PATH: 'services',
+      'INPUT_SARIF-FILE': join(dir.path, 'out.sarif'),
+    };
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist-action', 'index.js')], { cwd: repo, encoding: 'utf8', env });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('file=services/api/app.env');
+    const sarif = JSON.parse(readFileSync(join(dir.path, 'out.sarif'), 'utf8'));
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('services/api/app.env');
+
+    const outside = spawnSync(process.execPath, [join(ROOT, 'dist-action', 'index.js')], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...env, INPUT_PATH: '../elsewhere' },
+    });
+    expect(outside.status).toBe(2);
+    expect(outside.stdout).toMatch(/::error::.*outside the workspace/);
   });
 });

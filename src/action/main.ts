@@ -3,8 +3,11 @@
  * scans (the pull request's commits on pull_request events), writes SARIF for
  * github/codeql-action/upload-sarif, a job summary and at most ten annotations.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { CONFIG_NAMES } from '../config/load.js';
 import { log } from '../log/logger.js';
 import { executeScan, parseScanArgs } from '../cli/commands/scan.js';
 import { writeReport } from '../cli/output.js';
@@ -50,9 +53,48 @@ export function pullRequestRange(): string | undefined {
   }
 }
 
+/**
+ * On a pull request the policy comes from the base commit: a pull request must not be able to
+ * switch its own scan off by adding or editing the config. Returns the --config to use.
+ */
+function baseConfig(repo: string, base: string, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    let text: string | undefined;
+    try {
+      text = execFileSync('git', ['show', `${base}:${name}`], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      continue;
+    }
+    const file = join(mkdtempSync(join(tmpdir(), 'unsprawl-config-')), name.split('/').pop()!);
+    writeFileSync(file, text);
+    return file;
+  }
+  if (names.some((name) => existsSync(join(repo, name)))) {
+    log.warn('the pull request adds a config the base branch does not have: it is ignored for this scan');
+  }
+  const empty = join(mkdtempSync(join(tmpdir(), 'unsprawl-config-')), 'unsprawl.config.json');
+  writeFileSync(empty, '{}\n');
+  return empty;
+}
+
+/** Findings relative to the workspace, as GitHub expects, whatever folder was scanned. */
+function relativeToWorkspace(result: { findings: { path: string }[]; notices: { subject: string }[]; root: string }, workspace: string) {
+  const prefix = relative(workspace, result.root).split(sep).join('/');
+  if (!prefix) return;
+  for (const finding of result.findings) finding.path = `${prefix}/${finding.path}`;
+  for (const notice of result.notices) notice.subject = `${prefix}/${notice.subject}`;
+  result.root = workspace;
+}
+
 export async function runAction(): Promise<number> {
-  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
   const path = resolve(workspace, input('path', '.'));
+  const inside = relative(workspace, path);
+  if (inside.startsWith('..') || isAbsolute(inside)) throw new Error(`input path ${path} is outside the workspace ${workspace}`);
+  if (!existsSync(path)) throw new Error(`input path ${path} does not exist`);
+  if (process.env.GITHUB_EVENT_NAME?.startsWith('pull_request') && !process.env.GITHUB_EVENT_PATH) {
+    log.warn('pull_request event without GITHUB_EVENT_PATH: scanning the whole tree');
+  }
   const range = pullRequestRange();
   const mode = input('mode', range ? 'pr' : 'full');
   const failOn = input('fail-on', 'low');
@@ -66,10 +108,18 @@ export async function runAction(): Promise<number> {
   const baseline = input('baseline');
   if (baseline) argv.push('--baseline', resolve(workspace, baseline));
   const config = input('config');
-  if (config) argv.push('--config', resolve(workspace, config));
+  if (mode === 'pr' && range) {
+    const repo = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: path, encoding: 'utf8' }).trim();
+    const names = config ? [relative(repo, resolve(workspace, config)).split(sep).join('/')] : CONFIG_NAMES;
+    const policy = baseConfig(repo, range.split('..')[0]!, names);
+    if (policy) argv.push('--config', policy);
+  } else if (config) {
+    argv.push('--config', resolve(workspace, config));
+  }
 
   const { values, positionals } = parseScanArgs(argv);
   const { result, targetNote } = await executeScan(values, positionals, { inline: true });
+  relativeToWorkspace(result, workspace);
 
   const sarifFile = resolve(workspace, input('sarif-file', 'unsprawl.sarif'));
   const sarif = toSarif({ findings: result.findings, notices: result.notices, summary: result.summary, rules: result.rules, root: result.root });

@@ -12,7 +12,8 @@ import { DEFAULT_CONFIG, type UnsprawlConfig } from './types.js';
 import { formatProblem, validateRule } from '../rules/validate.js';
 import type { RuleSpec } from '../rules/types.js';
 import { findRepoRoot } from '../sources/gitignore.js';
-import { PACKAGE_ROOT } from '../rules/load.js';
+import { builtinRules, PACKAGE_ROOT } from '../rules/load.js';
+import { RuleEngine } from '../detect/engine.js';
 
 export const CONFIG_NAMES = ['unsprawl.config.json', '.unsprawl.yaml', '.unsprawl.yml'];
 
@@ -100,7 +101,7 @@ export async function loadConfig(request: ConfigRequest): Promise<UnsprawlConfig
         problems.push(`key "${error.params.additionalProperty}" is not a config key`);
         continue;
       }
-      problems.push(`key "${key}": got ${describeValue(valueAt(data, error.instancePath))}, expected ${error.message}`);
+      problems.push(`key "${key}": got ${describeValue(valueAt(data, error.instancePath))}; it ${error.message}`);
     }
   }
   const config = data as Partial<UnsprawlConfig>;
@@ -108,9 +109,28 @@ export async function loadConfig(request: ConfigRequest): Promise<UnsprawlConfig
   (Array.isArray(config.customRules) ? config.customRules : []).forEach((rule, index) => {
     const found = validateRule(rule, file, index);
     problems.push(...found.map((p) => `key "customRules.${index}": ${formatProblem(p).replace(`${file}: `, '')}`));
-    if (found.length === 0) customRules.push({ ...(rule as RuleSpec), family: 'custom' });
+    if (found.length > 0) return;
+    const spec = { ...(rule as RuleSpec), family: 'custom' };
+    if (builtinRules().some((builtin) => builtin.id === spec.id) || customRules.some((c) => c.id === spec.id)) {
+      problems.push(`key "customRules.${index}.id": "${spec.id}" is already a rule id`);
+      return;
+    }
+    // A custom rule proves itself the way built-in rules do: by its own examples.
+    const engine = new RuleEngine([spec]);
+    spec.examples.forEach((example, i) => {
+      if (!engine.detect(example.text).length) problems.push(`key "customRules.${index}.examples.${i}": the pattern does not find it`);
+    });
+    spec.negatives.forEach((example, i) => {
+      if (engine.detect(example.text).length) problems.push(`key "customRules.${index}.negatives.${i}": the pattern matches it`);
+    });
+    customRules.push(spec);
   });
   if (problems.length) throw new ConfigError(file, problems);
+
+  const known = new Set([...builtinRules().map((rule) => rule.id), ...customRules.map((rule) => rule.id)]);
+  for (const id of config.disabledRules ?? []) {
+    if (!known.has(id)) log.warn(`${file}: disabledRules names "${id}", which is not a rule (see unsprawl rules)`);
+  }
 
   const here = dirname(file);
   return {

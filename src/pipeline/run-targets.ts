@@ -77,7 +77,6 @@ export async function runTargets(
       for (const warning of result.warnings ?? []) skips.add(warning.subject, warning.reason, warning.detail);
       if (result.skipped) {
         skips.add(result.path, result.skipped.reason, result.skipped.detail);
-        if (result.skipped.reason === 'binary') bytes += result.bytes;
         continue;
       }
       files++;

@@ -21,7 +21,12 @@ export const HOOK_SCRIPT = `#!/bin/sh
 if command -v unsprawl >/dev/null 2>&1; then
   exec unsprawl scan --staged --quiet
 fi
-exec npx --no-install unsprawl scan --staged --quiet
+top=$(git rev-parse --show-toplevel)
+if [ -x "$top/node_modules/.bin/unsprawl" ]; then
+  exec "$top/node_modules/.bin/unsprawl" scan --staged --quiet
+fi
+echo "unsprawl: not found on PATH or in node_modules/.bin; install it (npm install --save-dev unsprawl) or commit with --no-verify" >&2
+exit 1
 `;
 
 function hooksDir(repo: string): string {
