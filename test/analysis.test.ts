@@ -209,3 +209,18 @@ describe('unsprawl fix', () => {
     expect(readFileSync(file, 'utf8')).not.toContain('sk_live_');
   });
 });
+
+describe('detection details found by trying the tool', () => {
+  it('ignores SealedSecret ciphertext, reads the name past a TS type, and skips Python keyword defaults', () => {
+    writeFileSync(
+      join(dir.path, 'sealed.yaml'),
+      'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: db\nspec:\n  encryptedData:\n' +
+        '    password: AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq7b4nRwZ9kpEKmBq1Ib9WqpwPNeUoC4kDVabDzHu5H4vkb0h0sJJ/OwnJuHmwGOPc\n',
+    );
+    writeFileSync(join(dir.path, 'a.ts'), 'const DATADOG_API_KEY: string = "6047c2a1f3b94f1e8e2b5a7d9c0e4f13";\n');
+    writeFileSync(join(dir.path, 'n.py'), 'def login(self, user=None, password=None, ssl_context=None,\n');
+    const { findings } = scan();
+    expect(findings.map((f: Finding) => f.path)).toEqual(['a.ts']);
+    expect(findings[0].remediation.replacement).toBe('process.env.DATADOG_API_KEY');
+  });
+});

@@ -204,6 +204,13 @@ function replacementFor(finding: Finding, choice: TargetChoice, names: Names) {
           summary: 'use a build secret instead of ENV/ARG, which stay in the image layers',
         };
       }
+      if (finding.variable === 'default') {
+        // A variable's default cannot read a data source: drop it and pass the value in.
+        return {
+          replacement: `remove the default; mark the variable sensitive = true and set TF_VAR_<name> from the store at plan time`,
+          summary: 'a variable default is stored in the state and the repository: pass the value in instead',
+        };
+      }
       const text = terraformReplacement(store, names);
       return {
         replacement: text,
