@@ -8,11 +8,14 @@ import { join } from 'node:path';
 import { check } from 'recheck';
 import { describe, expect, it } from 'vitest';
 import { RuleEngine } from '../src/detect/engine.js';
+import { attemptLength } from '../src/detect/pattern-reach.js';
 import { loadRuleFiles, ruleFilesIn, RULES_DIR } from '../src/rules/load.js';
 import { captureGroups, RULE_ID, validateRule } from '../src/rules/validate.js';
 import { ROOT } from './helpers/cli.js';
 
 const rules = loadRuleFiles(ruleFilesIn(RULES_DIR));
+/** Characters one match attempt may read for a polynomial verdict to still mean linear time. */
+const BOUNDED_ATTEMPT = 4096;
 
 describe('rule pack lint', () => {
   it('loads every rule file without a problem', () => {
@@ -58,7 +61,14 @@ describe('rule pack lint', () => {
     for (const rule of rules) {
       // A fixed seed: the fuzz checker's verdict must not change from one run to the next.
       const result = await check(rule.pattern, rule.flags ?? '', { timeout: 20_000, randomSeed: 20261204 });
-      if (result.status !== 'safe') problems.push(`${rule.id}: ${result.status}`);
+      if (result.status === 'safe') continue;
+      // recheck calls a pattern polynomial when an unanchored search may retry it at every
+      // position; when one attempt can read at most a few thousand characters (every repeat
+      // bounded, proved by the same parser the engine's windows use), that is still linear.
+      const bound = attemptLength(rule.pattern);
+      const bounded = bound !== undefined && bound <= BOUNDED_ATTEMPT;
+      if (result.status === 'vulnerable' && result.complexity?.type === 'polynomial' && bounded) continue;
+      problems.push(`${rule.id}: ${result.status} ${result.complexity?.type ?? ''}`);
     }
     expect(problems).toEqual([]);
   }, 900_000);

@@ -300,3 +300,17 @@ export function patternReach(pattern: string, keywords: readonly string[]): Patt
   if (ahead === Infinity && !Number.isFinite(info.nl)) return undefined;
   return { back: info.back + 1, ahead, lines: info.nl };
 }
+
+/**
+ * The most characters one match attempt of `pattern` can read, when the parser can prove a bound
+ * (no unbounded repeat, no back reference); undefined otherwise.
+ */
+export function attemptLength(pattern: string): number | undefined {
+  try {
+    const info = new Parser(pattern, []).parse();
+    return Number.isFinite(info.len) && Number.isFinite(info.back) ? info.len + info.back : undefined;
+  } catch (error) {
+    if (error instanceof Unsupported) return undefined;
+    throw error;
+  }
+}

@@ -33,6 +33,11 @@ export function summaryLine(summary: ScanSummary): string {
   );
 }
 
+/** A name with a line break or other control character could forge report lines: escape it. */
+function printablePath(path: string): string {
+  return /[\u0000-\u001f\u007f]/.test(path) ? JSON.stringify(path) : path;
+}
+
 export function toText(input: TextInput): string {
   const { color } = input;
   const lines: string[] = [];
@@ -40,7 +45,8 @@ export function toText(input: TextInput): string {
   const visible = input.findings.filter((f) => !f.suppression);
   let current = '';
   for (const finding of visible) {
-    const location = finding.history ? `${finding.path} @ ${finding.history.commit.slice(0, 12)}` : finding.path;
+    const path = printablePath(finding.path);
+    const location = finding.history ? `${path} @ ${finding.history.commit.slice(0, 12)}` : path;
     if (location !== current) {
       if (current) lines.push('');
       lines.push(paint(color, '4', location));
