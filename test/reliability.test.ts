@@ -4,12 +4,39 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from './helpers/cli.js';
 import { fakeGithubToken } from './helpers/tokens.js';
 
 const secrets = [fakeGithubToken(301), fakeGithubToken(302), fakeGithubToken(303), fakeGithubToken(304)];
 const isRoot = process.getuid?.() === 0;
+
+/** A one-member zip with the member stored (no compression), built by hand for the test. */
+function storedZip(name: string, data: Buffer): Buffer {
+  const nameBytes = Buffer.from(name);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt32LE(0, 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(nameBytes.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(data.length, 24);
+  central.writeUInt16LE(nameBytes.length, 28);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(46 + nameBytes.length, 12);
+  end.writeUInt32LE(30 + nameBytes.length + data.length, 16);
+  return Buffer.concat([local, nameBytes, data, central, nameBytes, end]);
+}
 
 /** Builds the adversarial tree at test time: nothing binary or huge is committed. */
 function buildAdversarialTree(root: string): void {
@@ -32,6 +59,10 @@ function buildAdversarialTree(root: string): void {
   writeFileSync(join(root, 'with space.txt'), `t=${secrets[2]}\n`);
   writeFileSync(join(root, 'new\nline.txt'), `t=${secrets[3]}\n`);
   writeFileSync(Buffer.from(join(root, 'bad-\xff-name.txt'), 'latin1'), `t=${secrets[3]}\n`);
+  const gz = gzipSync(Buffer.from(`TOKEN=${secrets[0]}\n`.repeat(200)));
+  writeFileSync(join(root, 'cut.env.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
+  const zip = storedZip('inner.env', Buffer.from(`TOKEN=${secrets[0]}\n`));
+  writeFileSync(join(root, 'cut.zip'), zip.subarray(0, zip.length - 30));
   let deep = join(root, 'deep');
   for (let level = 0; level < 20; level++) deep = join(deep, `d${level}`);
   mkdirSync(deep, { recursive: true });
@@ -71,6 +102,8 @@ describe('hostile working tree', () => {
     expect(run.stderr).toMatch(/huge\.log: skipped \(too-large/);
     expect(run.stderr).toMatch(/pipe: skipped \(not-a-regular-file/);
     expect(run.stderr).toMatch(/\.gitignore: not a regular file/);
+    expect(run.stderr).toMatch(/cut\.env\.gz[^\n]*skipped/);
+    expect(run.stderr).toMatch(/cut\.zip[^\n]*skipped/);
     expect(run.stderr).toMatch(/\.unsprawl\.yaml: config file is a symlink out of the repository|\.unsprawl\.yaml: config file is not a regular file/);
     if (!isRoot) {
       expect(summary.skipped.unreadable).toBe(1);
