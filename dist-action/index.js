@@ -31604,6 +31604,12 @@ function replacementFor(finding, choice, names) {
           summary: "use a build secret instead of ENV/ARG, which stay in the image layers"
         };
       }
+      if (finding.variable === "default") {
+        return {
+          replacement: `remove the default; mark the variable sensitive = true and set TF_VAR_<name> from the store at plan time`,
+          summary: "a variable default is stored in the state and the repository: pass the value in instead"
+        };
+      }
       const text = terraformReplacement(store, names);
       return {
         replacement: text,
@@ -32581,7 +32587,7 @@ function lineStartWithin(text, index, maxBack) {
 
 // src/detect/formats/connection-strings.ts
 var URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]{1,30}):\/\/([^\s:/?#@"'<>`]{1,128}):([^\s/?#@"'<>`]{1,256})@[\w\-[]/gi;
-var ADO_PASSWORD = /(?:^|[;"'\s{])(?:Password|Pwd)[ \t]*=[ \t]*(\\"(?:[^"\\\r\n]|\\(?!"))*\\"|"(?:[^"\r\n]|"")*"|'(?:[^'\r\n]|'')*'|\{(?:[^}\r\n]|\}\})*\}|[^;"'\\\r\n]+)/gi;
+var ADO_PASSWORD = /(?:^|[;"'\s{])(?:Password|Pwd)[ \t]*=[ \t]*(\\"(?:[^"\\\r\n]|\\(?!"))*\\"|"(?:[^"\r\n]|"")*"|'(?:[^'\r\n]|'')*'|\{(?:[^}\r\n]|\}\})*\}|[^;"'\\\s=,]+)/gi;
 var ADO_CONTEXT = /(?:server|data source|host|address|addr|user id|uid|user|initial catalog|database|accountname|endpoint)[ \t]*=/i;
 var ADO_TRIGGER = /p(?:assword|wd)[ \t]*=/i;
 function detectUrlCredentials(engine, text) {
@@ -33175,7 +33181,7 @@ function redact(secret) {
 var CONFIDENCE_RANK2 = { high: 3, medium: 2, low: 1 };
 function scanText(engine, text, path, options) {
   const fileKind = classifyFile(path, text);
-  const candidates = engine.detect(text);
+  let candidates = engine.detect(text);
   for (const detector of DETECTORS) {
     if (!detector.applies(path, text, fileKind)) continue;
     try {
@@ -33183,6 +33189,10 @@ function scanText(engine, text, path, options) {
     } catch (error) {
       log.debug(`${path}: detector ${detector.name} failed (${describeError(error)})`);
     }
+  }
+  const sealed = fileKind === "k8s-manifest" && /^kind:\s*SealedSecret\b/m.test(text);
+  if (sealed) {
+    candidates = candidates.filter((c3) => c3.rule.confidence === "high" && c3.rule.near === void 0 && !judgedByShape(c3));
   }
   const positions = new PositionMap(text);
   const kept = candidates.filter(
@@ -33224,7 +33234,7 @@ function scanText(engine, text, path, options) {
     return finding;
   });
 }
-var ASSIGNMENT_BEFORE = /([A-Za-z_][\w.-]{0,80})["'\]]?\s{0,4}(?:=|:=|=>|:|,)\s{0,4}["'`]?$/;
+var ASSIGNMENT_BEFORE = /([A-Za-z_][\w.-]{0,80})["'\]]?(?:\s{0,4}:\s{0,4}[A-Za-z_][\w.<>[\]| ]{0,40}?)?\s{0,4}(?:=|:=|=>|:|,)\s{0,4}["'`]?$/;
 function assignedName(text, start) {
   const lineStart = lineStartWithin(text, start, 160);
   return ASSIGNMENT_BEFORE.exec(text.slice(lineStart, start))?.[1];
