@@ -2,7 +2,7 @@
  * Hostile inputs, leaks and the network: the guarantees the README states, each proved here.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -181,6 +181,23 @@ describe('worker faults', () => {
     expect(summary.skipped['worker-error']).toBe(1);
     expect(run.stderr).toMatch(/poison\.env: skipped \(worker-error/);
   }, 120_000);
+});
+
+describe('output to a device', () => {
+  it('writes through --output that names a device instead of replacing it', () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(join(dir.path, 'a.env'), `TOKEN=${secrets[0]}\n`);
+      // A link to /dev/null: if the report were renamed over it, the link (not the device) goes.
+      const sink = join(dir.path, 'sink');
+      symlinkSync('/dev/null', sink);
+      expect(runCli(['scan', join(dir.path, 'a.env'), '--format', 'sarif', '--output', sink]).code).toBe(1);
+      expect(lstatSync(sink).isSymbolicLink()).toBe(true);
+      expect(statSync(sink).isCharacterDevice()).toBe(true);
+    } finally {
+      dir.cleanup();
+    }
+  });
 });
 
 describe('no network', () => {
