@@ -219,8 +219,9 @@ describe('detection details found by trying the tool', () => {
     );
     writeFileSync(join(dir.path, 'a.ts'), 'const DATADOG_API_KEY: string = "6047c2a1f3b94f1e8e2b5a7d9c0e4f13";\n');
     writeFileSync(join(dir.path, 'n.py'), 'def login(self, user=None, password=None, ssl_context=None,\n');
+    writeFileSync(join(dir.path, 'settings.py'), "SECRET_KEY = 'x7Kp2Lq9(b4N!zR8)vW3#mT6^yH1&cJ5@dF0'\n");
     const { findings } = scan();
-    expect(findings.map((f: Finding) => f.path)).toEqual(['a.ts']);
+    expect(findings.map((f: Finding) => f.path)).toEqual(['a.ts', 'settings.py']);
     expect(findings[0].remediation.replacement).toBe('process.env.DATADOG_API_KEY');
   });
 });

@@ -8,7 +8,7 @@ describe('isIdentifierOrProse', () => {
       'BodyResponseCallback', 'StringTargetingDimension', 'addUnrecognizedPropertiesAsExtra',
       'MYSQL_CACHING_SHA2_PASSWORD', 'x-aws-ec2-metadata-token-ttl-seconds', 'EC2_TOKEN_HOP_LIMIT_CHECK',
       'X-Amz-S3session-Token', 'Token imprevisto.', 'IdentityPoolProviderType2',
-      '-organization-client-credentials', 'my_recaptchaV3Token', '@aws-cdk/aws-rds:preventRenderingDeprecatedCredentials',
+      '-organization-client-credentials', 'my_recaptchaV3Token', '分析器预期在此处找到与“{0}”标记匹配的“{1}”。', '@aws-cdk/aws-rds:preventRenderingDeprecatedCredentials',
     ]) {
       expect(isIdentifierOrProse(value), value).toBe(true);
     }

@@ -22,7 +22,12 @@ const WORDS_ONLY = /^[A-Za-z]+(?:[ _.-][A-Za-z]+)*$/;
 const PATH_LIKE = /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)[^\s]*$|^[\w.-]+\/[\w./-]+$/;
 const URL_WITHOUT_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]+(?::\d+)?(?:[/?#][^\s]*)?$/i;
 const ANY_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
-const CODE_LIKE = /[()[\]{};]|=>|\s(?:and|or|not|if|else|return)\s|^(?:true|false|null|nil|none|undefined)$/i;
+/**
+ * Code, not a value: a call, an arrow, a comparison, a block or a keyword. A bracket alone is
+ * not code: generated secrets (Django's among them) contain `(` and `)`.
+ */
+const CODE_LIKE =
+  /^[\w.$]+\(.*\)$|^[\w.$]+<.*>$|=>|[=!]==|&&|\|\||^\{.*\}$|^\[.*\]$|;\s*$|\s(?:and|or|not|if|else|return)\s|^(?:true|false|null|nil|none|undefined)$/i;
 const NUMBER = /^[\d.,:_-]+$/;
 const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/;
 const I18N_SENTENCE = /\s\S+\s/;
@@ -160,6 +165,10 @@ function nameWords(run: string): string[] | undefined {
 export function isIdentifierOrProse(value: string): boolean {
   const trimmed = value.trim();
   if (/[A-Za-z]{2,}\S*\s+\S*[A-Za-z]{2,}/.test(trimmed)) return true;
+  // Text in another script is a translation, not a credential (secrets are ASCII).
+  if ((trimmed.match(/[^\x00-\x7f]/g)?.length ?? 0) >= 3 && /\p{L}/u.test(trimmed.replace(/[\x00-\x7f]/g, ''))) {
+    return true;
+  }
   const runs = trimmed.split(/[^A-Za-z0-9]+/).filter(Boolean);
   const words: string[] = [];
   for (const run of runs) {
