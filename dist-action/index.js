@@ -11236,11 +11236,11 @@ var require_out = __commonJS({
       async.read(path, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat;
-    function statSync4(path, optionsOrSettings) {
+    function statSync5(path, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path, settings);
     }
-    exports.statSync = statSync4;
+    exports.statSync = statSync5;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -30357,7 +30357,7 @@ var WORDS_ONLY = /^[A-Za-z]+(?:[ _.-][A-Za-z]+)*$/;
 var PATH_LIKE = /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)[^\s]*$|^[\w.-]+\/[\w./-]+$/;
 var URL_WITHOUT_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]+(?::\d+)?(?:[/?#][^\s]*)?$/i;
 var ANY_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
-var CODE_LIKE = /[()[\]{};]|=>|\s(?:and|or|not|if|else|return)\s|^(?:true|false|null|nil|none|undefined)$/i;
+var CODE_LIKE = /^[\w.$]+\(.*\)$|^[\w.$]+<.*>$|=>|[=!]==|&&|\|\||^\{.*\}$|^\[.*\]$|;\s*$|\s(?:and|or|not|if|else|return)\s|^(?:true|false|null|nil|none|undefined)$/i;
 var NUMBER = /^[\d.,:_-]+$/;
 var VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/;
 var I18N_SENTENCE = /\s\S+\s/;
@@ -30442,6 +30442,9 @@ function nameWords(run) {
 function isIdentifierOrProse(value) {
   const trimmed2 = value.trim();
   if (/[A-Za-z]{2,}\S*\s+\S*[A-Za-z]{2,}/.test(trimmed2)) return true;
+  if ((trimmed2.match(/[^\x00-\x7f]/g)?.length ?? 0) >= 3 && new RegExp("\\p{L}", "u").test(trimmed2.replace(/[\x00-\x7f]/g, ""))) {
+    return true;
+  }
   const runs = trimmed2.split(/[^A-Za-z0-9]+/).filter(Boolean);
   const words = [];
   for (const run of runs) {
@@ -34663,7 +34666,7 @@ function formatBytes(bytes) {
 }
 
 // src/cli/output.ts
-import { renameSync, writeFileSync, mkdirSync } from "node:fs";
+import { renameSync, statSync as statSync4, writeFileSync, mkdirSync } from "node:fs";
 import { dirname as dirname5, resolve as resolve6 } from "node:path";
 function writeReport(text, output) {
   if (!output || output === "-") {
@@ -34671,6 +34674,11 @@ function writeReport(text, output) {
     return;
   }
   const target = resolve6(output);
+  const existing = statSync4(target, { throwIfNoEntry: false });
+  if (existing && !existing.isFile()) {
+    writeFileSync(target, text);
+    return;
+  }
   mkdirSync(dirname5(target), { recursive: true });
   const temporary = `${target}.${process.pid}.tmp`;
   writeFileSync(temporary, text);
