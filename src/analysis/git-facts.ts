@@ -16,6 +16,8 @@ export interface GitFacts {
   repoRoot?: string;
   /** Whether the file (relative to the scan root) is tracked. */
   isTracked(path: string): boolean;
+  /** Every tracked path, relative to the repository root; undefined outside a repository. */
+  trackedPaths(): string[] | undefined;
   /** Commit date of the line (1-based), or undefined when git cannot say. */
   lineDate(path: string, line: number): Date | undefined;
 }
@@ -30,7 +32,7 @@ function git(args: string[], cwd: string): string | undefined {
 
 export function gitFacts(scanRoot: string): GitFacts {
   const repoRoot = findRepoRoot(scanRoot);
-  if (!repoRoot) return { isTracked: () => false, lineDate: () => undefined };
+  if (!repoRoot) return { isTracked: () => false, trackedPaths: () => undefined, lineDate: () => undefined };
   const prefix = toPosix(relative(repoRoot, scanRoot));
   const toRepoPath = (path: string) => (prefix ? `${prefix}/${path}` : path);
 
@@ -41,6 +43,10 @@ export function gitFacts(scanRoot: string): GitFacts {
     isTracked(path) {
       tracked ??= new Set((git(['ls-files', '-z'], repoRoot) ?? '').split('\0').filter(Boolean));
       return tracked.has(toRepoPath(path));
+    },
+    trackedPaths() {
+      tracked ??= new Set((git(['ls-files', '-z'], repoRoot) ?? '').split('\0').filter(Boolean));
+      return [...tracked];
     },
     lineDate(path, line) {
       if (blames++ >= MAX_BLAMES) return undefined;

@@ -40,7 +40,7 @@ export async function analyze(findings: Finding[], context: AnalysisContext): Pr
   const requested = (context.target && context.target !== 'auto' ? context.target : context.config.target) as TargetName;
   const k8sFinding = findings.find((f) => f.fileKind === 'k8s-manifest')?.path;
   const signals = requested === 'auto' || requested === 'k8s'
-    ? readSignals(facts.repoRoot ?? context.root, k8sFinding)
+    ? readSignals(facts.repoRoot ?? context.root, k8sFinding, facts.trackedPaths())
     : { clouds: new Map() };
   const choice = chooseTarget(requested, signals, context.config.regulated);
 

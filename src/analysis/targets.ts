@@ -7,6 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fg from 'fast-glob';
+import picomatch from 'picomatch';
 import type { TargetName } from '../config/types.js';
 
 export type StoreName = 'vault' | 'aws' | 'gcp' | 'azure' | 'sops';
@@ -35,10 +36,20 @@ export interface Signals {
   kubernetes?: string;
 }
 
-export function readSignals(root: string, k8sFindingPath?: string): Signals {
+/**
+ * Reads the repository's signals. `tracked` (git's own list of files) saves walking the tree,
+ * which a pre-commit hook on a large repository cannot afford.
+ */
+export function readSignals(root: string, k8sFindingPath?: string, tracked?: string[]): Signals {
   const clouds = new Map<'aws' | 'gcp' | 'azure', string>();
   const ignore = ['**/node_modules/**', '**/.git/**', '**/vendor/**', '**/dist/**', '**/fixtures/**', '**/test/**'];
-  const files = fg.sync(SIGNAL_FILES, { cwd: root, ignore, deep: 5, suppressErrors: true }).slice(0, MAX_SIGNAL_FILES);
+  const find = (globs: string[], deep: number) => {
+    if (!tracked) return fg.sync(globs, { cwd: root, ignore, deep, suppressErrors: true });
+    const wanted = picomatch(globs, { dot: true });
+    const skipped = picomatch(ignore, { dot: true });
+    return tracked.filter((path) => path.split('/').length <= deep && wanted(path) && !skipped(path));
+  };
+  const files = find(SIGNAL_FILES, 5).slice(0, MAX_SIGNAL_FILES);
   for (const file of files.sort()) {
     try {
       const path = join(root, file);
@@ -51,7 +62,7 @@ export function readSignals(root: string, k8sFindingPath?: string): Signals {
       // An unreadable signal file is just no signal.
     }
   }
-  const kubernetes = k8sFindingPath ?? fg.sync(K8S_FILES, { cwd: root, ignore, deep: 6, suppressErrors: true })[0];
+  const kubernetes = k8sFindingPath ?? find(K8S_FILES, 6)[0];
   return { clouds, kubernetes };
 }
 
