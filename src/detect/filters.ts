@@ -15,6 +15,7 @@ const REFERENCE = [
   /^\$\(.*\)$/,
   /^(process\.env|os\.environ|os\.getenv|env|ENV|var|local|data|module|secrets|vault:|projects\/[^/]+\/secrets)[.[(:/]/,
   /^arn:aws[\w-]*:/,
+  /^@Microsoft\.KeyVault\(/i,
   /^ENC\[/,
   /^(ref|secretref|secretkeyref|vault|sops|awssm|gcpsm|azkv)\+?:/i,
 ];
@@ -27,7 +28,7 @@ const ANY_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
  * not code: generated secrets (Django's among them) contain `(` and `)`.
  */
 const CODE_LIKE =
-  /^[\w.$]+\(.*\)$|^[\w.$]+<.*>$|=>|[=!]==|&&|\|\||^\{.*\}$|^\[.*\]$|;\s*$|\s(?:and|or|not|if|else|return)\s|^(?:true|false|null|nil|none|undefined)$/i;
+  /^[@\w.$]+\(.*\)$|^[\w.$]+<.*>$|=>|[=!]==|&&|\|\||^\{.*\}$|^\[.*\]$|;\s*$|\s(?:and|or|not|if|else|return)\s|^(?:true|false|null|nil|none|undefined)$/i;
 const NUMBER = /^[\d.,:_-]+$/;
 const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/;
 const I18N_SENTENCE = /\s\S+\s/;
