@@ -1,10 +1,11 @@
 // Bundles the GitHub Action into dist-action/index.js, committed so the runner installs nothing.
 // `node scripts/build-action.mjs --check` rebuilds in memory and fails when the committed bundle
 // is stale (the test suite runs that).
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { writeOrCheck } from './generated-file.mjs';
+
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(root, 'dist-action', 'index.js');
@@ -31,20 +32,4 @@ const result = await build({
 });
 const bundle = result.outputFiles[0].text;
 
-if (process.argv.includes('--check')) {
-  let committed = '';
-  try {
-    committed = readFileSync(outfile, 'utf8');
-  } catch {
-    // missing counts as stale
-  }
-  if (committed !== bundle) {
-    console.error('dist-action/index.js is stale: run `npm run build:action` and commit it');
-    process.exit(1);
-  }
-  console.log('dist-action/index.js is up to date');
-} else {
-  mkdirSync(dirname(outfile), { recursive: true });
-  writeFileSync(outfile, bundle);
-  console.log(`wrote ${outfile} (${(bundle.length / 1024).toFixed(0)} KB)`);
-}
+writeOrCheck(outfile, bundle, 'npm run build:action');

@@ -1,8 +1,8 @@
 // Writes docs/rules.md from the rule pack: one section per rule, anchored by its id, which is
 // where every SARIF result's helpUri points. `--check` fails when the committed page is stale.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRuleFiles, ruleFilesIn, RULES_DIR, PACKAGE_ROOT } from '../dist/rules/load.js';
+import { writeOrCheck } from './generated-file.mjs';
 
 const rules = loadRuleFiles(ruleFilesIn(RULES_DIR)).sort((a, b) => a.id.localeCompare(b.id));
 const families = [...new Set(rules.map((r) => r.family))].sort();
@@ -26,19 +26,4 @@ for (const rule of rules) {
 const page = `${lines.join('\n')}\n`;
 const target = join(PACKAGE_ROOT, 'docs', 'rules.md');
 
-if (process.argv.includes('--check')) {
-  let committed = '';
-  try {
-    committed = readFileSync(target, 'utf8');
-  } catch {
-    // missing counts as stale
-  }
-  if (committed !== page) {
-    console.error('docs/rules.md is stale: run `node scripts/gen-rule-docs.mjs` and commit it');
-    process.exit(1);
-  }
-  console.log('docs/rules.md is up to date');
-} else {
-  writeFileSync(target, page);
-  console.log(`wrote ${target} (${rules.length} rules)`);
-}
+writeOrCheck(target, page, 'node scripts/gen-rule-docs.mjs');
