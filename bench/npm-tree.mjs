@@ -9,9 +9,22 @@ import { join } from 'node:path';
 
 /** Fixed by the performance issue; exact majors so the tree stays comparable between runs. */
 export const PACKAGES = [
-  'typescript@5', '@aws-sdk/client-s3', '@aws-sdk/client-kms', '@aws-sdk/client-secrets-manager',
-  'googleapis', 'eslint@9', 'vitest@3', '@babel/core', '@babel/preset-env', 'webpack', 'rxjs',
-  'lodash', 'moment', 'aws-cdk-lib', 'prettier', 'esbuild',
+  'typescript@5',
+  '@aws-sdk/client-s3',
+  '@aws-sdk/client-kms',
+  '@aws-sdk/client-secrets-manager',
+  'googleapis',
+  'eslint@9',
+  'vitest@3',
+  '@babel/core',
+  '@babel/preset-env',
+  'webpack',
+  'rxjs',
+  'lodash',
+  'moment',
+  'aws-cdk-lib',
+  'prettier',
+  'esbuild',
 ];
 
 export const CACHE = process.env.UNSPRAWL_BENCH_CACHE ?? '/tmp/unsprawl-bench-cache';
@@ -26,8 +39,19 @@ export function npmTree(log = console.error) {
   mkdirSync(work, { recursive: true });
   writeFileSync(join(work, 'package.json'), '{"name":"unsprawl-bench-tree","private":true}\n');
   log(`bench: installing ${PACKAGES.length} npm packages into ${work} (once)`);
-  execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--silent',
-    '--no-package-lock', ...PACKAGES], { cwd: work, stdio: 'inherit' });
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      '--silent',
+      '--no-package-lock',
+      ...PACKAGES,
+    ],
+    { cwd: work, stdio: 'inherit' },
+  );
   renameSync(join(work, 'node_modules'), tree);
   rmSync(work, { recursive: true, force: true });
   writeFileSync(join(tree, '.complete'), `${PACKAGES.join('\n')}\n`);

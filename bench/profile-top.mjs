@@ -17,7 +17,9 @@ export function topCosts(files, top = 25) {
     profile.samples.forEach((id, i) => {
       const node = byId.get(id);
       const { functionName, url, lineNumber } = node.callFrame;
-      const where = url ? `${url.replace(/^.*\/(dist|node_modules)\//, '$1/')}:${lineNumber + 1}` : '';
+      const where = url
+        ? `${url.replace(/^.*\/(dist|node_modules)\//, '$1/')}:${lineNumber + 1}`
+        : '';
       const key = `${functionName || '(anonymous)'} ${where}`.trim();
       const us = deltas[i] ?? 0;
       self.set(key, (self.get(key) ?? 0) + us);
@@ -36,10 +38,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const top = topAt >= 0 ? Number(args.splice(topAt, 2)[1]) : 25;
   const files = args.flatMap((arg) =>
     statSync(arg).isDirectory()
-      ? readdirSync(arg).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(arg, f))
+      ? readdirSync(arg)
+          .filter((f) => f.endsWith('.cpuprofile'))
+          .map((f) => join(arg, f))
       : [arg],
   );
   for (const row of topCosts(files, top)) {
-    console.log(`${String(row.ms).padStart(7)} ms ${(row.share * 100).toFixed(1).padStart(5)}%  ${row.name}`);
+    console.log(
+      `${String(row.ms).padStart(7)} ms ${(row.share * 100).toFixed(1).padStart(5)}%  ${row.name}`,
+    );
   }
 }

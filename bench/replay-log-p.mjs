@@ -10,10 +10,14 @@ import { parseArgs } from 'node:util';
 import { runTargets, SkipCounter } from '../dist/pipeline/run-targets.js';
 
 async function* fileDiffs(repo) {
-  const child = spawn('git', ['log', '-p', '--all', '--no-color', '--no-ext-diff', '--no-renames'], {
-    cwd: repo,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    'git',
+    ['log', '-p', '--all', '--no-color', '--no-ext-diff', '--no-renames'],
+    {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let pending = '';
   let path = '';
   let added = [];
@@ -44,7 +48,10 @@ async function* fileDiffs(repo) {
   yield* flush();
 }
 
-const { values, positionals } = parseArgs({ options: { threads: { type: 'string' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({
+  options: { threads: { type: 'string' } },
+  allowPositionals: true,
+});
 const outcome = await runTargets(
   fileDiffs(positionals[0] ?? '.'),
   {

@@ -93,7 +93,8 @@ function measure(command, args, { cwd, times = runs } = {}) {
   };
 }
 
-const scan = (args, options) => measure(process.execPath, [CLI, 'scan', ...args, '--format', 'json', '-q'], options);
+const scan = (args, options) =>
+  measure(process.execPath, [CLI, 'scan', ...args, '--format', 'json', '-q'], options);
 
 const rows = [];
 function report(workload, threads, m, extra = {}) {
@@ -118,7 +119,9 @@ function report(workload, threads, m, extra = {}) {
       `${f(row.filesPerS, 0).padStart(7)} files/s  wall ${f(m.wall, 2).padStart(6)} s  ` +
       `cpu ${f(m.cpu, 2).padStart(6)} s  rss ${f(m.rssMb, 0).padStart(4)} MB  ` +
       `${f(mb)} MB ${m.files ?? '-'} files ${m.findings ?? '-'} findings` +
-      Object.entries(extra).map(([k, v]) => `  ${k} ${typeof v === 'number' ? v.toFixed(2) : v}`).join(''),
+      Object.entries(extra)
+        .map(([k, v]) => `  ${k} ${typeof v === 'number' ? v.toFixed(2) : v}`)
+        .join(''),
   );
   return row;
 }
@@ -127,16 +130,31 @@ const wants = (name) => !only || only.has(name);
 
 /** ripgrep with every rule keyword: the floor for a scan that reads every byte. */
 function ripgrep(dir) {
-  const rules = JSON.parse(execFileSync(process.execPath, ['-e', `process.stdout.write(require('fs').readFileSync(${JSON.stringify(RULES)}))`]));
+  const rules = JSON.parse(
+    execFileSync(process.execPath, [
+      '-e',
+      `process.stdout.write(require('fs').readFileSync(${JSON.stringify(RULES)}))`,
+    ]),
+  );
   const keywords = join(CACHE, 'keywords.txt');
-  writeFileSync(keywords, `${[...new Set(rules.flatMap((r) => r.keywords.map((k) => k.toLowerCase())))].join('\n')}\n`);
-  return measure('rg', ['--no-ignore', '--hidden', '-i', '-F', '-c', '-f', keywords, dir], { cwd: dir });
+  writeFileSync(
+    keywords,
+    `${[...new Set(rules.flatMap((r) => r.keywords.map((k) => k.toLowerCase())))].join('\n')}\n`,
+  );
+  return measure('rg', ['--no-ignore', '--hidden', '-i', '-F', '-c', '-f', keywords, dir], {
+    cwd: dir,
+  });
 }
 
 function peers(label, dir, ours) {
   if (onPath('rg')) {
     const rg = ripgrep(dir);
-    report(`${label} rg keywords`, '-', { ...rg, bytes: ours.bytes, files: ours.files }, { ratio: ours.wall / rg.wall });
+    report(
+      `${label} rg keywords`,
+      '-',
+      { ...rg, bytes: ours.bytes, files: ours.files },
+      { ratio: ours.wall / rg.wall },
+    );
   }
   if (onPath('gitleaks')) {
     const g = measure('gitleaks', ['dir', dir, '--no-banner', '--exit-code', '0']);
@@ -179,12 +197,18 @@ if (wants('history')) {
   const commits = quick ? 1000 : 5000;
   const dir = join(CACHE, `history-${commits}`);
   if (!existsSync(join(dir, '.git', 'bench-complete'))) {
-    execFileSync(process.execPath, [join(ROOT, 'scripts/gen-history-repo.mjs'), '--commits', String(commits), '--out', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'scripts/gen-history-repo.mjs'), '--commits', String(commits), '--out', dir],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     writeFileSync(join(dir, '.git', 'bench-complete'), 'ok\n');
   }
   const ours = scan(['--history', dir]);
   const row = report(`3 history ${commits} commits`, cores, ours);
-  console.log(`${''.padEnd(28)}      blobs/s ${(ours.files / ours.wall).toFixed(0)}  MB/s ${row.mbPerS?.toFixed(1)}`);
+  console.log(
+    `${''.padEnd(28)}      blobs/s ${(ours.files / ours.wall).toFixed(0)}  MB/s ${row.mbPerS?.toFixed(1)}`,
+  );
   report(`3 history ${commits} commits`, 1, scan(['--history', dir, '--threads', '1']));
   const replay = measure(process.execPath, [join(ROOT, 'bench/replay-log-p.mjs'), dir]);
   report('3 git log -p replay', cores, replay, { slowerBy: replay.wall / ours.wall });
@@ -203,7 +227,11 @@ if (wants('worst')) {
   const small = scan([worstCaseDir(n, RULES), '--threads', '1']);
   const large = scan([worstCaseDir(4 * n, RULES), '--threads', '1']);
   report(`9 worst-case n=${n / 1024} KB x5`, 1, small);
-  report(`9 worst-case 4n`, 1, large, { cpuRatio: large.cpu / small.cpu, wallRatio: large.wall / small.wall });
+  report(`9 worst-case 4n`, 1, large, {
+    cpuRatio: large.cpu / small.cpu,
+    wallRatio: large.wall / small.wall,
+  });
 }
 
-if (values.json) writeFileSync(values.json, `${JSON.stringify({ cores, runs, quick, rows }, null, 2)}\n`);
+if (values.json)
+  writeFileSync(values.json, `${JSON.stringify({ cores, runs, quick, rows }, null, 2)}\n`);

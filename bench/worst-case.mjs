@@ -31,7 +31,8 @@ export function worstCaseDir(bytes, rulesFile) {
     // Long lines of word characters after a keyword, no delimiter.
     'long-token.env': 'API_KEY=ghp_sk_live_AKIA',
   };
-  for (const [name, unit] of Object.entries(shapes)) writeFileSync(join(out, name), repeatTo(unit, bytes));
+  for (const [name, unit] of Object.entries(shapes))
+    writeFileSync(join(out, name), repeatTo(unit, bytes));
   writeFileSync(join(out, '.complete'), 'ok\n');
   return out;
 }

@@ -29910,7 +29910,15 @@ import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:f
 import { dirname as dirname3, join as join3, resolve as resolve2 } from "node:path";
 
 // src/config/guarded-read.ts
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, realpathSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  realpathSync
+} from "node:fs";
 import { relative, isAbsolute } from "node:path";
 var MAX_POLICY_FILE = 1024 * 1024;
 var GuardedReadError = class extends Error {
@@ -29934,13 +29942,16 @@ function readGuardedFile(path, repoRoot, what) {
       throw new GuardedReadError(`${path}: ${what} file is a broken symlink`);
     }
     if (!repoRoot || !inside(realpathSync(repoRoot), real)) {
-      throw new GuardedReadError(`${path}: ${what} file is a symlink out of the repository; refused`);
+      throw new GuardedReadError(
+        `${path}: ${what} file is a symlink out of the repository; refused`
+      );
     }
   }
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) throw new GuardedReadError(`${path}: ${what} file is not a regular file; refused`);
+    if (!stats.isFile())
+      throw new GuardedReadError(`${path}: ${what} file is not a regular file; refused`);
     if (stats.size > MAX_POLICY_FILE) {
       throw new GuardedReadError(`${path}: ${what} file is larger than 1 MiB; refused`);
     }
@@ -30036,13 +30047,18 @@ function validateRule(raw, file, index) {
   const text = (field, optional = false) => {
     const value = record[field];
     if (value === void 0 && optional) return;
-    if (typeof value !== "string" || value.trim() === "") problem(field, "must be a non-empty string");
+    if (typeof value !== "string" || value.trim() === "")
+      problem(field, "must be a non-empty string");
   };
   text("id");
   if (typeof record.id === "string" && !RULE_ID.test(record.id)) {
-    problem("id", `"${record.id}" must be kebab-case: lower-case letters, digits and single dashes`);
+    problem(
+      "id",
+      `"${record.id}" must be kebab-case: lower-case letters, digits and single dashes`
+    );
   }
-  if (typeof record.id === "string" && record.id.length > 64) problem("id", "must be at most 64 characters");
+  if (typeof record.id === "string" && record.id.length > 64)
+    problem("id", "must be at most 64 characters");
   text("name");
   text("description");
   text("kind", true);
@@ -30057,7 +30073,10 @@ function validateRule(raw, file, index) {
   } else {
     for (const keyword of keywords) {
       if (typeof keyword !== "string" || keyword.length < 3 || !/^[\x21-\x7e ]+$/.test(keyword)) {
-        problem("keywords", `"${String(keyword)}" must be an ASCII literal of three characters or more`);
+        problem(
+          "keywords",
+          `"${String(keyword)}" must be an ASCII literal of three characters or more`
+        );
       } else if (keyword !== keyword.toLowerCase()) {
         problem("keywords", `"${keyword}" must be lower-case (the prefilter folds case)`);
       }
@@ -30068,8 +30087,12 @@ function validateRule(raw, file, index) {
   }
   if (typeof record.pattern === "string") {
     try {
-      const groups = captureGroups(record.pattern, typeof record.flags === "string" ? record.flags : "");
-      if (groups !== 1) problem("pattern", `must have exactly one capturing group (the secret), has ${groups}`);
+      const groups = captureGroups(
+        record.pattern,
+        typeof record.flags === "string" ? record.flags : ""
+      );
+      if (groups !== 1)
+        problem("pattern", `must have exactly one capturing group (the secret), has ${groups}`);
     } catch (error) {
       problem("pattern", `does not compile: ${error.message}`);
     }
@@ -30095,7 +30118,8 @@ function validateRule(raw, file, index) {
   oneOf("validate", VALIDATORS, true);
   oneOf("onInvalid", ["lower", "drop"], true);
   for (const field of ["boundary", "allowPlaceholders"]) {
-    if (record[field] !== void 0 && typeof record[field] !== "boolean") problem(field, "must be true or false");
+    if (record[field] !== void 0 && typeof record[field] !== "boolean")
+      problem(field, "must be true or false");
   }
   if (record.filters !== void 0) {
     const filters = record.filters;
@@ -30124,8 +30148,10 @@ function validateRule(raw, file, index) {
 var RuleFileError = class extends Error {
   problems;
   constructor(problems) {
-    super(`${problems.length} problem(s) in rule files:
-${problems.map(formatProblem).join("\n")}`);
+    super(
+      `${problems.length} problem(s) in rule files:
+${problems.map(formatProblem).join("\n")}`
+    );
     this.name = "RuleFileError";
     this.problems = problems;
   }
@@ -30163,7 +30189,10 @@ var GitignoreSet = class _GitignoreSet {
       const lines = set.readIgnoreFile(join(dir, ".gitignore"));
       if (lines) {
         const prefix = toPosix(relative2(dir, base));
-        set.addRules("", lines.flatMap((line) => rebase(line, prefix)));
+        set.addRules(
+          "",
+          lines.flatMap((line) => rebase(line, prefix))
+        );
         allLines.push(...lines);
       }
     }
@@ -30270,7 +30299,8 @@ function packageRoot() {
   let dir = dirname2(fileURLToPath(import.meta.url));
   for (; ; ) {
     const manifest = join2(dir, "package.json");
-    if (existsSync2(manifest) && /"name":\s*"unsprawl"/.test(readFileSync3(manifest, "utf8"))) return dir;
+    if (existsSync2(manifest) && /"name":\s*"unsprawl"/.test(readFileSync3(manifest, "utf8")))
+      return dir;
     if (dirname2(dir) === dir) return resolve(dirname2(fileURLToPath(import.meta.url)), "..", "..");
     dir = dirname2(dir);
   }
@@ -30303,7 +30333,12 @@ function loadRuleFiles(files) {
       const rule = { ...raw, family };
       const earlier = seen.get(rule.id);
       if (earlier) {
-        problems.push({ file, ruleId: rule.id, field: "id", message: `is also defined in ${earlier}` });
+        problems.push({
+          file,
+          ruleId: rule.id,
+          field: "id",
+          message: `is also defined in ${earlier}`
+        });
         return;
       }
       seen.set(rule.id, file);
@@ -30387,8 +30422,10 @@ function readsLikeWords(value) {
 function secretLikeValue(value) {
   if (value.length < 12 || value.length > 512) return false;
   if (isReference(value) || WORDS_ONLY.test(value) || PATH_LIKE.test(value)) return false;
-  if (URL_WITHOUT_CREDENTIALS.test(value) || CODE_LIKE.test(value) || NUMBER.test(value)) return false;
-  if (VERSION.test(value) || I18N_SENTENCE.test(value) || MIME_OR_HASH_PREFIX.test(value)) return false;
+  if (URL_WITHOUT_CREDENTIALS.test(value) || CODE_LIKE.test(value) || NUMBER.test(value))
+    return false;
+  if (VERSION.test(value) || I18N_SENTENCE.test(value) || MIME_OR_HASH_PREFIX.test(value))
+    return false;
   if (ANY_URL.test(value)) return false;
   if (UUID.test(value)) return false;
   if (readsLikeWords(value)) return false;
@@ -30406,9 +30443,11 @@ var VALIDATION_RULES = /^[a-z_]+(?::[\w,.]+)?(?:\|[a-z_]+(?::[\w,.]+)?)+$/;
 var NOT_A_PASSWORD = /^(?:password|passwd|passphrase|secret|token|string|none|null|nil|empty|required|optional|disabled|enabled|readonly|nullable|sometimes|confirmed|undefined|function|boolean|variable|username|anonymous|localhost|unchanged|hidden|protected|private|internal|default|missing|invalid|generated|encrypted|plaintext|sensitive|credentials?|authenticate|autocomplete|unknown|inherit|current|pending|forgotten|incorrect|mismatch|minlength|maxlength|placeholder|textfield|inputtype)/i;
 function passwordValue(value) {
   if (value.length < 6 || value.length > 256 || /\s/.test(value)) return false;
-  if (isReference(value) || PATH_LIKE.test(value) || URL_WITHOUT_CREDENTIALS.test(value)) return false;
+  if (isReference(value) || PATH_LIKE.test(value) || URL_WITHOUT_CREDENTIALS.test(value))
+    return false;
   if (CODE_LIKE.test(value) || VERSION.test(value) || I18N_SENTENCE.test(value)) return false;
-  if (MEMBER_ACCESS.test(value) || VALIDATION_RULES.test(value) || CAMEL_IDENTIFIER.test(value)) return false;
+  if (MEMBER_ACCESS.test(value) || VALIDATION_RULES.test(value) || CAMEL_IDENTIFIER.test(value))
+    return false;
   if (CREDENTIAL_IDENTIFIER.test(value) && CREDENTIAL_PART.test(value)) return false;
   if (NOT_A_PASSWORD.test(value)) return false;
   if (/^[a-z]+$/.test(value)) return value.length >= 8 && shannonEntropy(value) >= 2.5;
@@ -30435,7 +30474,8 @@ function nameWords(run) {
     const next = words[i2 + 1];
     if (!pronounceable(word)) return void 0;
     const initialism = /^[A-Z]\d{1,2}$/.test(word);
-    if (/\d$/.test(word) && !initialism && next !== void 0 && !/^[A-Z]/.test(next)) return void 0;
+    if (/\d$/.test(word) && !initialism && next !== void 0 && !/^[A-Z]/.test(next))
+      return void 0;
     if (/^[A-Z]{2,}/.test(word) && next !== void 0 && /^[A-Z]{2,}/.test(next)) return void 0;
   }
   return words;
@@ -30517,7 +30557,8 @@ var Parser = class {
     }
     if (branches.length === 1) return branches[0];
     let exact = [];
-    for (const b2 of branches) exact = b2.exact && exact && exact.length + b2.exact.length <= MAX_EXACT ? [...exact, ...b2.exact] : void 0;
+    for (const b2 of branches)
+      exact = b2.exact && exact && exact.length + b2.exact.length <= MAX_EXACT ? [...exact, ...b2.exact] : void 0;
     return {
       len: Math.max(...branches.map((b2) => b2.len)),
       back: Math.max(...branches.map((b2) => b2.back)),
@@ -30567,7 +30608,8 @@ var Parser = class {
       exact = [];
       let power = [""];
       for (let n = 0; n <= max && power && exact; n++) {
-        if (n >= min) exact = exact.length + power.length <= MAX_EXACT ? [...exact, ...power] : void 0;
+        if (n >= min)
+          exact = exact.length + power.length <= MAX_EXACT ? [...exact, ...power] : void 0;
         power = cross(power, atom.exact);
       }
       if (!power && exact) exact = void 0;
@@ -30619,7 +30661,13 @@ var Parser = class {
       this.pos += 4;
       const body2 = this.alternation();
       this.expect(")");
-      return { len: body2.len, back: body2.back + body2.len, nl: body2.nl, exact: [""], keyword: false };
+      return {
+        len: body2.len,
+        back: body2.back + body2.len,
+        nl: body2.nl,
+        exact: [""],
+        keyword: false
+      };
     } else if (rest.startsWith("(?<")) {
       const close = this.src.indexOf(">", this.pos);
       if (close === -1) throw new Unsupported("group name");
@@ -30631,9 +30679,21 @@ var Parser = class {
     this.expect(")");
     if (kind === "group") return body;
     if (kind === "behind") {
-      return { len: body.len, back: body.back + body.len, nl: body.nl, exact: [""], keyword: body.keyword };
+      return {
+        len: body.len,
+        back: body.back + body.len,
+        nl: body.nl,
+        exact: [""],
+        keyword: body.keyword
+      };
     }
-    return { len: body.len, back: body.back, nl: body.nl, exact: [""], keyword: kind === "ahead" && body.keyword };
+    return {
+      len: body.len,
+      back: body.back,
+      nl: body.nl,
+      exact: [""],
+      keyword: kind === "ahead" && body.keyword
+    };
   }
   expect(ch) {
     if (this.src[this.pos] !== ch) throw new Unsupported(`expected ${ch}`);
@@ -30646,12 +30706,25 @@ var Parser = class {
     if (c3 === "b" || c3 === "B") return { len: 0, back: 0, nl: 0, exact: [""], keyword: false };
     const single = this.escapedChar(c3);
     const nl = single === void 0 ? Number("sDW".includes(c3)) : Number(single === "\n");
-    return { len: 1, back: 0, nl, exact: single === void 0 ? void 0 : [single], keyword: false };
+    return {
+      len: 1,
+      back: 0,
+      nl,
+      exact: single === void 0 ? void 0 : [single],
+      keyword: false
+    };
   }
   /** The one character an escape stands for, or undefined for a class (`\d`, `\w`, `\s`). */
   escapedChar(c3) {
     if ("dDwWsS".includes(c3)) return void 0;
-    const controls = { t: "	", n: "\n", r: "\r", f: "\f", v: "\v", "0": "\0" };
+    const controls = {
+      t: "	",
+      n: "\n",
+      r: "\r",
+      f: "\f",
+      v: "\v",
+      "0": "\0"
+    };
     if (controls[c3] !== void 0) return controls[c3];
     const hex = c3 === "x" ? 2 : c3 === "u" ? 4 : 0;
     if (hex) {
@@ -30784,7 +30857,8 @@ var KeywordAutomaton = class {
       }
     }
     this.delta = delta.subarray(0, states * ALPHABET);
-    for (let cell2 = 0; cell2 < this.delta.length; cell2++) this.delta[cell2] = this.delta[cell2] * ALPHABET;
+    for (let cell2 = 0; cell2 < this.delta.length; cell2++)
+      this.delta[cell2] = this.delta[cell2] * ALPHABET;
     this.outFirst = new Int32Array(states).fill(-1);
     const next = [];
     const kw = [];
@@ -31060,7 +31134,8 @@ var RuleEngine = class {
         if (match[0].length === 0) regex.lastIndex++;
         next = sliceStart + regex.lastIndex;
         const span = match.indices?.[1];
-        if (span && match[1] !== void 0) this.accept(rule, text, sliceStart + span[0], sliceStart + span[1], out);
+        if (span && match[1] !== void 0)
+          this.accept(rule, text, sliceStart + span[0], sliceStart + span[1], out);
         if (++count >= MAX_MATCHES_PER_RULE) return;
       }
     }
@@ -31181,7 +31256,9 @@ var validator;
 async function schemaValidator() {
   if (!validator) {
     const { default: Ajv } = await Promise.resolve().then(() => __toESM(require_ajv(), 1));
-    const schema = JSON.parse(readFileSync4(join3(PACKAGE_ROOT, "schema", "config.schema.json"), "utf8"));
+    const schema = JSON.parse(
+      readFileSync4(join3(PACKAGE_ROOT, "schema", "config.schema.json"), "utf8")
+    );
     validator = new Ajv.default({ allErrors: true, strict: false }).compile(schema);
   }
   return validator;
@@ -31218,14 +31295,20 @@ async function loadConfig(request) {
         problems.push(`key "${error.params.additionalProperty}" is not a config key`);
         continue;
       }
-      problems.push(`key "${key}": got ${describeValue(valueAt(data, error.instancePath))}; it ${error.message}`);
+      problems.push(
+        `key "${key}": got ${describeValue(valueAt(data, error.instancePath))}; it ${error.message}`
+      );
     }
   }
   const config = data;
   const customRules = [];
   (Array.isArray(config.customRules) ? config.customRules : []).forEach((rule, index) => {
     const found = validateRule(rule, file, index);
-    problems.push(...found.map((p2) => `key "customRules.${index}": ${formatProblem(p2).replace(`${file}: `, "")}`));
+    problems.push(
+      ...found.map(
+        (p2) => `key "customRules.${index}": ${formatProblem(p2).replace(`${file}: `, "")}`
+      )
+    );
     if (found.length > 0) return;
     const spec = { ...rule, family: "custom" };
     if (builtinRules().some((builtin2) => builtin2.id === spec.id) || customRules.some((c3) => c3.id === spec.id)) {
@@ -31234,17 +31317,23 @@ async function loadConfig(request) {
     }
     const engine = new RuleEngine([spec]);
     spec.examples.forEach((example, i2) => {
-      if (!engine.detect(example.text).length) problems.push(`key "customRules.${index}.examples.${i2}": the pattern does not find it`);
+      if (!engine.detect(example.text).length)
+        problems.push(`key "customRules.${index}.examples.${i2}": the pattern does not find it`);
     });
     spec.negatives.forEach((example, i2) => {
-      if (engine.detect(example.text).length) problems.push(`key "customRules.${index}.negatives.${i2}": the pattern matches it`);
+      if (engine.detect(example.text).length)
+        problems.push(`key "customRules.${index}.negatives.${i2}": the pattern matches it`);
     });
     customRules.push(spec);
   });
   if (problems.length) throw new ConfigError(file, problems);
-  const known = /* @__PURE__ */ new Set([...builtinRules().map((rule) => rule.id), ...customRules.map((rule) => rule.id)]);
+  const known = /* @__PURE__ */ new Set([
+    ...builtinRules().map((rule) => rule.id),
+    ...customRules.map((rule) => rule.id)
+  ]);
   for (const id of config.disabledRules ?? []) {
-    if (!known.has(id)) log.warn(`${file}: disabledRules names "${id}", which is not a rule (see unsprawl rules)`);
+    if (!known.has(id))
+      log.warn(`${file}: disabledRules names "${id}", which is not a rule (see unsprawl rules)`);
   }
   const here = dirname3(file);
   return {
@@ -31267,14 +31356,20 @@ var toPosix2 = (path) => sep2 === "/" ? path : path.split(sep2).join("/");
 var MAX_BLAMES = 400;
 function git(args, cwd) {
   try {
-    return execFileSync("git", args, { cwd, encoding: "utf8", maxBuffer: 512 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] });
+    return execFileSync("git", args, {
+      cwd,
+      encoding: "utf8",
+      maxBuffer: 512 * 1024 * 1024,
+      stdio: ["ignore", "pipe", "ignore"]
+    });
   } catch {
     return void 0;
   }
 }
 function gitFacts(scanRoot2) {
   const repoRoot = findRepoRoot(scanRoot2);
-  if (!repoRoot) return { isTracked: () => false, trackedPaths: () => void 0, lineDate: () => void 0 };
+  if (!repoRoot)
+    return { isTracked: () => false, trackedPaths: () => void 0, lineDate: () => void 0 };
   const prefix = toPosix2(relative3(repoRoot, scanRoot2));
   const toRepoPath = (path) => prefix ? `${prefix}/${path}` : path;
   let tracked;
@@ -31291,7 +31386,10 @@ function gitFacts(scanRoot2) {
     },
     lineDate(path, line) {
       if (blames++ >= MAX_BLAMES) return void 0;
-      const out = git(["blame", "--porcelain", "-L", `${line},${line}`, "--", toRepoPath(path)], repoRoot);
+      const out = git(
+        ["blame", "--porcelain", "-L", `${line},${line}`, "--", toRepoPath(path)],
+        repoRoot
+      );
       const time = out && /^committer-time (\d+)$/m.exec(out)?.[1];
       if (!time) {
         log.debug(`${path}:${line}: no blame date`);
@@ -31436,7 +31534,11 @@ function providerAdvice(finding, reference) {
   const key = `${finding.ruleId} ${finding.kind}`;
   const entry = PROVIDERS.find((p2) => p2.match.test(key) && (!p2.when || p2.when(finding)));
   if (entry) {
-    return { rotation: entry.rotation, rotationUrl: entry.rotationUrl, dynamicAlternative: entry.dynamicAlternative };
+    return {
+      rotation: entry.rotation,
+      rotationUrl: entry.rotationUrl,
+      dynamicAlternative: entry.dynamicAlternative
+    };
   }
   return {
     rotation: "Revoke the credential in the provider\u2019s console, issue a new one, store it, then redeploy",
@@ -31533,7 +31635,13 @@ function k8sReplacement(choice, names) {
       `#   vault.hashicorp.com/agent-inject-secret-${names.key}: "secret/data/${names.service}/${names.key}"`
     ].join("\n");
   }
-  const storeKind = { aws: "aws-secrets-manager", gcp: "gcp-secret-manager", azure: "azure-key-vault", sops: "sops", vault: "vault" }[choice.store];
+  const storeKind = {
+    aws: "aws-secrets-manager",
+    gcp: "gcp-secret-manager",
+    azure: "azure-key-vault",
+    sops: "sops",
+    vault: "vault"
+  }[choice.store];
   const remote = choice.store === "aws" ? `${names.service}/${names.key}` : `${names.service}-${names.key.replace(/_/g, "-")}`;
   return [
     ref,
@@ -31565,10 +31673,18 @@ function replacementFor(finding, choice, names) {
   const { store } = choice;
   const singleLine = finding.endLine === finding.line && !finding.decodedVia;
   const quoted = Boolean(finding.quote) && singleLine;
-  const inner = { line: finding.line, column: finding.column, endLine: finding.endLine, endColumn: finding.endColumn };
+  const inner = {
+    line: finding.line,
+    column: finding.column,
+    endLine: finding.endLine,
+    endColumn: finding.endColumn
+  };
   const withQuotes = { ...inner, column: finding.column - 1, endColumn: finding.endColumn + 1 };
   if (choice.target === "k8s" && finding.fileKind === "k8s-manifest") {
-    return { replacement: k8sReplacement(choice, names), summary: `reference the value with a secretKeyRef instead of a literal` };
+    return {
+      replacement: k8sReplacement(choice, names),
+      summary: `reference the value with a secretKeyRef instead of a literal`
+    };
   }
   switch (finding.fileKind) {
     case "source": {
@@ -31581,7 +31697,10 @@ function replacementFor(finding, choice, names) {
       };
     }
     case "notebook":
-      return { replacement: `os.environ["${names.env}"]`, summary: `read ${names.env} from the environment in the notebook` };
+      return {
+        replacement: `os.environ["${names.env}"]`,
+        summary: `read ${names.env} from the environment in the notebook`
+      };
     case "env-file":
       return {
         replacement: `${names.env}=`,
@@ -31589,7 +31708,10 @@ function replacementFor(finding, choice, names) {
         edit: singleLine ? { ...quoted ? withQuotes : inner, text: "" } : void 0
       };
     case "k8s-manifest":
-      return { replacement: k8sReplacement({ ...choice, target: "k8s" }, names), summary: "reference the value with a secretKeyRef" };
+      return {
+        replacement: k8sReplacement({ ...choice, target: "k8s" }, names),
+        summary: "reference the value with a secretKeyRef"
+      };
     case "compose":
       return {
         replacement: `\${${names.env}:?}  # or a top-level secrets: entry mounted at /run/secrets/${names.key}`,
@@ -31664,11 +31786,23 @@ function buildRemediation(finding, choice, names, advice) {
 
 // src/analysis/services.ts
 var import_picomatch = __toESM(require_picomatch4(), 1);
-var SERVICE_PARENTS = /* @__PURE__ */ new Set(["services", "service", "apps", "packages", "cmd", "functions", "tenants", "clients", "charts"]);
+var SERVICE_PARENTS = /* @__PURE__ */ new Set([
+  "services",
+  "service",
+  "apps",
+  "packages",
+  "cmd",
+  "functions",
+  "tenants",
+  "clients",
+  "charts"
+]);
 var ENVIRONMENTS = /(?:^|[./_-])(prod|production|staging|stage|stg|dev|development|test|testing|qa|uat|preprod|sandbox|local)(?=$|[./_-])/i;
 function placementOf(path, boundaries) {
   const parts = path.split("/");
-  const environment = ENVIRONMENTS.exec(parts.slice(0, -1).join("/") + "/" + parts.at(-1))?.[1]?.toLowerCase();
+  const environment = ENVIRONMENTS.exec(
+    parts.slice(0, -1).join("/") + "/" + parts.at(-1)
+  )?.[1]?.toLowerCase();
   for (const glob of boundaries) {
     const match = (0, import_picomatch.default)(glob, { dot: true });
     for (let depth = 1; depth < parts.length; depth++) {
@@ -31697,18 +31831,43 @@ var CLOUD_SIGNALS = {
   gcp: /provider\s+"google(-beta)?"|"@google-cloud\/|google-cloud-[a-z]|cloud\.google\.com\/go|com\.google\.cloud/,
   azure: /provider\s+"azurerm"|"@azure\/|\bazure-[a-z]+\b|github\.com\/Azure\/azure-sdk-for-go|com\.azure/
 };
-var SIGNAL_FILES = ["**/*.tf", "**/package.json", "**/requirements*.txt", "**/pyproject.toml", "**/go.mod", "**/pom.xml", "**/build.gradle*", "**/*.csproj"];
-var K8S_FILES = ["**/kustomization.y*ml", "**/Chart.yaml", "**/k8s/**/*.y*ml", "**/kubernetes/**/*.y*ml", "**/manifests/**/*.y*ml", "**/helm/**/*.y*ml"];
+var SIGNAL_FILES = [
+  "**/*.tf",
+  "**/package.json",
+  "**/requirements*.txt",
+  "**/pyproject.toml",
+  "**/go.mod",
+  "**/pom.xml",
+  "**/build.gradle*",
+  "**/*.csproj"
+];
+var K8S_FILES = [
+  "**/kustomization.y*ml",
+  "**/Chart.yaml",
+  "**/k8s/**/*.y*ml",
+  "**/kubernetes/**/*.y*ml",
+  "**/manifests/**/*.y*ml",
+  "**/helm/**/*.y*ml"
+];
 var MAX_SIGNAL_FILES = 400;
 var MAX_SIGNAL_BYTES = 256 * 1024;
 function readSignals(root, k8sFindingPath, tracked) {
   const clouds = /* @__PURE__ */ new Map();
-  const ignore2 = ["**/node_modules/**", "**/.git/**", "**/vendor/**", "**/dist/**", "**/fixtures/**", "**/test/**"];
+  const ignore2 = [
+    "**/node_modules/**",
+    "**/.git/**",
+    "**/vendor/**",
+    "**/dist/**",
+    "**/fixtures/**",
+    "**/test/**"
+  ];
   const find = (globs, deep) => {
     if (!tracked) return import_fast_glob2.default.sync(globs, { cwd: root, ignore: ignore2, deep, suppressErrors: true });
     const wanted = (0, import_picomatch2.default)(globs, { dot: true });
     const skipped = (0, import_picomatch2.default)(ignore2, { dot: true });
-    return tracked.filter((path) => path.split("/").length <= deep && wanted(path) && !skipped(path));
+    return tracked.filter(
+      (path) => path.split("/").length <= deep && wanted(path) && !skipped(path)
+    );
   };
   const files = find(SIGNAL_FILES, 5).slice(0, MAX_SIGNAL_FILES);
   for (const file of files.sort()) {
@@ -31786,7 +31945,9 @@ async function analyze(findings, context) {
   const k8sFinding = findings.find((f) => f.fileKind === "k8s-manifest")?.path;
   const signals = requested === "auto" || requested === "k8s" ? readSignals(facts.repoRoot ?? context.root, k8sFinding, facts.trackedPaths()) : { clouds: /* @__PURE__ */ new Map() };
   const choice = chooseTarget(requested, signals, context.config.regulated);
-  const placements = findings.map((f) => placementKey(placementOf(f.path, context.config.serviceBoundaries)));
+  const placements = findings.map(
+    (f) => placementKey(placementOf(f.path, context.config.serviceBoundaries))
+  );
   const byValue = /* @__PURE__ */ new Map();
   findings.forEach((finding, index) => {
     const group = byValue.get(finding.valueDigest) ?? [];
@@ -31801,7 +31962,8 @@ async function analyze(findings, context) {
     const advice = providerAdvice(finding, references.get(finding.ruleId));
     if (advice.dynamicAlternative) antiPatterns.add("static-long-lived");
     const since = finding.history ? new Date(finding.history.date) : tracked ? facts.lineDate(finding.path, finding.line) : void 0;
-    if (since && (now.getTime() - since.getTime()) / DAY > context.config.rotationDays) antiPatterns.add("unrotated");
+    if (since && (now.getTime() - since.getTime()) / DAY > context.config.rotationDays)
+      antiPatterns.add("unrotated");
     const members = byValue.get(finding.valueDigest) ?? [];
     const places = new Set(members.map((m) => placements[m]));
     if (places.size > 1) {
@@ -31814,7 +31976,9 @@ async function analyze(findings, context) {
     const names = {
       env,
       key: env.toLowerCase(),
-      service: slug(placement.service === "." ? (facts.repoRoot ?? context.root).split("/").pop() ?? "app" : placement.service.split("/").pop())
+      service: slug(
+        placement.service === "." ? (facts.repoRoot ?? context.root).split("/").pop() ?? "app" : placement.service.split("/").pop()
+      )
     };
     finding.remediation = buildRemediation(finding, choice, names, advice);
   });
@@ -31990,7 +32154,9 @@ async function* walk(options, onSkip) {
   }
 }
 function* rawNamed(absRoot, relPath, options, onSkip) {
-  let candidates = [{ bytes: Buffer.from(absRoot), shown: [] }];
+  let candidates = [
+    { bytes: Buffer.from(absRoot), shown: [] }
+  ];
   for (const segment of relPath.split("/")) {
     const next = [];
     for (const parent of candidates) {
@@ -32176,7 +32342,24 @@ var SECRET_PARTS = /* @__PURE__ */ new Set([
   "secretkey"
 ]);
 var SECRET_INFIX = /password|passwd|passphrase|secret|token|apikey|accesskey|privatekey|signingkey|encryptionkey|masterkey|credential/;
-var KEY_QUALIFIERS = /* @__PURE__ */ new Set(["api", "access", "private", "signing", "encryption", "master", "account", "client", "app", "license", "storage", "subscription", "shared", "hmac", "jwt", "session"]);
+var KEY_QUALIFIERS = /* @__PURE__ */ new Set([
+  "api",
+  "access",
+  "private",
+  "signing",
+  "encryption",
+  "master",
+  "account",
+  "client",
+  "app",
+  "license",
+  "storage",
+  "subscription",
+  "shared",
+  "hmac",
+  "jwt",
+  "session"
+]);
 var NOT_SECRET_LAST = /* @__PURE__ */ new Set([
   "name",
   "user",
@@ -32268,7 +32451,8 @@ function classifyName(name) {
   if (parts.length === 0) return void 0;
   const last2 = parts[parts.length - 1];
   if (NOT_SECRET_LAST.has(last2)) return void 0;
-  if (parts.length > 1 && NOT_SECRET_LAST.has(`${parts[parts.length - 2]}_${last2}`)) return void 0;
+  if (parts.length > 1 && NOT_SECRET_LAST.has(`${parts[parts.length - 2]}_${last2}`))
+    return void 0;
   let secret = false;
   for (let i2 = 0; i2 < parts.length; i2++) {
     const part = parts[i2];
@@ -32299,7 +32483,11 @@ function ruleById(engine, id) {
     byId = /* @__PURE__ */ new Map();
     ruleCache.set(engine, byId);
   }
-  if (!byId.has(id)) byId.set(id, engine.rules.find((rule) => rule.id === id));
+  if (!byId.has(id))
+    byId.set(
+      id,
+      engine.rules.find((rule) => rule.id === id)
+    );
   return byId.get(id);
 }
 function makeCandidate(engine, ruleId, start, end, secret, confidence, extras = {}) {
@@ -32339,7 +32527,8 @@ function lineRuns(text, each) {
   for (let m = SECRET_WORD.exec(text); m; m = SECRET_WORD.exec(text)) {
     if (m.index < doneTo) continue;
     let start = m.index;
-    while (start > 0 && text.charCodeAt(start - 1) !== 10 && text.charCodeAt(start - 1) !== 13) start--;
+    while (start > 0 && text.charCodeAt(start - 1) !== 10 && text.charCodeAt(start - 1) !== 13)
+      start--;
     let end = m.index;
     while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
     doneTo = end;
@@ -32389,10 +32578,18 @@ function detectXml(engine, text) {
       if (attributes?.includes("base64")) {
         const decoded = decodeBase64(raw, start);
         if (!decoded || !judgeValue("password", decoded.text)) continue;
-        const candidate2 = makeCandidate(engine, "config-secret-value", start, start + raw.length, decoded.text, "high", {
-          variable: name,
-          decodedVia: ["base64"]
-        });
+        const candidate2 = makeCandidate(
+          engine,
+          "config-secret-value",
+          start,
+          start + raw.length,
+          decoded.text,
+          "high",
+          {
+            variable: name,
+            decodedVia: ["base64"]
+          }
+        );
         if (candidate2) out.push(candidate2);
         continue;
       }
@@ -32478,10 +32675,18 @@ function npmrc(engine, text, out) {
     const decoded = key === "_authToken" || key === "_token" ? void 0 : decodeBase64(value, start);
     pushIf(
       out,
-      makeCandidate(engine, "npmrc-auth-token", start, start + value.length, decoded?.text ?? value, "high", {
-        variable: key,
-        decodedVia: decoded ? ["base64"] : void 0
-      })
+      makeCandidate(
+        engine,
+        "npmrc-auth-token",
+        start,
+        start + value.length,
+        decoded?.text ?? value,
+        "high",
+        {
+          variable: key,
+          decodedVia: decoded ? ["base64"] : void 0
+        }
+      )
     );
   }
 }
@@ -32491,7 +32696,10 @@ function netrc(engine, text, out) {
     const value = m[1];
     if (!judgeValue("password", value)) continue;
     const start = m.index + m[0].length - value.length;
-    pushIf(out, makeCandidate(engine, "netrc-password", start, start + value.length, value, "high"));
+    pushIf(
+      out,
+      makeCandidate(engine, "netrc-password", start, start + value.length, value, "high")
+    );
   }
 }
 function pgpass(engine, text, out) {
@@ -32500,7 +32708,10 @@ function pgpass(engine, text, out) {
     const value = m[2];
     if (m[0].trimStart().startsWith("#") || !judgeValue("password", value)) continue;
     const start = m.index + m[0].length - value.length;
-    pushIf(out, makeCandidate(engine, "pgpass-password", start, start + value.length, value, "high"));
+    pushIf(
+      out,
+      makeCandidate(engine, "pgpass-password", start, start + value.length, value, "high")
+    );
   }
 }
 var configFileDetector = {
@@ -32613,7 +32824,8 @@ function detectUrlCredentials(engine, text) {
     const start = m.index + scheme.length + 3 + user.length + 1;
     const decoded = raw.includes("%") ? decodePercent(raw, start) : void 0;
     const password = decoded?.text ?? raw;
-    if (password === user || password.startsWith("$") || !judgeValue("password", password)) continue;
+    if (password === user || password.startsWith("$") || !judgeValue("password", password))
+      continue;
     const candidate = makeCandidate(
       engine,
       "connection-string-password",
@@ -32621,14 +32833,18 @@ function detectUrlCredentials(engine, text) {
       start + raw.length,
       password,
       "high",
-      { decodedVia: decoded && decoded.text !== raw ? ["percent"] : void 0, variable: `${scheme}://` }
+      {
+        decodedVia: decoded && decoded.text !== raw ? ["percent"] : void 0,
+        variable: `${scheme}://`
+      }
     );
     if (candidate) out.push(candidate);
   }
   return out;
 }
 function quotedPasswordOk(value) {
-  if (value.length < 6 || value.length > 256 || isPlaceholder(value) || isReference(value)) return false;
+  if (value.length < 6 || value.length > 256 || isPlaceholder(value) || isReference(value))
+    return false;
   return /[A-Za-z]/.test(value) && /[^A-Za-z]/.test(value) && shannonEntropy(value) >= 2.5;
 }
 function unwrapAdo(raw) {
@@ -32640,7 +32856,12 @@ function unwrapAdo(raw) {
   const close = open2 === "{" ? "}" : open2;
   if ((open2 === '"' || open2 === "'" || open2 === "{") && trimmed2.endsWith(close) && trimmed2.length >= 2) {
     const inner = trimmed2.slice(1, -1);
-    return { value: inner.replaceAll(close + close, close), shift: 1, length: inner.length, quoted: true };
+    return {
+      value: inner.replaceAll(close + close, close),
+      shift: 1,
+      length: inner.length,
+      quoted: true
+    };
   }
   return { value: trimmed2, shift: 0, length: trimmed2.length, quoted: false };
 }
@@ -32655,9 +32876,17 @@ function detectAdo(engine, text) {
     const { value, shift, length, quoted } = unwrapAdo(raw);
     if (quoted ? !quotedPasswordOk(value) : !judgeValue("password", value)) continue;
     const start = m.index + m[0].length - raw.length + shift;
-    const candidate = makeCandidate(engine, "connection-string-password", start, start + length, value, "high", {
-      variable: "Password"
-    });
+    const candidate = makeCandidate(
+      engine,
+      "connection-string-password",
+      start,
+      start + length,
+      value,
+      "high",
+      {
+        variable: "Password"
+      }
+    );
     if (candidate) out.push(candidate);
   }
   return out;
@@ -32692,7 +32921,8 @@ function* seededRuns(text, shared, stop, minSeeds) {
     const run = text.slice(start, end);
     if (run.length > MAX_RUN) continue;
     let seeds = 0;
-    for (let i2 = run.indexOf(m[0][0]); i2 !== -1 && seeds < minSeeds; i2 = run.indexOf(m[0][0], i2 + 1)) seeds++;
+    for (let i2 = run.indexOf(m[0][0]); i2 !== -1 && seeds < minSeeds; i2 = run.indexOf(m[0][0], i2 + 1))
+      seeds++;
     if (seeds >= minSeeds) yield { run, start };
   }
 }
@@ -32864,7 +33094,9 @@ function detectJs(engine, text, path) {
   try {
     ast = parser()(text, { range: true, loc: false, comment: false, jsx: /x$|\.js$/i.test(path) });
   } catch (error) {
-    log.debug(`${path}: not parsed as JS/TS (${error.message.split("\n")[0]}), using line heuristics`);
+    log.debug(
+      `${path}: not parsed as JS/TS (${error.message.split("\n")[0]}), using line heuristics`
+    );
     return detectCodeLines(engine, text, RULE);
   }
   const out = [];
@@ -32911,10 +33143,18 @@ function jsonPairs(engine, text, dockerConfig) {
       const password = decoded ? decoded.text.slice(decoded.text.indexOf(":") + 1) : raw;
       if (decoded && !decoded.text.includes(":")) continue;
       if (!judgeValue("password", password)) continue;
-      const candidate2 = makeCandidate(engine, "docker-config-auth", start, start + raw.length, password, "high", {
-        variable: name,
-        decodedVia: decoded ? ["base64"] : void 0
-      });
+      const candidate2 = makeCandidate(
+        engine,
+        "docker-config-auth",
+        start,
+        start + raw.length,
+        password,
+        "high",
+        {
+          variable: name,
+          decodedVia: decoded ? ["base64"] : void 0
+        }
+      );
       if (candidate2) out.push(candidate2);
       continue;
     }
@@ -32986,7 +33226,8 @@ function scalarPair(walk3, name, node, ruleId = RULE2) {
 function secretData(walk3, node, encoded) {
   if (!(0, import_yaml3.isMap)(node)) return;
   for (const pair of node.items) {
-    if (!(0, import_yaml3.isScalar)(pair.key) || !(0, import_yaml3.isScalar)(pair.value) || typeof pair.value.value !== "string") continue;
+    if (!(0, import_yaml3.isScalar)(pair.key) || !(0, import_yaml3.isScalar)(pair.value) || typeof pair.value.value !== "string")
+      continue;
     const name = String(pair.key.value);
     const span = valueSpan(pair.value);
     if (!span) continue;
@@ -33014,10 +33255,18 @@ function secretData(walk3, node, encoded) {
     if (NOT_SECRET_KEYS.test(name)) continue;
     const kind = classifyName(name) ?? (nameParts(name).length ? "password" : void 0);
     if (!judgeValue(kind, value.trim())) continue;
-    const candidate = makeCandidate(walk3.engine, "k8s-secret-data-value", span[0], span[1], value, "high", {
-      decodedVia: via,
-      variable: name
-    });
+    const candidate = makeCandidate(
+      walk3.engine,
+      "k8s-secret-data-value",
+      span[0],
+      span[1],
+      value,
+      "high",
+      {
+        decodedVia: via,
+        variable: name
+      }
+    );
     if (candidate) walk3.out.push(candidate);
   }
 }
@@ -33032,7 +33281,8 @@ function visit(walk3, node, key, depth) {
     for (const pair of node.items) {
       if (!(0, import_yaml3.isScalar)(pair.key)) continue;
       const name = String(pair.key.value);
-      if (name === "sops" || name === "encryptedData" || name.includes("vault.hashicorp.com/")) continue;
+      if (name === "sops" || name === "encryptedData" || name.includes("vault.hashicorp.com/"))
+        continue;
       if ((0, import_yaml3.isScalar)(pair.value)) {
         if (name !== "value") scalarPair(walk3, name, pair.value);
       } else visit(walk3, pair.value, name, depth + 1);
@@ -33044,7 +33294,13 @@ function visit(walk3, node, key, depth) {
         const span = valueSpan(item);
         if (eq > 0 && span) {
           const name = item.value.slice(0, eq);
-          const candidate = assignment(walk3.engine, RULE2, name, item.value.slice(eq + 1), span[0] + eq + 1);
+          const candidate = assignment(
+            walk3.engine,
+            RULE2,
+            name,
+            item.value.slice(eq + 1),
+            span[0] + eq + 1
+          );
           if (candidate) walk3.out.push(candidate);
         }
       } else visit(walk3, item, key, depth + 1);
@@ -33090,7 +33346,8 @@ var yamlDetector = {
         secretData(walk3, root.get("stringData", true), false);
         continue;
       }
-      if (kind === "SealedSecret" || kind === "ExternalSecret" || kind === "SecretProviderClass") continue;
+      if (kind === "SealedSecret" || kind === "ExternalSecret" || kind === "SecretProviderClass")
+        continue;
       visit(walk3, root, "", 0);
     }
     return walk3.out;
@@ -33117,7 +33374,11 @@ function loadFormatDetectors() {
 import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readSync } from "node:fs";
 
 // src/findings/allow-comments.ts
-var SAME_LINE = [/unsprawl:allow(?!-next-line)\b/, /gitleaks:allow\b/, /pragma:\s*allowlist\s+secret\b/];
+var SAME_LINE = [
+  /unsprawl:allow(?!-next-line)\b/,
+  /gitleaks:allow\b/,
+  /pragma:\s*allowlist\s+secret\b/
+];
 var NEXT_LINE = [/unsprawl:allow-next-line\b/, /pragma:\s*allowlist\s+nextline\s+secret\b/];
 function reasonAfter(line, marker) {
   const match = marker.exec(line);
@@ -33156,7 +33417,9 @@ function classifyFile(fullPath, text) {
   if (IAC.test(path)) return "iac";
   if (PACKAGE_CONFIG.test(path)) return "package-config";
   if (/\.ya?ml$/i.test(path) && K8S.test(text.slice(0, 4096))) {
-    return /^\s*kind:\s*(Secret|Deployment|Pod|StatefulSet|DaemonSet|Job|CronJob|ConfigMap|ReplicaSet|ExternalSecret|SealedSecret)\b/m.test(text) ? "k8s-manifest" : "config";
+    return /^\s*kind:\s*(Secret|Deployment|Pod|StatefulSet|DaemonSet|Job|CronJob|ConfigMap|ReplicaSet|ExternalSecret|SealedSecret)\b/m.test(
+      text
+    ) ? "k8s-manifest" : "config";
   }
   if (SOURCE.test(path)) return "source";
   if (DOCS.test(path)) return "docs";
@@ -33207,7 +33470,9 @@ function scanText(engine, text, path, options) {
   }
   const sealed = fileKind === "k8s-manifest" && /^kind:\s*SealedSecret\b/m.test(text);
   if (sealed) {
-    candidates = candidates.filter((c3) => c3.rule.confidence === "high" && c3.rule.near === void 0 && !judgedByShape(c3));
+    candidates = candidates.filter(
+      (c3) => c3.rule.confidence === "high" && c3.rule.near === void 0 && !judgedByShape(c3)
+    );
   }
   const positions = new PositionMap(text);
   const kept = candidates.filter(
@@ -33244,7 +33509,10 @@ function scanText(engine, text, path, options) {
     const previous = start.line > 1 ? positions.lineText(start.line - 1) : void 0;
     const allow = allowedBy(positions.lineText(start.line), previous);
     if (allow) {
-      finding.suppression = { kind: "inSource", justification: allow.justification ?? "allow comment" };
+      finding.suppression = {
+        kind: "inSource",
+        justification: allow.justification ?? "allow comment"
+      };
     }
     return finding;
   });
@@ -33305,7 +33573,8 @@ function archiveKind(path, buffer) {
   if (ZIP_PATH.test(inner) && buffer[0] === 80 && buffer[1] === 75) return "zip";
   if (TGZ_PATH.test(inner) && buffer[0] === 31 && buffer[1] === 139) return "tgz";
   if (/\.gz$/i.test(inner) && buffer[0] === 31 && buffer[1] === 139) return "gz";
-  if (/\.tar$/i.test(inner) && buffer.length >= 512 && readString(buffer, 257, 5) === "ustar") return "tar";
+  if (/\.tar$/i.test(inner) && buffer.length >= 512 && readString(buffer, 257, 5) === "ustar")
+    return "tar";
   return void 0;
 }
 function readString(buffer, start, length) {
@@ -33347,7 +33616,8 @@ function readZip(buffer, budget) {
       break;
     }
   }
-  if (eocd === -1) return { members, problems: [{ name: "", reason: "corrupt", detail: "no zip directory" }] };
+  if (eocd === -1)
+    return { members, problems: [{ name: "", reason: "corrupt", detail: "no zip directory" }] };
   const count = buffer.readUInt16LE(eocd + 10);
   let at = buffer.readUInt32LE(eocd + 16);
   for (let n = 0; n < count && at + 46 <= buffer.length; n++) {
@@ -33364,7 +33634,11 @@ function readZip(buffer, budget) {
     at += 46 + nameLength + extraLength + commentLength;
     if (name.endsWith("/")) continue;
     if (budget.members >= budget.limits.maxMembers) {
-      problems.push({ name, reason: "archive-limit", detail: `more than ${budget.limits.maxMembers} members` });
+      problems.push({
+        name,
+        reason: "archive-limit",
+        detail: `more than ${budget.limits.maxMembers} members`
+      });
       break;
     }
     if (flags & 1) {
@@ -33376,7 +33650,11 @@ function readZip(buffer, budget) {
       continue;
     }
     if (isBomb(compressed, size, budget.limits) || size > remaining(budget)) {
-      problems.push({ name, reason: "zip-bomb", detail: `declares ${size} bytes from ${compressed}` });
+      problems.push({
+        name,
+        reason: "zip-bomb",
+        detail: `declares ${size} bytes from ${compressed}`
+      });
       continue;
     }
     if (local + 30 > buffer.length || buffer.readUInt32LE(local) !== 67324752) {
@@ -33398,7 +33676,11 @@ function readZip(buffer, budget) {
       members.push({ name, content });
     } catch (error) {
       const bomb = error instanceof BombError;
-      problems.push({ name, reason: bomb ? "zip-bomb" : "corrupt", detail: error.message });
+      problems.push({
+        name,
+        reason: bomb ? "zip-bomb" : "corrupt",
+        detail: error.message
+      });
     }
   }
   return { members, problems };
@@ -33434,7 +33716,11 @@ function readTar(buffer, budget) {
     if (type !== "0" && type !== "7") continue;
     name = name.replace(/^\.\//, "");
     if (budget.members >= budget.limits.maxMembers) {
-      problems.push({ name, reason: "archive-limit", detail: `more than ${budget.limits.maxMembers} members` });
+      problems.push({
+        name,
+        reason: "archive-limit",
+        detail: `more than ${budget.limits.maxMembers} members`
+      });
       break;
     }
     take(budget, size);
@@ -33448,10 +33734,16 @@ function readArchive(kind, path, buffer, budget) {
   let inflated;
   try {
     inflated = inflate(buffer, budget, true);
-    if (isBomb(buffer.length, inflated.length, budget.limits)) throw new BombError("expansion ratio");
+    if (isBomb(buffer.length, inflated.length, budget.limits))
+      throw new BombError("expansion ratio");
   } catch (error) {
     const bomb = error instanceof BombError;
-    return { members: [], problems: [{ name: "", reason: bomb ? "zip-bomb" : "corrupt", detail: error.message }] };
+    return {
+      members: [],
+      problems: [
+        { name: "", reason: bomb ? "zip-bomb" : "corrupt", detail: error.message }
+      ]
+    };
   }
   if (kind === "tgz") return readTar(inflated, budget);
   take(budget, inflated.length);
@@ -33489,17 +33781,31 @@ function scanTarget(engine, target, options) {
   const base = { path: target.path, id: target.id };
   let buffer;
   if (target.content) {
-    buffer = Buffer.from(target.content.buffer, target.content.byteOffset, target.content.byteLength);
+    buffer = Buffer.from(
+      target.content.buffer,
+      target.content.byteOffset,
+      target.content.byteLength
+    );
   } else if (target.absPath) {
     const path = target.rawPath ? Buffer.from(target.rawPath) : target.absPath;
     const read = readWhole(path, options.maxFileSize);
     if (!Buffer.isBuffer(read)) return { ...base, findings: [], bytes: 0, skipped: read };
     buffer = read;
   } else {
-    return { ...base, findings: [], bytes: 0, skipped: { reason: "unreadable", detail: "no content" } };
+    return {
+      ...base,
+      findings: [],
+      bytes: 0,
+      skipped: { reason: "unreadable", detail: "no content" }
+    };
   }
   if (buffer.length > options.maxFileSize) {
-    return { ...base, findings: [], bytes: 0, skipped: { reason: "too-large", detail: `${buffer.length} bytes` } };
+    return {
+      ...base,
+      findings: [],
+      bytes: 0,
+      skipped: { reason: "too-large", detail: `${buffer.length} bytes` }
+    };
   }
   const kind = archiveKind(target.path, buffer);
   if (kind) {
@@ -33509,7 +33815,8 @@ function scanTarget(engine, target, options) {
     return result2;
   }
   const decoded = decodeText(buffer);
-  if (!decoded) return { ...base, findings: [], bytes: buffer.length, skipped: { reason: "binary" } };
+  if (!decoded)
+    return { ...base, findings: [], bytes: buffer.length, skipped: { reason: "binary" } };
   const findings = scanText(engine, decoded.text, target.path, { redact: options.redact });
   return { ...base, findings, bytes: buffer.length };
 }
@@ -33525,14 +33832,22 @@ function scanArchive(engine, path, buffer, kind, depth, budget, options, result2
     const nested = archiveKind(memberPath, member.content);
     if (nested) {
       if (depth >= budget.limits.maxDepth) {
-        result2.warnings.push({ subject: memberPath, reason: "archive-limit", detail: "nested too deep" });
+        result2.warnings.push({
+          subject: memberPath,
+          reason: "archive-limit",
+          detail: "nested too deep"
+        });
       } else {
         scanArchive(engine, memberPath, member.content, nested, depth + 1, budget, options, result2);
       }
       continue;
     }
     if (member.content.length > options.maxFileSize) {
-      result2.warnings.push({ subject: memberPath, reason: "too-large", detail: `${member.content.length} bytes` });
+      result2.warnings.push({
+        subject: memberPath,
+        reason: "too-large",
+        detail: `${member.content.length} bytes`
+      });
       continue;
     }
     const decoded = decodeText(member.content);
@@ -33584,7 +33899,14 @@ var INLINE_BYTES = 8 * 1024 * 1024;
 var INLINE_FILES = 400;
 var NOTICES_PER_REASON = 200;
 var WORKER_HEAP_MB = Number(process.env.UNSPRAWL_WORKER_HEAP_MB) || 512;
-var WARN_REASONS = /* @__PURE__ */ new Set(["unreadable", "worker-error", "too-large", "not-a-regular-file", "invalid-object", "archive-limit"]);
+var WARN_REASONS = /* @__PURE__ */ new Set([
+  "unreadable",
+  "worker-error",
+  "too-large",
+  "not-a-regular-file",
+  "invalid-object",
+  "archive-limit"
+]);
 function defaultThreads() {
   return Math.max(1, availableParallelism());
 }
@@ -33599,7 +33921,12 @@ var SkipCounter = class {
     if (WARN_REASONS.has(reason)) log.warn(`${subject}: ${message}`);
     else log.debug(`${subject}: ${message}`);
     if (seen < NOTICES_PER_REASON) {
-      this.notices.push({ level: WARN_REASONS.has(reason) ? "warning" : "note", subject, reason, message });
+      this.notices.push({
+        level: WARN_REASONS.has(reason) ? "warning" : "note",
+        subject,
+        reason,
+        message
+      });
     }
   }
 };
@@ -33612,7 +33939,8 @@ async function runTargets(source, options, skips) {
   const collect = (results) => {
     for (const result2 of results) {
       options.onResult?.(result2);
-      for (const warning of result2.warnings ?? []) skips.add(warning.subject, warning.reason, warning.detail);
+      for (const warning of result2.warnings ?? [])
+        skips.add(warning.subject, warning.reason, warning.detail);
       if (result2.skipped) {
         skips.add(result2.path, result2.skipped.reason, result2.skipped.detail);
         continue;
@@ -33869,7 +34197,9 @@ async function* walkCommits(cwd, options) {
   const child = spawnGit(cwd, args);
   let stderr = "";
   child.stderr.on("data", (chunk) => stderr += chunk.toString("utf8"));
-  const closed = new Promise((resolve8) => child.on("close", (code2) => resolve8(code2)));
+  const closed = new Promise(
+    (resolve8) => child.on("close", (code2) => resolve8(code2))
+  );
   let current;
   let header;
   let record;
@@ -34041,7 +34371,11 @@ async function* batch(cwd, ids, maxSize, state) {
           offset = newline + 1;
           const id = ids[state.answered];
           if (header[0] !== id) {
-            yield answer({ id, problem: "corrupt", detail: "git returned another object in its place" });
+            yield answer({
+              id,
+              problem: "corrupt",
+              detail: "git returned another object in its place"
+            });
             return;
           }
           if (header[1] === "missing" || header.length < 3) {
@@ -34066,7 +34400,11 @@ async function* batch(cwd, ids, maxSize, state) {
           expect = void 0;
           content = void 0;
           if (done.type !== "blob") {
-            yield answer({ id: done.id, problem: "not-a-blob", detail: `object is a ${done.type}` });
+            yield answer({
+              id: done.id,
+              problem: "not-a-blob",
+              detail: `object is a ${done.type}`
+            });
           } else if (!body) {
             yield answer({ id: done.id, size: done.size, tooLarge: true });
           } else if (blobId(body, done.id.length === 64 ? "sha256" : "sha1") !== done.id) {
@@ -34125,7 +34463,13 @@ async function discover(path, run) {
   const dir = resolve5(path);
   let facts;
   try {
-    const args = ["rev-parse", "--absolute-git-dir", "--is-bare-repository", "--git-path", "shallow"];
+    const args = [
+      "rev-parse",
+      "--absolute-git-dir",
+      "--is-bare-repository",
+      "--git-path",
+      "shallow"
+    ];
     facts = (await run(args)).trim().split("\n");
   } catch (error) {
     const why = firstLine(error.message).replace(/^.*?fatal: /, "");
@@ -34259,11 +34603,20 @@ async function scanStaged(request) {
     note(skips, "note", path, "submodule", "submodule change: scan the submodule on its own");
   }
   for (const path of changes.unmerged) {
-    note(skips, "warning", path, "unmerged", "unresolved merge conflict: not scanned until resolved");
+    note(
+      skips,
+      "warning",
+      path,
+      "unmerged",
+      "unresolved merge conflict: not scanned until resolved"
+    );
   }
   const select = pathFilter(request, skips);
   const files = changes.files.filter((file) => select(file.path));
-  noteEscaped(files.filter((f) => f.pathEscaped).map((f) => f.path), skips);
+  noteEscaped(
+    files.filter((f) => f.pathEscaped).map((f) => f.path),
+    skips
+  );
   const byTarget = /* @__PURE__ */ new Map();
   const dropped = /* @__PURE__ */ new Set();
   async function* targets() {
@@ -34281,15 +34634,20 @@ async function scanStaged(request) {
       yield { path: file.path, id: String(n), content: own, size: own.length };
     }
   }
-  const outcome = await runTargets(targets(), {
-    ...runOptionsFor(request),
-    onResult: (result2) => {
-      const file = byTarget.get(result2.id ?? "");
-      for (const finding of result2.findings) {
-        if (!file || !touchesAdded(file.added, finding.line, finding.endLine)) dropped.add(finding);
+  const outcome = await runTargets(
+    targets(),
+    {
+      ...runOptionsFor(request),
+      onResult: (result2) => {
+        const file = byTarget.get(result2.id ?? "");
+        for (const finding of result2.findings) {
+          if (!file || !touchesAdded(file.added, finding.line, finding.endLine))
+            dropped.add(finding);
+        }
       }
-    }
-  }, skips);
+    },
+    skips
+  );
   keep(outcome, (finding) => !dropped.has(finding));
   return result(repo, outcome, request);
 }
@@ -34307,7 +34665,9 @@ async function open(request, discover2 = openRepository) {
 var RELATIVE = /^\d+[ .](second|minute|hour|day|week|month|year)s?([ .]ago)?$/i;
 function walkOptions(revisions, since, renames) {
   if (since !== void 0 && Number.isNaN(Date.parse(since)) && !RELATIVE.test(since.trim())) {
-    throw new UsageError(`--since takes a date such as 2024-01-31 or "6 months ago", not "${since}"`);
+    throw new UsageError(
+      `--since takes a date such as 2024-01-31 or "6 months ago", not "${since}"`
+    );
   }
   return { revisions, since, renames };
 }
@@ -34345,12 +34705,23 @@ function pathFilter(request, skips) {
 }
 function noteEscaped(paths, skips) {
   for (const path of paths) {
-    note(skips, "note", path, "non-utf8-path", "file name is not valid UTF-8: shown with \\xNN escapes");
+    note(
+      skips,
+      "note",
+      path,
+      "non-utf8-path",
+      "file name is not valid UTF-8: shown with \\xNN escapes"
+    );
   }
 }
 function reportBlobProblem(record, path, skips) {
   if (record.tooLarge) skips.add(path, "too-large", `${record.size} bytes, blob ${record.id}`);
-  else skips.add(`${path} (blob ${record.id})`, "invalid-object", `${record.problem}: ${record.detail}`);
+  else
+    skips.add(
+      `${path} (blob ${record.id})`,
+      "invalid-object",
+      `${record.problem}: ${record.detail}`
+    );
 }
 function keep(outcome, predicate) {
   outcome.findings = outcome.findings.filter(predicate);
@@ -34386,16 +34757,21 @@ async function scanIndex(repo, index, request, skips, options = {}) {
   }
   const blobOf = /* @__PURE__ */ new Map();
   const heldBefore = /* @__PURE__ */ new Set();
-  const outcome = await runTargets(targets(), {
-    ...runOptionsFor(request),
-    onResult: (result2) => {
-      const id = result2.id ?? "";
-      if (id.startsWith("before:")) {
-        for (const f of result2.findings) heldBefore.add(`${f.ruleId}\0${f.valueDigest}\0${result2.path}`);
+  const outcome = await runTargets(
+    targets(),
+    {
+      ...runOptionsFor(request),
+      onResult: (result2) => {
+        const id = result2.id ?? "";
+        if (id.startsWith("before:")) {
+          for (const f of result2.findings)
+            heldBefore.add(`${f.ruleId}\0${f.valueDigest}\0${result2.path}`);
+        }
+        for (const finding of result2.findings) blobOf.set(finding, id);
       }
-      for (const finding of result2.findings) blobOf.set(finding, id);
-    }
-  }, skips);
+    },
+    skips
+  );
   const isNew = (finding) => !heldBefore.has(`${finding.ruleId}\0${finding.valueDigest}\0${finding.path}`);
   keep(outcome, (finding) => blobs.has(blobOf.get(finding) ?? "") && isNew(finding));
   const headBlobs = await headTree(repo);
@@ -34440,7 +34816,12 @@ var DOCS_BASE = "https://github.com/unsprawl/unsprawl/blob/main/docs/rules.md";
 function ruleHelpUri(ruleId) {
   return `${DOCS_BASE}#${ruleId}`;
 }
-var SEVERITY_SCORE = { critical: 9.5, high: 8, medium: 5.5, low: 3 };
+var SEVERITY_SCORE = {
+  critical: 9.5,
+  high: 8,
+  medium: 5.5,
+  low: 3
+};
 var CONFIDENCE_DISCOUNT = { high: 0, medium: 1, low: 2.5 };
 function securitySeverity(severity, confidence) {
   return Math.max(0.1, SEVERITY_SCORE[severity] - CONFIDENCE_DISCOUNT[confidence]).toFixed(1);
@@ -34481,12 +34862,15 @@ function toGithubAnnotations(findings, limit = Infinity) {
       `title=${escapeProperty(`${finding.ruleName} (${finding.ruleId})`)}`
     ].join(",");
     const parts = [finding.secret ?? finding.redacted];
-    if (finding.antiPatterns?.length) parts.push(`anti-patterns: ${finding.antiPatterns.join(", ")}`);
+    if (finding.antiPatterns?.length)
+      parts.push(`anti-patterns: ${finding.antiPatterns.join(", ")}`);
     if (finding.remediation) parts.push(`fix: ${finding.remediation.summary}`);
     return `::${command} ${properties}::${escapeData(parts.join("\n"))}`;
   });
   if (visible.length > limit) {
-    lines.push(`::notice::${visible.length - limit} more secret findings; see the SARIF report or job summary`);
+    lines.push(
+      `::notice::${visible.length - limit} more secret findings; see the SARIF report or job summary`
+    );
   }
   return lines.length ? `${lines.join("\n")}
 ` : "";
@@ -34635,7 +35019,11 @@ function toSarif(input2) {
     message: { text: `${notice.subject}: ${notice.message}` },
     descriptor: { id: `skip/${notice.reason}` },
     locations: [
-      { physicalLocation: { artifactLocation: { uri: pathToUri(notice.subject), uriBaseId: "%SRCROOT%" } } }
+      {
+        physicalLocation: {
+          artifactLocation: { uri: pathToUri(notice.subject), uriBaseId: "%SRCROOT%" }
+        }
+      }
     ]
   }));
   return {
@@ -34649,11 +35037,15 @@ function toSarif(input2) {
             semanticVersion: VERSION2,
             version: VERSION2,
             informationUri: "https://github.com/unsprawl/unsprawl",
-            rules: usedRules.map((rule) => ruleDescriptor(rule, [...tagsByRule.get(rule.id) ?? []].sort()))
+            rules: usedRules.map(
+              (rule) => ruleDescriptor(rule, [...tagsByRule.get(rule.id) ?? []].sort())
+            )
           }
         },
         originalUriBaseIds: {
-          "%SRCROOT%": { uri: pathToFileURL(input2.root.endsWith("/") ? input2.root : `${input2.root}/`).href }
+          "%SRCROOT%": {
+            uri: pathToFileURL(input2.root.endsWith("/") ? input2.root : `${input2.root}/`).href
+          }
         },
         columnKind: "utf16CodeUnits",
         invocations: [
@@ -34780,7 +35172,9 @@ function checkScanValues(values) {
   }
   const maxFileSize = parseSize(values["max-file-size"]);
   if (maxFileSize === void 0 || maxFileSize <= 0) {
-    throw new UsageError(`--max-file-size takes a size such as 20MB or 512k, not "${values["max-file-size"]}"`);
+    throw new UsageError(
+      `--max-file-size takes a size such as 20MB or 512k, not "${values["max-file-size"]}"`
+    );
   }
   let threads;
   if (values.threads !== void 0) {
@@ -34791,13 +35185,17 @@ function checkScanValues(values) {
   }
   const minConfidence = values["min-confidence"];
   if (!CONFIDENCE_ORDER.includes(minConfidence)) {
-    throw new UsageError(`--min-confidence must be low, medium or high, not "${values["min-confidence"]}"`);
+    throw new UsageError(
+      `--min-confidence must be low, medium or high, not "${values["min-confidence"]}"`
+    );
   }
   const targets = ["auto", "vault", "aws", "gcp", "azure", "k8s", "sops"];
   if (!targets.includes(values.target)) {
     throw new UsageError(`--target must be one of ${targets.join(", ")}, not "${values.target}"`);
   }
-  const sources = [values.history, values.range !== void 0, values.staged].filter(Boolean).length;
+  const sources = [values.history, values.range !== void 0, values.staged].filter(
+    Boolean
+  ).length;
   if (sources > 1) throw new UsageError("--history, --range and --staged exclude each other");
   if (values.since && !values.history && values.range === void 0) {
     throw new UsageError("--since goes with --history or --range");
@@ -34835,7 +35233,9 @@ async function executeScan(values, positionals, overrides = {}) {
     redact: !values["no-redact"],
     extraRules: config.customRules,
     disabledRules: config.disabledRules,
-    skipPaths: [values.config, values.baseline, config.source, config.baseline].filter((p2) => Boolean(p2)),
+    skipPaths: [values.config, values.baseline, config.source, config.baseline].filter(
+      (p2) => Boolean(p2)
+    ),
     onProgress: (p2) => progress.update(p2),
     ...overrides
   };
@@ -34862,10 +35262,16 @@ function cell(text) {
 }
 function toJobSummary(findings, summary, targetNote) {
   const visible = rankFindings(findings.filter((f) => !f.suppression));
-  const lines = [`## unsprawl: ${visible.length} secret finding${visible.length === 1 ? "" : "s"}`, ""];
+  const lines = [
+    `## unsprawl: ${visible.length} secret finding${visible.length === 1 ? "" : "s"}`,
+    ""
+  ];
   if (targetNote) lines.push(`_${cell(targetNote)}_`, "");
   if (visible.length) {
-    lines.push("| severity | finding | location | anti-patterns | fix |", "| --- | --- | --- | --- | --- |");
+    lines.push(
+      "| severity | finding | location | anti-patterns | fix |",
+      "| --- | --- | --- | --- | --- |"
+    );
     for (const f of visible.slice(0, MAX_ROWS)) {
       const where = `\`${cell(f.path)}:${f.line}\`${f.history ? ` @ ${f.history.commit.slice(0, 8)}` : ""}`;
       const fix = f.remediation ? `${cell(f.remediation.summary)}<br>store: \`${cell(f.remediation.storeCommand)}\`` : "";
@@ -34873,12 +35279,17 @@ function toJobSummary(findings, summary, targetNote) {
         `| ${securitySeverity(f.severity, f.confidence)} | ${cell(f.ruleName)} (\`${f.redacted}\`) | ${where} | ${(f.antiPatterns ?? []).join(", ")} | ${fix} |`
       );
     }
-    if (visible.length > MAX_ROWS) lines.push("", `\u2026and ${visible.length - MAX_ROWS} more in the SARIF report.`);
+    if (visible.length > MAX_ROWS)
+      lines.push("", `\u2026and ${visible.length - MAX_ROWS} more in the SARIF report.`);
   } else {
     lines.push("No secrets found.");
   }
   const suppressed = findings.length - visible.length;
-  lines.push("", `Scanned ${summary.files} files (${summary.bytes} bytes) in ${summary.seconds.toFixed(1)} s${suppressed ? `; ${suppressed} suppressed by baseline or allow comments` : ""}.`, "");
+  lines.push(
+    "",
+    `Scanned ${summary.files} files (${summary.bytes} bytes) in ${summary.seconds.toFixed(1)} s${suppressed ? `; ${suppressed} suppressed by baseline or allow comments` : ""}.`,
+    ""
+  );
   return lines.join("\n");
 }
 
@@ -34916,7 +35327,11 @@ function baseConfig(repo, base, names) {
   for (const name of names) {
     let text;
     try {
-      text = execFileSync2("git", ["show", `${base}:${name}`], { cwd: repo, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+      text = execFileSync2("git", ["show", `${base}:${name}`], {
+        cwd: repo,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"]
+      });
     } catch {
       continue;
     }
@@ -34925,7 +35340,9 @@ function baseConfig(repo, base, names) {
     return file;
   }
   if (names.some((name) => existsSync5(join6(repo, name)))) {
-    log.warn("the pull request adds a config the base branch does not have: it is ignored for this scan");
+    log.warn(
+      "the pull request adds a config the base branch does not have: it is ignored for this scan"
+    );
   }
   const empty = join6(mkdtempSync(join6(tmpdir(), "unsprawl-config-")), "unsprawl.config.json");
   writeFileSync2(empty, "{}\n");
@@ -34942,7 +35359,8 @@ async function runAction() {
   const workspace = resolve7(process.env.GITHUB_WORKSPACE ?? process.cwd());
   const path = resolve7(workspace, input("path", "."));
   const inside2 = relative5(workspace, path);
-  if (inside2.startsWith("..") || isAbsolute3(inside2)) throw new Error(`input path ${path} is outside the workspace ${workspace}`);
+  if (inside2.startsWith("..") || isAbsolute3(inside2))
+    throw new Error(`input path ${path} is outside the workspace ${workspace}`);
   if (!existsSync5(path)) throw new Error(`input path ${path} does not exist`);
   if (process.env.GITHUB_EVENT_NAME?.startsWith("pull_request") && !process.env.GITHUB_EVENT_PATH) {
     log.warn("pull_request event without GITHUB_EVENT_PATH: scanning the whole tree");
@@ -34950,17 +35368,23 @@ async function runAction() {
   const range = pullRequestRange();
   const mode = input("mode", range ? "pr" : "full");
   const failOn = input("fail-on", "low");
-  if (!["pr", "full", "history"].includes(mode)) throw new Error(`input mode must be pr, full or history, not "${mode}"`);
-  if (!(failOn in FAIL_LEVELS)) throw new Error(`input fail-on must be high, medium, low or none, not "${failOn}"`);
+  if (!["pr", "full", "history"].includes(mode))
+    throw new Error(`input mode must be pr, full or history, not "${mode}"`);
+  if (!(failOn in FAIL_LEVELS))
+    throw new Error(`input fail-on must be high, medium, low or none, not "${failOn}"`);
   const argv = [path, "--target", input("target", "auto"), "--quiet"];
   if (mode === "pr" && range) argv.push("--range", range);
-  if (mode === "pr" && !range) log.warn("mode pr outside a pull_request event: scanning the whole tree");
+  if (mode === "pr" && !range)
+    log.warn("mode pr outside a pull_request event: scanning the whole tree");
   if (mode === "history") argv.push("--history");
   const baseline = input("baseline");
   if (baseline) argv.push("--baseline", resolve7(workspace, baseline));
   const config = input("config");
   if (mode === "pr" && range) {
-    const repo = execFileSync2("git", ["rev-parse", "--show-toplevel"], { cwd: path, encoding: "utf8" }).trim();
+    const repo = execFileSync2("git", ["rev-parse", "--show-toplevel"], {
+      cwd: path,
+      encoding: "utf8"
+    }).trim();
     const names = config ? [relative5(repo, resolve7(workspace, config)).split(sep4).join("/")] : CONFIG_NAMES;
     const policy = baseConfig(repo, range.split("..")[0], names);
     if (policy) argv.push("--config", policy);
@@ -34971,15 +35395,24 @@ async function runAction() {
   const { result: result2, targetNote } = await executeScan(values, positionals, { inline: true });
   relativeToWorkspace(result2, workspace);
   const sarifFile = resolve7(workspace, input("sarif-file", "unsprawl.sarif"));
-  const sarif = toSarif({ findings: result2.findings, notices: result2.notices, summary: result2.summary, rules: result2.rules, root: result2.root });
+  const sarif = toSarif({
+    findings: result2.findings,
+    notices: result2.notices,
+    summary: result2.summary,
+    rules: result2.rules,
+    root: result2.root
+  });
   writeReport(`${JSON.stringify(sarif, null, 2)}
 `, sarifFile);
   setOutput("sarif-file", sarifFile);
   setOutput("findings", String(result2.summary.findings));
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) appendFileSync(summaryFile, toJobSummary(result2.findings, result2.summary, targetNote));
+  if (summaryFile)
+    appendFileSync(summaryFile, toJobSummary(result2.findings, result2.summary, targetNote));
   process.stdout.write(toGithubAnnotations(result2.findings, MAX_ANNOTATIONS));
-  const failing = result2.findings.filter((f) => !f.suppression && FAIL_LEVELS[failOn].includes(f.confidence));
+  const failing = result2.findings.filter(
+    (f) => !f.suppression && FAIL_LEVELS[failOn].includes(f.confidence)
+  );
   return failing.length > 0 ? 1 : 0;
 }
 if (process.env.UNSPRAWL_ACTION_IMPORT !== "1") {

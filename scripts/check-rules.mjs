@@ -20,7 +20,9 @@ const value = (name) => {
   const i = args.indexOf(name);
   return i === -1 ? undefined : args[i + 1];
 };
-const files = args.filter((a, i) => a.endsWith('.yaml') && !['--kinds', '--source'].includes(args[i - 1]));
+const files = args.filter(
+  (a, i) => a.endsWith('.yaml') && !['--kinds', '--source'].includes(args[i - 1]),
+);
 
 // Load file by file, so one author's broken file does not stop another author's checks.
 const loadEach = (list) =>
@@ -36,7 +38,8 @@ const all = loadEach(ruleFilesIn(RULES_DIR));
 const chosen = files.length ? loadEach(files) : all;
 const ids = new Map();
 for (const rule of all) {
-  if (ids.has(rule.id)) console.log(`DUPLICATE id ${rule.id} in ${ids.get(rule.id)} and ${rule.family}`);
+  if (ids.has(rule.id))
+    console.log(`DUPLICATE id ${rule.id} in ${ids.get(rule.id)} and ${rule.family}`);
   ids.set(rule.id, rule.family);
 }
 let failures = 0;
@@ -61,11 +64,15 @@ if (flag('--redos')) {
     const result = checkSync(rule.pattern, rule.flags ?? '', { randomSeed: 20261204 });
     if (result.status !== 'safe') {
       failures++;
-      console.log(`FAIL ${rule.id}: pattern is ${result.status} (${result.complexity?.type ?? result.error?.kind ?? ''})`);
+      console.log(
+        `FAIL ${rule.id}: pattern is ${result.status} (${result.complexity?.type ?? result.error?.kind ?? ''})`,
+      );
     }
   }
 }
-console.log(`${chosen.length} rules checked, ${failures} example failures (pack: ${all.length} rules)`);
+console.log(
+  `${chosen.length} rules checked, ${failures} example failures (pack: ${all.length} rules)`,
+);
 
 if (flag('--corpus')) {
   const corpusFile = join(PACKAGE_ROOT, '..', 'shared', 'corpus', 'peer-examples.jsonl');
@@ -73,7 +80,10 @@ if (flag('--corpus')) {
   const kinds = value('--kinds')?.split(',');
   const source = value('--source');
   const engine = new RuleEngine(all);
-  const rows = readFileSync(corpusFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const rows = readFileSync(corpusFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   const placeholder = /EXAMPLE|[xX]{6,}|\*{4,}|0{12,}/;
   const stats = {};
   for (const row of rows) {
@@ -86,17 +96,22 @@ if (flag('--corpus')) {
       if (found.length) s.tp++;
       else {
         s.fn++;
-        if (flag('--show')) console.log(`MISS ${row.id} [${row.kind}] ${JSON.stringify(row.text.slice(0, 200))}`);
+        if (flag('--show'))
+          console.log(`MISS ${row.id} [${row.kind}] ${JSON.stringify(row.text.slice(0, 200))}`);
       }
     } else if (row.scope === 'global' && found.length) {
       s.fp++;
       if (flag('--show')) {
-        console.log(`FP ${row.id} by ${found.map((c) => c.rule.id).join(',')} ${JSON.stringify(row.text.slice(0, 200))}`);
+        console.log(
+          `FP ${row.id} by ${found.map((c) => c.rule.id).join(',')} ${JSON.stringify(row.text.slice(0, 200))}`,
+        );
       }
     }
   }
   for (const [src, s] of Object.entries(stats)) {
-    console.log(`${src}: recall ${(s.tp / Math.max(1, s.tp + s.fn)).toFixed(3)} (${s.tp}/${s.tp + s.fn}), global FPs ${s.fp}`);
+    console.log(
+      `${src}: recall ${(s.tp / Math.max(1, s.tp + s.fn)).toFixed(3)} (${s.tp}/${s.tp + s.fn}), global FPs ${s.fp}`,
+    );
   }
 }
 const noiseDir = value('--noise');
@@ -126,7 +141,9 @@ if (noiseDir) {
   walk(noiseDir);
   console.log(`noise: ${files} files, ${(bytes / 1e6).toFixed(1)} MB`);
   for (const [id, list] of [...perRule].sort((a, b) => b[1].length - a[1].length)) {
-    console.log(`  ${id}: ${list.length}${flag('--show') ? '\n    ' + list.slice(0, 5).join('\n    ') : ''}`);
+    console.log(
+      `  ${id}: ${list.length}${flag('--show') ? '\n    ' + list.slice(0, 5).join('\n    ') : ''}`,
+    );
   }
 }
 process.exit(failures ? 1 : 0);

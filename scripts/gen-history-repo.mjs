@@ -19,8 +19,26 @@ import { parseArgs } from 'node:util';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const WORDS = ['const', 'return', 'value', 'config', 'user', 'index', 'result', 'items', 'map',
-  'filter', 'await', 'async', 'function', 'export', 'import', 'string', 'number', 'options'];
+const WORDS = [
+  'const',
+  'return',
+  'value',
+  'config',
+  'user',
+  'index',
+  'result',
+  'items',
+  'map',
+  'filter',
+  'await',
+  'async',
+  'function',
+  'export',
+  'import',
+  'string',
+  'number',
+  'options',
+];
 
 function lcg(seed) {
   let state = seed >>> 0;
@@ -71,8 +89,15 @@ export async function generateHistoryRepo({ commits = 5000, files = 400, dir } =
   mkdirSync(out, { recursive: true });
   execFileSync('git', ['init', '-q', '-b', 'main', out]);
   const random = lcg(20240101);
-  const child = spawn('git', ['fast-import', '--quiet', '--done'], { cwd: out, stdio: ['pipe', 'inherit', 'inherit'] });
-  const exited = new Promise((ok, fail) => child.on('close', (code) => (code === 0 ? ok() : fail(new Error(`fast-import exited ${code}`)))));
+  const child = spawn('git', ['fast-import', '--quiet', '--done'], {
+    cwd: out,
+    stdio: ['pipe', 'inherit', 'inherit'],
+  });
+  const exited = new Promise((ok, fail) =>
+    child.on('close', (code) =>
+      code === 0 ? ok() : fail(new Error(`fast-import exited ${code}`)),
+    ),
+  );
   const chunks = [];
   let pendingBytes = 0;
   const write = async (text) => {
@@ -128,7 +153,8 @@ export async function generateHistoryRepo({ commits = 5000, files = 400, dir } =
     `commit refs/heads/unmerged\nmark :${++mark}\n` +
       `author Dev X <x@example.test> ${start + commits * 1800} +0000\n` +
       `committer Dev X <x@example.test> ${start + commits * 1800} +0000\n` +
-      data('wip') + `from :${Math.ceil(commits / 2)}\n` +
+      data('wip') +
+      `from :${Math.ceil(commits / 2)}\n` +
       `M 100644 inline wip/creds.txt\n${data(`token ${fakeToken(random)}\n`)}`,
   );
   planted.push({ path: 'wip/creds.txt', branch: 'unmerged' });
@@ -138,19 +164,33 @@ export async function generateHistoryRepo({ commits = 5000, files = 400, dir } =
   await exited;
   execFileSync('git', ['reset', '-q', '--hard', 'main'], { cwd: out });
   // Every blob fast-import wrote (all reachable: nothing was deleted from the object store).
-  const listing = execFileSync('git', ['cat-file', '--batch-all-objects', '--batch-check=%(objecttype)'], {
-    cwd: out,
-    maxBuffer: 1 << 28,
-  }).toString();
+  const listing = execFileSync(
+    'git',
+    ['cat-file', '--batch-all-objects', '--batch-check=%(objecttype)'],
+    {
+      cwd: out,
+      maxBuffer: 1 << 28,
+    },
+  ).toString();
   const blobs = listing.split('\n').filter((type) => type === 'blob').length;
   return { dir: out, commits: commits + 1, blobs, planted };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
-    options: { commits: { type: 'string', default: '5000' }, files: { type: 'string', default: '400' }, out: { type: 'string' } },
+    options: {
+      commits: { type: 'string', default: '5000' },
+      files: { type: 'string', default: '400' },
+      out: { type: 'string' },
+    },
   });
   const started = Date.now();
-  const result = await generateHistoryRepo({ commits: Number(values.commits), files: Number(values.files), dir: values.out });
-  process.stdout.write(`${JSON.stringify({ ...result, seconds: (Date.now() - started) / 1000 })}\n`);
+  const result = await generateHistoryRepo({
+    commits: Number(values.commits),
+    files: Number(values.files),
+    dir: values.out,
+  });
+  process.stdout.write(
+    `${JSON.stringify({ ...result, seconds: (Date.now() - started) / 1000 })}\n`,
+  );
 }

@@ -17,7 +17,10 @@ const lines = [
 ];
 for (const rule of rules) {
   lines.push(`## ${rule.id}`, '');
-  lines.push(`**${cell(rule.name)}** — ${rule.confidence} confidence, ${rule.severity} severity, family \`${rule.family}\`.`, '');
+  lines.push(
+    `**${cell(rule.name)}** — ${rule.confidence} confidence, ${rule.severity} severity, family \`${rule.family}\`.`,
+    '',
+  );
   lines.push(cell(rule.description), '');
   lines.push(`Token format: <${rule.reference}>`, '');
   const example = rule.examples[0];

@@ -16,16 +16,26 @@ function git(repo: string, args: string[]): string {
   return execFileSync('git', args, {
     cwd: repo,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_DATE: '2024-05-01T10:00:00Z', GIT_COMMITTER_DATE: '2024-05-01T10:00:00Z' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_DATE: '2024-05-01T10:00:00Z',
+      GIT_COMMITTER_DATE: '2024-05-01T10:00:00Z',
+    },
   }).trim();
 }
 
 describe('GitHub Action', () => {
   it('has a committed bundle that matches the sources', () => {
-    const check = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-action.mjs'), '--check'], { encoding: 'utf8' });
+    const check = spawnSync(
+      process.execPath,
+      [join(ROOT, 'scripts', 'build-action.mjs'), '--check'],
+      { encoding: 'utf8' },
+    );
     expect(check.stderr + check.stdout).toContain('up to date');
     expect(check.status).toBe(0);
-    expect(readFileSync(join(ROOT, 'action.yml'), 'utf8')).toMatch(/using: node24\s+main: dist-action\/index\.js/);
+    expect(readFileSync(join(ROOT, 'action.yml'), 'utf8')).toMatch(
+      /using: node24\s+main: dist-action\/index\.js/,
+    );
   });
 
   it('scans the pull request range and writes SARIF, outputs, a summary and ranked annotations', () => {
@@ -48,7 +58,10 @@ describe('GitHub Action', () => {
     const head = git(repo, ['rev-parse', 'HEAD']);
 
     const event = join(dir.path, 'event.json');
-    writeFileSync(event, JSON.stringify({ pull_request: { base: { sha: base }, head: { sha: head } } }));
+    writeFileSync(
+      event,
+      JSON.stringify({ pull_request: { base: { sha: base }, head: { sha: head } } }),
+    );
     const output = join(dir.path, 'output.txt');
     const summary = join(dir.path, 'summary.md');
     writeFileSync(output, '');
@@ -79,8 +92,9 @@ describe('GitHub Action', () => {
     expect(outputs).toContain('findings=12');
     const sarif = JSON.parse(readFileSync(sarifPath, 'utf8'));
     expect(sarifValidator()(sarif)).toEqual([]);
-    const uris = sarif.runs[0].results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
-      r.locations[0]!.physicalLocation.artifactLocation.uri,
+    const uris = sarif.runs[0].results.map(
+      (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+        r.locations[0]!.physicalLocation.artifactLocation.uri,
     );
     expect(new Set(uris)).toEqual(new Set(['new.env']));
 
@@ -110,11 +124,17 @@ describe('GitHub Action paths', () => {
       INPUT_PATH: 'services',
       'INPUT_SARIF-FILE': join(dir.path, 'out.sarif'),
     };
-    const run = spawnSync(process.execPath, [join(ROOT, 'dist-action', 'index.js')], { cwd: repo, encoding: 'utf8', env });
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist-action', 'index.js')], {
+      cwd: repo,
+      encoding: 'utf8',
+      env,
+    });
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('file=services/api/app.env');
     const sarif = JSON.parse(readFileSync(join(dir.path, 'out.sarif'), 'utf8'));
-    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('services/api/app.env');
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(
+      'services/api/app.env',
+    );
 
     const outside = spawnSync(process.execPath, [join(ROOT, 'dist-action', 'index.js')], {
       cwd: repo,

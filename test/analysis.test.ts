@@ -13,7 +13,11 @@ let dir: { path: string; cleanup: () => void };
 let home: { path: string; cleanup: () => void };
 
 function git(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return execFileSync('git', args, { cwd: dir.path, encoding: 'utf8', env: { ...process.env, ...env } });
+  return execFileSync('git', args, {
+    cwd: dir.path,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
 }
 
 /** A copy of the fixture repository, committed on a date far in the past. */
@@ -37,7 +41,9 @@ afterEach(() => {
 });
 
 const scan = (args: string[] = []) =>
-  JSON.parse(runCli(['scan', dir.path, '--format', 'json', ...args], { env: { HOME: home.path } }).stdout);
+  JSON.parse(
+    runCli(['scan', dir.path, '--format', 'json', ...args], { env: { HOME: home.path } }).stdout,
+  );
 const byPath = (findings: Finding[], path: string) => findings.find((f) => f.path === path)!;
 
 describe('anti-patterns', () => {
@@ -46,12 +52,22 @@ describe('anti-patterns', () => {
     const { findings } = scan();
     const env = byPath(findings, 'services/api/.env');
     expect(env.antiPatterns).toEqual(
-      expect.arrayContaining(['hardcoded-in-git', 'env-file-committed', 'unrotated', 'shared-across-tenants', 'static-long-lived']),
+      expect.arrayContaining([
+        'hardcoded-in-git',
+        'env-file-committed',
+        'unrotated',
+        'shared-across-tenants',
+        'static-long-lived',
+      ]),
     );
     expect(env.sharedWith?.[0]).toContain('services/web/config.js');
-    expect(byPath(findings, 'services/web/config.js').antiPatterns).toContain('shared-across-tenants');
+    expect(byPath(findings, 'services/web/config.js').antiPatterns).toContain(
+      'shared-across-tenants',
+    );
     expect(byPath(findings, 'deploy/api.yaml').antiPatterns).toContain('static-long-lived');
-    expect(byPath(findings, 'services/web/client.py').antiPatterns).not.toContain('shared-across-tenants');
+    expect(byPath(findings, 'services/web/client.py').antiPatterns).not.toContain(
+      'shared-across-tenants',
+    );
   });
 
   it('does not call a recent secret unrotated, nor an untracked file hardcoded in git', () => {
@@ -73,7 +89,9 @@ describe('anti-patterns', () => {
       expect(result.properties.remediation.storeCommand).toBeTruthy();
       expect(result.properties.remediation.rotationUrl).toMatch(/^https:\/\//);
     }
-    const tags = sarif.tool.driver.rules.flatMap((r: { properties: { tags: string[] } }) => r.properties.tags);
+    const tags = sarif.tool.driver.rules.flatMap(
+      (r: { properties: { tags: string[] } }) => r.properties.tags,
+    );
     expect(tags).toContain('anti-pattern/hardcoded-in-git');
     expect(sarif.results.some((r: { fixes?: unknown[] }) => r.fixes?.length)).toBe(true);
   });
@@ -85,18 +103,35 @@ describe('target choice', () => {
     kubernetes,
   });
   it('chooses from the repository signals and says why', () => {
-    expect(chooseTarget('auto', signals(['aws', 'gcp']), false)).toMatchObject({ target: 'vault', store: 'vault' });
-    expect(chooseTarget('auto', signals(['gcp']), false)).toMatchObject({ target: 'gcp', store: 'gcp' });
-    expect(chooseTarget('auto', signals(['aws'], 'deploy/api.yaml'), false)).toMatchObject({ target: 'k8s', store: 'aws' });
-    expect(chooseTarget('auto', signals(['aws']), true)).toMatchObject({ store: 'vault', kmsAutoUnseal: true });
+    expect(chooseTarget('auto', signals(['aws', 'gcp']), false)).toMatchObject({
+      target: 'vault',
+      store: 'vault',
+    });
+    expect(chooseTarget('auto', signals(['gcp']), false)).toMatchObject({
+      target: 'gcp',
+      store: 'gcp',
+    });
+    expect(chooseTarget('auto', signals(['aws'], 'deploy/api.yaml'), false)).toMatchObject({
+      target: 'k8s',
+      store: 'aws',
+    });
+    expect(chooseTarget('auto', signals(['aws']), true)).toMatchObject({
+      store: 'vault',
+      kmsAutoUnseal: true,
+    });
     expect(chooseTarget('auto', signals([]), false).reason).toContain('no cloud');
-    expect(chooseTarget('azure', signals(['aws']), false)).toMatchObject({ target: 'azure', store: 'azure' });
+    expect(chooseTarget('azure', signals(['aws']), false)).toMatchObject({
+      target: 'azure',
+      store: 'azure',
+    });
   });
 
   it('prints the choice with the scan', () => {
     fixtureRepo();
     const run = runCli(['scan', dir.path], { env: { HOME: home.path } });
-    expect(run.stdout).toMatch(/remediation target: Kubernetes .* backed by AWS Secrets Manager — Kubernetes manifests found/);
+    expect(run.stdout).toMatch(
+      /remediation target: Kubernetes .* backed by AWS Secrets Manager — Kubernetes manifests found/,
+    );
   });
 });
 
@@ -118,9 +153,22 @@ describe('remediation per target and file kind', () => {
     ['config', 'settings.json', /vault:|resolve:secretsmanager|sm:\/\/|Microsoft\.KeyVault|sops:/],
   ];
   const finding = (fileKind: FileKind, path: string): Finding => ({
-    ruleId: 'generic-password', ruleName: 'Password', kind: 'generic-password', confidence: 'low',
-    severity: 'high', path, line: 2, column: 10, endLine: 2, endColumn: 22, redacted: 'Xk9#…(12 chars)',
-    secretLength: 12, fingerprint: '0'.repeat(32), valueDigest: '1'.repeat(32), fileKind, variable: 'db_password',
+    ruleId: 'generic-password',
+    ruleName: 'Password',
+    kind: 'generic-password',
+    confidence: 'low',
+    severity: 'high',
+    path,
+    line: 2,
+    column: 10,
+    endLine: 2,
+    endColumn: 22,
+    redacted: 'Xk9#…(12 chars)',
+    secretLength: 12,
+    fingerprint: '0'.repeat(32),
+    valueDigest: '1'.repeat(32),
+    fileKind,
+    variable: 'db_password',
     quote: '"',
   });
   for (const store of stores) {
@@ -163,7 +211,9 @@ describe('unsprawl fix', () => {
     expect(values).toContain(token);
     expect(values).toMatch(/vault kv put|secretsmanager create-secret/);
 
-    expect(readFileSync(join(dir.path, 'services/web/config.js'), 'utf8')).toContain('process.env.GITHUB_TOKEN');
+    expect(readFileSync(join(dir.path, 'services/web/config.js'), 'utf8')).toContain(
+      'process.env.GITHUB_TOKEN',
+    );
     expect(readFileSync(join(dir.path, 'services/api/.env'), 'utf8')).toContain('GITHUB_TOKEN=\n');
     const rescan = scan();
     for (const path of ['services/web/config.js', 'services/api/.env', 'services/web/client.py']) {
@@ -181,11 +231,16 @@ describe('unsprawl fix', () => {
   it('quotes file names in the values script and leaves archive members for a manual change', () => {
     fixtureRepo();
     const hostile = 'a\ntouch PWNED\n.env';
-    writeFileSync(join(dir.path, hostile), `T=${readFileSync(join(FIXTURE, 'services/api/.env'), 'utf8').match(/ghp_\w+/)![0]}\n`);
+    writeFileSync(
+      join(dir.path, hostile),
+      `T=${readFileSync(join(FIXTURE, 'services/api/.env'), 'utf8').match(/ghp_\w+/)![0]}\n`,
+    );
     git(['add', '-A']);
     git(['commit', '-qm', 'hostile name']);
     const script = join(dir.path, 'values.sh');
-    const run = runCli(['fix', dir.path, '--store-cmd', `cat > ${script}`], { env: { HOME: home.path } });
+    const run = runCli(['fix', dir.path, '--store-cmd', `cat > ${script}`], {
+      env: { HOME: home.path },
+    });
     expect(run.code).toBe(0);
     const text = readFileSync(script, 'utf8');
     expect(text.split('\n').some((line) => line.startsWith('touch PWNED'))).toBe(false);
@@ -217,9 +272,18 @@ describe('detection details found by trying the tool', () => {
       'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: db\nspec:\n  encryptedData:\n' +
         '    password: AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq7b4nRwZ9kpEKmBq1Ib9WqpwPNeUoC4kDVabDzHu5H4vkb0h0sJJ/OwnJuHmwGOPc\n',
     );
-    writeFileSync(join(dir.path, 'a.ts'), 'const DATADOG_API_KEY: string = "6047c2a1f3b94f1e8e2b5a7d9c0e4f13";\n');
-    writeFileSync(join(dir.path, 'n.py'), 'def login(self, user=None, password=None, ssl_context=None,\n');
-    writeFileSync(join(dir.path, 'settings.py'), "SECRET_KEY = 'x7Kp2Lq9(b4N!zR8)vW3#mT6^yH1&cJ5@dF0'\n");
+    writeFileSync(
+      join(dir.path, 'a.ts'),
+      'const DATADOG_API_KEY: string = "6047c2a1f3b94f1e8e2b5a7d9c0e4f13";\n',
+    );
+    writeFileSync(
+      join(dir.path, 'n.py'),
+      'def login(self, user=None, password=None, ssl_context=None,\n',
+    );
+    writeFileSync(
+      join(dir.path, 'settings.py'),
+      "SECRET_KEY = 'x7Kp2Lq9(b4N!zR8)vW3#mT6^yH1&cJ5@dF0'\n",
+    );
     const { findings } = scan();
     expect(findings.map((f: Finding) => f.path)).toEqual(['a.ts', 'settings.py']);
     expect(findings[0].remediation.replacement).toBe('process.env.DATADOG_API_KEY');

@@ -3,7 +3,15 @@
  * fixtures/formats/ (built by fixtures/build-formats.mjs) holds each format with a secret and a
  * safe twin; the real pipeline scans it and the truth file scores it.
  */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,8 +49,11 @@ describe('formats fixture tree', () => {
   });
 
   it('finds >= 97% of the planted secrets with no false alarm', () => {
-    const truth = (JSON.parse(readFileSync(join(FIXTURES, 'truth.json'), 'utf8')) as { working_tree: TruthEntry[] })
-      .working_tree;
+    const truth = (
+      JSON.parse(readFileSync(join(FIXTURES, 'truth.json'), 'utf8')) as {
+        working_tree: TruthEntry[];
+      }
+    ).working_tree;
     const outcome = score(truth, result.findings);
     const report = {
       misses: outcome.falseNegatives.map((e) => `${e.path}:${e.line} ${e.kind}`),
@@ -76,7 +87,9 @@ describe('formats fixture tree', () => {
     expect(escaped.decodedVia).toEqual(['escape']);
     const percent = result.findings.find((f) => f.path === 'encoded/callback.txt')!;
     expect(percent.decodedVia).toEqual(['percent']);
-    const notebook = result.findings.find((f) => f.path === 'notebook/analysis.ipynb' && f.variable === 'api_key')!;
+    const notebook = result.findings.find(
+      (f) => f.path === 'notebook/analysis.ipynb' && f.variable === 'api_key',
+    )!;
     expect(notebook.decodedVia).toEqual(['json-string']);
   });
 
@@ -112,7 +125,10 @@ describe('line endings', () => {
     }
     const shape = (r: ScanResult) =>
       r.findings
-        .map((f) => `${f.path}:${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.ruleId} ${f.fingerprint}`)
+        .map(
+          (f) =>
+            `${f.path}:${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.ruleId} ${f.fingerprint}`,
+        )
         .sort();
     const lf = shape(await scan(join(dir, 'lf')));
     const crlf = shape(await scan(join(dir, 'crlf')));

@@ -17,26 +17,96 @@ loadFormatDetectors();
 
 /** Paths that switch on each structured detector and decoder. */
 const PATHS = [
-  'a.txt', '.env', 'config.yaml', 'deploy/secret.yaml', 'docker-compose.yml', '.github/workflows/ci.yml',
-  'package.json', 'appsettings.json', '.npmrc', 'app.properties', 'config.toml', 'Dockerfile', 'main.tf',
-  'notebook.ipynb', 'app.js', 'app.ts', 'app.py', 'Main.java', 'main.go', 'app.rb', 'App.cs', 'index.php',
-  'run.sh', '.netrc', '.pgpass', '.git-credentials', '.s3cfg', 'credentials', 'wp-config.php', '.htpasswd',
-  'dump.sql', 'id_rsa', 'key.ppk', 'README.md',
+  'a.txt',
+  '.env',
+  'config.yaml',
+  'deploy/secret.yaml',
+  'docker-compose.yml',
+  '.github/workflows/ci.yml',
+  'package.json',
+  'appsettings.json',
+  '.npmrc',
+  'app.properties',
+  'config.toml',
+  'Dockerfile',
+  'main.tf',
+  'notebook.ipynb',
+  'app.js',
+  'app.ts',
+  'app.py',
+  'Main.java',
+  'main.go',
+  'app.rb',
+  'App.cs',
+  'index.php',
+  'run.sh',
+  '.netrc',
+  '.pgpass',
+  '.git-credentials',
+  '.s3cfg',
+  'credentials',
+  'wp-config.php',
+  '.htpasswd',
+  'dump.sql',
+  'id_rsa',
+  'key.ppk',
+  'README.md',
 ];
 
 /** Pieces that steer random text into the detectors' interesting paths. */
 const FRAGMENTS = [
-  'password', 'secret', 'token', 'api_key', '=', ': ', '"', "'", '\n', '\r\n', '\\n', '\\u00', '%2', '==',
-  'ghp_', 'AKIA', 'xoxb-', 'sk_live_', 'eyJ', '-----BEGIN RSA PRIVATE KEY-----', '-----END', 'postgres://',
-  'u:p@h', '${', '}}', 'ENC[', 'data:', 'kind: Secret', 'stringData:', '{"cells":[', 'process.env.',
-  'const a = ', 'export ', 'Password=', ';', 'base64', 'aGVsbG8=', 'ZGF0YQ==', '0x', 'ab12cd34', '\t', ' ',
+  'password',
+  'secret',
+  'token',
+  'api_key',
+  '=',
+  ': ',
+  '"',
+  "'",
+  '\n',
+  '\r\n',
+  '\\n',
+  '\\u00',
+  '%2',
+  '==',
+  'ghp_',
+  'AKIA',
+  'xoxb-',
+  'sk_live_',
+  'eyJ',
+  '-----BEGIN RSA PRIVATE KEY-----',
+  '-----END',
+  'postgres://',
+  'u:p@h',
+  '${',
+  '}}',
+  'ENC[',
+  'data:',
+  'kind: Secret',
+  'stringData:',
+  '{"cells":[',
+  'process.env.',
+  'const a = ',
+  'export ',
+  'Password=',
+  ';',
+  'base64',
+  'aGVsbG8=',
+  'ZGF0YQ==',
+  '0x',
+  'ab12cd34',
+  '\t',
+  ' ',
 ];
 
 const textArbitrary = fc.oneof(
   fc.string({ maxLength: 400 }),
   fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 60 }).map((parts) => parts.join('')),
   fc
-    .tuple(fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 80 }))
+    .tuple(
+      fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 20 }),
+      fc.string({ unit: 'grapheme', maxLength: 80 }),
+    )
     .map(([parts, noise]) => parts.join(noise.slice(0, 5))),
 );
 
@@ -56,7 +126,9 @@ function checkInvariants(text: string, path: string) {
 describe('fuzz', () => {
   it('never throws, keeps spans inside the text and redacts, on random text for every file kind', () => {
     fc.assert(
-      fc.property(textArbitrary, fc.constantFrom(...PATHS), (text, path) => checkInvariants(text, path)),
+      fc.property(textArbitrary, fc.constantFrom(...PATHS), (text, path) =>
+        checkInvariants(text, path),
+      ),
       { numRuns: 1500, seed: 20261204 },
     );
   }, 120_000);
@@ -77,7 +149,14 @@ describe('fuzz', () => {
       'password = "abc token: \'def secret=`ghi '.repeat(10_000),
     ];
     for (const shape of shapes) {
-      for (const path of ['a.txt', '.env', 'config.yaml', 'app.js', 'data.json', 'open-quotes.py']) {
+      for (const path of [
+        'a.txt',
+        '.env',
+        'config.yaml',
+        'app.js',
+        'data.json',
+        'open-quotes.py',
+      ]) {
         const started = performance.now();
         checkInvariants(shape, path);
         // A generous ceiling that only super-linear behaviour can break, even on a loaded machine.

@@ -33,7 +33,9 @@ afterAll(() => tmp.cleanup());
 describe('git edge cases', () => {
   it('says where a shallow clone is cut and scans the boundary tree whole', async () => {
     const clone = join(tmp.path, 'shallow');
-    execFileSync('git', ['clone', '-q', '--depth', '2', `file://${origin.dir}`, clone], { env: GIT_ENV });
+    execFileSync('git', ['clone', '-q', '--depth', '2', `file://${origin.dir}`, clone], {
+      env: GIT_ENV,
+    });
     const result = await scanHistory(request(clone));
     const cut = result.notices.find((n) => n.reason === 'shallow-clone');
     expect(cut?.message).toContain(ids[1]);
@@ -56,10 +58,14 @@ describe('git edge cases', () => {
   it('refuses a path that is not a repository with exit code 2', () => {
     const plain = join(tmp.path, 'plain');
     execFileSync('mkdir', ['-p', plain]);
-    const run = runCli(['scan', '--history', plain], { env: { GIT_CEILING_DIRECTORIES: tmp.path } });
+    const run = runCli(['scan', '--history', plain], {
+      env: { GIT_CEILING_DIRECTORIES: tmp.path },
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/not in a git repository/);
-    expect(runCli(['scan', '--staged', plain], { env: { GIT_CEILING_DIRECTORIES: tmp.path } }).code).toBe(2);
+    expect(
+      runCli(['scan', '--staged', plain], { env: { GIT_CEILING_DIRECTORIES: tmp.path } }).code,
+    ).toBe(2);
   });
 
   it('scans all refs on a detached HEAD and notes it', async () => {
@@ -109,7 +115,9 @@ describe('git edge cases', () => {
 
     const result = await scanHistory(request(broken.dir));
     expect(result.findings.map((f) => f.path)).toEqual(['good.txt', 'z.txt']);
-    const subjects = result.notices.filter((n) => n.reason === 'invalid-object').map((n) => n.subject);
+    const subjects = result.notices
+      .filter((n) => n.reason === 'invalid-object')
+      .map((n) => n.subject);
     expect(subjects).toEqual([`bad.txt (blob ${bad.id})`, `lying.txt (blob ${lying.id})`]);
     expect(result.summary.skipped['invalid-object']).toBe(2);
     expect(result.summary.files).toBe(7);

@@ -70,7 +70,11 @@ describe('scan --history', () => {
   it('finds every secret once, with the commit that introduced it', async () => {
     const result = await scanHistory(request(repo.dir));
     expect(result.root).toBe(repo.dir);
-    const summary = result.findings.map((f) => [f.history?.path, f.history?.commit, f.history?.presentInHead]);
+    const summary = result.findings.map((f) => [
+      f.history?.path,
+      f.history?.commit,
+      f.history?.presentInHead,
+    ]);
     expect(summary).toEqual(
       expect.arrayContaining([
         ['config/old.env', commits.added, false],
@@ -88,7 +92,10 @@ describe('scan --history', () => {
     expect(result.findings).toHaveLength(8);
     const first = result.findings.find((f) => f.history?.path === 'config/old.env')!;
     expect(first.path).toBe('config/old.env');
-    expect(first.history).toMatchObject({ author: 'Ann Dev <ann@example.test>', date: '2024-01-01T12:00:00+00:00' });
+    expect(first.history).toMatchObject({
+      author: 'Ann Dev <ann@example.test>',
+      date: '2024-01-01T12:00:00+00:00',
+    });
     expect(result.notices.some((n) => n.reason === 'non-utf8-path')).toBe(true);
   });
 
@@ -116,7 +123,9 @@ describe('scan --history', () => {
   });
 
   it('rejects a --since that is not a date', async () => {
-    await expect(scanHistory(request(repo.dir), { since: 'yesterdayish' })).rejects.toThrow(/--since/);
+    await expect(scanHistory(request(repo.dir), { since: 'yesterdayish' })).rejects.toThrow(
+      /--since/,
+    );
   });
 
   it('rejects a range that names no commit', async () => {

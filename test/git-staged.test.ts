@@ -24,7 +24,10 @@ beforeAll(() => {
   repo.write('new dir/creds.env', `GITHUB_TOKEN=${staged}\n`);
   repo.git('add', 'settings.py', 'new dir/creds.env');
   // Unstaged: edits to the working copy after staging, which a commit would not include.
-  repo.write('settings.py', `DEBUG = False\nTOKEN = "${committed}"\nNAME = "app"\nX = "${unstaged}"\n`);
+  repo.write(
+    'settings.py',
+    `DEBUG = False\nTOKEN = "${committed}"\nNAME = "app"\nX = "${unstaged}"\n`,
+  );
   repo.write('docs/readme.md', `hello ${unstaged}\n`);
 });
 

@@ -17,7 +17,8 @@ const rules = builtinRules();
 const fast = new RuleEngine(rules);
 const reference = new RuleEngine(rules, { windows: false });
 
-const shape = (found: Candidate[]) => found.map((c) => `${c.rule.id} ${c.start}-${c.end} ${c.confidence} ${c.validation ?? ''}`);
+const shape = (found: Candidate[]) =>
+  found.map((c) => `${c.rule.id} ${c.start}-${c.end} ${c.confidence} ${c.validation ?? ''}`);
 
 function expectSame(text: string, label: string): void {
   const expected = shape(reference.detect(text));
@@ -46,11 +47,29 @@ const pad = (n: number) => FILLER.repeat(Math.ceil(n / FILLER.length)).slice(0, 
 
 describe('pattern reach', () => {
   it('proves a keyword in every match, across classes and optional groups', () => {
-    expect(patternReach('\\b[Pp]ass(?:word|wd)?=([a-z]{8,20})\\b', ['pass'])).toEqual({ back: 1, ahead: 30, lines: 0 });
+    expect(patternReach('\\b[Pp]ass(?:word|wd)?=([a-z]{8,20})\\b', ['pass'])).toEqual({
+      back: 1,
+      ahead: 30,
+      lines: 0,
+    });
     // Unbounded repeats that cannot cross a line feed are bounded by lines instead.
-    expect(patternReach('pass[ \\t]*=[ \\t]*(\\S+)', ['pass'])).toEqual({ back: 1, ahead: Infinity, lines: 0 });
-    expect(patternReach('(?:^|\\n)pass=([^"\\r\\n]+)(?=\\r?\\n)', ['pass'])).toEqual({ back: 1, ahead: Infinity, lines: 2 });
-    expect(patternReach('(?<![A-Za-z])(?:api[_.-]?(?:key|token)|auth)[ =]{1,3}(\\w{16})', ['key', 'token', 'auth'])).toBeDefined();
+    expect(patternReach('pass[ \\t]*=[ \\t]*(\\S+)', ['pass'])).toEqual({
+      back: 1,
+      ahead: Infinity,
+      lines: 0,
+    });
+    expect(patternReach('(?:^|\\n)pass=([^"\\r\\n]+)(?=\\r?\\n)', ['pass'])).toEqual({
+      back: 1,
+      ahead: Infinity,
+      lines: 2,
+    });
+    expect(
+      patternReach('(?<![A-Za-z])(?:api[_.-]?(?:key|token)|auth)[ =]{1,3}(\\w{16})', [
+        'key',
+        'token',
+        'auth',
+      ]),
+    ).toBeDefined();
   });
 
   it('refuses unbounded patterns, back references and matches that may lack the keyword', () => {
@@ -64,14 +83,21 @@ describe('pattern reach', () => {
 
   it('applies to a good share of the pack', () => {
     const whole = rules.filter((r) => r.near === undefined);
-    const local = whole.filter((r) => patternReach(r.pattern, r.keywords.map((k) => k.toLowerCase())));
+    const local = whole.filter((r) =>
+      patternReach(
+        r.pattern,
+        r.keywords.map((k) => k.toLowerCase()),
+      ),
+    );
     expect(local.length).toBeGreaterThan(whole.length / 2);
   });
 });
 
 describe('windowed whole-text rules find exactly what whole-text runs find', () => {
   it('on every rule example and negative, alone and buried in long text', () => {
-    const all = rules.flatMap((r) => [...r.examples, ...r.negatives].map((e) => ({ id: r.id, text: e.text })));
+    const all = rules.flatMap((r) =>
+      [...r.examples, ...r.negatives].map((e) => ({ id: r.id, text: e.text })),
+    );
     for (const { id, text } of all) {
       expectSame(text, id);
       expectSame(`${pad(30_000)}${text}${pad(30_000)}`, `${id} buried`);

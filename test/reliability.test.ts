@@ -2,14 +2,28 @@
  * Hostile inputs, leaks and the network: the guarantees the README states, each proved here.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from './helpers/cli.js';
 import { fakeGithubToken } from './helpers/tokens.js';
 
-const secrets = [fakeGithubToken(301), fakeGithubToken(302), fakeGithubToken(303), fakeGithubToken(304)];
+const secrets = [
+  fakeGithubToken(301),
+  fakeGithubToken(302),
+  fakeGithubToken(303),
+  fakeGithubToken(304),
+];
 const isRoot = process.getuid?.() === 0;
 
 /** A one-member zip with the member stored (no compression), built by hand for the test. */
@@ -43,7 +57,10 @@ function buildAdversarialTree(root: string): void {
   const half = 'x=1;'.repeat(128 * 1024);
   writeFileSync(join(root, 'bundle.min.js'), `${half}var k="${secrets[0]}";${half}`);
   writeFileSync(join(root, 'huge.log'), Buffer.alloc(50 * 1024 * 1024, 0x61));
-  writeFileSync(join(root, 'blob.bin'), Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0]), Buffer.from(secrets[1]!)]));
+  writeFileSync(
+    join(root, 'blob.bin'),
+    Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0]), Buffer.from(secrets[1]!)]),
+  );
   symlinkSync('loop-b', join(root, 'loop-a'));
   symlinkSync('loop-a', join(root, 'loop-b'));
   mkdirSync(join(root, 'dirloop'));
@@ -91,7 +108,12 @@ describe('hostile working tree', () => {
     const { findings, summary } = JSON.parse(run.stdout);
     const paths = findings.map((f: { path: string }) => f.path);
     expect(paths).toEqual(
-      expect.arrayContaining(['bundle.min.js', 'with space.txt', 'new\nline.txt', expect.stringMatching(/^deep\/d0\/.*found\.env$/)]),
+      expect.arrayContaining([
+        'bundle.min.js',
+        'with space.txt',
+        'new\nline.txt',
+        expect.stringMatching(/^deep\/d0\/.*found\.env$/),
+      ]),
     );
     expect(paths.some((p: string) => p.startsWith('bad-'))).toBe(true);
 
@@ -104,7 +126,9 @@ describe('hostile working tree', () => {
     expect(run.stderr).toMatch(/\.gitignore: not a regular file/);
     expect(run.stderr).toMatch(/cut\.env\.gz[^\n]*skipped/);
     expect(run.stderr).toMatch(/cut\.zip[^\n]*skipped/);
-    expect(run.stderr).toMatch(/\.unsprawl\.yaml: config file is a symlink out of the repository|\.unsprawl\.yaml: config file is not a regular file/);
+    expect(run.stderr).toMatch(
+      /\.unsprawl\.yaml: config file is a symlink out of the repository|\.unsprawl\.yaml: config file is not a regular file/,
+    );
     if (!isRoot) {
       expect(summary.skipped.unreadable).toBe(1);
       expect(run.stderr).toMatch(/locked\.txt: skipped \(unreadable/);
@@ -117,7 +141,10 @@ describe('no leaks', () => {
   let dir: { path: string; cleanup: () => void };
   beforeAll(() => {
     dir = tempDir();
-    writeFileSync(join(dir.path, 'a.env'), `GITHUB_TOKEN=${secrets[0]}\nDB_PASSWORD=Zq8!vR2#kLm9@wX4\n`);
+    writeFileSync(
+      join(dir.path, 'a.env'),
+      `GITHUB_TOKEN=${secrets[0]}\nDB_PASSWORD=Zq8!vR2#kLm9@wX4\n`,
+    );
     writeFileSync(join(dir.path, 'b.json'), `{"token": "${secrets[1]}", "broken": }\n`);
     writeFileSync(join(dir.path, 'c.yaml'), `key: [${secrets[2]}\n  bad: : indent\n`);
   });
@@ -143,7 +170,9 @@ describe('no leaks', () => {
   });
 
   it('prints secrets only when --no-redact is given', () => {
-    expect(runCli(['scan', dir.path, '--format', 'json', '--no-redact']).stdout).toContain(secrets[0]);
+    expect(runCli(['scan', dir.path, '--format', 'json', '--no-redact']).stdout).toContain(
+      secrets[0],
+    );
   });
 });
 
@@ -191,7 +220,9 @@ describe('output to a device', () => {
       // A link to /dev/null: if the report were renamed over it, the link (not the device) goes.
       const sink = join(dir.path, 'sink');
       symlinkSync('/dev/null', sink);
-      expect(runCli(['scan', join(dir.path, 'a.env'), '--format', 'sarif', '--output', sink]).code).toBe(1);
+      expect(
+        runCli(['scan', join(dir.path, 'a.env'), '--format', 'sarif', '--output', sink]).code,
+      ).toBe(1);
       expect(lstatSync(sink).isSymbolicLink()).toBe(true);
       expect(statSync(sink).isCharacterDevice()).toBe(true);
     } finally {
@@ -205,7 +236,10 @@ describe('no network', () => {
     const dir = tempDir();
     try {
       for (let i = 0; i < 450; i++) writeFileSync(join(dir.path, `f${i}.js`), `const k${i} = 1;\n`);
-      writeFileSync(join(dir.path, 'a.env'), `TOKEN=${secrets[0]}\nURL=postgres://app:Zq8vR2kLm9wX4@db.internal:5432/app\n`);
+      writeFileSync(
+        join(dir.path, 'a.env'),
+        `TOKEN=${secrets[0]}\nURL=postgres://app:Zq8vR2kLm9wX4@db.internal:5432/app\n`,
+      );
       const log = join(dir.path, 'net.log');
       const guard = join(ROOT, 'test', 'helpers', 'no-network.mjs');
       const run = runCli(['scan', dir.path, '--format', 'sarif', '--threads', '2'], {

@@ -29,10 +29,12 @@ describe('rule pack lint', () => {
       if (seen.has(rule.id)) problems.push(`${rule.id}: duplicate id`);
       seen.add(rule.id);
       if (!RULE_ID.test(rule.id)) problems.push(`${rule.id}: id is not kebab-case`);
-      if (captureGroups(rule.pattern, rule.flags) !== 1) problems.push(`${rule.id}: not one capture group`);
+      if (captureGroups(rule.pattern, rule.flags) !== 1)
+        problems.push(`${rule.id}: not one capture group`);
       if (!rule.description.trim()) problems.push(`${rule.id}: no description`);
       if (!/^https:\/\//.test(rule.reference)) problems.push(`${rule.id}: reference is not https`);
-      if (!rule.examples.length || !rule.negatives.length) problems.push(`${rule.id}: missing examples`);
+      if (!rule.examples.length || !rule.negatives.length)
+        problems.push(`${rule.id}: missing examples`);
     }
     expect(problems).toEqual([]);
   });
@@ -48,7 +50,9 @@ describe('rule pack lint', () => {
       }
       for (const example of rule.negatives) {
         if (engine.detect(example.text).some((c) => c.rule.id === rule.id)) {
-          problems.push(`${rule.id}: matches negative ${JSON.stringify(example.text.slice(0, 80))}`);
+          problems.push(
+            `${rule.id}: matches negative ${JSON.stringify(example.text.slice(0, 80))}`,
+          );
         }
       }
     }
@@ -60,36 +64,60 @@ describe('rule pack lint', () => {
     // One at a time: recheck's agent gives wrong verdicts when checks overlap.
     for (const rule of rules) {
       // A fixed seed: the fuzz checker's verdict must not change from one run to the next.
-      const result = await check(rule.pattern, rule.flags ?? '', { timeout: 20_000, randomSeed: 20261204 });
+      const result = await check(rule.pattern, rule.flags ?? '', {
+        timeout: 20_000,
+        randomSeed: 20261204,
+      });
       if (result.status === 'safe') continue;
       // recheck calls a pattern polynomial when an unanchored search may retry it at every
       // position; when one attempt can read at most a few thousand characters (every repeat
       // bounded, proved by the same parser the engine's windows use), that is still linear.
       const bound = attemptLength(rule.pattern);
       const bounded = bound !== undefined && bound <= BOUNDED_ATTEMPT;
-      if (result.status === 'vulnerable' && result.complexity?.type === 'polynomial' && bounded) continue;
+      if (result.status === 'vulnerable' && result.complexity?.type === 'polynomial' && bounded)
+        continue;
       problems.push(`${rule.id}: ${result.status} ${result.complexity?.type ?? ''}`);
     }
     expect(problems).toEqual([]);
   }, 900_000);
 
   it('has a docs page per rule, where SARIF helpUri points, that matches the pack', () => {
-    const check = spawnSync(process.execPath, [join(ROOT, 'scripts', 'gen-rule-docs.mjs'), '--check'], {
-      encoding: 'utf8',
-    });
+    const check = spawnSync(
+      process.execPath,
+      [join(ROOT, 'scripts', 'gen-rule-docs.mjs'), '--check'],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(check.stdout + check.stderr).toContain('up to date');
     const page = readFileSync(join(ROOT, 'docs', 'rules.md'), 'utf8');
     for (const rule of rules) expect(page).toContain(`## ${rule.id}\n`);
   });
 
   it('has at least 600 provider rules beyond the generic and structural families', () => {
-    const generic = new Set(['generic', 'structured', 'connection-strings', 'private-keys', 'jwt', 'password-hashes', 'curl', 'netrc']);
+    const generic = new Set([
+      'generic',
+      'structured',
+      'connection-strings',
+      'private-keys',
+      'jwt',
+      'password-hashes',
+      'curl',
+      'netrc',
+    ]);
     expect(rules.filter((rule) => !generic.has(rule.family!)).length).toBeGreaterThanOrEqual(600);
   });
 
   it('reports every problem of a bad rule with the file, the rule id and the field', () => {
     const problems = validateRule(
-      { id: 'Bad_Id', name: 'x', pattern: '(a)(b)', keywords: ['AB'], confidence: 'sure', examples: [] },
+      {
+        id: 'Bad_Id',
+        name: 'x',
+        pattern: '(a)(b)',
+        keywords: ['AB'],
+        confidence: 'sure',
+        examples: [],
+      },
       'rules/bad.yaml',
       0,
     );

@@ -24,8 +24,14 @@ beforeAll(() => {
   writeFileSync(join(root, 'src', 'nested', 'kept.txt'), 'nothing here\n');
   writeFileSync(join(root, 'ignored', 'a.txt'), `${token}\n`);
   writeFileSync(join(root, 'debug.log'), `${token}\n`);
-  writeFileSync(join(root, 'image.bin'), Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(token)]));
-  writeFileSync(join(root, 'placeholder.env'), 'GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n');
+  writeFileSync(
+    join(root, 'image.bin'),
+    Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(token)]),
+  );
+  writeFileSync(
+    join(root, 'placeholder.env'),
+    'GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n',
+  );
   symlinkSync(join(root, 'src', 'app.js'), join(root, 'link.js'));
   // A 1 MB single line with the secret in the middle.
   const half = 'a'.repeat(512 * 1024);
@@ -83,15 +89,23 @@ describe('unsprawl scan (working tree)', () => {
 
     const all = JSON.parse(runCli(['scan', dir.path, '--format', 'json', '--no-gitignore']).stdout);
     const allPaths = all.findings.map((f: { path: string }) => f.path);
-    expect(allPaths).toEqual(expect.arrayContaining(['src/nested/secret.txt', 'ignored/a.txt', 'debug.log']));
+    expect(allPaths).toEqual(
+      expect.arrayContaining(['src/nested/secret.txt', 'ignored/a.txt', 'debug.log']),
+    );
   });
 
   it('filters with --include, --exclude and --max-file-size', () => {
-    const only = JSON.parse(runCli(['scan', dir.path, '--format', 'json', '--include', 'src/**']).stdout);
+    const only = JSON.parse(
+      runCli(['scan', dir.path, '--format', 'json', '--include', 'src/**']).stdout,
+    );
     expect(only.findings.every((f: { path: string }) => f.path.startsWith('src/'))).toBe(true);
-    const without = JSON.parse(runCli(['scan', dir.path, '--format', 'json', '--exclude', '**/*.js']).stdout);
+    const without = JSON.parse(
+      runCli(['scan', dir.path, '--format', 'json', '--exclude', '**/*.js']).stdout,
+    );
     expect(without.findings.some((f: { path: string }) => f.path.endsWith('.js'))).toBe(false);
-    const small = JSON.parse(runCli(['scan', dir.path, '--format', 'json', '--max-file-size', '100k']).stdout);
+    const small = JSON.parse(
+      runCli(['scan', dir.path, '--format', 'json', '--max-file-size', '100k']).stdout,
+    );
     expect(small.summary.skipped['too-large']).toBe(1);
   });
 
@@ -120,8 +134,12 @@ describe('worker pool', () => {
         mkdirSync(join(big.path, `d${i % 13}`), { recursive: true });
         writeFileSync(join(big.path, `d${i % 13}`, `f${i}.txt`), body.repeat(3));
       }
-      const one = JSON.parse(runCli(['scan', big.path, '--format', 'json', '--threads', '1']).stdout);
-      const two = JSON.parse(runCli(['scan', big.path, '--format', 'json', '--threads', '2']).stdout);
+      const one = JSON.parse(
+        runCli(['scan', big.path, '--format', 'json', '--threads', '1']).stdout,
+      );
+      const two = JSON.parse(
+        runCli(['scan', big.path, '--format', 'json', '--threads', '2']).stdout,
+      );
       expect(one.findings.length).toBe(86 * 3);
       expect(two.findings).toEqual(one.findings);
       expect(two.summary.threads).toBe(2);

@@ -14,7 +14,8 @@ beforeEach(() => {
 });
 afterEach(() => dir.cleanup());
 
-const scanJson = (args: string[]) => JSON.parse(runCli(['scan', ...args, '--format', 'json']).stdout);
+const scanJson = (args: string[]) =>
+  JSON.parse(runCli(['scan', ...args, '--format', 'json']).stdout);
 
 describe('fingerprints and the baseline', () => {
   it('survives lines inserted above and a CRLF checkout; a changed secret is new', () => {
@@ -86,7 +87,8 @@ describe('inline allow comments', () => {
 
   it('keeps the reason as the suppression justification', () => {
     writeFileSync(join(dir.path, 'config.yaml'), cases['config.yaml']!);
-    const result = JSON.parse(runCli(['scan', dir.path, '--format', 'sarif']).stdout).runs[0].results[0];
+    const result = JSON.parse(runCli(['scan', dir.path, '--format', 'sarif']).stdout).runs[0]
+      .results[0];
     expect(result.suppressions[0].justification).toBe('test fixture');
   });
 
@@ -100,7 +102,12 @@ describe('config', () => {
   it('reports every problem at once with key path, value and expectation, exit 2', () => {
     writeFileSync(
       join(dir.path, 'unsprawl.config.json'),
-      JSON.stringify({ rotationDays: 'often', target: 'moon', colour: 1, customRules: [{ id: 'X' }] }),
+      JSON.stringify({
+        rotationDays: 'often',
+        target: 'moon',
+        colour: 1,
+        customRules: [{ id: 'X' }],
+      }),
     );
     const run = runCli(['scan', dir.path]);
     expect(run.code).toBe(2);
@@ -134,17 +141,21 @@ describe('config', () => {
     writeFileSync(join(dir.path, 'app', 'fixtures', 'a.txt'), `${token}\n`);
     writeFileSync(join(dir.path, 'app', 'b.txt'), 'key = acme_q1w2e3r4t5y6u7i8o9p0a1s2\n');
     const result = scanJson([join(dir.path, 'app')]);
-    expect(result.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['acme-internal-token']);
+    expect(result.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
+      'acme-internal-token',
+    ]);
 
     // The nearest config wins whole; nothing is merged from the one above.
-    writeFileSync(join(dir.path, 'app', '.unsprawl.yaml'), 'allowPaths: ["fixtures/**"]\ndisabledRules: [acme-internal-token]\n');
+    writeFileSync(
+      join(dir.path, 'app', '.unsprawl.yaml'),
+      'allowPaths: ["fixtures/**"]\ndisabledRules: [acme-internal-token]\n',
+    );
     expect(runCli(['scan', join(dir.path, 'app')]).code).toBe(0);
   });
 });
 
 describe('unsprawl hook install', () => {
-  const git = (args: string[], cwd: string) =>
-    execFileSync('git', args, { cwd, encoding: 'utf8' });
+  const git = (args: string[], cwd: string) => execFileSync('git', args, { cwd, encoding: 'utf8' });
 
   it('installs a pre-commit hook, respects core.hooksPath, keeps an existing hook without --force', () => {
     git(['init', '-q'], dir.path);

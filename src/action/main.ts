@@ -61,7 +61,11 @@ function baseConfig(repo: string, base: string, names: readonly string[]): strin
   for (const name of names) {
     let text: string | undefined;
     try {
-      text = execFileSync('git', ['show', `${base}:${name}`], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      text = execFileSync('git', ['show', `${base}:${name}`], {
+        cwd: repo,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
     } catch {
       continue;
     }
@@ -70,7 +74,9 @@ function baseConfig(repo: string, base: string, names: readonly string[]): strin
     return file;
   }
   if (names.some((name) => existsSync(join(repo, name)))) {
-    log.warn('the pull request adds a config the base branch does not have: it is ignored for this scan');
+    log.warn(
+      'the pull request adds a config the base branch does not have: it is ignored for this scan',
+    );
   }
   const empty = join(mkdtempSync(join(tmpdir(), 'unsprawl-config-')), 'unsprawl.config.json');
   writeFileSync(empty, '{}\n');
@@ -78,7 +84,10 @@ function baseConfig(repo: string, base: string, names: readonly string[]): strin
 }
 
 /** Findings relative to the workspace, as GitHub expects, whatever folder was scanned. */
-function relativeToWorkspace(result: { findings: { path: string }[]; notices: { subject: string }[]; root: string }, workspace: string) {
+function relativeToWorkspace(
+  result: { findings: { path: string }[]; notices: { subject: string }[]; root: string },
+  workspace: string,
+) {
   const prefix = relative(workspace, result.root).split(sep).join('/');
   if (!prefix) return;
   for (const finding of result.findings) finding.path = `${prefix}/${finding.path}`;
@@ -90,7 +99,8 @@ export async function runAction(): Promise<number> {
   const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
   const path = resolve(workspace, input('path', '.'));
   const inside = relative(workspace, path);
-  if (inside.startsWith('..') || isAbsolute(inside)) throw new Error(`input path ${path} is outside the workspace ${workspace}`);
+  if (inside.startsWith('..') || isAbsolute(inside))
+    throw new Error(`input path ${path} is outside the workspace ${workspace}`);
   if (!existsSync(path)) throw new Error(`input path ${path} does not exist`);
   if (process.env.GITHUB_EVENT_NAME?.startsWith('pull_request') && !process.env.GITHUB_EVENT_PATH) {
     log.warn('pull_request event without GITHUB_EVENT_PATH: scanning the whole tree');
@@ -98,19 +108,27 @@ export async function runAction(): Promise<number> {
   const range = pullRequestRange();
   const mode = input('mode', range ? 'pr' : 'full');
   const failOn = input('fail-on', 'low');
-  if (!['pr', 'full', 'history'].includes(mode)) throw new Error(`input mode must be pr, full or history, not "${mode}"`);
-  if (!(failOn in FAIL_LEVELS)) throw new Error(`input fail-on must be high, medium, low or none, not "${failOn}"`);
+  if (!['pr', 'full', 'history'].includes(mode))
+    throw new Error(`input mode must be pr, full or history, not "${mode}"`);
+  if (!(failOn in FAIL_LEVELS))
+    throw new Error(`input fail-on must be high, medium, low or none, not "${failOn}"`);
 
   const argv = [path, '--target', input('target', 'auto'), '--quiet'];
   if (mode === 'pr' && range) argv.push('--range', range);
-  if (mode === 'pr' && !range) log.warn('mode pr outside a pull_request event: scanning the whole tree');
+  if (mode === 'pr' && !range)
+    log.warn('mode pr outside a pull_request event: scanning the whole tree');
   if (mode === 'history') argv.push('--history');
   const baseline = input('baseline');
   if (baseline) argv.push('--baseline', resolve(workspace, baseline));
   const config = input('config');
   if (mode === 'pr' && range) {
-    const repo = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: path, encoding: 'utf8' }).trim();
-    const names = config ? [relative(repo, resolve(workspace, config)).split(sep).join('/')] : CONFIG_NAMES;
+    const repo = execFileSync('git', ['rev-parse', '--show-toplevel'], {
+      cwd: path,
+      encoding: 'utf8',
+    }).trim();
+    const names = config
+      ? [relative(repo, resolve(workspace, config)).split(sep).join('/')]
+      : CONFIG_NAMES;
     const policy = baseConfig(repo, range.split('..')[0]!, names);
     if (policy) argv.push('--config', policy);
   } else if (config) {
@@ -122,16 +140,25 @@ export async function runAction(): Promise<number> {
   relativeToWorkspace(result, workspace);
 
   const sarifFile = resolve(workspace, input('sarif-file', 'unsprawl.sarif'));
-  const sarif = toSarif({ findings: result.findings, notices: result.notices, summary: result.summary, rules: result.rules, root: result.root });
+  const sarif = toSarif({
+    findings: result.findings,
+    notices: result.notices,
+    summary: result.summary,
+    rules: result.rules,
+    root: result.root,
+  });
   writeReport(`${JSON.stringify(sarif, null, 2)}\n`, sarifFile);
   setOutput('sarif-file', sarifFile);
   setOutput('findings', String(result.summary.findings));
 
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) appendFileSync(summaryFile, toJobSummary(result.findings, result.summary, targetNote));
+  if (summaryFile)
+    appendFileSync(summaryFile, toJobSummary(result.findings, result.summary, targetNote));
   process.stdout.write(toGithubAnnotations(result.findings, MAX_ANNOTATIONS));
 
-  const failing = result.findings.filter((f) => !f.suppression && FAIL_LEVELS[failOn]!.includes(f.confidence));
+  const failing = result.findings.filter(
+    (f) => !f.suppression && FAIL_LEVELS[failOn]!.includes(f.confidence),
+  );
   return failing.length > 0 ? 1 : 0;
 }
 

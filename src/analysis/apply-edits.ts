@@ -20,7 +20,11 @@ export function applyEdits(text: string, edits: TextEdit[]): string | undefined 
   const starts = lineStarts(body);
   const offset = (line: number, column: number) => (starts[line - 1] ?? Number.NaN) + column - 1;
   const spans = edits
-    .map((edit) => ({ start: offset(edit.line, edit.column), end: offset(edit.endLine, edit.endColumn), text: edit.text }))
+    .map((edit) => ({
+      start: offset(edit.line, edit.column),
+      end: offset(edit.endLine, edit.endColumn),
+      text: edit.text,
+    }))
     .sort((a, b) => b.start - a.start);
   for (let i = 0; i < spans.length; i++) {
     const span = spans[i]!;

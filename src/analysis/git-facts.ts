@@ -24,7 +24,12 @@ export interface GitFacts {
 
 function git(args: string[], cwd: string): string | undefined {
   try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+    return execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 512 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch {
     return undefined;
   }
@@ -32,7 +37,8 @@ function git(args: string[], cwd: string): string | undefined {
 
 export function gitFacts(scanRoot: string): GitFacts {
   const repoRoot = findRepoRoot(scanRoot);
-  if (!repoRoot) return { isTracked: () => false, trackedPaths: () => undefined, lineDate: () => undefined };
+  if (!repoRoot)
+    return { isTracked: () => false, trackedPaths: () => undefined, lineDate: () => undefined };
   const prefix = toPosix(relative(repoRoot, scanRoot));
   const toRepoPath = (path: string) => (prefix ? `${prefix}/${path}` : path);
 
@@ -50,7 +56,10 @@ export function gitFacts(scanRoot: string): GitFacts {
     },
     lineDate(path, line) {
       if (blames++ >= MAX_BLAMES) return undefined;
-      const out = git(['blame', '--porcelain', '-L', `${line},${line}`, '--', toRepoPath(path)], repoRoot);
+      const out = git(
+        ['blame', '--porcelain', '-L', `${line},${line}`, '--', toRepoPath(path)],
+        repoRoot,
+      );
       const time = out && /^committer-time (\d+)$/m.exec(out)?.[1];
       if (!time) {
         log.debug(`${path}:${line}: no blame date`);
@@ -60,4 +69,3 @@ export function gitFacts(scanRoot: string): GitFacts {
     },
   };
 }
-

@@ -31,20 +31,28 @@ export interface AnalysisResult {
 const DAY = 24 * 60 * 60 * 1000;
 const MAX_SHARED_NAMES = 10;
 
-export async function analyze(findings: Finding[], context: AnalysisContext): Promise<AnalysisResult> {
+export async function analyze(
+  findings: Finding[],
+  context: AnalysisContext,
+): Promise<AnalysisResult> {
   if (findings.length === 0) return {};
   const now = context.now ?? new Date();
   const facts = gitFacts(context.root);
   const references = new Map(context.rules?.map((rule) => [rule.id, rule.reference]));
 
-  const requested = (context.target && context.target !== 'auto' ? context.target : context.config.target) as TargetName;
+  const requested = (
+    context.target && context.target !== 'auto' ? context.target : context.config.target
+  ) as TargetName;
   const k8sFinding = findings.find((f) => f.fileKind === 'k8s-manifest')?.path;
-  const signals = requested === 'auto' || requested === 'k8s'
-    ? readSignals(facts.repoRoot ?? context.root, k8sFinding, facts.trackedPaths())
-    : { clouds: new Map() };
+  const signals =
+    requested === 'auto' || requested === 'k8s'
+      ? readSignals(facts.repoRoot ?? context.root, k8sFinding, facts.trackedPaths())
+      : { clouds: new Map() };
   const choice = chooseTarget(requested, signals, context.config.regulated);
 
-  const placements = findings.map((f) => placementKey(placementOf(f.path, context.config.serviceBoundaries)));
+  const placements = findings.map((f) =>
+    placementKey(placementOf(f.path, context.config.serviceBoundaries)),
+  );
   const byValue = new Map<string, number[]>();
   findings.forEach((finding, index) => {
     const group = byValue.get(finding.valueDigest) ?? [];
@@ -61,8 +69,13 @@ export async function analyze(findings: Finding[], context: AnalysisContext): Pr
     const advice = providerAdvice(finding, references.get(finding.ruleId));
     if (advice.dynamicAlternative) antiPatterns.add('static-long-lived');
 
-    const since = finding.history ? new Date(finding.history.date) : tracked ? facts.lineDate(finding.path, finding.line) : undefined;
-    if (since && (now.getTime() - since.getTime()) / DAY > context.config.rotationDays) antiPatterns.add('unrotated');
+    const since = finding.history
+      ? new Date(finding.history.date)
+      : tracked
+        ? facts.lineDate(finding.path, finding.line)
+        : undefined;
+    if (since && (now.getTime() - since.getTime()) / DAY > context.config.rotationDays)
+      antiPatterns.add('unrotated');
 
     const members = byValue.get(finding.valueDigest) ?? [];
     const places = new Set(members.map((m) => placements[m]));
@@ -80,7 +93,11 @@ export async function analyze(findings: Finding[], context: AnalysisContext): Pr
     const names: Names = {
       env,
       key: env.toLowerCase(),
-      service: slug(placement.service === '.' ? (facts.repoRoot ?? context.root).split('/').pop() ?? 'app' : placement.service.split('/').pop()!),
+      service: slug(
+        placement.service === '.'
+          ? ((facts.repoRoot ?? context.root).split('/').pop() ?? 'app')
+          : placement.service.split('/').pop()!,
+      ),
     };
     finding.remediation = buildRemediation(finding, choice, names, advice);
   });

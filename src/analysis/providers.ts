@@ -22,32 +22,46 @@ const PROVIDERS: ProviderEntry[] = [
   {
     match: /aws-access-key-id/,
     when: (f) => !f.redacted.startsWith('ASIA'),
-    rotation: 'Create a new access key for the IAM user, deploy it, then deactivate and delete the old key',
-    rotationUrl: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console',
-    dynamicAlternative: 'IAM roles with STS temporary credentials (instance/task roles, IRSA, or OIDC federation from CI)',
+    rotation:
+      'Create a new access key for the IAM user, deploy it, then deactivate and delete the old key',
+    rotationUrl:
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console',
+    dynamicAlternative:
+      'IAM roles with STS temporary credentials (instance/task roles, IRSA, or OIDC federation from CI)',
   },
   {
     match: /aws-secret-access-key|aws-(?!session)/,
-    rotation: 'Create a new access key for the IAM user, deploy it, then deactivate and delete the old key',
-    rotationUrl: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console',
-    dynamicAlternative: 'IAM roles with STS temporary credentials (instance/task roles, IRSA, or OIDC federation from CI)',
+    rotation:
+      'Create a new access key for the IAM user, deploy it, then deactivate and delete the old key',
+    rotationUrl:
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console',
+    dynamicAlternative:
+      'IAM roles with STS temporary credentials (instance/task roles, IRSA, or OIDC federation from CI)',
   },
   {
     match: /github-(classic-pat|pat|personal)/,
-    rotation: 'Delete the token under Settings → Developer settings → Personal access tokens and create a new one with an expiry',
-    rotationUrl: 'https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens',
-    dynamicAlternative: 'a GitHub App installation token (one hour) or the workflow GITHUB_TOKEN / OIDC in Actions',
+    rotation:
+      'Delete the token under Settings → Developer settings → Personal access tokens and create a new one with an expiry',
+    rotationUrl:
+      'https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens',
+    dynamicAlternative:
+      'a GitHub App installation token (one hour) or the workflow GITHUB_TOKEN / OIDC in Actions',
   },
   {
     match: /github/,
-    rotation: 'Revoke the token in GitHub (Settings → Applications or the app’s settings) and issue a new one',
-    rotationUrl: 'https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/token-expiration-and-revocation',
+    rotation:
+      'Revoke the token in GitHub (Settings → Applications or the app’s settings) and issue a new one',
+    rotationUrl:
+      'https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/token-expiration-and-revocation',
   },
   {
     match: /gitlab-(personal|pat)/,
-    rotation: 'Rotate the token with the personal access token rotation API or revoke it under User Settings → Access tokens',
-    rotationUrl: 'https://docs.gitlab.com/ee/api/personal_access_tokens.html#rotate-a-personal-access-token',
-    dynamicAlternative: 'CI_JOB_TOKEN or OIDC id_tokens in GitLab CI, or a project access token with a short expiry',
+    rotation:
+      'Rotate the token with the personal access token rotation API or revoke it under User Settings → Access tokens',
+    rotationUrl:
+      'https://docs.gitlab.com/ee/api/personal_access_tokens.html#rotate-a-personal-access-token',
+    dynamicAlternative:
+      'CI_JOB_TOKEN or OIDC id_tokens in GitLab CI, or a project access token with a short expiry',
   },
   {
     match: /gitlab/,
@@ -58,38 +72,47 @@ const PROVIDERS: ProviderEntry[] = [
     match: /slack-webhook|webhook/,
     rotation: 'Delete the webhook URL in the provider’s app settings and create a new one',
     rotationUrl: 'https://api.slack.com/messaging/webhooks',
-    dynamicAlternative: 'a bot token with scoped permissions fetched at run time, or a signed webhook with a rotating signing secret',
+    dynamicAlternative:
+      'a bot token with scoped permissions fetched at run time, or a signed webhook with a rotating signing secret',
   },
   {
     match: /slack/,
-    rotation: 'Rotate the token in the Slack app’s OAuth settings (enable token rotation) and reinstall the app',
+    rotation:
+      'Rotate the token in the Slack app’s OAuth settings (enable token rotation) and reinstall the app',
     rotationUrl: 'https://api.slack.com/authentication/rotation',
   },
   {
     match: /stripe/,
-    rotation: 'Roll the key in the Stripe Dashboard → Developers → API keys (roll with an expiry for the old key)',
+    rotation:
+      'Roll the key in the Stripe Dashboard → Developers → API keys (roll with an expiry for the old key)',
     rotationUrl: 'https://docs.stripe.com/keys#rolling-keys',
   },
   {
     match: /service-account|gcp-|json-embedded-private-key/,
-    rotation: 'Create a new service-account key, deploy it, then delete the old key with gcloud iam service-accounts keys delete',
+    rotation:
+      'Create a new service-account key, deploy it, then delete the old key with gcloud iam service-accounts keys delete',
     rotationUrl: 'https://cloud.google.com/iam/docs/keys-create-delete',
-    dynamicAlternative: 'Workload Identity Federation or attached service accounts (no key file at all)',
+    dynamicAlternative:
+      'Workload Identity Federation or attached service accounts (no key file at all)',
   },
   {
     match: /google|firebase/,
-    rotation: 'Regenerate the key in Google Cloud Console → APIs & Services → Credentials and restrict it',
+    rotation:
+      'Regenerate the key in Google Cloud Console → APIs & Services → Credentials and restrict it',
     rotationUrl: 'https://cloud.google.com/docs/authentication/api-keys#rotate',
   },
   {
     match: /azure-storage|azure.*(connection|account-key)/,
-    rotation: 'Rotate the storage account key (key1/key2) in the portal or with az storage account keys renew',
+    rotation:
+      'Rotate the storage account key (key1/key2) in the portal or with az storage account keys renew',
     rotationUrl: 'https://learn.microsoft.com/azure/storage/common/storage-account-keys-manage',
-    dynamicAlternative: 'managed identities with Azure AD, or short-lived user-delegation SAS tokens',
+    dynamicAlternative:
+      'managed identities with Azure AD, or short-lived user-delegation SAS tokens',
   },
   {
     match: /azure/,
-    rotation: 'Create a new client secret or key in Entra ID / the resource, deploy it, then delete the old one',
+    rotation:
+      'Create a new client secret or key in Entra ID / the resource, deploy it, then delete the old one',
     rotationUrl: 'https://learn.microsoft.com/azure/key-vault/secrets/tutorial-rotation',
   },
   {
@@ -116,23 +139,28 @@ const PROVIDERS: ProviderEntry[] = [
   },
   {
     match: /sendgrid/,
-    rotation: 'Delete the API key in SendGrid Settings → API Keys and create one with restricted scopes',
+    rotation:
+      'Delete the API key in SendGrid Settings → API Keys and create one with restricted scopes',
     rotationUrl: 'https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys',
   },
   {
     match: /twilio/,
-    rotation: 'Create a new API key (or promote the secondary auth token) and delete the old one in the Twilio Console',
+    rotation:
+      'Create a new API key (or promote the secondary auth token) and delete the old one in the Twilio Console',
     rotationUrl: 'https://www.twilio.com/docs/iam/api-keys',
   },
   {
-    match: /connection-string|database|postgres|mysql|mongo|redis|amqp|jdbc|url-basic-auth|credentials-in/,
+    match:
+      /connection-string|database|postgres|mysql|mongo|redis|amqp|jdbc|url-basic-auth|credentials-in/,
     rotation: 'Change the database user’s password (ALTER USER … PASSWORD) and update every client',
     rotationUrl: 'https://developer.hashicorp.com/vault/docs/secrets/databases',
-    dynamicAlternative: 'Vault dynamic database credentials (database secrets engine) or IAM database authentication',
+    dynamicAlternative:
+      'Vault dynamic database credentials (database secrets engine) or IAM database authentication',
   },
   {
     match: /private-key|pem|ssh|putty|pgp/,
-    rotation: 'Generate a new key pair, install the new public key where the old one was trusted, then remove the old one',
+    rotation:
+      'Generate a new key pair, install the new public key where the old one was trusted, then remove the old one',
     rotationUrl: 'https://developer.hashicorp.com/vault/docs/secrets/pki',
     dynamicAlternative: 'short-lived certificates from Vault PKI or an SSH certificate authority',
   },
@@ -143,7 +171,8 @@ const PROVIDERS: ProviderEntry[] = [
   },
   {
     match: /jwt/,
-    rotation: 'Rotate the signing key (publish the new key, then retire the old one) and let issued tokens expire',
+    rotation:
+      'Rotate the signing key (publish the new key, then retire the old one) and let issued tokens expire',
     rotationUrl: 'https://datatracker.ietf.org/doc/html/rfc7517',
   },
 ];
@@ -152,10 +181,15 @@ export function providerAdvice(finding: Finding, reference: string | undefined):
   const key = `${finding.ruleId} ${finding.kind}`;
   const entry = PROVIDERS.find((p) => p.match.test(key) && (!p.when || p.when(finding)));
   if (entry) {
-    return { rotation: entry.rotation, rotationUrl: entry.rotationUrl, dynamicAlternative: entry.dynamicAlternative };
+    return {
+      rotation: entry.rotation,
+      rotationUrl: entry.rotationUrl,
+      dynamicAlternative: entry.dynamicAlternative,
+    };
   }
   return {
-    rotation: 'Revoke the credential in the provider’s console, issue a new one, store it, then redeploy',
+    rotation:
+      'Revoke the credential in the provider’s console, issue a new one, store it, then redeploy',
     rotationUrl: reference ?? 'https://owasp.org/www-project-top-ten/',
   };
 }

@@ -17,7 +17,8 @@ export interface Names {
 
 export function toEnvName(variable: string | undefined, kind: string): string {
   const generic = /^(value|val|key|secret|token|password|data|auth|default|v|s|x)$/i;
-  const source = variable && !generic.test(variable.split('.').pop() ?? '') ? variable.split('.').pop()! : kind;
+  const source =
+    variable && !generic.test(variable.split('.').pop() ?? '') ? variable.split('.').pop()! : kind;
   const snake = source
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/[^A-Za-z0-9]+/g, '_')
@@ -27,7 +28,12 @@ export function toEnvName(variable: string | undefined, kind: string): string {
 }
 
 export function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'app';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'app'
+  );
 }
 
 /** Stores the value read from stdin; the value never appears on a command line. */
@@ -117,10 +123,17 @@ function k8sReplacement(choice: TargetChoice, names: Names): string {
       `#   vault.hashicorp.com/agent-inject-secret-${names.key}: "secret/data/${names.service}/${names.key}"`,
     ].join('\n');
   }
-  const storeKind = { aws: 'aws-secrets-manager', gcp: 'gcp-secret-manager', azure: 'azure-key-vault', sops: 'sops', vault: 'vault' }[
-    choice.store
-  ];
-  const remote = choice.store === 'aws' ? `${names.service}/${names.key}` : `${names.service}-${names.key.replace(/_/g, '-')}`;
+  const storeKind = {
+    aws: 'aws-secrets-manager',
+    gcp: 'gcp-secret-manager',
+    azure: 'azure-key-vault',
+    sops: 'sops',
+    vault: 'vault',
+  }[choice.store];
+  const remote =
+    choice.store === 'aws'
+      ? `${names.service}/${names.key}`
+      : `${names.service}-${names.key.replace(/_/g, '-')}`;
   return [
     ref,
     `# with an ExternalSecret that keeps ${names.service}-secrets in sync:`,
@@ -154,11 +167,19 @@ function replacementFor(finding: Finding, choice: TargetChoice, names: Names) {
   const { store } = choice;
   const singleLine = finding.endLine === finding.line && !finding.decodedVia;
   const quoted = Boolean(finding.quote) && singleLine;
-  const inner = { line: finding.line, column: finding.column, endLine: finding.endLine, endColumn: finding.endColumn };
+  const inner = {
+    line: finding.line,
+    column: finding.column,
+    endLine: finding.endLine,
+    endColumn: finding.endColumn,
+  };
   const withQuotes = { ...inner, column: finding.column - 1, endColumn: finding.endColumn + 1 };
 
   if (choice.target === 'k8s' && finding.fileKind === 'k8s-manifest') {
-    return { replacement: k8sReplacement(choice, names), summary: `reference the value with a secretKeyRef instead of a literal` };
+    return {
+      replacement: k8sReplacement(choice, names),
+      summary: `reference the value with a secretKeyRef instead of a literal`,
+    };
   }
   switch (finding.fileKind) {
     case 'source': {
@@ -171,7 +192,10 @@ function replacementFor(finding: Finding, choice: TargetChoice, names: Names) {
       };
     }
     case 'notebook':
-      return { replacement: `os.environ["${names.env}"]`, summary: `read ${names.env} from the environment in the notebook` };
+      return {
+        replacement: `os.environ["${names.env}"]`,
+        summary: `read ${names.env} from the environment in the notebook`,
+      };
     case 'env-file':
       return {
         replacement: `${names.env}=`,
@@ -179,7 +203,10 @@ function replacementFor(finding: Finding, choice: TargetChoice, names: Names) {
         edit: singleLine ? { ...(quoted ? withQuotes : inner), text: '' } : undefined,
       };
     case 'k8s-manifest':
-      return { replacement: k8sReplacement({ ...choice, target: 'k8s' }, names), summary: 'reference the value with a secretKeyRef' };
+      return {
+        replacement: k8sReplacement({ ...choice, target: 'k8s' }, names),
+        summary: 'reference the value with a secretKeyRef',
+      };
     case 'compose':
       return {
         replacement: `\${${names.env}:?}  # or a top-level secrets: entry mounted at /run/secrets/${names.key}`,
@@ -208,13 +235,15 @@ function replacementFor(finding: Finding, choice: TargetChoice, names: Names) {
         // A variable's default cannot read a data source: drop it and pass the value in.
         return {
           replacement: `remove the default; mark the variable sensitive = true and set TF_VAR_<name> from the store at plan time`,
-          summary: 'a variable default is stored in the state and the repository: pass the value in instead',
+          summary:
+            'a variable default is stored in the state and the repository: pass the value in instead',
         };
       }
       const text = terraformReplacement(store, names);
       return {
         replacement: text,
-        summary: 'read the value through a data source instead of a literal (mark outputs sensitive)',
+        summary:
+          'read the value through a data source instead of a literal (mark outputs sensitive)',
         edit: quoted ? { ...withQuotes, text: text.split('  #')[0]! } : undefined,
       };
     }

@@ -5,8 +5,19 @@
 import picomatch from 'picomatch';
 
 /** Folders whose children are services in monorepos. */
-const SERVICE_PARENTS = new Set(['services', 'service', 'apps', 'packages', 'cmd', 'functions', 'tenants', 'clients', 'charts']);
-const ENVIRONMENTS = /(?:^|[./_-])(prod|production|staging|stage|stg|dev|development|test|testing|qa|uat|preprod|sandbox|local)(?=$|[./_-])/i;
+const SERVICE_PARENTS = new Set([
+  'services',
+  'service',
+  'apps',
+  'packages',
+  'cmd',
+  'functions',
+  'tenants',
+  'clients',
+  'charts',
+]);
+const ENVIRONMENTS =
+  /(?:^|[./_-])(prod|production|staging|stage|stg|dev|development|test|testing|qa|uat|preprod|sandbox|local)(?=$|[./_-])/i;
 
 export interface Placement {
   service: string;
@@ -15,7 +26,9 @@ export interface Placement {
 
 export function placementOf(path: string, boundaries: string[]): Placement {
   const parts = path.split('/');
-  const environment = ENVIRONMENTS.exec(parts.slice(0, -1).join('/') + '/' + parts.at(-1))?.[1]?.toLowerCase();
+  const environment = ENVIRONMENTS.exec(
+    parts.slice(0, -1).join('/') + '/' + parts.at(-1),
+  )?.[1]?.toLowerCase();
 
   for (const glob of boundaries) {
     const match = picomatch(glob, { dot: true });
@@ -34,5 +47,7 @@ export function placementOf(path: string, boundaries: string[]): Placement {
 }
 
 export function placementKey(placement: Placement): string {
-  return placement.environment ? `${placement.service} (${placement.environment})` : placement.service;
+  return placement.environment
+    ? `${placement.service} (${placement.environment})`
+    : placement.service;
 }

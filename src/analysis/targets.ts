@@ -24,10 +24,27 @@ export interface TargetChoice {
 const CLOUD_SIGNALS: Record<'aws' | 'gcp' | 'azure', RegExp> = {
   aws: /provider\s+"aws"|"@aws-sdk\/|"aws-sdk"|\bboto3\b|github\.com\/aws\/aws-sdk-go|software\.amazon\.awssdk|aws-cdk-lib/,
   gcp: /provider\s+"google(-beta)?"|"@google-cloud\/|google-cloud-[a-z]|cloud\.google\.com\/go|com\.google\.cloud/,
-  azure: /provider\s+"azurerm"|"@azure\/|\bazure-[a-z]+\b|github\.com\/Azure\/azure-sdk-for-go|com\.azure/,
+  azure:
+    /provider\s+"azurerm"|"@azure\/|\bazure-[a-z]+\b|github\.com\/Azure\/azure-sdk-for-go|com\.azure/,
 };
-const SIGNAL_FILES = ['**/*.tf', '**/package.json', '**/requirements*.txt', '**/pyproject.toml', '**/go.mod', '**/pom.xml', '**/build.gradle*', '**/*.csproj'];
-const K8S_FILES = ['**/kustomization.y*ml', '**/Chart.yaml', '**/k8s/**/*.y*ml', '**/kubernetes/**/*.y*ml', '**/manifests/**/*.y*ml', '**/helm/**/*.y*ml'];
+const SIGNAL_FILES = [
+  '**/*.tf',
+  '**/package.json',
+  '**/requirements*.txt',
+  '**/pyproject.toml',
+  '**/go.mod',
+  '**/pom.xml',
+  '**/build.gradle*',
+  '**/*.csproj',
+];
+const K8S_FILES = [
+  '**/kustomization.y*ml',
+  '**/Chart.yaml',
+  '**/k8s/**/*.y*ml',
+  '**/kubernetes/**/*.y*ml',
+  '**/manifests/**/*.y*ml',
+  '**/helm/**/*.y*ml',
+];
 const MAX_SIGNAL_FILES = 400;
 const MAX_SIGNAL_BYTES = 256 * 1024;
 
@@ -42,12 +59,21 @@ export interface Signals {
  */
 export function readSignals(root: string, k8sFindingPath?: string, tracked?: string[]): Signals {
   const clouds = new Map<'aws' | 'gcp' | 'azure', string>();
-  const ignore = ['**/node_modules/**', '**/.git/**', '**/vendor/**', '**/dist/**', '**/fixtures/**', '**/test/**'];
+  const ignore = [
+    '**/node_modules/**',
+    '**/.git/**',
+    '**/vendor/**',
+    '**/dist/**',
+    '**/fixtures/**',
+    '**/test/**',
+  ];
   const find = (globs: string[], deep: number) => {
     if (!tracked) return fg.sync(globs, { cwd: root, ignore, deep, suppressErrors: true });
     const wanted = picomatch(globs, { dot: true });
     const skipped = picomatch(ignore, { dot: true });
-    return tracked.filter((path) => path.split('/').length <= deep && wanted(path) && !skipped(path));
+    return tracked.filter(
+      (path) => path.split('/').length <= deep && wanted(path) && !skipped(path),
+    );
   };
   const files = find(SIGNAL_FILES, 5).slice(0, MAX_SIGNAL_FILES);
   for (const file of files.sort()) {
@@ -55,7 +81,10 @@ export function readSignals(root: string, k8sFindingPath?: string, tracked?: str
       const path = join(root, file);
       if (statSync(path).size > MAX_SIGNAL_BYTES) continue;
       const text = readFileSync(path, 'utf8');
-      for (const [cloud, signal] of Object.entries(CLOUD_SIGNALS) as ['aws' | 'gcp' | 'azure', RegExp][]) {
+      for (const [cloud, signal] of Object.entries(CLOUD_SIGNALS) as [
+        'aws' | 'gcp' | 'azure',
+        RegExp,
+      ][]) {
         if (!clouds.has(cloud) && signal.test(text)) clouds.set(cloud, file);
       }
     } catch {
@@ -95,7 +124,10 @@ export function chooseTarget(
       target: requested,
       store: chosenStore,
       kmsAutoUnseal: regulated && chosenStore === 'vault',
-      reason: requested === 'k8s' ? `requested k8s; backing store: ${why}` : 'requested on the command line or in the config',
+      reason:
+        requested === 'k8s'
+          ? `requested k8s; backing store: ${why}`
+          : 'requested on the command line or in the config',
     };
   }
   if (signals.kubernetes) {
@@ -117,6 +149,9 @@ export function describeChoice(choice: TargetChoice): string {
     azure: 'Azure Key Vault',
     sops: 'SOPS-encrypted files',
   }[choice.store];
-  const route = choice.target === 'k8s' ? `Kubernetes (External Secrets / Vault agent) backed by ${store}` : store;
+  const route =
+    choice.target === 'k8s'
+      ? `Kubernetes (External Secrets / Vault agent) backed by ${store}`
+      : store;
   return `remediation target: ${route} — ${choice.reason}`;
 }

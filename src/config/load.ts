@@ -54,7 +54,9 @@ async function schemaValidator(): Promise<Validator> {
   if (!validator) {
     // Loaded only when a config exists: a hook on a repository without one never pays for ajv.
     const { default: Ajv } = await import('ajv');
-    const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schema', 'config.schema.json'), 'utf8'));
+    const schema = JSON.parse(
+      readFileSync(join(PACKAGE_ROOT, 'schema', 'config.schema.json'), 'utf8'),
+    );
     validator = new Ajv.default({ allErrors: true, strict: false }).compile(schema) as Validator;
   }
   return validator;
@@ -101,35 +103,50 @@ export async function loadConfig(request: ConfigRequest): Promise<UnsprawlConfig
         problems.push(`key "${error.params.additionalProperty}" is not a config key`);
         continue;
       }
-      problems.push(`key "${key}": got ${describeValue(valueAt(data, error.instancePath))}; it ${error.message}`);
+      problems.push(
+        `key "${key}": got ${describeValue(valueAt(data, error.instancePath))}; it ${error.message}`,
+      );
     }
   }
   const config = data as Partial<UnsprawlConfig>;
   const customRules: RuleSpec[] = [];
   (Array.isArray(config.customRules) ? config.customRules : []).forEach((rule, index) => {
     const found = validateRule(rule, file, index);
-    problems.push(...found.map((p) => `key "customRules.${index}": ${formatProblem(p).replace(`${file}: `, '')}`));
+    problems.push(
+      ...found.map(
+        (p) => `key "customRules.${index}": ${formatProblem(p).replace(`${file}: `, '')}`,
+      ),
+    );
     if (found.length > 0) return;
     const spec = { ...(rule as RuleSpec), family: 'custom' };
-    if (builtinRules().some((builtin) => builtin.id === spec.id) || customRules.some((c) => c.id === spec.id)) {
+    if (
+      builtinRules().some((builtin) => builtin.id === spec.id) ||
+      customRules.some((c) => c.id === spec.id)
+    ) {
       problems.push(`key "customRules.${index}.id": "${spec.id}" is already a rule id`);
       return;
     }
     // A custom rule proves itself the way built-in rules do: by its own examples.
     const engine = new RuleEngine([spec]);
     spec.examples.forEach((example, i) => {
-      if (!engine.detect(example.text).length) problems.push(`key "customRules.${index}.examples.${i}": the pattern does not find it`);
+      if (!engine.detect(example.text).length)
+        problems.push(`key "customRules.${index}.examples.${i}": the pattern does not find it`);
     });
     spec.negatives.forEach((example, i) => {
-      if (engine.detect(example.text).length) problems.push(`key "customRules.${index}.negatives.${i}": the pattern matches it`);
+      if (engine.detect(example.text).length)
+        problems.push(`key "customRules.${index}.negatives.${i}": the pattern matches it`);
     });
     customRules.push(spec);
   });
   if (problems.length) throw new ConfigError(file, problems);
 
-  const known = new Set([...builtinRules().map((rule) => rule.id), ...customRules.map((rule) => rule.id)]);
+  const known = new Set([
+    ...builtinRules().map((rule) => rule.id),
+    ...customRules.map((rule) => rule.id),
+  ]);
   for (const id of config.disabledRules ?? []) {
-    if (!known.has(id)) log.warn(`${file}: disabledRules names "${id}", which is not a rule (see unsprawl rules)`);
+    if (!known.has(id))
+      log.warn(`${file}: disabledRules names "${id}", which is not a rule (see unsprawl rules)`);
   }
 
   const here = dirname(file);

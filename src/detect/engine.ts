@@ -135,7 +135,11 @@ export class RuleEngine {
    * the attempts there can read. Undefined when the rule must run over the whole text: unproved
    * patterns, capped hit lists, or windows that would cover most of the text anyway.
    */
-  private windowsFor(rule: CompiledRule, text: string, keywordEnds: (number[] | undefined)[]): number[] | undefined {
+  private windowsFor(
+    rule: CompiledRule,
+    text: string,
+    keywordEnds: (number[] | undefined)[],
+  ): number[] | undefined {
     if (rule.reach === undefined) {
       const keywords = rule.spec.keywords.map((k) => k.toLowerCase());
       rule.reach = this.windows ? (patternReach(rule.spec.pattern, keywords) ?? null) : null;
@@ -217,7 +221,8 @@ export class RuleEngine {
         if (match[0].length === 0) regex.lastIndex++;
         next = sliceStart + regex.lastIndex;
         const span = match.indices?.[1];
-        if (span && match[1] !== undefined) this.accept(rule, text, sliceStart + span[0], sliceStart + span[1], out);
+        if (span && match[1] !== undefined)
+          this.accept(rule, text, sliceStart + span[0], sliceStart + span[1], out);
         if (++count >= MAX_MATCHES_PER_RULE) return;
       }
     }
@@ -236,7 +241,9 @@ export class RuleEngine {
     const near = rule.spec.near!;
     let scannedTo = -1;
     let count = 0;
-    const starts = rule.keywordIndexes.flatMap((index) => keywordEnds[index] ?? []).sort((a, b) => a - b);
+    const starts = rule.keywordIndexes
+      .flatMap((index) => keywordEnds[index] ?? [])
+      .sort((a, b) => a - b);
     for (const from of starts) {
       const windowEnd = Math.min(text.length, from + near + DEFAULT_NEAR_SPAN);
       const windowStart = Math.max(from, scannedTo);
@@ -267,7 +274,11 @@ export class RuleEngine {
       if (start > 0 && isWordChar(text.charCodeAt(start - 1)) && isWordChar(secret.charCodeAt(0))) {
         return;
       }
-      if (end < text.length && isWordChar(text.charCodeAt(end)) && isWordChar(secret.charCodeAt(secret.length - 1))) {
+      if (
+        end < text.length &&
+        isWordChar(text.charCodeAt(end)) &&
+        isWordChar(secret.charCodeAt(secret.length - 1))
+      ) {
         return;
       }
     }
@@ -327,7 +338,9 @@ function resolveOverlaps(candidates: Candidate[], compiled: CompiledRule[]): Can
   if (candidates.length < 2) return candidates;
   const priority = new Map(compiled.map((rule) => [rule.spec, rule.priority]));
   const rank = (c: Candidate) =>
-    (priority.get(c.rule) ?? 0) + CONFIDENCE_RANK[c.confidence] - CONFIDENCE_RANK[c.rule.confidence];
+    (priority.get(c.rule) ?? 0) +
+    CONFIDENCE_RANK[c.confidence] -
+    CONFIDENCE_RANK[c.rule.confidence];
   const ordered = [...candidates].sort(
     (a, b) => rank(b) - rank(a) || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );

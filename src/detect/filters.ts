@@ -71,8 +71,10 @@ function readsLikeWords(value: string): boolean {
 function secretLikeValue(value: string): boolean {
   if (value.length < 12 || value.length > 512) return false;
   if (isReference(value) || WORDS_ONLY.test(value) || PATH_LIKE.test(value)) return false;
-  if (URL_WITHOUT_CREDENTIALS.test(value) || CODE_LIKE.test(value) || NUMBER.test(value)) return false;
-  if (VERSION.test(value) || I18N_SENTENCE.test(value) || MIME_OR_HASH_PREFIX.test(value)) return false;
+  if (URL_WITHOUT_CREDENTIALS.test(value) || CODE_LIKE.test(value) || NUMBER.test(value))
+    return false;
+  if (VERSION.test(value) || I18N_SENTENCE.test(value) || MIME_OR_HASH_PREFIX.test(value))
+    return false;
   // A URL, with or without user:password, is not a token; the connection-URI rules own those.
   if (ANY_URL.test(value)) return false;
   // A bare hex digest is kept: under a secret-named key (api_key, client_secret, credentials) a
@@ -91,8 +93,7 @@ function secretLikeValue(value: string): boolean {
 /** `self.password`, `opts.db.pass`, `$this->pwd`, `Config::PASS`: code reading a value, not a value. */
 const MEMBER_ACCESS = /^[A-Za-z_$][\w$]*(?:(?:\.|->|::)[A-Za-z_$][\w$]*)+$/;
 /** An identifier named like a credential (`new_password`, `userPassword`, `DB_PASS`) is a variable. */
-const CREDENTIAL_IDENTIFIER =
-  /^[A-Za-z_$][\w$]*$/;
+const CREDENTIAL_IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const CREDENTIAL_PART =
   /(?:^|[_$.-])(?:pass(?:word|wd)?|pwd|secret|token)|[a-z](?:Pass(?:word|wd)?|Pwd|Secret|Token)|(?:^|_)(?:PASS(?:WORD|WD)?|PWD|SECRET|TOKEN)(?:$|_)/;
 /** camelCase identifiers (`hashedValue`, `userInput`) are variables far more often than passwords. */
@@ -109,9 +110,11 @@ const NOT_A_PASSWORD =
  */
 function passwordValue(value: string): boolean {
   if (value.length < 6 || value.length > 256 || /\s/.test(value)) return false;
-  if (isReference(value) || PATH_LIKE.test(value) || URL_WITHOUT_CREDENTIALS.test(value)) return false;
+  if (isReference(value) || PATH_LIKE.test(value) || URL_WITHOUT_CREDENTIALS.test(value))
+    return false;
   if (CODE_LIKE.test(value) || VERSION.test(value) || I18N_SENTENCE.test(value)) return false;
-  if (MEMBER_ACCESS.test(value) || VALIDATION_RULES.test(value) || CAMEL_IDENTIFIER.test(value)) return false;
+  if (MEMBER_ACCESS.test(value) || VALIDATION_RULES.test(value) || CAMEL_IDENTIFIER.test(value))
+    return false;
   if (CREDENTIAL_IDENTIFIER.test(value) && CREDENTIAL_PART.test(value)) return false;
   if (NOT_A_PASSWORD.test(value)) return false;
   // A single lower-case word is a weak password, but people do use them: keep it from 8 letters.
@@ -150,7 +153,8 @@ function nameWords(run: string): string[] | undefined {
     if (!pronounceable(word)) return undefined;
     // Digits end a word only before a capital or at the end: `V3Token`, `Type2`, not `alru08ixe`.
     const initialism = /^[A-Z]\d{1,2}$/.test(word);
-    if (/\d$/.test(word) && !initialism && next !== undefined && !/^[A-Z]/.test(next)) return undefined;
+    if (/\d$/.test(word) && !initialism && next !== undefined && !/^[A-Z]/.test(next))
+      return undefined;
     // Two SHOUTED words in a row are random capitals, not a name.
     if (/^[A-Z]{2,}/.test(word) && next !== undefined && /^[A-Z]{2,}/.test(next)) return undefined;
   }
@@ -167,7 +171,10 @@ export function isIdentifierOrProse(value: string): boolean {
   const trimmed = value.trim();
   if (/[A-Za-z]{2,}\S*\s+\S*[A-Za-z]{2,}/.test(trimmed)) return true;
   // Text in another script is a translation, not a credential (secrets are ASCII).
-  if ((trimmed.match(/[^\x00-\x7f]/g)?.length ?? 0) >= 3 && /\p{L}/u.test(trimmed.replace(/[\x00-\x7f]/g, ''))) {
+  if (
+    (trimmed.match(/[^\x00-\x7f]/g)?.length ?? 0) >= 3 &&
+    /\p{L}/u.test(trimmed.replace(/[\x00-\x7f]/g, ''))
+  ) {
     return true;
   }
   const runs = trimmed.split(/[^A-Za-z0-9]+/).filter(Boolean);

@@ -71,7 +71,11 @@ class Parser {
     }
     if (branches.length === 1) return branches[0]!;
     let exact: string[] | undefined = [];
-    for (const b of branches) exact = b.exact && exact && exact.length + b.exact.length <= MAX_EXACT ? [...exact, ...b.exact] : undefined;
+    for (const b of branches)
+      exact =
+        b.exact && exact && exact.length + b.exact.length <= MAX_EXACT
+          ? [...exact, ...b.exact]
+          : undefined;
     return {
       len: Math.max(...branches.map((b) => b.len)),
       back: Math.max(...branches.map((b) => b.back)),
@@ -125,7 +129,8 @@ class Parser {
       exact = [];
       let power: string[] | undefined = [''];
       for (let n = 0; n <= max && power && exact; n++) {
-        if (n >= min) exact = exact.length + power.length <= MAX_EXACT ? [...exact, ...power] : undefined;
+        if (n >= min)
+          exact = exact.length + power.length <= MAX_EXACT ? [...exact, ...power] : undefined;
         power = cross(power, atom.exact);
       }
       if (!power && exact) exact = undefined;
@@ -143,9 +148,9 @@ class Parser {
 
   private quantifier(): [number, number] | undefined {
     const c = this.src[this.pos];
-    if (c === '*') return this.pos++, [0, Infinity];
-    if (c === '+') return this.pos++, [1, Infinity];
-    if (c === '?') return this.pos++, [0, 1];
+    if (c === '*') return (this.pos++, [0, Infinity]);
+    if (c === '+') return (this.pos++, [1, Infinity]);
+    if (c === '?') return (this.pos++, [0, 1]);
     if (c === '{') {
       const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.pos));
       if (!m) return undefined;
@@ -173,31 +178,49 @@ class Parser {
   private group(): Info {
     const rest = this.src.slice(this.pos, this.pos + 4);
     let kind: 'group' | 'ahead' | 'behind' | 'negative';
-    if (rest.startsWith('(?:')) (kind = 'group'), (this.pos += 3);
-    else if (rest.startsWith('(?=')) (kind = 'ahead'), (this.pos += 3);
-    else if (rest.startsWith('(?!')) (kind = 'negative'), (this.pos += 3);
-    else if (rest.startsWith('(?<=')) (kind = 'behind'), (this.pos += 4);
+    if (rest.startsWith('(?:')) ((kind = 'group'), (this.pos += 3));
+    else if (rest.startsWith('(?=')) ((kind = 'ahead'), (this.pos += 3));
+    else if (rest.startsWith('(?!')) ((kind = 'negative'), (this.pos += 3));
+    else if (rest.startsWith('(?<=')) ((kind = 'behind'), (this.pos += 4));
     else if (rest.startsWith('(?<!')) {
       kind = 'behind';
       this.pos += 4;
       const body = this.alternation();
       this.expect(')');
-      return { len: body.len, back: body.back + body.len, nl: body.nl, exact: [''], keyword: false };
+      return {
+        len: body.len,
+        back: body.back + body.len,
+        nl: body.nl,
+        exact: [''],
+        keyword: false,
+      };
     } else if (rest.startsWith('(?<')) {
       const close = this.src.indexOf('>', this.pos);
       if (close === -1) throw new Unsupported('group name');
       kind = 'group';
       this.pos = close + 1;
     } else if (rest.startsWith('(?')) throw new Unsupported('group modifier');
-    else (kind = 'group'), this.pos++;
+    else ((kind = 'group'), this.pos++);
     const body = this.alternation();
     this.expect(')');
     if (kind === 'group') return body;
     // Look-arounds consume nothing, but what they read is counted in both reaches.
     if (kind === 'behind') {
-      return { len: body.len, back: body.back + body.len, nl: body.nl, exact: [''], keyword: body.keyword };
+      return {
+        len: body.len,
+        back: body.back + body.len,
+        nl: body.nl,
+        exact: [''],
+        keyword: body.keyword,
+      };
     }
-    return { len: body.len, back: body.back, nl: body.nl, exact: [''], keyword: kind === 'ahead' && body.keyword };
+    return {
+      len: body.len,
+      back: body.back,
+      nl: body.nl,
+      exact: [''],
+      keyword: kind === 'ahead' && body.keyword,
+    };
   }
 
   private expect(ch: string): void {
@@ -212,13 +235,26 @@ class Parser {
     if (c === 'b' || c === 'B') return { len: 0, back: 0, nl: 0, exact: [''], keyword: false };
     const single = this.escapedChar(c);
     const nl = single === undefined ? Number('sDW'.includes(c)) : Number(single === '\n');
-    return { len: 1, back: 0, nl, exact: single === undefined ? undefined : [single], keyword: false };
+    return {
+      len: 1,
+      back: 0,
+      nl,
+      exact: single === undefined ? undefined : [single],
+      keyword: false,
+    };
   }
 
   /** The one character an escape stands for, or undefined for a class (`\d`, `\w`, `\s`). */
   private escapedChar(c: string): string | undefined {
     if ('dDwWsS'.includes(c)) return undefined;
-    const controls: Record<string, string> = { t: '\t', n: '\n', r: '\r', f: '\f', v: '\v', '0': '\0' };
+    const controls: Record<string, string> = {
+      t: '\t',
+      n: '\n',
+      r: '\r',
+      f: '\f',
+      v: '\v',
+      '0': '\0',
+    };
     if (controls[c] !== undefined) return controls[c];
     const hex = c === 'x' ? 2 : c === 'u' ? 4 : 0;
     if (hex) {
@@ -248,7 +284,11 @@ class Parser {
         if ('sDW'.includes(this.src[this.pos - 1]!)) lineFeed = true;
         continue;
       }
-      if (this.src[this.pos] === '-' && this.pos + 1 < this.src.length && this.src[this.pos + 1] !== ']') {
+      if (
+        this.src[this.pos] === '-' &&
+        this.pos + 1 < this.src.length &&
+        this.src[this.pos + 1] !== ']'
+      ) {
         this.pos++;
         const high = this.classChar();
         if (high === undefined) throw new Unsupported(`range to a class at ${lowAt}`);
@@ -286,7 +326,10 @@ class Parser {
  * The reach of `pattern` when every match must contain one of `keywords` (lower case) and the
  * reach is bounded; undefined when either is not certain.
  */
-export function patternReach(pattern: string, keywords: readonly string[]): PatternReach | undefined {
+export function patternReach(
+  pattern: string,
+  keywords: readonly string[],
+): PatternReach | undefined {
   let info: Info;
   try {
     info = new Parser(pattern, keywords).parse();
@@ -308,7 +351,9 @@ export function patternReach(pattern: string, keywords: readonly string[]): Patt
 export function attemptLength(pattern: string): number | undefined {
   try {
     const info = new Parser(pattern, []).parse();
-    return Number.isFinite(info.len) && Number.isFinite(info.back) ? info.len + info.back : undefined;
+    return Number.isFinite(info.len) && Number.isFinite(info.back)
+      ? info.len + info.back
+      : undefined;
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;

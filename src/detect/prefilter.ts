@@ -77,7 +77,8 @@ export class KeywordAutomaton {
 
     // Cells hold the next state's row offset (state * ALPHABET): no multiply per character.
     this.delta = delta.subarray(0, states * ALPHABET);
-    for (let cell = 0; cell < this.delta.length; cell++) this.delta[cell] = this.delta[cell]! * ALPHABET;
+    for (let cell = 0; cell < this.delta.length; cell++)
+      this.delta[cell] = this.delta[cell]! * ALPHABET;
     this.outFirst = new Int32Array(states).fill(-1);
     const next: number[] = [];
     const kw: number[] = [];

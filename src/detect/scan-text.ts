@@ -43,14 +43,18 @@ export function scanText(
   // token format, found verbatim, still counts there.
   const sealed = fileKind === 'k8s-manifest' && /^kind:\s*SealedSecret\b/m.test(text);
   if (sealed) {
-    candidates = candidates.filter((c) => c.rule.confidence === 'high' && c.rule.near === undefined && !judgedByShape(c));
+    candidates = candidates.filter(
+      (c) => c.rule.confidence === 'high' && c.rule.near === undefined && !judgedByShape(c),
+    );
   }
   const positions = new PositionMap(text);
   // A decoded secret is reported at its encoded span; a span that is itself a stand-in
   // (`ops_DUMMY…`) is documentation, whatever it decodes to.
   const kept = candidates.filter(
     (c) =>
-      (!c.decodedVia?.length || c.rule.allowPlaceholders || !isPlaceholder(encodedToken(text, c.start, c.end))) &&
+      (!c.decodedVia?.length ||
+        c.rule.allowPlaceholders ||
+        !isPlaceholder(encodedToken(text, c.start, c.end))) &&
       !(judgedByShape(c) && isIdentifierOrProse(c.secret)) &&
       !(isPasswordRule(c) && namedLikeCode(c.secret)),
   );
@@ -85,7 +89,10 @@ export function scanText(
     const previous = start.line > 1 ? positions.lineText(start.line - 1) : undefined;
     const allow = allowedBy(positions.lineText(start.line), previous);
     if (allow) {
-      finding.suppression = { kind: 'inSource', justification: allow.justification ?? 'allow comment' };
+      finding.suppression = {
+        kind: 'inSource',
+        justification: allow.justification ?? 'allow comment',
+      };
     }
     return finding;
   });
@@ -114,7 +121,10 @@ function quoteAround(text: string, start: number, end: number): '"' | "'" | '`' 
  * do choose words.
  */
 function isPasswordRule({ rule }: DetectorCandidate): boolean {
-  return /password|passwd|passphrase|pwd/.test(`${rule.id} ${rule.kind ?? ''}`) || Boolean(rule.filters?.includes('password-value'));
+  return (
+    /password|passwd|passphrase|pwd/.test(`${rule.id} ${rule.kind ?? ''}`) ||
+    Boolean(rule.filters?.includes('password-value'))
+  );
 }
 
 /** A password value that is a name in the code (`user-password`, `URLPatternComponentResult`). */
@@ -127,7 +137,11 @@ function namedLikeCode(value: string): boolean {
 function judgedByShape(candidate: DetectorCandidate): boolean {
   const { rule } = candidate;
   if (isPasswordRule(candidate)) return false;
-  return rule.near !== undefined || rule.confidence !== 'high' || ['generic', 'structured'].includes(rule.family ?? '');
+  return (
+    rule.near !== undefined ||
+    rule.confidence !== 'high' ||
+    ['generic', 'structured'].includes(rule.family ?? '')
+  );
 }
 
 const TOKEN_CHAR = /[A-Za-z0-9+/=_%.-]/;

@@ -9,7 +9,11 @@ export interface AllowMatch {
 }
 
 /** Markers that allow the line they are on. */
-const SAME_LINE = [/unsprawl:allow(?!-next-line)\b/, /gitleaks:allow\b/, /pragma:\s*allowlist\s+secret\b/];
+const SAME_LINE = [
+  /unsprawl:allow(?!-next-line)\b/,
+  /gitleaks:allow\b/,
+  /pragma:\s*allowlist\s+secret\b/,
+];
 /** Markers that allow the line below them. */
 const NEXT_LINE = [/unsprawl:allow-next-line\b/, /pragma:\s*allowlist\s+nextline\s+secret\b/];
 

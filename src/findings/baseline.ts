@@ -28,7 +28,9 @@ export function toBaseline(findings: Finding[]): BaselineFile {
   }
   const entries = [...unique.values()].sort(
     (a, b) =>
-      a.path.localeCompare(b.path) || a.ruleId.localeCompare(b.ruleId) || a.fingerprint.localeCompare(b.fingerprint),
+      a.path.localeCompare(b.path) ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.fingerprint.localeCompare(b.fingerprint),
   );
   return { version: 1, tool: 'unsprawl', findings: entries };
 }
@@ -69,4 +71,3 @@ export function readBaseline(path: string, repoRoot: string | undefined): Set<st
   });
   return fingerprints;
 }
-

@@ -13,7 +13,10 @@ export interface SuppressionContext {
   baseline?: string;
 }
 
-export async function applySuppressions(findings: Finding[], context: SuppressionContext): Promise<void> {
+export async function applySuppressions(
+  findings: Finding[],
+  context: SuppressionContext,
+): Promise<void> {
   if (!context.baseline) return;
   const accepted = readBaseline(context.baseline, findRepoRoot(context.root) ?? context.root);
   for (const finding of findings) {

@@ -37,7 +37,14 @@ const INLINE_FILES = 400;
 const NOTICES_PER_REASON = 200;
 /** Per-worker heap cap; UNSPRAWL_WORKER_HEAP_MB tunes it (the fault tests use a small one). */
 const WORKER_HEAP_MB = Number(process.env.UNSPRAWL_WORKER_HEAP_MB) || 512;
-const WARN_REASONS = new Set<string>(['unreadable', 'worker-error', 'too-large', 'not-a-regular-file', 'invalid-object', 'archive-limit']);
+const WARN_REASONS = new Set<string>([
+  'unreadable',
+  'worker-error',
+  'too-large',
+  'not-a-regular-file',
+  'invalid-object',
+  'archive-limit',
+]);
 
 export function defaultThreads(): number {
   return Math.max(1, availableParallelism());
@@ -55,7 +62,12 @@ export class SkipCounter {
     if (WARN_REASONS.has(reason)) log.warn(`${subject}: ${message}`);
     else log.debug(`${subject}: ${message}`);
     if (seen < NOTICES_PER_REASON) {
-      this.notices.push({ level: WARN_REASONS.has(reason) ? 'warning' : 'note', subject, reason, message });
+      this.notices.push({
+        level: WARN_REASONS.has(reason) ? 'warning' : 'note',
+        subject,
+        reason,
+        message,
+      });
     }
   }
 }
@@ -74,7 +86,8 @@ export async function runTargets(
   const collect = (results: TargetResult[]) => {
     for (const result of results) {
       options.onResult?.(result);
-      for (const warning of result.warnings ?? []) skips.add(warning.subject, warning.reason, warning.detail);
+      for (const warning of result.warnings ?? [])
+        skips.add(warning.subject, warning.reason, warning.detail);
       if (result.skipped) {
         skips.add(result.path, result.skipped.reason, result.skipped.detail);
         continue;
@@ -105,7 +118,11 @@ export async function runTargets(
     const engine = createEngine(options.setup);
     collect(scanBatch(engine, first, scanOptions));
     // Streaming, one target at a time, so memory stays flat on a large inline scan.
-    for (let next = exhausted ? undefined : await iterator.next(); next && !next.done; next = await iterator.next()) {
+    for (
+      let next = exhausted ? undefined : await iterator.next();
+      next && !next.done;
+      next = await iterator.next()
+    ) {
       collect(scanBatch(engine, [next.value], scanOptions));
     }
     return finish(findings, skips, { files, bytes, threads: 0, started });
@@ -132,7 +149,9 @@ export async function runTargets(
     const transfer = targets.flatMap((t) => (t.content ? [t.content.buffer as ArrayBuffer] : []));
     // Content is transferred, so a retry after a crash has no bytes left: keep copies when the
     // batch carries content (history, archives), which are small next to the pool's own memory.
-    const copies = transfer.length ? targets.map((t) => (t.content ? { ...t, content: t.content.slice() } : t)) : targets;
+    const copies = transfer.length
+      ? targets.map((t) => (t.content ? { ...t, content: t.content.slice() } : t))
+      : targets;
     const task = pool.run({ targets, options: scanOptions }, { transferList: transfer }) as Promise<
       TargetResult[]
     >;
@@ -175,7 +194,7 @@ export async function runTargets(
     }
     dispatch();
     // Retries add to `pending` while we wait, so wait until it stops growing.
-    for (let settled = 0; settled < pending.length; ) {
+    for (let settled = 0; settled < pending.length;) {
       const upTo = pending.length;
       await Promise.all(pending.slice(settled, upTo));
       settled = upTo;

@@ -37,7 +37,9 @@ export async function scanHistory(
   describe(repo, skips);
   const index = await indexBlobs(repo.top, walkOptions(['--all'], options.since, false));
   if (index.commits === 0) {
-    const why = options.since ? `no commit after ${options.since}` : 'the repository has no commits yet';
+    const why = options.since
+      ? `no commit after ${options.since}`
+      : 'the repository has no commits yet';
     note(skips, 'warning', repo.top, 'empty-history', `${why}: there was no history to scan`);
   }
   return scanIndex(repo, index, request, skips);
@@ -76,11 +78,20 @@ export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
     note(skips, 'note', path, 'submodule', 'submodule change: scan the submodule on its own');
   }
   for (const path of changes.unmerged) {
-    note(skips, 'warning', path, 'unmerged', 'unresolved merge conflict: not scanned until resolved');
+    note(
+      skips,
+      'warning',
+      path,
+      'unmerged',
+      'unresolved merge conflict: not scanned until resolved',
+    );
   }
   const select = pathFilter(request, skips);
   const files = changes.files.filter((file) => select(file.path));
-  noteEscaped(files.filter((f) => f.pathEscaped).map((f) => f.path), skips);
+  noteEscaped(
+    files.filter((f) => f.pathEscaped).map((f) => f.path),
+    skips,
+  );
 
   const byTarget = new Map<string, StagedFile>();
   const dropped = new Set<Finding>();
@@ -95,20 +106,27 @@ export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
       const content = contents.get(file.id);
       if (!content) continue;
       // Each target owns its bytes, since a worker takes them over: copies until the last use.
-      const own = files.some((other, m) => m > n && other.id === file.id) ? content.slice() : content;
+      const own = files.some((other, m) => m > n && other.id === file.id)
+        ? content.slice()
+        : content;
       byTarget.set(String(n), file);
       yield { path: file.path, id: String(n), content: own, size: own.length };
     }
   }
-  const outcome = await runTargets(targets(), {
-    ...runOptionsFor(request),
-    onResult: (result) => {
-      const file = byTarget.get(result.id ?? '');
-      for (const finding of result.findings) {
-        if (!file || !touchesAdded(file.added, finding.line, finding.endLine)) dropped.add(finding);
-      }
+  const outcome = await runTargets(
+    targets(),
+    {
+      ...runOptionsFor(request),
+      onResult: (result) => {
+        const file = byTarget.get(result.id ?? '');
+        for (const finding of result.findings) {
+          if (!file || !touchesAdded(file.added, finding.line, finding.endLine))
+            dropped.add(finding);
+        }
+      },
     },
-  }, skips);
+    skips,
+  );
   keep(outcome, (finding) => !dropped.has(finding));
   return result(repo, outcome, request);
 }
@@ -127,10 +145,16 @@ async function open(request: ScanRequest, discover = openRepository): Promise<Re
 
 const RELATIVE = /^\d+[ .](second|minute|hour|day|week|month|year)s?([ .]ago)?$/i;
 
-function walkOptions(revisions: string[], since: string | undefined, renames: boolean): WalkOptions {
+function walkOptions(
+  revisions: string[],
+  since: string | undefined,
+  renames: boolean,
+): WalkOptions {
   // git reads any text as some date; a typo must not become a silently different window.
   if (since !== undefined && Number.isNaN(Date.parse(since)) && !RELATIVE.test(since.trim())) {
-    throw new UsageError(`--since takes a date such as 2024-01-31 or "6 months ago", not "${since}"`);
+    throw new UsageError(
+      `--since takes a date such as 2024-01-31 or "6 months ago", not "${since}"`,
+    );
   }
   return { revisions, since, renames };
 }
@@ -180,7 +204,13 @@ function pathFilter(request: ScanRequest, skips: SkipCounter): (path: string) =>
 
 function noteEscaped(paths: string[], skips: SkipCounter): void {
   for (const path of paths) {
-    note(skips, 'note', path, 'non-utf8-path', 'file name is not valid UTF-8: shown with \\xNN escapes');
+    note(
+      skips,
+      'note',
+      path,
+      'non-utf8-path',
+      'file name is not valid UTF-8: shown with \\xNN escapes',
+    );
   }
 }
 
@@ -190,7 +220,12 @@ function reportBlobProblem(
   skips: SkipCounter,
 ): void {
   if (record.tooLarge) skips.add(path, 'too-large', `${record.size} bytes, blob ${record.id}`);
-  else skips.add(`${path} (blob ${record.id})`, 'invalid-object', `${record.problem}: ${record.detail}`);
+  else
+    skips.add(
+      `${path} (blob ${record.id})`,
+      'invalid-object',
+      `${record.problem}: ${record.detail}`,
+    );
 }
 
 function keep(outcome: RunOutcome, predicate: (finding: Finding) => boolean): void {
@@ -242,16 +277,21 @@ async function scanIndex(
   const blobOf = new Map<Finding, string>();
   /** Secrets the pre-images held, as `rule\0digest\0path` (the path in the range). */
   const heldBefore = new Set<string>();
-  const outcome = await runTargets(targets(), {
-    ...runOptionsFor(request),
-    onResult: (result) => {
-      const id = result.id ?? '';
-      if (id.startsWith('before:')) {
-        for (const f of result.findings) heldBefore.add(`${f.ruleId}\0${f.valueDigest}\0${result.path}`);
-      }
-      for (const finding of result.findings) blobOf.set(finding, id);
+  const outcome = await runTargets(
+    targets(),
+    {
+      ...runOptionsFor(request),
+      onResult: (result) => {
+        const id = result.id ?? '';
+        if (id.startsWith('before:')) {
+          for (const f of result.findings)
+            heldBefore.add(`${f.ruleId}\0${f.valueDigest}\0${result.path}`);
+        }
+        for (const finding of result.findings) blobOf.set(finding, id);
+      },
     },
-  }, skips);
+    skips,
+  );
   const isNew = (finding: Finding) =>
     !heldBefore.has(`${finding.ruleId}\0${finding.valueDigest}\0${finding.path}`);
   keep(outcome, (finding) => blobs.has(blobOf.get(finding) ?? '') && isNew(finding));

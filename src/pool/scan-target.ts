@@ -41,7 +41,10 @@ export interface TargetResult {
   warnings?: { subject: string; reason: SkipReason; detail?: string }[];
 }
 
-function readWhole(absPath: string | Buffer, maxFileSize: number): Buffer | { reason: SkipReason; detail: string } {
+function readWhole(
+  absPath: string | Buffer,
+  maxFileSize: number,
+): Buffer | { reason: SkipReason; detail: string } {
   let fd: number;
   try {
     // Non-blocking open: a FIFO that replaced a file since the walk must not hang the scan.
@@ -68,21 +71,39 @@ function readWhole(absPath: string | Buffer, maxFileSize: number): Buffer | { re
   }
 }
 
-export function scanTarget(engine: RuleEngine, target: ScanTarget, options: ScanOptions): TargetResult {
+export function scanTarget(
+  engine: RuleEngine,
+  target: ScanTarget,
+  options: ScanOptions,
+): TargetResult {
   const base = { path: target.path, id: target.id };
   let buffer: Buffer;
   if (target.content) {
-    buffer = Buffer.from(target.content.buffer, target.content.byteOffset, target.content.byteLength);
+    buffer = Buffer.from(
+      target.content.buffer,
+      target.content.byteOffset,
+      target.content.byteLength,
+    );
   } else if (target.absPath) {
     const path = target.rawPath ? Buffer.from(target.rawPath) : target.absPath;
     const read = readWhole(path, options.maxFileSize);
     if (!Buffer.isBuffer(read)) return { ...base, findings: [], bytes: 0, skipped: read };
     buffer = read;
   } else {
-    return { ...base, findings: [], bytes: 0, skipped: { reason: 'unreadable', detail: 'no content' } };
+    return {
+      ...base,
+      findings: [],
+      bytes: 0,
+      skipped: { reason: 'unreadable', detail: 'no content' },
+    };
   }
   if (buffer.length > options.maxFileSize) {
-    return { ...base, findings: [], bytes: 0, skipped: { reason: 'too-large', detail: `${buffer.length} bytes` } };
+    return {
+      ...base,
+      findings: [],
+      bytes: 0,
+      skipped: { reason: 'too-large', detail: `${buffer.length} bytes` },
+    };
   }
 
   const kind = archiveKind(target.path, buffer);
@@ -94,7 +115,8 @@ export function scanTarget(engine: RuleEngine, target: ScanTarget, options: Scan
   }
 
   const decoded = decodeText(buffer);
-  if (!decoded) return { ...base, findings: [], bytes: buffer.length, skipped: { reason: 'binary' } };
+  if (!decoded)
+    return { ...base, findings: [], bytes: buffer.length, skipped: { reason: 'binary' } };
   const findings = scanText(engine, decoded.text, target.path, { redact: options.redact });
   return { ...base, findings, bytes: buffer.length };
 }
@@ -125,14 +147,22 @@ function scanArchive(
     const nested = archiveKind(memberPath, member.content);
     if (nested) {
       if (depth >= budget.limits.maxDepth) {
-        result.warnings!.push({ subject: memberPath, reason: 'archive-limit', detail: 'nested too deep' });
+        result.warnings!.push({
+          subject: memberPath,
+          reason: 'archive-limit',
+          detail: 'nested too deep',
+        });
       } else {
         scanArchive(engine, memberPath, member.content, nested, depth + 1, budget, options, result);
       }
       continue;
     }
     if (member.content.length > options.maxFileSize) {
-      result.warnings!.push({ subject: memberPath, reason: 'too-large', detail: `${member.content.length} bytes` });
+      result.warnings!.push({
+        subject: memberPath,
+        reason: 'too-large',
+        detail: `${member.content.length} bytes`,
+      });
       continue;
     }
     const decoded = decodeText(member.content);

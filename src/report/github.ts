@@ -7,7 +7,12 @@ import { sarifLevel, securitySeverity } from './rule-meta.js';
 
 /** Workflow-command property values escape `%`, CR, LF, `:` and `,`. */
 function escapeProperty(value: string): string {
-  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C');
+  return value
+    .replace(/%/g, '%25')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A')
+    .replace(/:/g, '%3A')
+    .replace(/,/g, '%2C');
 }
 
 function escapeData(value: string): string {
@@ -17,7 +22,8 @@ function escapeData(value: string): string {
 export function rankFindings(findings: Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
-      Number(securitySeverity(b.severity, b.confidence)) - Number(securitySeverity(a.severity, a.confidence)) ||
+      Number(securitySeverity(b.severity, b.confidence)) -
+        Number(securitySeverity(a.severity, a.confidence)) ||
       a.path.localeCompare(b.path) ||
       a.line - b.line,
   );
@@ -37,12 +43,15 @@ export function toGithubAnnotations(findings: Finding[], limit = Infinity): stri
       `title=${escapeProperty(`${finding.ruleName} (${finding.ruleId})`)}`,
     ].join(',');
     const parts = [finding.secret ?? finding.redacted];
-    if (finding.antiPatterns?.length) parts.push(`anti-patterns: ${finding.antiPatterns.join(', ')}`);
+    if (finding.antiPatterns?.length)
+      parts.push(`anti-patterns: ${finding.antiPatterns.join(', ')}`);
     if (finding.remediation) parts.push(`fix: ${finding.remediation.summary}`);
     return `::${command} ${properties}::${escapeData(parts.join('\n'))}`;
   });
   if (visible.length > limit) {
-    lines.push(`::notice::${visible.length - limit} more secret findings; see the SARIF report or job summary`);
+    lines.push(
+      `::notice::${visible.length - limit} more secret findings; see the SARIF report or job summary`,
+    );
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
 }

@@ -7,7 +7,12 @@ export function ruleHelpUri(ruleId: string): string {
   return `${DOCS_BASE}#${ruleId}`;
 }
 
-const SEVERITY_SCORE: Record<Severity, number> = { critical: 9.5, high: 8.0, medium: 5.5, low: 3.0 };
+const SEVERITY_SCORE: Record<Severity, number> = {
+  critical: 9.5,
+  high: 8.0,
+  medium: 5.5,
+  low: 3.0,
+};
 const CONFIDENCE_DISCOUNT: Record<Confidence, number> = { high: 0, medium: 1.0, low: 2.5 };
 
 /** GitHub code scanning ranks by this 0–10 score: the rule's severity, discounted by doubt. */

@@ -26,7 +26,10 @@ export function pathToUri(path: string): string {
 }
 
 function ruleDescriptor(rule: RuleSpec, antiPatternTags: string[]): Sarif.ReportingDescriptor {
-  const examples = rule.examples.slice(0, 1).map((e) => e.why ?? 'example').join('');
+  const examples = rule.examples
+    .slice(0, 1)
+    .map((e) => e.why ?? 'example')
+    .join('');
   return {
     id: rule.id,
     name: pascalName(rule),
@@ -107,7 +110,9 @@ function resultFor(finding: Finding, ruleIndex: number): Sarif.Result {
       {
         kind: finding.suppression.kind,
         status: 'accepted',
-        ...(finding.suppression.justification ? { justification: finding.suppression.justification } : {}),
+        ...(finding.suppression.justification
+          ? { justification: finding.suppression.justification }
+          : {}),
       },
     ];
   }
@@ -160,7 +165,11 @@ export function toSarif(input: SarifInput): Sarif.Log {
     message: { text: `${notice.subject}: ${notice.message}` },
     descriptor: { id: `skip/${notice.reason}` },
     locations: [
-      { physicalLocation: { artifactLocation: { uri: pathToUri(notice.subject), uriBaseId: '%SRCROOT%' } } },
+      {
+        physicalLocation: {
+          artifactLocation: { uri: pathToUri(notice.subject), uriBaseId: '%SRCROOT%' },
+        },
+      },
     ],
   }));
 
@@ -175,11 +184,15 @@ export function toSarif(input: SarifInput): Sarif.Log {
             semanticVersion: VERSION,
             version: VERSION,
             informationUri: 'https://github.com/unsprawl/unsprawl',
-            rules: usedRules.map((rule) => ruleDescriptor(rule, [...(tagsByRule.get(rule.id) ?? [])].sort())),
+            rules: usedRules.map((rule) =>
+              ruleDescriptor(rule, [...(tagsByRule.get(rule.id) ?? [])].sort()),
+            ),
           },
         },
         originalUriBaseIds: {
-          '%SRCROOT%': { uri: pathToFileURL(input.root.endsWith('/') ? input.root : `${input.root}/`).href },
+          '%SRCROOT%': {
+            uri: pathToFileURL(input.root.endsWith('/') ? input.root : `${input.root}/`).href,
+          },
         },
         columnKind: 'utf16CodeUnits',
         invocations: [

@@ -12,7 +12,8 @@ export interface TextInput {
   targetNote?: string;
 }
 
-const paint = (on: boolean, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+const paint = (on: boolean, code: string, text: string) =>
+  on ? `\x1b[${code}m${text}\x1b[0m` : text;
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${Math.round(bytes)} B`;
@@ -53,7 +54,11 @@ export function toText(input: TextInput): string {
       current = location;
     }
     const level = sarifLevel(finding.confidence);
-    const levelText = paint(color, level === 'error' ? '31' : level === 'warning' ? '33' : '36', level.padEnd(7));
+    const levelText = paint(
+      color,
+      level === 'error' ? '31' : level === 'warning' ? '33' : '36',
+      level.padEnd(7),
+    );
     lines.push(
       `  ${`${finding.line}:${finding.column}`.padEnd(9)} ${levelText} ${finding.ruleName}  ` +
         `${paint(color, '1', finding.secret ?? finding.redacted)}  ${paint(color, '2', finding.ruleId)}`,
@@ -61,14 +66,18 @@ export function toText(input: TextInput): string {
     const details: string[] = [];
     if (finding.history) {
       const h = finding.history;
-      details.push(`introduced by ${h.author} on ${h.date.slice(0, 10)} in ${h.commit.slice(0, 12)}`);
+      details.push(
+        `introduced by ${h.author} on ${h.date.slice(0, 10)} in ${h.commit.slice(0, 12)}`,
+      );
       if (!h.presentInHead) {
         details.push('only in history: no longer in HEAD, but still leaked — rotate it');
       }
     }
     if (finding.decodedVia) details.push(`decoded via ${finding.decodedVia.join(' → ')}`);
-    if (finding.antiPatterns?.length) details.push(`anti-patterns: ${finding.antiPatterns.join(', ')}`);
-    if (finding.sharedWith?.length) details.push(`same value also in: ${finding.sharedWith.join(', ')}`);
+    if (finding.antiPatterns?.length)
+      details.push(`anti-patterns: ${finding.antiPatterns.join(', ')}`);
+    if (finding.sharedWith?.length)
+      details.push(`same value also in: ${finding.sharedWith.join(', ')}`);
     if (input.verbose !== false && finding.remediation) {
       const r = finding.remediation;
       details.push(`fix (${r.target}): ${r.summary}`);

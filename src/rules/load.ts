@@ -17,7 +17,8 @@ function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && /"name":\s*"unsprawl"/.test(readFileSync(manifest, 'utf8'))) return dir;
+    if (existsSync(manifest) && /"name":\s*"unsprawl"/.test(readFileSync(manifest, 'utf8')))
+      return dir;
     if (dirname(dir) === dir) return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
     dir = dirname(dir);
   }
@@ -54,7 +55,12 @@ export function loadRuleFiles(files: readonly string[]): RuleSpec[] {
       const rule = { ...(raw as RuleSpec), family };
       const earlier = seen.get(rule.id);
       if (earlier) {
-        problems.push({ file, ruleId: rule.id, field: 'id', message: `is also defined in ${earlier}` });
+        problems.push({
+          file,
+          ruleId: rule.id,
+          field: 'id',
+          message: `is also defined in ${earlier}`,
+        });
         return;
       }
       seen.set(rule.id, file);

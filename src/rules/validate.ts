@@ -10,9 +10,27 @@ const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const VALIDATORS = ['github-crc32', 'npm-crc32', 'jwt', 'pem-body', 'base64-json', 'luhn'];
 const FILTER_NAMES = ['secret-like-value', 'password-value', 'not-hex-only', 'not-uuid'];
 const KNOWN_FIELDS = new Set([
-  'id', 'name', 'description', 'family', 'kind', 'keywords', 'pattern', 'flags', 'near',
-  'boundary', 'minEntropy', 'validate', 'onInvalid', 'filters', 'allowPlaceholders',
-  'confidence', 'severity', 'reference', 'tags', 'examples', 'negatives',
+  'id',
+  'name',
+  'description',
+  'family',
+  'kind',
+  'keywords',
+  'pattern',
+  'flags',
+  'near',
+  'boundary',
+  'minEntropy',
+  'validate',
+  'onInvalid',
+  'filters',
+  'allowPlaceholders',
+  'confidence',
+  'severity',
+  'reference',
+  'tags',
+  'examples',
+  'negatives',
 ]);
 
 export interface RuleProblem {
@@ -35,7 +53,8 @@ export function validateRule(raw: unknown, file: string, index: number): RulePro
   const problems: RuleProblem[] = [];
   const record = (raw ?? {}) as Record<string, unknown>;
   const ruleId = typeof record.id === 'string' ? record.id : `#${index + 1}`;
-  const problem = (field: string, message: string) => problems.push({ file, ruleId, field, message });
+  const problem = (field: string, message: string) =>
+    problems.push({ file, ruleId, field, message });
 
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     problem('(rule)', 'must be a mapping of fields');
@@ -48,19 +67,27 @@ export function validateRule(raw: unknown, file: string, index: number): RulePro
   const text = (field: string, optional = false) => {
     const value = record[field];
     if (value === undefined && optional) return;
-    if (typeof value !== 'string' || value.trim() === '') problem(field, 'must be a non-empty string');
+    if (typeof value !== 'string' || value.trim() === '')
+      problem(field, 'must be a non-empty string');
   };
   text('id');
   if (typeof record.id === 'string' && !RULE_ID.test(record.id)) {
-    problem('id', `"${record.id}" must be kebab-case: lower-case letters, digits and single dashes`);
+    problem(
+      'id',
+      `"${record.id}" must be kebab-case: lower-case letters, digits and single dashes`,
+    );
   }
-  if (typeof record.id === 'string' && record.id.length > 64) problem('id', 'must be at most 64 characters');
+  if (typeof record.id === 'string' && record.id.length > 64)
+    problem('id', 'must be at most 64 characters');
   text('name');
   text('description');
   text('kind', true);
   text('pattern');
   text('reference');
-  if (typeof record.reference === 'string' && !/^https:\/\/[^\s/]+\.[^\s/]+(\/\S*)?$/.test(record.reference)) {
+  if (
+    typeof record.reference === 'string' &&
+    !/^https:\/\/[^\s/]+\.[^\s/]+(\/\S*)?$/.test(record.reference)
+  ) {
     problem('reference', `"${record.reference}" must be an https URL`);
   }
 
@@ -70,20 +97,30 @@ export function validateRule(raw: unknown, file: string, index: number): RulePro
   } else {
     for (const keyword of keywords) {
       if (typeof keyword !== 'string' || keyword.length < 3 || !/^[\x21-\x7e ]+$/.test(keyword)) {
-        problem('keywords', `"${String(keyword)}" must be an ASCII literal of three characters or more`);
+        problem(
+          'keywords',
+          `"${String(keyword)}" must be an ASCII literal of three characters or more`,
+        );
       } else if (keyword !== keyword.toLowerCase()) {
         problem('keywords', `"${keyword}" must be lower-case (the prefilter folds case)`);
       }
     }
   }
 
-  if (record.flags !== undefined && (typeof record.flags !== 'string' || !/^i?$/.test(record.flags))) {
+  if (
+    record.flags !== undefined &&
+    (typeof record.flags !== 'string' || !/^i?$/.test(record.flags))
+  ) {
     problem('flags', 'may only be "i"');
   }
   if (typeof record.pattern === 'string') {
     try {
-      const groups = captureGroups(record.pattern, typeof record.flags === 'string' ? record.flags : '');
-      if (groups !== 1) problem('pattern', `must have exactly one capturing group (the secret), has ${groups}`);
+      const groups = captureGroups(
+        record.pattern,
+        typeof record.flags === 'string' ? record.flags : '',
+      );
+      if (groups !== 1)
+        problem('pattern', `must have exactly one capturing group (the secret), has ${groups}`);
     } catch (error) {
       problem('pattern', `does not compile: ${(error as Error).message}`);
     }
@@ -111,7 +148,8 @@ export function validateRule(raw: unknown, file: string, index: number): RulePro
   oneOf('validate', VALIDATORS, true);
   oneOf('onInvalid', ['lower', 'drop'], true);
   for (const field of ['boundary', 'allowPlaceholders']) {
-    if (record[field] !== undefined && typeof record[field] !== 'boolean') problem(field, 'must be true or false');
+    if (record[field] !== undefined && typeof record[field] !== 'boolean')
+      problem(field, 'must be true or false');
   }
   if (record.filters !== undefined) {
     const filters = record.filters;
@@ -152,7 +190,9 @@ export function assertRuleSpec(raw: unknown, file: string, index: number): asser
 export class RuleFileError extends Error {
   readonly problems: RuleProblem[];
   constructor(problems: RuleProblem[]) {
-    super(`${problems.length} problem(s) in rule files:\n${problems.map(formatProblem).join('\n')}`);
+    super(
+      `${problems.length} problem(s) in rule files:\n${problems.map(formatProblem).join('\n')}`,
+    );
     this.name = 'RuleFileError';
     this.problems = problems;
   }

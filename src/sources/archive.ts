@@ -52,7 +52,8 @@ export function archiveKind(path: string, buffer: Uint8Array): ArchiveKind | und
   if (ZIP_PATH.test(inner) && buffer[0] === 0x50 && buffer[1] === 0x4b) return 'zip';
   if (TGZ_PATH.test(inner) && buffer[0] === 0x1f && buffer[1] === 0x8b) return 'tgz';
   if (/\.gz$/i.test(inner) && buffer[0] === 0x1f && buffer[1] === 0x8b) return 'gz';
-  if (/\.tar$/i.test(inner) && buffer.length >= 512 && readString(buffer, 257, 5) === 'ustar') return 'tar';
+  if (/\.tar$/i.test(inner) && buffer.length >= 512 && readString(buffer, 257, 5) === 'ustar')
+    return 'tar';
   return undefined;
 }
 
@@ -77,7 +78,9 @@ function inflate(data: Uint8Array, budget: ArchiveBudget, gzip: boolean): Buffer
   const limit = remaining(budget);
   if (limit <= 0) throw new BombError('total expanded size limit reached');
   try {
-    return gzip ? gunzipSync(data, { maxOutputLength: limit }) : inflateRawSync(data, { maxOutputLength: limit });
+    return gzip
+      ? gunzipSync(data, { maxOutputLength: limit })
+      : inflateRawSync(data, { maxOutputLength: limit });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new BombError(`expands past ${limit} bytes`);
@@ -90,7 +93,10 @@ function isBomb(compressed: number, expanded: number, limits: ArchiveLimits): bo
   return expanded > 1024 * 1024 && expanded / Math.max(1, compressed) > limits.maxRatio;
 }
 
-function readZip(buffer: Buffer, budget: ArchiveBudget): { members: ArchiveMember[]; problems: ArchiveProblem[] } {
+function readZip(
+  buffer: Buffer,
+  budget: ArchiveBudget,
+): { members: ArchiveMember[]; problems: ArchiveProblem[] } {
   const members: ArchiveMember[] = [];
   const problems: ArchiveProblem[] = [];
   // End of central directory: at the end, before a comment of at most 65535 bytes.
@@ -101,7 +107,8 @@ function readZip(buffer: Buffer, budget: ArchiveBudget): { members: ArchiveMembe
       break;
     }
   }
-  if (eocd === -1) return { members, problems: [{ name: '', reason: 'corrupt', detail: 'no zip directory' }] };
+  if (eocd === -1)
+    return { members, problems: [{ name: '', reason: 'corrupt', detail: 'no zip directory' }] };
   const count = buffer.readUInt16LE(eocd + 10);
   let at = buffer.readUInt32LE(eocd + 16);
   for (let n = 0; n < count && at + 46 <= buffer.length; n++) {
@@ -118,7 +125,11 @@ function readZip(buffer: Buffer, budget: ArchiveBudget): { members: ArchiveMembe
     at += 46 + nameLength + extraLength + commentLength;
     if (name.endsWith('/')) continue;
     if (budget.members >= budget.limits.maxMembers) {
-      problems.push({ name, reason: 'archive-limit', detail: `more than ${budget.limits.maxMembers} members` });
+      problems.push({
+        name,
+        reason: 'archive-limit',
+        detail: `more than ${budget.limits.maxMembers} members`,
+      });
       break;
     }
     if (flags & 1) {
@@ -130,14 +141,19 @@ function readZip(buffer: Buffer, budget: ArchiveBudget): { members: ArchiveMembe
       continue;
     }
     if (isBomb(compressed, size, budget.limits) || size > remaining(budget)) {
-      problems.push({ name, reason: 'zip-bomb', detail: `declares ${size} bytes from ${compressed}` });
+      problems.push({
+        name,
+        reason: 'zip-bomb',
+        detail: `declares ${size} bytes from ${compressed}`,
+      });
       continue;
     }
     if (local + 30 > buffer.length || buffer.readUInt32LE(local) !== 0x04034b50) {
       problems.push({ name, reason: 'corrupt', detail: 'bad local header' });
       continue;
     }
-    const dataStart = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+    const dataStart =
+      local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
     const data = buffer.subarray(dataStart, dataStart + compressed);
     try {
       let content: Buffer;
@@ -152,13 +168,20 @@ function readZip(buffer: Buffer, budget: ArchiveBudget): { members: ArchiveMembe
       members.push({ name, content });
     } catch (error) {
       const bomb = error instanceof BombError;
-      problems.push({ name, reason: bomb ? 'zip-bomb' : 'corrupt', detail: (error as Error).message });
+      problems.push({
+        name,
+        reason: bomb ? 'zip-bomb' : 'corrupt',
+        detail: (error as Error).message,
+      });
     }
   }
   return { members, problems };
 }
 
-function readTar(buffer: Buffer, budget: ArchiveBudget): { members: ArchiveMember[]; problems: ArchiveProblem[] } {
+function readTar(
+  buffer: Buffer,
+  budget: ArchiveBudget,
+): { members: ArchiveMember[]; problems: ArchiveProblem[] } {
   const members: ArchiveMember[] = [];
   const problems: ArchiveProblem[] = [];
   let at = 0;
@@ -169,7 +192,8 @@ function readTar(buffer: Buffer, budget: ArchiveBudget): { members: ArchiveMembe
     const size = parseInt(readString(header, 124, 12).trim() || '0', 8);
     const type = String.fromCharCode(header[156] || 48);
     const prefix = readString(header, 345, 155);
-    let name = longName ?? (prefix ? `${prefix}/${readString(header, 0, 100)}` : readString(header, 0, 100));
+    let name =
+      longName ?? (prefix ? `${prefix}/${readString(header, 0, 100)}` : readString(header, 0, 100));
     longName = undefined;
     const body = buffer.subarray(at + 512, at + 512 + size);
     at += 512 + Math.ceil(size / 512) * 512;
@@ -189,7 +213,11 @@ function readTar(buffer: Buffer, budget: ArchiveBudget): { members: ArchiveMembe
     if (type !== '0' && type !== '7') continue;
     name = name.replace(/^\.\//, '');
     if (budget.members >= budget.limits.maxMembers) {
-      problems.push({ name, reason: 'archive-limit', detail: `more than ${budget.limits.maxMembers} members` });
+      problems.push({
+        name,
+        reason: 'archive-limit',
+        detail: `more than ${budget.limits.maxMembers} members`,
+      });
       break;
     }
     take(budget, size);
@@ -210,13 +238,22 @@ export function readArchive(
   let inflated: Buffer;
   try {
     inflated = inflate(buffer, budget, true);
-    if (isBomb(buffer.length, inflated.length, budget.limits)) throw new BombError('expansion ratio');
+    if (isBomb(buffer.length, inflated.length, budget.limits))
+      throw new BombError('expansion ratio');
   } catch (error) {
     const bomb = error instanceof BombError;
-    return { members: [], problems: [{ name: '', reason: bomb ? 'zip-bomb' : 'corrupt', detail: (error as Error).message }] };
+    return {
+      members: [],
+      problems: [
+        { name: '', reason: bomb ? 'zip-bomb' : 'corrupt', detail: (error as Error).message },
+      ],
+    };
   }
   if (kind === 'tgz') return readTar(inflated, budget);
   take(budget, inflated.length);
-  const inner = path.slice(path.lastIndexOf('!') + 1).replace(/^.*\//, '').replace(/\.gz$/i, '');
+  const inner = path
+    .slice(path.lastIndexOf('!') + 1)
+    .replace(/^.*\//, '')
+    .replace(/\.gz$/i, '');
   return { members: [{ name: inner, content: inflated }], problems: [] };
 }

@@ -40,7 +40,10 @@ export class GitignoreSet {
         // Patterns above the scan root apply with paths relative to their own folder; rebase the
         // ones that can be rebased, keep the rest as they are (names without a slash).
         const prefix = toPosix(relative(dir, base));
-        set.addRules('', lines.flatMap((line) => rebase(line, prefix)));
+        set.addRules(
+          '',
+          lines.flatMap((line) => rebase(line, prefix)),
+        );
         allLines.push(...lines);
       }
     }

@@ -134,7 +134,9 @@ function* rawNamed(
   options: WalkOptions,
   onSkip: SkipHandler,
 ): Generator<FileTarget> {
-  let candidates: { bytes: Buffer; shown: string[] }[] = [{ bytes: Buffer.from(absRoot), shown: [] }];
+  let candidates: { bytes: Buffer; shown: string[] }[] = [
+    { bytes: Buffer.from(absRoot), shown: [] },
+  ];
   for (const segment of relPath.split('/')) {
     const next: typeof candidates = [];
     for (const parent of candidates) {

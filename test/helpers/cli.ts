@@ -13,7 +13,10 @@ export interface CliRun {
 }
 
 /** Runs the built CLI as a user would; CI is set so no progress line is drawn. */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliRun {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): CliRun {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env },

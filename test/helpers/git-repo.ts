@@ -32,7 +32,8 @@ export function initRepo(dir: string): TestRepo {
     dir,
     git: run,
     write(path, content) {
-      const full = typeof path === 'string' ? join(dir, path) : Buffer.concat([Buffer.from(`${dir}/`), path]);
+      const full =
+        typeof path === 'string' ? join(dir, path) : Buffer.concat([Buffer.from(`${dir}/`), path]);
       if (typeof full === 'string') mkdirSync(dirname(full), { recursive: true });
       writeFileSync(full, content);
     },

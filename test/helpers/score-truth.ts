@@ -33,10 +33,18 @@ export function score(truth: TruthEntry[], findings: Finding[]): Score {
   const falsePositives: Score['falsePositives'] = [];
   let duplicates = 0;
   // Narrow entries first, as the shared scorer does.
-  const ordered = [...truth].sort((a, b) => (a.line_end ?? a.line) - a.line - ((b.line_end ?? b.line) - b.line));
+  const ordered = [...truth].sort(
+    (a, b) => (a.line_end ?? a.line) - a.line - ((b.line_end ?? b.line) - b.line),
+  );
   for (const finding of findings) {
     // A finding credits the entry on its first line; multi-line findings (keys) span further.
-    const matches = ordered.filter((entry) => entry.path === finding.path && entry.line >= finding.line && entry.line <= finding.endLine && hits(entry, finding));
+    const matches = ordered.filter(
+      (entry) =>
+        entry.path === finding.path &&
+        entry.line >= finding.line &&
+        entry.line <= finding.endLine &&
+        hits(entry, finding),
+    );
     const detect = matches.find((entry) => entry.expect === 'detect' && !found.has(entry));
     if (detect) {
       found.add(detect);
@@ -48,7 +56,12 @@ export function score(truth: TruthEntry[], findings: Finding[]): Score {
     }
     if (matches.some((entry) => entry.expect === 'either')) continue;
     const ignored = matches.find((entry) => entry.expect === 'ignore');
-    falsePositives.push({ path: finding.path, line: finding.line, ruleId: finding.ruleId, kind: ignored?.kind ?? 'unlabeled' });
+    falsePositives.push({
+      path: finding.path,
+      line: finding.line,
+      ruleId: finding.ruleId,
+      kind: ignored?.kind ?? 'unlabeled',
+    });
   }
   const expected = truth.filter((entry) => entry.expect === 'detect');
   return {

@@ -24,7 +24,11 @@ export async function baselineCommand(argv: string[]): Promise<number> {
   // Every finding goes in, including ones an older baseline already covered.
   const { result } = await executeScan({ ...values, baseline: undefined, format: 'json' }, paths);
   const output = values.output ?? join(scanRoot(paths), '.unsprawl-baseline.json');
-  writeReport(formatBaseline(toBaseline(result.findings.filter((f) => f.suppression?.kind !== 'inSource'))), output);
-  if (output !== '-') log.notice(`baseline of ${result.findings.length} finding(s) written to ${output}`);
+  writeReport(
+    formatBaseline(toBaseline(result.findings.filter((f) => f.suppression?.kind !== 'inSource'))),
+    output,
+  );
+  if (output !== '-')
+    log.notice(`baseline of ${result.findings.length} finding(s) written to ${output}`);
   return 0;
 }

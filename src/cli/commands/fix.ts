@@ -39,8 +39,16 @@ function filesWithUnstagedChanges(repoRoot: string | undefined): Set<string> {
   } catch {
     // update-index exits non-zero when files need updating; the diff below still answers.
   }
-  const out = execFileSync('git', ['diff', '--name-only', '-z'], { cwd: repoRoot, encoding: 'utf8' });
-  return new Set(out.split('\0').filter(Boolean).map((p) => resolve(repoRoot, p)));
+  const out = execFileSync('git', ['diff', '--name-only', '-z'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  return new Set(
+    out
+      .split('\0')
+      .filter(Boolean)
+      .map((p) => resolve(repoRoot, p)),
+  );
 }
 
 /**
@@ -48,7 +56,9 @@ function filesWithUnstagedChanges(repoRoot: string | undefined): Set<string> {
  * would otherwise end the comment and run as a command.
  */
 function commentText(text: string): string {
-  return JSON.stringify(text).slice(1, -1).replace(/[\u2028\u2029]/g, ' ');
+  return JSON.stringify(text)
+    .slice(1, -1)
+    .replace(/[\u2028\u2029]/g, ' ');
 }
 
 function valuesScript(root: string, plans: PlannedFile[]): string {
@@ -65,7 +75,9 @@ function valuesScript(root: string, plans: PlannedFile[]): string {
       // A delimiter the value cannot contain, so the here-document ends where it should.
       let delimiter = 'UNSPRAWL_VALUE';
       while (finding.secret!.includes(delimiter)) delimiter += '_';
-      lines.push(`# ${commentText(plan.path)}:${finding.line} ${finding.ruleId} -> ${commentText(r.replacement.split('\n')[0]!)}`);
+      lines.push(
+        `# ${commentText(plan.path)}:${finding.line} ${finding.ruleId} -> ${commentText(r.replacement.split('\n')[0]!)}`,
+      );
       lines.push(`# rotate: ${commentText(r.rotation)} (${commentText(r.rotationUrl)})`);
       lines.push(`${r.storeCommand} <<'${delimiter}'`, finding.secret!, delimiter, '');
     }
@@ -92,15 +104,19 @@ export async function fixCommand(argv: string[]): Promise<number> {
   const storeIndex = argv.indexOf('--store-cmd');
   const storeCmd = storeIndex >= 0 ? argv[storeIndex + 1] : undefined;
   if (storeIndex >= 0 && !storeCmd) throw new UsageError('--store-cmd needs a command');
-  const rest = storeIndex >= 0 ? [...argv.slice(0, storeIndex), ...argv.slice(storeIndex + 2)] : argv;
+  const rest =
+    storeIndex >= 0 ? [...argv.slice(0, storeIndex), ...argv.slice(storeIndex + 2)] : argv;
   const dryRun = rest.includes('--dry-run');
   const force = rest.includes('--force');
-  const { values, positionals } = parseScanArgs(rest.filter((a) => a !== '--dry-run' && a !== '--force'));
+  const { values, positionals } = parseScanArgs(
+    rest.filter((a) => a !== '--dry-run' && a !== '--force'),
+  );
   if (values.help) {
     process.stdout.write(FIX_HELP);
     return 0;
   }
-  if (values.history || values.range || values.staged) throw new UsageError('fix works on the working tree only');
+  if (values.history || values.range || values.staged)
+    throw new UsageError('fix works on the working tree only');
 
   const { result } = await executeScan({ ...values, 'no-redact': true }, positionals);
   const repoRoot = findRepoRoot(result.root);
@@ -128,14 +144,18 @@ export async function fixCommand(argv: string[]): Promise<number> {
   const plans: PlannedFile[] = [];
   for (const plan of byFile.values()) {
     if (dirty.has(plan.absPath)) {
-      log.warn(`${plan.path}: has unstaged changes; not rewritten (commit or stage them, or use --force)`);
+      log.warn(
+        `${plan.path}: has unstaged changes; not rewritten (commit or stage them, or use --force)`,
+      );
       continue;
     }
     plans.push(plan);
   }
 
   if (plans.length === 0) {
-    process.stdout.write(`nothing to fix${manual ? `; ${manual} finding(s) need a manual change (run unsprawl scan)` : ''}\n`);
+    process.stdout.write(
+      `nothing to fix${manual ? `; ${manual} finding(s) need a manual change (run unsprawl scan)` : ''}\n`,
+    );
     return 0;
   }
   // Every rewrite is computed before anything is written: all of them apply, or none.
@@ -143,7 +163,10 @@ export async function fixCommand(argv: string[]): Promise<number> {
   for (const plan of plans) {
     let after: string | undefined;
     try {
-      after = applyEdits(readText(plan.absPath), plan.findings.map((f) => f.remediation!.edit!));
+      after = applyEdits(
+        readText(plan.absPath),
+        plan.findings.map((f) => f.remediation!.edit!),
+      );
     } catch (error) {
       log.warn(`${plan.path}: cannot be read (${describeError(error)}); not rewritten`);
       continue;
@@ -157,17 +180,30 @@ export async function fixCommand(argv: string[]): Promise<number> {
   for (const { plan } of rewrites) {
     for (const f of plan.findings) {
       const shown = JSON.stringify(plan.path).slice(1, -1);
-      process.stdout.write(`${dryRun ? 'would rewrite' : 'rewrite'} ${shown}:${f.line}:${f.column} ${f.redacted} -> ${f.remediation!.edit!.text || '(removed)'}\n`);
+      process.stdout.write(
+        `${dryRun ? 'would rewrite' : 'rewrite'} ${shown}:${f.line}:${f.column} ${f.redacted} -> ${f.remediation!.edit!.text || '(removed)'}\n`,
+      );
     }
   }
-  if (manual) process.stdout.write(`${manual} finding(s) need a manual change (run unsprawl scan)\n`);
+  if (manual)
+    process.stdout.write(`${manual} finding(s) need a manual change (run unsprawl scan)\n`);
   if (dryRun || rewrites.length === 0) return 0;
 
   // The values leave the repository before any file loses them.
-  const script = valuesScript(result.root, rewrites.map((r) => r.plan));
+  const script = valuesScript(
+    result.root,
+    rewrites.map((r) => r.plan),
+  );
   if (storeCmd) {
-    const piped = spawnSync(storeCmd, { shell: true, input: script, stdio: ['pipe', 'inherit', 'inherit'] });
-    if (piped.status !== 0) throw new UsageError(`--store-cmd exited with ${piped.status ?? piped.signal}; no file was changed`);
+    const piped = spawnSync(storeCmd, {
+      shell: true,
+      input: script,
+      stdio: ['pipe', 'inherit', 'inherit'],
+    });
+    if (piped.status !== 0)
+      throw new UsageError(
+        `--store-cmd exited with ${piped.status ?? piped.signal}; no file was changed`,
+      );
   } else {
     const saved = writePrivateFile(script, result.root);
     log.notice(`removed values and their store commands saved to ${saved} (mode 0600)`);
@@ -178,6 +214,8 @@ export async function fixCommand(argv: string[]): Promise<number> {
     writeAtomically(plan.absPath, text);
     rewritten++;
   }
-  process.stdout.write(`rewrote ${rewritten} file(s) under ${relative(process.cwd(), result.root) || '.'}\n`);
+  process.stdout.write(
+    `rewrote ${rewritten} file(s) under ${relative(process.cwd(), result.root) || '.'}\n`,
+  );
   return 0;
 }

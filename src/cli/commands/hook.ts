@@ -32,7 +32,10 @@ exit 1
 function hooksDir(repo: string): string {
   let output: string;
   try {
-    output = execFileSync('git', ['rev-parse', '--git-path', 'hooks'], { cwd: repo, encoding: 'utf8' });
+    output = execFileSync('git', ['rev-parse', '--git-path', 'hooks'], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
   } catch {
     throw new UsageError(`${repo}: not a git repository`);
   }

@@ -28,7 +28,8 @@ export async function rulesCommand(argv: string[]): Promise<number> {
     writeReport(`${JSON.stringify(rules, null, 2)}\n`, values.output);
     return 0;
   }
-  if (values.format !== 'text') throw new UsageError(`--format must be text or json, not "${values.format}"`);
+  if (values.format !== 'text')
+    throw new UsageError(`--format must be text or json, not "${values.format}"`);
   const lines = rules.map(
     (rule) =>
       `${rule.id.padEnd(48)} ${rule.confidence.padEnd(6)} ${rule.name}\n` +

@@ -5,7 +5,12 @@ import { log, setLogLevel } from '../../log/logger.js';
 import { analyze } from '../../analysis/index.js';
 import { loadConfig } from '../../config/load.js';
 import { applySuppressions } from '../../findings/suppress.js';
-import { scanRoot, scanWorkingTree, type ScanRequest, type ScanResult } from '../../pipeline/scan.js';
+import {
+  scanRoot,
+  scanWorkingTree,
+  type ScanRequest,
+  type ScanResult,
+} from '../../pipeline/scan.js';
 import { scanHistory, scanRange, scanStaged } from '../../pipeline/scan-git.js';
 import { toGithubAnnotations } from '../../report/github.js';
 import { toJson } from '../../report/json.js';
@@ -91,7 +96,9 @@ export function checkScanValues(values: ScanValues) {
   }
   const maxFileSize = parseSize(values['max-file-size']);
   if (maxFileSize === undefined || maxFileSize <= 0) {
-    throw new UsageError(`--max-file-size takes a size such as 20MB or 512k, not "${values['max-file-size']}"`);
+    throw new UsageError(
+      `--max-file-size takes a size such as 20MB or 512k, not "${values['max-file-size']}"`,
+    );
   }
   let threads: number | undefined;
   if (values.threads !== undefined) {
@@ -102,13 +109,17 @@ export function checkScanValues(values: ScanValues) {
   }
   const minConfidence = values['min-confidence'] as Confidence;
   if (!CONFIDENCE_ORDER.includes(minConfidence)) {
-    throw new UsageError(`--min-confidence must be low, medium or high, not "${values['min-confidence']}"`);
+    throw new UsageError(
+      `--min-confidence must be low, medium or high, not "${values['min-confidence']}"`,
+    );
   }
   const targets = ['auto', 'vault', 'aws', 'gcp', 'azure', 'k8s', 'sops'];
   if (!targets.includes(values.target)) {
     throw new UsageError(`--target must be one of ${targets.join(', ')}, not "${values.target}"`);
   }
-  const sources = [values.history, values.range !== undefined, values.staged].filter(Boolean).length;
+  const sources = [values.history, values.range !== undefined, values.staged].filter(
+    Boolean,
+  ).length;
   if (sources > 1) throw new UsageError('--history, --range and --staged exclude each other');
   if (values.since && !values.history && values.range === undefined) {
     throw new UsageError('--since goes with --history or --range');
@@ -116,12 +127,20 @@ export function checkScanValues(values: ScanValues) {
   return { format: values.format as Format, maxFileSize, threads, minConfidence };
 }
 
-export function filterByConfidence<T extends { confidence: Confidence }>(items: T[], min: Confidence): T[] {
+export function filterByConfidence<T extends { confidence: Confidence }>(
+  items: T[],
+  min: Confidence,
+): T[] {
   const floor = CONFIDENCE_ORDER.indexOf(min);
   return items.filter((item) => CONFIDENCE_ORDER.indexOf(item.confidence) >= floor);
 }
 
-export function renderReport(result: ScanResult, format: Format, values: ScanValues, targetNote?: string): string {
+export function renderReport(
+  result: ScanResult,
+  format: Format,
+  values: ScanValues,
+  targetNote?: string,
+): string {
   switch (format) {
     case 'json':
       return toJson(result.findings, result.summary, result.notices);
@@ -140,8 +159,15 @@ export function renderReport(result: ScanResult, format: Format, values: ScanVal
     case 'github':
       return toGithubAnnotations(result.findings);
     case 'text': {
-      const color = values['no-color'] ? false : (values.color ?? (process.stdout.isTTY && !process.env.NO_COLOR));
-      return toText({ findings: result.findings, summary: result.summary, color: Boolean(color), targetNote });
+      const color = values['no-color']
+        ? false
+        : (values.color ?? (process.stdout.isTTY && !process.env.NO_COLOR));
+      return toText({
+        findings: result.findings,
+        summary: result.summary,
+        color: Boolean(color),
+        targetNote,
+      });
     }
   }
 }
@@ -187,7 +213,9 @@ export async function executeScan(
     redact: !values['no-redact'],
     extraRules: config.customRules,
     disabledRules: config.disabledRules,
-    skipPaths: [values.config, values.baseline, config.source, config.baseline].filter((p): p is string => Boolean(p)),
+    skipPaths: [values.config, values.baseline, config.source, config.baseline].filter(
+      (p): p is string => Boolean(p),
+    ),
     onProgress: (p) => progress.update(p),
     ...overrides,
   };

@@ -12,21 +12,21 @@ import { assignment, judgeValue, makeCandidate } from './judge.js';
 export const SECRET_WORD = /pass|pwd|secret|token|key|auth|cred|dsn|salt/gi;
 const MAX_LINE = 4000;
 
-const ASSIGN = /(?<![\w.-])([A-Za-z_][\w.-]{0,80})['"]?\]?(?:[ \t]*:[ \t]*[\w.<>[\]?]{1,40}(?=[ \t]*=)|[ \t]+[\w.[\]*]{1,40}(?=[ \t]*=))?[ \t]*(?::=|=>|\?\?=|\|\|=|=(?![=>~])|:(?!:))[ \t]*(?:new[ \t]+)?(?:[\w.]{1,40}\()?[rRbBuUfF]?@?(["'`])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
-const PHP_DEFINE = /define\([ \t]*['"](\w{1,80})['"][ \t]*,[ \t]*(["'])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
+const ASSIGN =
+  /(?<![\w.-])([A-Za-z_][\w.-]{0,80})['"]?\]?(?:[ \t]*:[ \t]*[\w.<>[\]?]{1,40}(?=[ \t]*=)|[ \t]+[\w.[\]*]{1,40}(?=[ \t]*=))?[ \t]*(?::=|=>|\?\?=|\|\|=|=(?![=>~])|:(?!:))[ \t]*(?:new[ \t]+)?(?:[\w.]{1,40}\()?[rRbBuUfF]?@?(["'`])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
+const PHP_DEFINE =
+  /define\([ \t]*['"](\w{1,80})['"][ \t]*,[ \t]*(["'])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
 const XML_KEY_VALUE = /key="([\w.:-]{1,80})"[ \t]+value="([^"\r\n]{4,300})"/g;
 const XML_ELEMENT = /<([A-Za-z][\w:-]{0,60})(\s[^>\r\n]{0,200})?>([^<\r\n]{4,300})<\/\1>/g;
 
-function lineRuns(
-  text: string,
-  each: (line: string, offset: number) => void,
-): void {
+function lineRuns(text: string, each: (line: string, offset: number) => void): void {
   SECRET_WORD.lastIndex = 0;
   let doneTo = -1;
   for (let m = SECRET_WORD.exec(text); m; m = SECRET_WORD.exec(text)) {
     if (m.index < doneTo) continue;
     let start = m.index;
-    while (start > 0 && text.charCodeAt(start - 1) !== 10 && text.charCodeAt(start - 1) !== 13) start--;
+    while (start > 0 && text.charCodeAt(start - 1) !== 10 && text.charCodeAt(start - 1) !== 13)
+      start--;
     let end = m.index;
     while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
     doneTo = end;
@@ -53,7 +53,11 @@ function literalPairs(
 }
 
 /** String literals assigned to secret-like names, in any C-like or scripting language. */
-export function detectCodeLines(engine: RuleEngine, text: string, ruleId: string): DetectorCandidate[] {
+export function detectCodeLines(
+  engine: RuleEngine,
+  text: string,
+  ruleId: string,
+): DetectorCandidate[] {
   const out: DetectorCandidate[] = [];
   lineRuns(text, (line, offset) => {
     literalPairs(engine, line, offset, ASSIGN, ruleId, out);
@@ -90,10 +94,18 @@ function detectXml(engine: RuleEngine, text: string): DetectorCandidate[] {
       if (attributes?.includes('base64')) {
         const decoded = decodeBase64(raw!, start);
         if (!decoded || !judgeValue('password', decoded.text)) continue;
-        const candidate = makeCandidate(engine, 'config-secret-value', start, start + raw!.length, decoded.text, 'high', {
-          variable: name,
-          decodedVia: ['base64'],
-        });
+        const candidate = makeCandidate(
+          engine,
+          'config-secret-value',
+          start,
+          start + raw!.length,
+          decoded.text,
+          'high',
+          {
+            variable: name,
+            decodedVia: ['base64'],
+          },
+        );
         if (candidate) out.push(candidate);
         continue;
       }
@@ -104,7 +116,8 @@ function detectXml(engine: RuleEngine, text: string): DetectorCandidate[] {
   return out;
 }
 
-const CODE_PATH = /\.(py|pyw|rb|go|java|kt|kts|scala|groovy|cs|vb|php|phtml|inc|swift|rs|pl|pm|lua|r|dart|ex|exs|ps1|psm1|sh|bash|zsh|c|cc|cpp|h|hpp|m)$|(^|[/!])(Jenkinsfile|Rakefile|Gemfile|Vagrantfile)$/i;
+const CODE_PATH =
+  /\.(py|pyw|rb|go|java|kt|kts|scala|groovy|cs|vb|php|phtml|inc|swift|rs|pl|pm|lua|r|dart|ex|exs|ps1|psm1|sh|bash|zsh|c|cc|cpp|h|hpp|m)$|(^|[/!])(Jenkinsfile|Rakefile|Gemfile|Vagrantfile)$/i;
 const TERRAFORM_PATH = /\.(tf|tfvars|hcl)$/i;
 const XML_PATH = /\.(xml|config|csproj|plist)$/i;
 

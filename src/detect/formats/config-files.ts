@@ -11,18 +11,22 @@ import { assignment, judgeValue, makeCandidate, unquote } from './judge.js';
 
 const ENV_PATH = /(^|[/!])(\.env(\.[\w.-]+)?|[\w.-]+\.env|\.envrc|\.flaskenv|env\.list)$/i;
 const SHELL_PATH = /\.(sh|bash|zsh|ksh)$|(^|[/!])\.(bashrc|zshrc|profile|bash_profile)$/i;
-const KV_PATH = /\.(properties|ini|cfg|conf|cnf|toml|s3cfg|pypirc|env\.example)$|(^|[/!])(\.s3cfg|credentials|\.aws\/config|\.boto|boto\.cfg|\.my\.cnf|\.pypirc|WinSCP\.ini|rclone\.conf|\.gitconfig|\.ftpconfig|\.remote-sync\.json)$/i;
+const KV_PATH =
+  /\.(properties|ini|cfg|conf|cnf|toml|s3cfg|pypirc|env\.example)$|(^|[/!])(\.s3cfg|credentials|\.aws\/config|\.boto|boto\.cfg|\.my\.cnf|\.pypirc|WinSCP\.ini|rclone\.conf|\.gitconfig|\.ftpconfig|\.remote-sync\.json)$/i;
 const DOCKERFILE_PATH = /(^|[/!])(Dockerfile|Containerfile)(\.[\w-]+)?$|\.dockerfile$/i;
 const NPMRC_PATH = /(^|[/!])\.(npmrc|yarnrc)$/i;
 const NETRC_PATH = /(^|[/!])[._]netrc$/i;
 const PGPASS_PATH = /(^|[/!])\.?pgpass(\.conf)?$/i;
 
 /** `NAME=value` with optional `export`, value bare, single- or double-quoted. */
-const ENV_LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*=[ \t]*("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s#'"][^\r\n]*?)?[ \t]*(?:[ \t]#[^\r\n]*)?$/gm;
-const KV_LINE = /^[ \t]*([A-Za-z_][\w.\-/]*)[ \t]*[=:][ \t]*("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s;#][^\r\n]*?)[ \t]*$/gm;
+const ENV_LINE =
+  /^[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*=[ \t]*("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s#'"][^\r\n]*?)?[ \t]*(?:[ \t]#[^\r\n]*)?$/gm;
+const KV_LINE =
+  /^[ \t]*([A-Za-z_][\w.\-/]*)[ \t]*[=:][ \t]*("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s;#][^\r\n]*?)[ \t]*$/gm;
 const DOCKER_LINE = /^[ \t]*(ENV|ARG)[ \t]+([^\r\n]+)$/gim;
 const DOCKER_PAIR = /([A-Za-z_][\w.-]*)(?:=("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s"']+))?/g;
-const NPMRC_LINE = /^[ \t]*(?:[^\s=]*:)?(_authToken|_auth|_password|_token)[ \t]*=[ \t]*("[^"\r\n]*"|[^\s;#]+)/gim;
+const NPMRC_LINE =
+  /^[ \t]*(?:[^\s=]*:)?(_authToken|_auth|_password|_token)[ \t]*=[ \t]*("[^"\r\n]*"|[^\s;#]+)/gim;
 const NETRC_PASSWORD = /(?:^|\s)password[ \t]+(\S+)/g;
 const PGPASS_LINE = /^((?:[^:\\\r\n]|\\.)*:){4}((?:[^:\\\r\n]|\\.)+)$/gm;
 
@@ -82,13 +86,22 @@ function npmrc(engine: RuleEngine, text: string, out: DetectorCandidate[]): void
     if (!judgeValue('password', value)) continue;
     const key = m[1]!;
     // `_auth` is base64 of user:password and `_password` base64 of the password.
-    const decoded = key === '_authToken' || key === '_token' ? undefined : decodeBase64(value, start);
+    const decoded =
+      key === '_authToken' || key === '_token' ? undefined : decodeBase64(value, start);
     pushIf(
       out,
-      makeCandidate(engine, 'npmrc-auth-token', start, start + value.length, decoded?.text ?? value, 'high', {
-        variable: key,
-        decodedVia: decoded ? ['base64'] : undefined,
-      }),
+      makeCandidate(
+        engine,
+        'npmrc-auth-token',
+        start,
+        start + value.length,
+        decoded?.text ?? value,
+        'high',
+        {
+          variable: key,
+          decodedVia: decoded ? ['base64'] : undefined,
+        },
+      ),
     );
   }
 }
@@ -99,7 +112,10 @@ function netrc(engine: RuleEngine, text: string, out: DetectorCandidate[]): void
     const value = m[1]!;
     if (!judgeValue('password', value)) continue;
     const start = m.index + m[0].length - value.length;
-    pushIf(out, makeCandidate(engine, 'netrc-password', start, start + value.length, value, 'high'));
+    pushIf(
+      out,
+      makeCandidate(engine, 'netrc-password', start, start + value.length, value, 'high'),
+    );
   }
 }
 
@@ -109,7 +125,10 @@ function pgpass(engine: RuleEngine, text: string, out: DetectorCandidate[]): voi
     const value = m[2]!;
     if (m[0].trimStart().startsWith('#') || !judgeValue('password', value)) continue;
     const start = m.index + m[0].length - value.length;
-    pushIf(out, makeCandidate(engine, 'pgpass-password', start, start + value.length, value, 'high'));
+    pushIf(
+      out,
+      makeCandidate(engine, 'pgpass-password', start, start + value.length, value, 'high'),
+    );
   }
 }
 

@@ -12,9 +12,12 @@ import { shannonEntropy } from '../entropy.js';
 import { isReference } from '../filters.js';
 import { isPlaceholder } from '../placeholder.js';
 
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]{1,30}):\/\/([^\s:/?#@"'<>`]{1,128}):([^\s/?#@"'<>`]{1,256})@[\w\-[]/gi;
-const ADO_PASSWORD = /(?:^|[;"'\s{])(?:Password|Pwd)[ \t]*=[ \t]*(\\"(?:[^"\\\r\n]|\\(?!"))*\\"|"(?:[^"\r\n]|"")*"|'(?:[^'\r\n]|'')*'|\{(?:[^}\r\n]|\}\})*\}|[^;"'\\\s=,]+)/gi;
-const ADO_CONTEXT = /(?:server|data source|host|address|addr|user id|uid|user|initial catalog|database|accountname|endpoint)[ \t]*=/i;
+const URL_CREDENTIALS =
+  /\b([a-z][a-z0-9+.-]{1,30}):\/\/([^\s:/?#@"'<>`]{1,128}):([^\s/?#@"'<>`]{1,256})@[\w\-[]/gi;
+const ADO_PASSWORD =
+  /(?:^|[;"'\s{])(?:Password|Pwd)[ \t]*=[ \t]*(\\"(?:[^"\\\r\n]|\\(?!"))*\\"|"(?:[^"\r\n]|"")*"|'(?:[^'\r\n]|'')*'|\{(?:[^}\r\n]|\}\})*\}|[^;"'\\\s=,]+)/gi;
+const ADO_CONTEXT =
+  /(?:server|data source|host|address|addr|user id|uid|user|initial catalog|database|accountname|endpoint)[ \t]*=/i;
 const ADO_TRIGGER = /p(?:assword|wd)[ \t]*=/i;
 
 export function detectUrlCredentials(engine: RuleEngine, text: string): DetectorCandidate[] {
@@ -25,7 +28,8 @@ export function detectUrlCredentials(engine: RuleEngine, text: string): Detector
     const start = m.index + scheme!.length + 3 + user!.length + 1;
     const decoded = raw!.includes('%') ? decodePercent(raw!, start) : undefined;
     const password = decoded?.text ?? raw!;
-    if (password === user || password.startsWith('$') || !judgeValue('password', password)) continue;
+    if (password === user || password.startsWith('$') || !judgeValue('password', password))
+      continue;
     const candidate = makeCandidate(
       engine,
       'connection-string-password',
@@ -33,7 +37,10 @@ export function detectUrlCredentials(engine: RuleEngine, text: string): Detector
       start + raw!.length,
       password,
       'high',
-      { decodedVia: decoded && decoded.text !== raw ? ['percent'] : undefined, variable: `${scheme}://` },
+      {
+        decodedVia: decoded && decoded.text !== raw ? ['percent'] : undefined,
+        variable: `${scheme}://`,
+      },
     );
     if (candidate) out.push(candidate);
   }
@@ -42,7 +49,8 @@ export function detectUrlCredentials(engine: RuleEngine, text: string): Detector
 
 /** Quoted ADO.NET values may hold `;` and brackets, which the code-like filter would reject. */
 function quotedPasswordOk(value: string): boolean {
-  if (value.length < 6 || value.length > 256 || isPlaceholder(value) || isReference(value)) return false;
+  if (value.length < 6 || value.length > 256 || isPlaceholder(value) || isReference(value))
+    return false;
   return /[A-Za-z]/.test(value) && /[^A-Za-z]/.test(value) && shannonEntropy(value) >= 2.5;
 }
 
@@ -54,9 +62,18 @@ function unwrapAdo(raw: string): { value: string; shift: number; length: number;
   }
   const open = trimmed[0];
   const close = open === '{' ? '}' : open;
-  if ((open === '"' || open === "'" || open === '{') && trimmed.endsWith(close!) && trimmed.length >= 2) {
+  if (
+    (open === '"' || open === "'" || open === '{') &&
+    trimmed.endsWith(close!) &&
+    trimmed.length >= 2
+  ) {
     const inner = trimmed.slice(1, -1);
-    return { value: inner.replaceAll(close! + close!, close!), shift: 1, length: inner.length, quoted: true };
+    return {
+      value: inner.replaceAll(close! + close!, close!),
+      shift: 1,
+      length: inner.length,
+      quoted: true,
+    };
   }
   return { value: trimmed, shift: 0, length: trimmed.length, quoted: false };
 }
@@ -72,9 +89,17 @@ function detectAdo(engine: RuleEngine, text: string): DetectorCandidate[] {
     const { value, shift, length, quoted } = unwrapAdo(raw);
     if (quoted ? !quotedPasswordOk(value) : !judgeValue('password', value)) continue;
     const start = m.index + m[0].length - raw.length + shift;
-    const candidate = makeCandidate(engine, 'connection-string-password', start, start + length, value, 'high', {
-      variable: 'Password',
-    });
+    const candidate = makeCandidate(
+      engine,
+      'connection-string-password',
+      start,
+      start + length,
+      value,
+      'high',
+      {
+        variable: 'Password',
+      },
+    );
     if (candidate) out.push(candidate);
   }
   return out;

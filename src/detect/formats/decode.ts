@@ -98,8 +98,18 @@ export function decodePercent(run: string, offset: number): Decoded {
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
-  n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v', '0': '\0', '"': '"', "'": "'", '\\': '\\',
-  '/': '/', '`': '`',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '0': '\0',
+  '"': '"',
+  "'": "'",
+  '\\': '\\',
+  '/': '/',
+  '`': '`',
 };
 
 /** JSON and JavaScript string escapes: `\n`, `\"`, `\uXXXX`, `\u{X}`, `\xXX`. */

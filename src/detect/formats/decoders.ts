@@ -15,8 +15,8 @@ const MAX_RUN = 256 * 1024;
 
 const PERCENT_SEED = /%[0-9A-Fa-f]{2}/g;
 const ESCAPE_SEED = /\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})/g;
-const PERCENT_STOP = new Set([..." \t\r\n\"'<>()`"].map((c) => c.charCodeAt(0)));
-const ESCAPE_STOP = new Set([..." \t\r\n\"'`"].map((c) => c.charCodeAt(0)));
+const PERCENT_STOP = new Set([...' \t\r\n"\'<>()`'].map((c) => c.charCodeAt(0)));
+const ESCAPE_STOP = new Set([...' \t\r\n"\'`'].map((c) => c.charCodeAt(0)));
 
 /**
  * Runs around each seed (`%41`, `\u0041`), grown to the nearest stop character: found from the
@@ -34,7 +34,12 @@ function* seededRuns(text: string, shared: RegExp, stop: Set<number>, minSeeds: 
     const run = text.slice(start, end);
     if (run.length > MAX_RUN) continue;
     let seeds = 0;
-    for (let i = run.indexOf(m[0][0]!); i !== -1 && seeds < minSeeds; i = run.indexOf(m[0][0]!, i + 1)) seeds++;
+    for (
+      let i = run.indexOf(m[0][0]!);
+      i !== -1 && seeds < minSeeds;
+      i = run.indexOf(m[0][0]!, i + 1)
+    )
+      seeds++;
     if (seeds >= minSeeds) yield { run, start };
   }
 }

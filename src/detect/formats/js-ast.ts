@@ -18,7 +18,8 @@ const JS_PATH = /\.(m?[jt]sx?|c[jt]s)$/i;
  * A secret-like name with a string literal after `=`, `:`, `??` or `||` (possibly behind a
  * `process.env.X` fallback): the cheap test that decides whether the parser runs at all.
  */
-const SECRET_LITERAL = /(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|auth|credential|private_?key|dsn)[\w$]{0,30}['"]?[ \t]*(?:=|:|\?\?|\|\|)[ \t]*(?:process\.env\.[\w$]{1,60}[ \t]*(?:\?\?|\|\|)[ \t]*)?['"`]/i;
+const SECRET_LITERAL =
+  /(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|auth|credential|private_?key|dsn)[\w$]{0,30}['"]?[ \t]*(?:=|:|\?\?|\|\|)[ \t]*(?:process\.env\.[\w$]{1,60}[ \t]*(?:\?\?|\|\|)[ \t]*)?['"`]/i;
 const MAX_PARSE = 512 * 1024;
 
 interface EstreeNode {
@@ -46,7 +47,9 @@ interface Literal {
 }
 
 function isNode(value: unknown): value is EstreeNode {
-  return typeof value === 'object' && value !== null && typeof (value as EstreeNode).type === 'string';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as EstreeNode).type === 'string'
+  );
 }
 
 function envMember(node: EstreeNode): string | undefined {
@@ -56,8 +59,9 @@ function envMember(node: EstreeNode): string | undefined {
   const isEnv =
     object.type === 'MemberExpression' &&
     (object.object as EstreeNode).type === 'Identifier' &&
-    ((object.object as EstreeNode).name === 'process' || (object.object as EstreeNode).name === 'import') &&
-    ((object.property as EstreeNode).name === 'env');
+    ((object.object as EstreeNode).name === 'process' ||
+      (object.object as EstreeNode).name === 'import') &&
+    (object.property as EstreeNode).name === 'env';
   if (!isEnv) return undefined;
   if (property.type === 'Identifier') return property.name as string;
   if (property.type === 'Literal') return String(property.value);
@@ -131,7 +135,9 @@ export function detectJs(engine: RuleEngine, text: string, path: string): Detect
   try {
     ast = parser()(text, { range: true, loc: false, comment: false, jsx: /x$|\.js$/i.test(path) });
   } catch (error) {
-    log.debug(`${path}: not parsed as JS/TS (${(error as Error).message.split('\n')[0]}), using line heuristics`);
+    log.debug(
+      `${path}: not parsed as JS/TS (${(error as Error).message.split('\n')[0]}), using line heuristics`,
+    );
     return detectCodeLines(engine, text, RULE);
   }
   const out: DetectorCandidate[] = [];

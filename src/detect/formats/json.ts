@@ -25,10 +25,18 @@ function jsonPairs(engine: RuleEngine, text: string, dockerConfig: boolean): Det
       const password = decoded ? decoded.text.slice(decoded.text.indexOf(':') + 1) : raw;
       if (decoded && !decoded.text.includes(':')) continue;
       if (!judgeValue('password', password)) continue;
-      const candidate = makeCandidate(engine, 'docker-config-auth', start, start + raw.length, password, 'high', {
-        variable: name,
-        decodedVia: decoded ? ['base64'] : undefined,
-      });
+      const candidate = makeCandidate(
+        engine,
+        'docker-config-auth',
+        start,
+        start + raw.length,
+        password,
+        'high',
+        {
+          variable: name,
+          decodedVia: decoded ? ['base64'] : undefined,
+        },
+      );
       if (candidate) out.push(candidate);
       continue;
     }

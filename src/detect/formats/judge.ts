@@ -11,23 +11,128 @@ import { isPlaceholder } from '../placeholder.js';
 
 /** Word parts that alone mark a secret-holding name. */
 const SECRET_PARTS = new Set([
-  'password', 'passwd', 'pass', 'pwd', 'pw', 'passphrase', 'secret', 'secrets', 'token', 'auth',
-  'authtoken', 'credential', 'credentials', 'creds', 'apikey', 'dsn', 'privatekey', 'secretkey',
+  'password',
+  'passwd',
+  'pass',
+  'pwd',
+  'pw',
+  'passphrase',
+  'secret',
+  'secrets',
+  'token',
+  'auth',
+  'authtoken',
+  'credential',
+  'credentials',
+  'creds',
+  'apikey',
+  'dsn',
+  'privatekey',
+  'secretkey',
 ]);
 /** Substrings that mark one inside a compound name (`dbPassword`, `clientsecret`). */
-const SECRET_INFIX = /password|passwd|passphrase|secret|token|apikey|accesskey|privatekey|signingkey|encryptionkey|masterkey|credential/;
+const SECRET_INFIX =
+  /password|passwd|passphrase|secret|token|apikey|accesskey|privatekey|signingkey|encryptionkey|masterkey|credential/;
 /** Pairs of parts: `api key`, `access key`, `account key`. */
-const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'signing', 'encryption', 'master', 'account', 'client', 'app', 'license', 'storage', 'subscription', 'shared', 'hmac', 'jwt', 'session']);
+const KEY_QUALIFIERS = new Set([
+  'api',
+  'access',
+  'private',
+  'signing',
+  'encryption',
+  'master',
+  'account',
+  'client',
+  'app',
+  'license',
+  'storage',
+  'subscription',
+  'shared',
+  'hmac',
+  'jwt',
+  'session',
+]);
 /** A last part that makes the name about a secret, not the secret (`TOKEN_URL`, `PASSWORD_FILE`). */
 const NOT_SECRET_LAST = new Set([
-  'name', 'user', 'username', 'id', 'ids', 'url', 'uri', 'host', 'endpoint', 'path', 'file', 'dir',
-  'type', 'length', 'len', 'expiry', 'expires', 'expiration', 'ttl', 'timeout', 'enabled', 'enable',
-  'required', 'header', 'field', 'prefix', 'suffix', 'policy', 'version', 'mode', 'format', 'min',
-  'max', 'count', 'size', 'ref', 'arn', 'env', 'var', 'hint', 'label', 'help', 'description',
-  'placeholder', 'regex', 'pattern', 'rotation', 'provider', 'method', 'scheme', 'store', 'location',
-  'key_id', 'keyid', 'lifetime', 'age', 'validity', 'audience', 'issuer', 'scope', 'scopes', 'kind',
-  'manager', 'source', 'from', 'mount', 'command', 'cmd', 'hash', 'algorithm',
-  'rounds', 'reset', 'confirm', 'confirmation', 'strength', 'check', 'level', 'public', 'pub',
+  'name',
+  'user',
+  'username',
+  'id',
+  'ids',
+  'url',
+  'uri',
+  'host',
+  'endpoint',
+  'path',
+  'file',
+  'dir',
+  'type',
+  'length',
+  'len',
+  'expiry',
+  'expires',
+  'expiration',
+  'ttl',
+  'timeout',
+  'enabled',
+  'enable',
+  'required',
+  'header',
+  'field',
+  'prefix',
+  'suffix',
+  'policy',
+  'version',
+  'mode',
+  'format',
+  'min',
+  'max',
+  'count',
+  'size',
+  'ref',
+  'arn',
+  'env',
+  'var',
+  'hint',
+  'label',
+  'help',
+  'description',
+  'placeholder',
+  'regex',
+  'pattern',
+  'rotation',
+  'provider',
+  'method',
+  'scheme',
+  'store',
+  'location',
+  'key_id',
+  'keyid',
+  'lifetime',
+  'age',
+  'validity',
+  'audience',
+  'issuer',
+  'scope',
+  'scopes',
+  'kind',
+  'manager',
+  'source',
+  'from',
+  'mount',
+  'command',
+  'cmd',
+  'hash',
+  'algorithm',
+  'rounds',
+  'reset',
+  'confirm',
+  'confirmation',
+  'strength',
+  'check',
+  'level',
+  'public',
+  'pub',
 ]);
 const PASSWORD_PARTS = /pass|pwd|^pw$/;
 
@@ -49,7 +154,8 @@ export function classifyName(name: string): NameClass {
   if (parts.length === 0) return undefined;
   const last = parts[parts.length - 1]!;
   if (NOT_SECRET_LAST.has(last)) return undefined;
-  if (parts.length > 1 && NOT_SECRET_LAST.has(`${parts[parts.length - 2]}_${last}`)) return undefined;
+  if (parts.length > 1 && NOT_SECRET_LAST.has(`${parts[parts.length - 2]}_${last}`))
+    return undefined;
   let secret = false;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
@@ -64,8 +170,10 @@ export function classifyName(name: string): NameClass {
 }
 
 /** Values that point at where a secret lives: compliant, never findings. */
-const COMPLIANT = /^(?:ENC\[|vault:|vault\+|secretref|secretkeyref|ref\+|!vault|arn:aws:secretsmanager|arn:aws:ssm|projects\/[^/]+\/secrets\/|https:\/\/[\w-]+\.vault\.azure\.net\/)/i;
-const COMMON_WEAK = /^(?:password|passwd|secret|admin|root|postgres|mysql|test|guest|user|changeit|none|null|true|false|required|optional|string|undefined)$/i;
+const COMPLIANT =
+  /^(?:ENC\[|vault:|vault\+|secretref|secretkeyref|ref\+|!vault|arn:aws:secretsmanager|arn:aws:ssm|projects\/[^/]+\/secrets\/|https:\/\/[\w-]+\.vault\.azure\.net\/)/i;
+const COMMON_WEAK =
+  /^(?:password|passwd|secret|admin|root|postgres|mysql|test|guest|user|changeit|none|null|true|false|required|optional|string|undefined)$/i;
 
 /**
  * The confidence a literal value earns under a name of class `kind`, or undefined when it is a
@@ -90,7 +198,11 @@ export function ruleById(engine: RuleEngine, id: string): RuleSpec | undefined {
     byId = new Map();
     ruleCache.set(engine, byId);
   }
-  if (!byId.has(id)) byId.set(id, engine.rules.find((rule) => rule.id === id));
+  if (!byId.has(id))
+    byId.set(
+      id,
+      engine.rules.find((rule) => rule.id === id),
+    );
   return byId.get(id);
 }
 

@@ -11,11 +11,20 @@ import type { Detector, DetectorCandidate } from '../detectors.js';
 import type { RuleEngine } from '../engine.js';
 import { decodeBase64 } from './decode.js';
 import { detectUrlCredentials } from './connection-strings.js';
-import { assignment, classifyName, judgeValue, makeCandidate, nameParts, unquote } from './judge.js';
+import {
+  assignment,
+  classifyName,
+  judgeValue,
+  makeCandidate,
+  nameParts,
+  unquote,
+} from './judge.js';
 
 const RULE = 'yaml-secret-value';
-const KEY_LINE = /^[ \t]*(?:-[ \t]+)?([\w.\-/]{1,100})[ \t]*:[ \t]+("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s#'"|>&*!{[][^\r\n#]*?)[ \t]*$/gm;
-const NOT_SECRET_KEYS = /^(user|username|login|host|hostname|port|database|db|url|endpoint|region|namespace)$/i;
+const KEY_LINE =
+  /^[ \t]*(?:-[ \t]+)?([\w.\-/]{1,100})[ \t]*:[ \t]+("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s#'"|>&*!{[][^\r\n#]*?)[ \t]*$/gm;
+const NOT_SECRET_KEYS =
+  /^(user|username|login|host|hostname|port|database|db|url|endpoint|region|namespace)$/i;
 
 interface Walk {
   engine: RuleEngine;
@@ -48,7 +57,8 @@ function scalarPair(walk: Walk, name: string, node: Scalar, ruleId = RULE): void
 function secretData(walk: Walk, node: Node, encoded: boolean): void {
   if (!isMap(node)) return;
   for (const pair of node.items) {
-    if (!isScalar(pair.key) || !isScalar(pair.value) || typeof pair.value.value !== 'string') continue;
+    if (!isScalar(pair.key) || !isScalar(pair.value) || typeof pair.value.value !== 'string')
+      continue;
     const name = String(pair.key.value);
     const span = valueSpan(pair.value);
     if (!span) continue;
@@ -77,10 +87,18 @@ function secretData(walk: Walk, node: Node, encoded: boolean): void {
     const kind = classifyName(name) ?? (nameParts(name).length ? 'password' : undefined);
     // Whatever is in a Secret was put there as a secret: a value that passes is high confidence.
     if (!judgeValue(kind, value.trim())) continue;
-    const candidate = makeCandidate(walk.engine, 'k8s-secret-data-value', span[0], span[1], value, 'high', {
-      decodedVia: via,
-      variable: name,
-    });
+    const candidate = makeCandidate(
+      walk.engine,
+      'k8s-secret-data-value',
+      span[0],
+      span[1],
+      value,
+      'high',
+      {
+        decodedVia: via,
+        variable: name,
+      },
+    );
     if (candidate) walk.out.push(candidate);
   }
 }
@@ -97,7 +115,8 @@ function visit(walk: Walk, node: Node | null | undefined, key: string, depth: nu
     for (const pair of node.items) {
       if (!isScalar(pair.key)) continue;
       const name = String(pair.key.value);
-      if (name === 'sops' || name === 'encryptedData' || name.includes('vault.hashicorp.com/')) continue;
+      if (name === 'sops' || name === 'encryptedData' || name.includes('vault.hashicorp.com/'))
+        continue;
       if (isScalar(pair.value)) {
         if (name !== 'value') scalarPair(walk, name, pair.value);
       } else visit(walk, pair.value as Node, name, depth + 1);
@@ -110,7 +129,13 @@ function visit(walk: Walk, node: Node | null | undefined, key: string, depth: nu
         const span = valueSpan(item);
         if (eq > 0 && span) {
           const name = item.value.slice(0, eq);
-          const candidate = assignment(walk.engine, RULE, name, item.value.slice(eq + 1), span[0] + eq + 1);
+          const candidate = assignment(
+            walk.engine,
+            RULE,
+            name,
+            item.value.slice(eq + 1),
+            span[0] + eq + 1,
+          );
           if (candidate) walk.out.push(candidate);
         }
       } else visit(walk, item as Node, key, depth + 1);
@@ -158,7 +183,8 @@ export const yamlDetector: Detector = {
         secretData(walk, root.get('stringData', true) as Node, false);
         continue;
       }
-      if (kind === 'SealedSecret' || kind === 'ExternalSecret' || kind === 'SecretProviderClass') continue;
+      if (kind === 'SealedSecret' || kind === 'ExternalSecret' || kind === 'SecretProviderClass')
+        continue;
       visit(walk, root, '', 0);
     }
     return walk.out;

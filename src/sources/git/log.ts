@@ -46,7 +46,10 @@ export interface WalkOptions {
   renames: boolean;
 }
 
-export async function* walkCommits(cwd: string, options: WalkOptions): AsyncGenerator<CommitChanges> {
+export async function* walkCommits(
+  cwd: string,
+  options: WalkOptions,
+): AsyncGenerator<CommitChanges> {
   const args = [
     'log',
     '--raw',
@@ -68,7 +71,9 @@ export async function* walkCommits(cwd: string, options: WalkOptions): AsyncGene
   const child = spawnGit(cwd, args);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const closed = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => resolve(code)),
+  );
 
   let current: CommitChanges | undefined;
   let header: string[] | undefined;

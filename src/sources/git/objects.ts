@@ -41,7 +41,12 @@ export async function* readBlobs(
 }
 
 function firstLine(text: string): string {
-  return text.trim().split('\n')[0]?.replace(/^(fatal|error): /, '') ?? '';
+  return (
+    text
+      .trim()
+      .split('\n')[0]
+      ?.replace(/^(fatal|error): /, '') ?? ''
+  );
 }
 
 /** git's object id: the hash of a `blob SIZE\0` header and the bytes. */
@@ -82,7 +87,11 @@ async function* batch(
           const id = ids[state.answered]!;
           if (header[0] !== id) {
             // Out of step with git: stop, name this object, and let a fresh git go on.
-            yield answer({ id, problem: 'corrupt', detail: 'git returned another object in its place' });
+            yield answer({
+              id,
+              problem: 'corrupt',
+              detail: 'git returned another object in its place',
+            });
             return;
           }
           if (header[1] === 'missing' || header.length < 3) {
@@ -108,7 +117,11 @@ async function* batch(
           expect = undefined;
           content = undefined;
           if (done.type !== 'blob') {
-            yield answer({ id: done.id, problem: 'not-a-blob', detail: `object is a ${done.type}` });
+            yield answer({
+              id: done.id,
+              problem: 'not-a-blob',
+              detail: `object is a ${done.type}`,
+            });
           } else if (!body) {
             yield answer({ id: done.id, size: done.size, tooLarge: true });
           } else if (blobId(body, done.id.length === 64 ? 'sha256' : 'sha1') !== done.id) {

@@ -50,7 +50,13 @@ async function discover(path: string, run: Runner): Promise<Repository> {
   const dir = resolve(path);
   let facts: string[];
   try {
-    const args = ['rev-parse', '--absolute-git-dir', '--is-bare-repository', '--git-path', 'shallow'];
+    const args = [
+      'rev-parse',
+      '--absolute-git-dir',
+      '--is-bare-repository',
+      '--git-path',
+      'shallow',
+    ];
     facts = (await run(args)).trim().split('\n');
   } catch (error) {
     const why = firstLine((error as Error).message).replace(/^.*?fatal: /, '');
