@@ -32443,7 +32443,7 @@ var NOT_SECRET_LAST = /* @__PURE__ */ new Set([
 ]);
 var PASSWORD_PARTS = /pass|pwd|^pw$/;
 function nameParts(name) {
-  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[^a-z0-9]+/).map((part) => part.replace(/(?<=[a-z])\d+$/, "")).filter(Boolean);
 }
 function classifyName(name) {
   if (name.length > 100) return void 0;
@@ -32541,9 +32541,17 @@ function literalPairs(engine, line, offset, regex, ruleId, out) {
   for (let m = regex.exec(line); m; m = regex.exec(line)) {
     const value = m[m.length - 1];
     const start = offset + m.index + m[0].length - value.length - (regex === XML_KEY_VALUE ? 1 : 1);
-    const candidate = assignment(engine, ruleId, m[1], value, start);
+    const candidate = assignment(engine, ruleId, m[1], value, start) ?? (declared(m[0], value) ? assignment(engine, ruleId, declared(m[0], value), value, start) : void 0);
     if (candidate) out.push(candidate);
   }
+}
+function declared(match, value) {
+  const head = match.slice(0, match.lastIndexOf(value) - 1);
+  const beforeOperator = head.replace(
+    /[ \t]*(?::=|=>|\?\?=|\|\|=|=|:)[ \t]*(?:new[ \t]+)?(?:[\w.]{1,40}\()?[rRbBuUfF]?@?$/,
+    ""
+  );
+  return /([A-Za-z_][\w]{0,80})['"]?\]?$/.exec(beforeOperator)?.[1];
 }
 function detectCodeLines(engine, text, ruleId) {
   const out = [];

@@ -266,6 +266,20 @@ describe('unsprawl fix', () => {
 });
 
 describe('detection details found by trying the tool', () => {
+  it('reads names with a counter and typed declarations', () => {
+    const text =
+      'const apiKey2 = "x7Kp2Lq9b4NzR8vW3mT6yH1cJ5dF0aQe";\nString token3 = "Wq9vR2pLm7Zk4Tn8Xc1Bd5Gh0Jf3Ys6U";\n';
+    writeFileSync(join(dir.path, 'k.js'), text);
+    writeFileSync(join(dir.path, 'K.java'), text);
+    const { findings } = scan();
+    expect(findings.map((f: Finding) => `${f.path}:${f.variable}`).sort()).toEqual([
+      'K.java:apiKey2',
+      'K.java:token3',
+      'k.js:apiKey2',
+      'k.js:token3',
+    ]);
+  });
+
   it('ignores SealedSecret ciphertext, reads the name past a TS type, and skips Python keyword defaults', () => {
     writeFileSync(
       join(dir.path, 'sealed.yaml'),

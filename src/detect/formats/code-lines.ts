@@ -47,9 +47,26 @@ function literalPairs(
   for (let m = regex.exec(line); m; m = regex.exec(line)) {
     const value = m[m.length - 1]!;
     const start = offset + m.index + m[0].length - value.length - (regex === XML_KEY_VALUE ? 1 : 1);
-    const candidate = assignment(engine, ruleId, m[1]!, value, start);
+    const candidate =
+      assignment(engine, ruleId, m[1]!, value, start) ??
+      (declared(m[0], value)
+        ? assignment(engine, ruleId, declared(m[0], value)!, value, start)
+        : undefined);
     if (candidate) out.push(candidate);
   }
+}
+
+/**
+ * The declared name in `const apiKey = "…"` or `String apiKey = "…"`, where the first word the
+ * pattern captured is a keyword or a type: the identifier just before the operator.
+ */
+function declared(match: string, value: string): string | undefined {
+  const head = match.slice(0, match.lastIndexOf(value) - 1);
+  const beforeOperator = head.replace(
+    /[ \t]*(?::=|=>|\?\?=|\|\|=|=|:)[ \t]*(?:new[ \t]+)?(?:[\w.]{1,40}\()?[rRbBuUfF]?@?$/,
+    '',
+  );
+  return /([A-Za-z_][\w]{0,80})['"]?\]?$/.exec(beforeOperator)?.[1];
 }
 
 /** String literals assigned to secret-like names, in any C-like or scripting language. */

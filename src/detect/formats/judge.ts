@@ -138,11 +138,15 @@ const PASSWORD_PARTS = /pass|pwd|^pw$/;
 
 /** The parts of an identifier: `dbPassword` → db, password; `AWS_SECRET_ACCESS_KEY` → aws, … */
 export function nameParts(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+  return (
+    name
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      // A counter on a name (`apiKey2`, `token_3`) does not change what it holds.
+      .map((part) => part.replace(/(?<=[a-z])\d+$/, ''))
+      .filter(Boolean)
+  );
 }
 
 export type NameClass = 'password' | 'secret' | undefined;
