@@ -30001,7 +30001,15 @@ var DEFAULT_CONFIG = {
 var RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 var CONFIDENCES = ["high", "medium", "low"];
 var SEVERITIES = ["critical", "high", "medium", "low"];
-var VALIDATORS = ["github-crc32", "npm-crc32", "jwt", "pem-body", "base64-json", "luhn"];
+var VALIDATORS = [
+  "github-crc32",
+  "gitlab-crc32",
+  "npm-crc32",
+  "jwt",
+  "pem-body",
+  "base64-json",
+  "luhn"
+];
 var FILTER_NAMES = ["secret-like-value", "password-value", "not-hex-only", "not-uuid"];
 var KNOWN_FIELDS = /* @__PURE__ */ new Set([
   "id",
@@ -30961,7 +30969,14 @@ function luhn(value) {
   }
   return sum % 10 === 0 ? "valid" : "invalid";
 }
+function gitlabRoutable(token) {
+  const tail = /\.[0-9a-z]{2}([0-9a-z]{7})$/.exec(token);
+  if (!tail) return void 0;
+  const checksummed = token.slice(0, -7);
+  return crc32(checksummed).toString(36).padStart(7, "0") === tail[1] ? "valid" : "invalid";
+}
 var VALIDATORS2 = {
+  "gitlab-crc32": gitlabRoutable,
   "github-crc32": checksumTail,
   "npm-crc32": checksumTail,
   jwt: jwtHeader,

@@ -134,3 +134,20 @@ describe('rule pack lint', () => {
     );
   });
 });
+
+describe('offline validity checks', () => {
+  const engine = new RuleEngine(rules);
+  const find = (text: string) => engine.detect(text)[0];
+
+  it('checks the CRC32 of GitHub and GitLab routable tokens, lowering confidence when it fails', () => {
+    const gitlab = find('TOKEN=glpat-bzoxCnU6N2tfPJoX0uhLBqHH458gtF1oEA.0y0aqm1kn');
+    expect(gitlab).toMatchObject({ validation: 'valid', confidence: 'high' });
+    const forged = find('TOKEN=glpat-bzoxCnU6N2tfPJoX0uhLBqHH458gtF1oEA.0y0aqm1ko');
+    expect(forged).toMatchObject({ validation: 'invalid', confidence: 'medium' });
+    expect(find('TOKEN=glpat-Ab3dE6gH9jK2mN5pQ8sT').validation).toBeUndefined();
+    expect(find('GITHUB_TOKEN=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').validation).toBe('valid');
+    expect(find('GITHUB_TOKEN=ghp_wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUy').validation).toBe(
+      'invalid',
+    );
+  });
+});

@@ -93,7 +93,20 @@ function luhn(value: string): Validation {
   return sum % 10 === 0 ? 'valid' : 'invalid';
 }
 
-export const VALIDATORS: Record<ValidatorName, (secret: string) => Validation> = {
+/**
+ * GitLab's routable tokens end in `.`, two base36 characters giving the base64 payload's length,
+ * and seven base36 characters: the CRC32 of everything before them. Older tokens have no such
+ * tail and cannot be checked (undefined).
+ */
+function gitlabRoutable(token: string): Validation | undefined {
+  const tail = /\.[0-9a-z]{2}([0-9a-z]{7})$/.exec(token);
+  if (!tail) return undefined;
+  const checksummed = token.slice(0, -7);
+  return crc32(checksummed).toString(36).padStart(7, '0') === tail[1] ? 'valid' : 'invalid';
+}
+
+export const VALIDATORS: Record<ValidatorName, (secret: string) => Validation | undefined> = {
+  'gitlab-crc32': gitlabRoutable,
   'github-crc32': checksumTail,
   'npm-crc32': checksumTail,
   jwt: jwtHeader,

@@ -8,7 +8,7 @@ export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
 /** Named offline checks a rule may ask for; each lives in src/detect/validators.ts. */
 export type ValidatorName =
-  'github-crc32' | 'npm-crc32' | 'jwt' | 'pem-body' | 'base64-json' | 'luhn';
+  'github-crc32' | 'gitlab-crc32' | 'npm-crc32' | 'jwt' | 'pem-body' | 'base64-json' | 'luhn';
 
 /** Named value filters; each lives in src/detect/filters.ts. */
 export type FilterName = 'secret-like-value' | 'password-value' | 'not-hex-only' | 'not-uuid';

@@ -7,7 +7,15 @@ import type { RuleSpec } from './types.js';
 export const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const CONFIDENCES = ['high', 'medium', 'low'];
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
-const VALIDATORS = ['github-crc32', 'npm-crc32', 'jwt', 'pem-body', 'base64-json', 'luhn'];
+const VALIDATORS = [
+  'github-crc32',
+  'gitlab-crc32',
+  'npm-crc32',
+  'jwt',
+  'pem-body',
+  'base64-json',
+  'luhn',
+];
 const FILTER_NAMES = ['secret-like-value', 'password-value', 'not-hex-only', 'not-uuid'];
 const KNOWN_FIELDS = new Set([
   'id',
