@@ -31416,18 +31416,20 @@ function gitFacts(scanRoot2) {
 }
 
 // src/analysis/providers.ts
+var AWS_KEY_ROTATION = {
+  rotation: "Create a new access key for the IAM user, deploy it, then deactivate and delete the old key",
+  rotationUrl: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console"
+};
 var PROVIDERS = [
   {
+    // ASIA keys are already STS session credentials: rotate, but they are not static.
     match: /aws-access-key-id/,
-    when: (f) => !f.redacted.startsWith("ASIA"),
-    rotation: "Create a new access key for the IAM user, deploy it, then deactivate and delete the old key",
-    rotationUrl: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console",
-    dynamicAlternative: "IAM roles with STS temporary credentials (instance/task roles, IRSA, or OIDC federation from CI)"
+    when: (f) => f.redacted.startsWith("ASIA"),
+    ...AWS_KEY_ROTATION
   },
   {
-    match: /aws-secret-access-key|aws-(?!session)/,
-    rotation: "Create a new access key for the IAM user, deploy it, then deactivate and delete the old key",
-    rotationUrl: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console",
+    match: /aws-access-key-id|aws-secret-access-key|aws-(?!session)/,
+    ...AWS_KEY_ROTATION,
     dynamicAlternative: "IAM roles with STS temporary credentials (instance/task roles, IRSA, or OIDC federation from CI)"
   },
   {

@@ -3,6 +3,7 @@ import { cpSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildRemediation, referenceString, storeCommand } from '../src/analysis/remediation.js';
+import { providerAdvice } from '../src/analysis/providers.js';
 import { chooseTarget } from '../src/analysis/targets.js';
 import type { StoreName, TargetChoice } from '../src/analysis/targets.js';
 import type { FileKind, Finding } from '../src/findings/types.js';
@@ -94,6 +95,18 @@ describe('anti-patterns', () => {
     );
     expect(tags).toContain('anti-pattern/hardcoded-in-git');
     expect(sarif.results.some((r: { fixes?: unknown[] }) => r.fixes?.length)).toBe(true);
+  });
+});
+
+describe('static-long-lived', () => {
+  const awsKey = (prefix: string) =>
+    ({ ruleId: 'aws-access-key-id', kind: 'aws-access-key-id', redacted: `${prefix}…(20 chars)` }) as Finding;
+
+  it('holds for AKIA user keys, not for ASIA session keys', () => {
+    expect(providerAdvice(awsKey('AKIA'), undefined).dynamicAlternative).toContain('STS');
+    const session = providerAdvice(awsKey('ASIA'), undefined);
+    expect(session.dynamicAlternative).toBeUndefined();
+    expect(session.rotationUrl).toContain('docs.aws.amazon.com');
   });
 });
 

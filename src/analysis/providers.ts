@@ -18,23 +18,23 @@ interface ProviderEntry extends ProviderAdvice {
   when?: (finding: Finding) => boolean;
 }
 
+const AWS_KEY_ROTATION: ProviderAdvice = {
+  rotation:
+    'Create a new access key for the IAM user, deploy it, then deactivate and delete the old key',
+  rotationUrl:
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console',
+};
+
 const PROVIDERS: ProviderEntry[] = [
   {
+    // ASIA keys are already STS session credentials: rotate, but they are not static.
     match: /aws-access-key-id/,
-    when: (f) => !f.redacted.startsWith('ASIA'),
-    rotation:
-      'Create a new access key for the IAM user, deploy it, then deactivate and delete the old key',
-    rotationUrl:
-      'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console',
-    dynamicAlternative:
-      'IAM roles with STS temporary credentials (instance/task roles, IRSA, or OIDC federation from CI)',
+    when: (f) => f.redacted.startsWith('ASIA'),
+    ...AWS_KEY_ROTATION,
   },
   {
-    match: /aws-secret-access-key|aws-(?!session)/,
-    rotation:
-      'Create a new access key for the IAM user, deploy it, then deactivate and delete the old key',
-    rotationUrl:
-      'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console',
+    match: /aws-access-key-id|aws-secret-access-key|aws-(?!session)/,
+    ...AWS_KEY_ROTATION,
     dynamicAlternative:
       'IAM roles with STS temporary credentials (instance/task roles, IRSA, or OIDC federation from CI)',
   },
