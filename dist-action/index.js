@@ -33612,6 +33612,15 @@ var BombError = class extends Error {
 function remaining(budget) {
   return budget.limits.maxTotalBytes - budget.bytes;
 }
+function memberLimitReached(budget, name, problems) {
+  if (budget.members < budget.limits.maxMembers) return false;
+  problems.push({
+    name,
+    reason: "archive-limit",
+    detail: `more than ${budget.limits.maxMembers} members`
+  });
+  return true;
+}
 function take(budget, size) {
   budget.bytes += size;
   budget.members++;
@@ -33658,14 +33667,7 @@ function readZip(buffer, budget) {
     const name = buffer.toString("utf8", at + 46, at + 46 + nameLength);
     at += 46 + nameLength + extraLength + commentLength;
     if (name.endsWith("/")) continue;
-    if (budget.members >= budget.limits.maxMembers) {
-      problems.push({
-        name,
-        reason: "archive-limit",
-        detail: `more than ${budget.limits.maxMembers} members`
-      });
-      break;
-    }
+    if (memberLimitReached(budget, name, problems)) break;
     if (flags & 1) {
       problems.push({ name, reason: "unsupported", detail: "encrypted member" });
       continue;
@@ -33740,14 +33742,7 @@ function readTar(buffer, budget) {
     }
     if (type !== "0" && type !== "7") continue;
     name = name.replace(/^\.\//, "");
-    if (budget.members >= budget.limits.maxMembers) {
-      problems.push({
-        name,
-        reason: "archive-limit",
-        detail: `more than ${budget.limits.maxMembers} members`
-      });
-      break;
-    }
+    if (memberLimitReached(budget, name, problems)) break;
     take(budget, size);
     members.push({ name, content: Buffer.from(body) });
   }

@@ -69,6 +69,21 @@ function remaining(budget: ArchiveBudget): number {
   return budget.limits.maxTotalBytes - budget.bytes;
 }
 
+/** Whether the archive budget has no member left; says so once, naming the member. */
+function memberLimitReached(
+  budget: ArchiveBudget,
+  name: string,
+  problems: ArchiveProblem[],
+): boolean {
+  if (budget.members < budget.limits.maxMembers) return false;
+  problems.push({
+    name,
+    reason: 'archive-limit',
+    detail: `more than ${budget.limits.maxMembers} members`,
+  });
+  return true;
+}
+
 function take(budget: ArchiveBudget, size: number): void {
   budget.bytes += size;
   budget.members++;
@@ -124,14 +139,7 @@ function readZip(
     const name = buffer.toString('utf8', at + 46, at + 46 + nameLength);
     at += 46 + nameLength + extraLength + commentLength;
     if (name.endsWith('/')) continue;
-    if (budget.members >= budget.limits.maxMembers) {
-      problems.push({
-        name,
-        reason: 'archive-limit',
-        detail: `more than ${budget.limits.maxMembers} members`,
-      });
-      break;
-    }
+    if (memberLimitReached(budget, name, problems)) break;
     if (flags & 1) {
       problems.push({ name, reason: 'unsupported', detail: 'encrypted member' });
       continue;
@@ -212,14 +220,7 @@ function readTar(
     }
     if (type !== '0' && type !== '7') continue;
     name = name.replace(/^\.\//, '');
-    if (budget.members >= budget.limits.maxMembers) {
-      problems.push({
-        name,
-        reason: 'archive-limit',
-        detail: `more than ${budget.limits.maxMembers} members`,
-      });
-      break;
-    }
+    if (memberLimitReached(budget, name, problems)) break;
     take(budget, size);
     members.push({ name, content: Buffer.from(body) });
   }
