@@ -31388,16 +31388,15 @@ function gitFacts(scanRoot2) {
   const prefix = toPosix2(relative3(repoRoot, scanRoot2));
   const toRepoPath = (path) => prefix ? `${prefix}/${path}` : path;
   let tracked;
+  const trackedSet = () => tracked ??= new Set((git(["ls-files", "-z"], repoRoot) ?? "").split("\0").filter(Boolean));
   let blames = 0;
   return {
     repoRoot,
     isTracked(path) {
-      tracked ??= new Set((git(["ls-files", "-z"], repoRoot) ?? "").split("\0").filter(Boolean));
-      return tracked.has(toRepoPath(path));
+      return trackedSet().has(toRepoPath(path));
     },
     trackedPaths() {
-      tracked ??= new Set((git(["ls-files", "-z"], repoRoot) ?? "").split("\0").filter(Boolean));
-      return [...tracked];
+      return [...trackedSet()];
     },
     lineDate(path, line) {
       if (blames++ >= MAX_BLAMES) return void 0;
@@ -34909,7 +34908,6 @@ function pathToUri(path) {
   return path.split("/").map(encodeURIComponent).join("/");
 }
 function ruleDescriptor(rule, antiPatternTags) {
-  const examples = rule.examples.slice(0, 1).map((e) => e.why ?? "example").join("");
   return {
     id: rule.id,
     name: pascalName(rule),
@@ -34926,8 +34924,7 @@ function ruleDescriptor(rule, antiPatternTags) {
         `Remove the literal, rotate the credential at the provider, and load it at run time from a`,
         `secrets manager (run \`unsprawl scan --target auto\` for the exact replacement).`,
         "",
-        `Token format: ${rule.reference}`,
-        examples ? "" : ""
+        `Token format: ${rule.reference}`
       ].join("\n")
     },
     defaultConfiguration: { level: sarifLevel(rule.confidence) },

@@ -43,16 +43,16 @@ export function gitFacts(scanRoot: string): GitFacts {
   const toRepoPath = (path: string) => (prefix ? `${prefix}/${path}` : path);
 
   let tracked: Set<string> | undefined;
+  const trackedSet = () =>
+    (tracked ??= new Set((git(['ls-files', '-z'], repoRoot) ?? '').split('\0').filter(Boolean)));
   let blames = 0;
   return {
     repoRoot,
     isTracked(path) {
-      tracked ??= new Set((git(['ls-files', '-z'], repoRoot) ?? '').split('\0').filter(Boolean));
-      return tracked.has(toRepoPath(path));
+      return trackedSet().has(toRepoPath(path));
     },
     trackedPaths() {
-      tracked ??= new Set((git(['ls-files', '-z'], repoRoot) ?? '').split('\0').filter(Boolean));
-      return [...tracked];
+      return [...trackedSet()];
     },
     lineDate(path, line) {
       if (blames++ >= MAX_BLAMES) return undefined;

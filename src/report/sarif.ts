@@ -26,10 +26,6 @@ export function pathToUri(path: string): string {
 }
 
 function ruleDescriptor(rule: RuleSpec, antiPatternTags: string[]): Sarif.ReportingDescriptor {
-  const examples = rule.examples
-    .slice(0, 1)
-    .map((e) => e.why ?? 'example')
-    .join('');
   return {
     id: rule.id,
     name: pascalName(rule),
@@ -47,7 +43,6 @@ function ruleDescriptor(rule: RuleSpec, antiPatternTags: string[]): Sarif.Report
         `secrets manager (run \`unsprawl scan --target auto\` for the exact replacement).`,
         '',
         `Token format: ${rule.reference}`,
-        examples ? '' : '',
       ].join('\n'),
     },
     defaultConfiguration: { level: sarifLevel(rule.confidence) },
