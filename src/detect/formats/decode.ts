@@ -29,12 +29,36 @@ const HEX_RUN = /^(?:[0-9a-fA-F]{2})+$/;
 const BASE64_STD = /^[A-Za-z0-9+/]+={0,2}$/;
 const BASE64_URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
+/** Each base64 digit's value in either alphabet; 64 for other characters. */
+const BASE64_VALUE = new Uint8Array(128).fill(64);
+[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'].forEach((c, value) => {
+  BASE64_VALUE[c.charCodeAt(0)] = value;
+});
+BASE64_VALUE['+'.charCodeAt(0)] = BASE64_VALUE['-'.charCodeAt(0)] = 62;
+BASE64_VALUE['/'.charCodeAt(0)] = BASE64_VALUE['_'.charCodeAt(0)] = 63;
+
+/**
+ * Whether the base64 digits in text[start, end) can decode to text that `printable` accepts.
+ * The first digit of each group of four holds the top six bits of a byte; 32 or more there means
+ * a byte of 0x80 or more, which is never printable. Too many of those rules the run out without
+ * decoding it: most long identifiers (`getOwnPropertyDescriptor`) fail here.
+ */
+export function mayDecodePrintable(text: string, start: number, end: number): boolean {
+  const bytes = Math.floor(((end - start) * 3) / 4);
+  const allowed = bytes * (1 - PRINTABLE_SHARE);
+  let high = 0;
+  for (let i = start; i < end; i += 4) {
+    if ((BASE64_VALUE[text.charCodeAt(i)] ?? 64) >= 32 && ++high > allowed) return false;
+  }
+  return true;
+}
+
 /** Base64 (standard or URL alphabet) of mostly printable text. */
 export function decodeBase64(run: string, offset: number): Decoded | undefined {
   const url = !BASE64_STD.test(run);
   if (url && !BASE64_URL.test(run)) return undefined;
   const body = run.replace(/=+$/, '');
-  if (body.length % 4 === 1) return undefined;
+  if (body.length % 4 === 1 || !mayDecodePrintable(body, 0, body.length)) return undefined;
   const text = Buffer.from(body, url ? 'base64url' : 'base64').toString('latin1');
   if (text.length < 6 || !printable(text)) return undefined;
   return {

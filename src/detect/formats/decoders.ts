@@ -5,7 +5,14 @@
  */
 import type { Detector, DetectorCandidate } from '../detectors.js';
 import type { RuleEngine } from '../engine.js';
-import { decodeBase64, decodeEscapes, decodeHex, decodePercent, type Decoded } from './decode.js';
+import {
+  decodeBase64,
+  decodeEscapes,
+  decodeHex,
+  decodePercent,
+  mayDecodePrintable,
+  type Decoded,
+} from './decode.js';
 
 const MAX_DEPTH = 3;
 /** Decoded characters per file, across all runs and depths. */
@@ -49,12 +56,12 @@ interface Budget {
   attempts: number;
 }
 
-function looksEncoded(run: string): boolean {
+function looksEncoded(text: string, start: number, end: number): boolean {
   let upper = false;
   let lower = false;
   let digit = false;
-  for (let i = 0; i < run.length; i++) {
-    const c = run.charCodeAt(i);
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
     if (c >= 65 && c <= 90) upper = true;
     else if (c >= 97 && c <= 122) lower = true;
     else if (c >= 48 && c <= 57) digit = true;
@@ -64,41 +71,61 @@ function looksEncoded(run: string): boolean {
 }
 
 /** Base64, base64url and hex characters: the runs below are long, no spaces, mixed. */
-const RUN_CHAR = new Uint8Array(128);
+const RUN_CHAR = new Uint8Array(65536);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') {
   RUN_CHAR[c.charCodeAt(0)] = 1;
 }
+const MIN_RUN = 20;
 
 /**
- * What `/[A-Za-z0-9+/_-]{20,}={0,2}/g` matches, found in one pass: each maximal run of at least
- * 20 such characters plus up to two `=`. The regex retried up to 20 characters at every position
- * of every shorter word, which made it the scan's top cost on source code.
+ * The runs worth decoding, as flat [start, end) pairs: what `/[A-Za-z0-9+/_-]{20,}={0,2}/g`
+ * matches (each maximal run of at least 20 such characters, plus up to two `=`), less the runs
+ * that cannot decode to text. Any such run that starts at or after `i` covers `i + 19`, so one
+ * probe there rules out twenty positions at once when it lands on a space or a bracket; source
+ * code, made of short words, is mostly skipped that way instead of read character by character.
  */
-function* maximalRuns(text: string): Generator<{ run: string; start: number }> {
+export function encodedRunSpans(text: string): number[] {
+  const spans: number[] = [];
   const length = text.length;
+  // Invariant: `i` is 0 or just past a character outside the run alphabet.
   let i = 0;
-  while (i < length) {
-    const code = text.charCodeAt(i);
-    if (code >= 128 || RUN_CHAR[code] === 0) {
-      i++;
+  while (i + MIN_RUN <= length) {
+    const probe = i + MIN_RUN - 1;
+    if (RUN_CHAR[text.charCodeAt(probe)] === 0) {
+      i = probe + 1;
       continue;
     }
-    const start = i;
-    while (i < length) {
-      const c = text.charCodeAt(i);
-      if (c >= 128 || RUN_CHAR[c] === 0) break;
-      i++;
-    }
-    if (i - start < 20) continue;
-    if (i < length && text.charCodeAt(i) === 61) i++;
-    if (i < length && text.charCodeAt(i) === 61) i++;
-    yield { run: text.slice(start, i), start };
+    let start = probe;
+    while (start > i && RUN_CHAR[text.charCodeAt(start - 1)] === 1) start--;
+    let end = probe + 1;
+    while (end < length && RUN_CHAR[text.charCodeAt(end)] === 1) end++;
+    i = end + 1;
+    if (end - start < MIN_RUN || end - start > MAX_RUN) continue;
+    // Identifiers (`getOwnPropertyDescriptors`) are the common runs; most fail one of these
+    // without being copied out of the text.
+    if (!looksEncoded(text, start, end)) continue;
+    if (!isHexSpan(text, start, end) && !mayDecodePrintable(text, start, end)) continue;
+    if (end < length && text.charCodeAt(end) === 61) end++;
+    if (end < length && text.charCodeAt(end) === 61) end++;
+    spans.push(start, end);
   }
+  return spans;
+}
+
+function isHexSpan(text: string, start: number, end: number): boolean {
+  if ((end - start) % 2 === 1) return false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }
 
 function* encodedRuns(text: string): Generator<Decoded> {
-  for (const { run, start } of maximalRuns(text)) {
-    if (run.length > MAX_RUN || !looksEncoded(run)) continue;
+  const spans = encodedRunSpans(text);
+  for (let n = 0; n < spans.length; n += 2) {
+    const start = spans[n]!;
+    const run = text.slice(start, spans[n + 1]!);
     const decoded = decodeHex(run, start) ?? decodeBase64(run, start);
     if (decoded) yield decoded;
   }
