@@ -30572,7 +30572,8 @@ var Parser = class {
       back: Math.max(...branches.map((b2) => b2.back)),
       nl: Math.max(...branches.map((b2) => b2.nl)),
       exact,
-      keyword: branches.every((b2) => b2.keyword)
+      keyword: branches.every((b2) => b2.keyword),
+      lead: Math.max(...branches.map((b2) => b2.lead))
     };
   }
   sequence() {
@@ -30580,30 +30581,41 @@ var Parser = class {
     let back = 0;
     let nl = 0;
     let keyword = false;
+    let lead = Infinity;
     let exact = [""];
     let run;
+    let runEnd = 0;
     const closeRun = () => {
-      if (run && this.hasKeyword(run)) keyword = true;
+      if (run && this.hasKeyword(run)) {
+        keyword = true;
+        lead = Math.min(lead, runEnd);
+      }
       run = void 0;
     };
     while (this.pos < this.src.length && this.src[this.pos] !== "|" && this.src[this.pos] !== ")") {
+      const before = len;
       const item = this.quantified();
       len += item.len;
       back += item.back;
       nl += item.nl;
-      if (item.keyword) keyword = true;
+      if (item.keyword) {
+        keyword = true;
+        lead = Math.min(lead, before + item.lead);
+      }
       exact = item.exact && exact ? cross(exact, item.exact) : void 0;
       if (item.exact) {
         const joined = cross(run ?? [""], item.exact);
-        if (joined) run = joined;
-        else {
-          closeRun();
-          run = item.exact;
+        if (!joined) closeRun();
+        run = joined ?? item.exact;
+        runEnd = len;
+        if (lead > runEnd && this.hasKeyword(run)) {
+          keyword = true;
+          lead = runEnd;
         }
       } else closeRun();
     }
     closeRun();
-    return { len, back, nl, exact, keyword };
+    return { len, back, nl, exact, keyword, lead };
   }
   quantified() {
     const atom = this.atom();
@@ -30628,7 +30640,8 @@ var Parser = class {
       back: times(atom.back),
       nl: times(atom.nl),
       exact: exact ? [...new Set(exact)] : void 0,
-      keyword: min >= 1 && atom.keyword
+      keyword: min >= 1 && atom.keyword,
+      lead: atom.lead
     };
   }
   quantifier() {
@@ -30651,11 +30664,13 @@ var Parser = class {
     if (c3 === "(") return this.group();
     if (c3 === "[") return this.charClass();
     this.pos++;
-    if (c3 === ".") return { len: 1, back: 0, nl: 0, keyword: false };
-    if (c3 === "^" || c3 === "$") return { len: 0, back: 0, nl: 0, exact: [""], keyword: false };
+    if (c3 === ".") return { len: 1, back: 0, nl: 0, keyword: false, lead: Infinity };
+    if (c3 === "^" || c3 === "$") {
+      return { len: 0, back: 0, nl: 0, exact: [""], keyword: false, lead: Infinity };
+    }
     if (c3 === "\\") return this.escape();
     if (c3 === "*" || c3 === "+" || c3 === "?") throw new Unsupported("stray quantifier");
-    return { len: 1, back: 0, nl: c3 === "\n" ? 1 : 0, exact: [c3], keyword: false };
+    return { len: 1, back: 0, nl: c3 === "\n" ? 1 : 0, exact: [c3], keyword: false, lead: Infinity };
   }
   group() {
     const rest = this.src.slice(this.pos, this.pos + 4);
@@ -30674,7 +30689,8 @@ var Parser = class {
         back: body2.back + body2.len,
         nl: body2.nl,
         exact: [""],
-        keyword: false
+        keyword: false,
+        lead: Infinity
       };
     } else if (rest.startsWith("(?<")) {
       const close = this.src.indexOf(">", this.pos);
@@ -30692,7 +30708,8 @@ var Parser = class {
         back: body.back + body.len,
         nl: body.nl,
         exact: [""],
-        keyword: body.keyword
+        keyword: body.keyword,
+        lead: 0
       };
     }
     return {
@@ -30700,7 +30717,8 @@ var Parser = class {
       back: body.back,
       nl: body.nl,
       exact: [""],
-      keyword: kind === "ahead" && body.keyword
+      keyword: kind === "ahead" && body.keyword,
+      lead: body.lead
     };
   }
   expect(ch) {
@@ -30711,7 +30729,9 @@ var Parser = class {
     const c3 = this.src[this.pos++];
     if (c3 === void 0) throw new Unsupported("trailing backslash");
     if (/[1-9k]/.test(c3)) throw new Unsupported("back reference");
-    if (c3 === "b" || c3 === "B") return { len: 0, back: 0, nl: 0, exact: [""], keyword: false };
+    if (c3 === "b" || c3 === "B") {
+      return { len: 0, back: 0, nl: 0, exact: [""], keyword: false, lead: Infinity };
+    }
     const single = this.escapedChar(c3);
     const nl = single === void 0 ? Number("sDW".includes(c3)) : Number(single === "\n");
     return {
@@ -30719,7 +30739,8 @@ var Parser = class {
       back: 0,
       nl,
       exact: single === void 0 ? void 0 : [single],
-      keyword: false
+      keyword: false,
+      lead: Infinity
     };
   }
   /** The one character an escape stands for, or undefined for a class (`\d`, `\w`, `\s`). */
@@ -30780,7 +30801,8 @@ var Parser = class {
       back: 0,
       nl: Number(negated !== lineFeed),
       exact: large || chars.size > 8 ? void 0 : [...chars],
-      keyword: false
+      keyword: false,
+      lead: Infinity
     };
   }
   classChar() {
@@ -30803,15 +30825,21 @@ function patternReach(pattern, keywords) {
   if (!info.keyword || !Number.isFinite(info.back) || info.back > MAX_REACH) return void 0;
   const ahead = info.len + 1 > MAX_REACH ? Infinity : info.len + 1;
   if (ahead === Infinity && !Number.isFinite(info.nl)) return void 0;
-  return { back: info.back + 1, ahead, lines: info.nl };
+  const lead = info.lead > MAX_REACH ? Infinity : info.lead;
+  return { back: info.back + 1, ahead, lines: info.nl, lead };
 }
 
 // src/detect/prefilter.ts
-var ALPHABET = 128;
-var ROW_SHIFT = 7;
 var MAX_HITS_PER_KEYWORD = 2e4;
 var KeywordAutomaton = class {
   keywords;
+  classOf;
+  /** log2 of the row width. */
+  shift;
+  /**
+   * Transitions: the next state's row offset (state << shift), bitwise-negated when that state
+   * emits keywords, so the common case is one look-up and one sign test per character.
+   */
   delta;
   /** First keyword index emitted at a state, or -1; further ones through `nextOut`. */
   outFirst;
@@ -30819,17 +30847,30 @@ var KeywordAutomaton = class {
   outKeyword;
   constructor(keywords) {
     this.keywords = keywords;
+    const classOf = new Uint8Array(65536);
+    let classes = 1;
+    for (const keyword of keywords) {
+      for (const ch of keyword.toLowerCase()) {
+        const code = ch.charCodeAt(0);
+        if (code >= 128) throw new Error(`keyword "${keyword}" is not ASCII`);
+        if (classOf[code] === 0) classOf[code] = classes++;
+      }
+    }
+    for (let upper = 65; upper <= 90; upper++) classOf[upper] = classOf[upper | 32];
+    let shift = 0;
+    while (1 << shift < classes) shift++;
+    const width = 1 << shift;
+    this.classOf = classOf;
+    this.shift = shift;
     let capacity = 1;
     for (const keyword of keywords) capacity += keyword.length;
-    const delta = new Int32Array(capacity * ALPHABET).fill(-1);
+    const delta = new Int32Array(capacity * width).fill(-1);
     const outputs = [void 0];
     let states = 1;
     keywords.forEach((keyword, index) => {
       let state = 0;
       for (const ch of keyword.toLowerCase()) {
-        const code = ch.charCodeAt(0);
-        if (code >= ALPHABET) throw new Error(`keyword "${keyword}" is not ASCII`);
-        const cell2 = state * ALPHABET + code;
+        const cell2 = state * width + classOf[ch.charCodeAt(0)];
         if (delta[cell2] === -1) {
           delta[cell2] = states++;
           outputs.push(void 0);
@@ -30841,7 +30882,7 @@ var KeywordAutomaton = class {
     const fail = new Int32Array(states);
     const queue = new Int32Array(states);
     let tail = 0;
-    for (let c3 = 0; c3 < ALPHABET; c3++) {
+    for (let c3 = 0; c3 < width; c3++) {
       const next2 = delta[c3];
       if (next2 === -1) delta[c3] = 0;
       else {
@@ -30853,9 +30894,9 @@ var KeywordAutomaton = class {
       const state = queue[head];
       const inherited = outputs[fail[state]];
       if (inherited) (outputs[state] ??= []).push(...inherited);
-      const row = state * ALPHABET;
-      const failRow = fail[state] * ALPHABET;
-      for (let c3 = 0; c3 < ALPHABET; c3++) {
+      const row = state * width;
+      const failRow = fail[state] * width;
+      for (let c3 = 0; c3 < width; c3++) {
         const next2 = delta[row + c3];
         if (next2 === -1) delta[row + c3] = delta[failRow + c3];
         else {
@@ -30864,9 +30905,11 @@ var KeywordAutomaton = class {
         }
       }
     }
-    this.delta = delta.subarray(0, states * ALPHABET);
-    for (let cell2 = 0; cell2 < this.delta.length; cell2++)
-      this.delta[cell2] = this.delta[cell2] * ALPHABET;
+    this.delta = delta.subarray(0, states * width);
+    for (let cell2 = 0; cell2 < this.delta.length; cell2++) {
+      const next2 = this.delta[cell2];
+      this.delta[cell2] = outputs[next2] ? ~(next2 << shift) : next2 << shift;
+    }
     this.outFirst = new Int32Array(states).fill(-1);
     const next = [];
     const kw = [];
@@ -30884,14 +30927,16 @@ var KeywordAutomaton = class {
   /** Every keyword occurrence in `text`, as end offsets per keyword. */
   scan(text) {
     const ends = new Array(this.keywords.length);
-    const { delta, outFirst, outNext, outKeyword } = this;
+    const { classOf, delta, shift, outFirst, outNext, outKeyword } = this;
     let row = 0;
     for (let i2 = 0; i2 < text.length; i2++) {
-      let code = text.charCodeAt(i2);
-      if (code >= 65 && code <= 90) code |= 32;
-      else if (code >= ALPHABET) code = 0;
-      row = delta[row + code];
-      for (let out = outFirst[row >> ROW_SHIFT]; out !== -1; out = outNext[out]) {
+      const cell2 = delta[row + classOf[text.charCodeAt(i2)]];
+      if (cell2 >= 0) {
+        row = cell2;
+        continue;
+      }
+      row = ~cell2;
+      for (let out = outFirst[row >> shift]; out !== -1; out = outNext[out]) {
         const keywordIndex = outKeyword[out];
         const list = ends[keywordIndex] ?? (ends[keywordIndex] = []);
         if (list.length < MAX_HITS_PER_KEYWORD) list.push(i2 + 1);
@@ -30991,8 +31036,9 @@ var LOWER = { high: "medium", medium: "low", low: "low" };
 var DEFAULT_NEAR_SPAN = 200;
 var MAX_MATCHES_PER_RULE = 500;
 var MAX_WINDOW_SHARE = 0.5;
+var MAX_START_SHARE = 0.25;
 var JOIN_GAP = 256;
-var MAX_LINES_SPAN = 8192;
+var KEYWORD_LENGTH_SPAN = 1024;
 var MIN_WINDOW = 64;
 function isWordChar(code) {
   return code >= 48 && code <= 57 || code >= 65 && code <= 90 || code >= 97 && code <= 122;
@@ -31004,9 +31050,14 @@ var RuleEngine = class {
   /** For each keyword, the rules that list it. */
   rulesByKeyword;
   keywordLengths;
+  keywordIndex;
   /** Run provably local whole-text rules in windows around their keyword hits. */
   windows;
-  /** `windows: false` keeps every whole-text rule on the whole text (the reference behaviour). */
+  /**
+   * `windows: false` keeps every whole-text rule on the whole text (the reference behaviour).
+   * `triggers` are words the detectors look for (`pass`, `://`): found in the same pass as the
+   * rules' keywords, so a detector needs no scan of its own to find where to look.
+   */
   constructor(rules, options = {}) {
     this.rules = rules;
     this.windows = options.windows ?? true;
@@ -31030,29 +31081,48 @@ var RuleEngine = class {
       const priority = CONFIDENCE_RANK[spec.confidence] * 10 + (spec.near === void 0 ? 2 : 1);
       return { spec, regex: new RegExp(spec.pattern, flags), keywordIndexes, priority };
     });
+    for (const raw of options.triggers ?? []) {
+      const word = raw.toLowerCase();
+      if (keywordIndex.has(word)) continue;
+      keywordIndex.set(word, keywords.length);
+      keywords.push(word);
+      this.rulesByKeyword.push([]);
+    }
+    this.keywordIndex = keywordIndex;
     this.automaton = new KeywordAutomaton(keywords);
     this.keywordLengths = keywords.map((keyword) => keyword.length);
   }
+  /** Every keyword and trigger word in `text`, in one pass. */
+  scan(text) {
+    return new TextHits(text, this.automaton.scan(text).ends, this.keywordIndex);
+  }
   /** All candidates in `text`, overlapping ones resolved in favour of the more specific rule. */
-  detect(text) {
-    const hits = this.automaton.scan(text);
+  detect(text, textHits = this.scan(text)) {
+    const hits = { ends: textHits.keywordEnds };
     const candidates = [];
     const ruleSeen = /* @__PURE__ */ new Set();
+    const feeds = new LineFeeds(text);
     hits.ends.forEach((ends, keywordIndex) => {
       if (!ends) return;
       for (const ruleIndex of this.rulesByKeyword[keywordIndex]) {
         if (ruleSeen.has(ruleIndex)) continue;
         ruleSeen.add(ruleIndex);
         const rule = this.compiled[ruleIndex];
-        if (rule.spec.near === void 0) this.runWhole(rule, text, hits.ends, candidates);
+        if (rule.spec.near === void 0) this.runWhole(rule, text, hits.ends, feeds, candidates);
         else this.runNear(rule, text, hits.ends, candidates);
       }
     });
     return resolveOverlaps(candidates, this.compiled);
   }
-  runWhole(rule, text, keywordEnds, out) {
-    const windows = this.windowsFor(rule, text, keywordEnds);
-    if (windows) return this.runWindows(rule, text, windows, out);
+  runWhole(rule, text, keywordEnds, feeds, out) {
+    const reach = this.reachOf(rule);
+    const hits = reach && this.hitsInOrder(rule, keywordEnds, text.length);
+    if (reach && hits) {
+      const starts = this.startsFor(reach, hits, text.length);
+      if (starts) return this.runStarts(rule, text, starts, out);
+      const windows = this.windowsFor(reach, hits, text.length, feeds);
+      if (windows) return this.runWindows(rule, text, windows, out);
+    }
     const { regex } = rule;
     regex.lastIndex = 0;
     let count = 0;
@@ -31063,66 +31133,134 @@ var RuleEngine = class {
       if (++count >= MAX_MATCHES_PER_RULE) break;
     }
   }
-  /**
-   * Where a match of `rule` can start, as merged windows around its keyword hits: every match
-   * contains a keyword (proved from the pattern by patternReach) and reads a bounded stretch of
-   * text, so no match starts elsewhere. Flat triples: first start, last start, end of the text
-   * the attempts there can read. Undefined when the rule must run over the whole text: unproved
-   * patterns, capped hit lists, or windows that would cover most of the text anyway.
-   */
-  windowsFor(rule, text, keywordEnds) {
+  /** What the rule's pattern reads around a keyword, when provably bounded (null: it is not). */
+  reachOf(rule) {
     if (rule.reach === void 0) {
       const keywords = rule.spec.keywords.map((k2) => k2.toLowerCase());
       rule.reach = this.windows ? patternReach(rule.spec.pattern, keywords) ?? null : null;
     }
-    const reach = rule.reach;
-    if (!reach) return void 0;
-    const { back, ahead, lines } = reach;
-    const length = text.length;
+    return rule.reach;
+  }
+  /**
+   * The rule's keyword hits in text order, each packed with its keyword's length; undefined when
+   * a hit list was capped (some hits are unknown) or the hits are so dense that windows around
+   * them would cover the text anyway.
+   */
+  hitsInOrder(rule, keywordEnds, length) {
     let hitCount = 0;
-    for (const index of rule.keywordIndexes) hitCount += keywordEnds[index]?.length ?? 0;
-    if (hitCount * MIN_WINDOW > length * MAX_WINDOW_SHARE) return void 0;
-    const pairs2 = [];
     for (const index of rule.keywordIndexes) {
       const ends = keywordEnds[index];
       if (!ends) continue;
       if (ends.length >= MAX_HITS_PER_KEYWORD) return void 0;
-      const keywordLength = this.keywordLengths[index];
-      for (const end of ends) {
-        let first2 = ahead === Infinity ? 0 : end - ahead;
-        if (lines !== Infinity) {
-          const lineStart = afterLineFeedsBefore(text, end, lines + 1);
-          if (lineStart < 0) return void 0;
-          first2 = Math.max(first2, lineStart);
+      hitCount += ends.length;
+    }
+    if (hitCount * MIN_WINDOW > length * MAX_WINDOW_SHARE) return void 0;
+    const hits = new Float64Array(hitCount);
+    let n = 0;
+    for (const index of rule.keywordIndexes) {
+      const keywordLength = Math.min(this.keywordLengths[index], KEYWORD_LENGTH_SPAN - 1);
+      for (const end of keywordEnds[index] ?? []) {
+        hits[n++] = end * KEYWORD_LENGTH_SPAN + keywordLength;
+      }
+    }
+    if (rule.keywordIndexes.length > 1) hits.sort();
+    return hits;
+  }
+  /**
+   * Every position where a match of the rule can start, as merged [first, last] pairs: a match
+   * holds a keyword ending within `lead` of its start, and starts at most `back` past that
+   * keyword's start. Undefined when no lead is proved or the positions are too many for one
+   * anchored attempt each to beat a plain pass over the text.
+   */
+  startsFor(reach, hits, length) {
+    const { lead, back } = reach;
+    if (lead === Infinity) return void 0;
+    const budget = length * MAX_START_SHARE;
+    const starts = [];
+    let positions = 0;
+    for (let h2 = 0; h2 < hits.length; h2++) {
+      const end = Math.floor(hits[h2] / KEYWORD_LENGTH_SPAN);
+      const keywordLength = hits[h2] - end * KEYWORD_LENGTH_SPAN;
+      const first2 = Math.max(0, end - lead);
+      const last2 = Math.min(length, end - keywordLength + back);
+      const top = starts.length - 1;
+      if (top > 0 && first2 <= starts[top] + 1) {
+        if (last2 > starts[top]) {
+          positions += last2 - starts[top];
+          starts[top] = last2;
         }
-        pairs2.push(Math.max(0, first2), Math.min(length, end - keywordLength + back));
+      } else {
+        positions += last2 - first2 + 1;
+        starts.push(first2, last2);
+      }
+      if (positions > budget) return void 0;
+    }
+    return starts;
+  }
+  /**
+   * One anchored (sticky) attempt at each possible start on the whole text: the same matches,
+   * in the same order, as the whole-text loop, since no match starts anywhere else. Cheap on
+   * long minified lines, where windows reaching to the end of the line were not.
+   */
+  runStarts(rule, text, starts, out) {
+    const sticky = rule.sticky ??= new RegExp(
+      rule.regex.source,
+      rule.regex.flags.replace("g", "y")
+    );
+    let next = 0;
+    let count = 0;
+    for (let w = 0; w < starts.length; w += 2) {
+      const last2 = starts[w + 1];
+      for (let p2 = Math.max(starts[w], next); p2 <= last2; p2++) {
+        sticky.lastIndex = p2;
+        const match = sticky.exec(text);
+        if (!match) continue;
+        next = match[0].length === 0 ? p2 + 1 : sticky.lastIndex;
+        const span = match.indices?.[1];
+        if (span && match[1] !== void 0) this.accept(rule, text, span[0], span[1], out);
+        if (++count >= MAX_MATCHES_PER_RULE) return;
+        p2 = next - 1;
       }
     }
-    const order = rule.keywordIndexes.length > 1 ? sortedPairOrder(pairs2) : void 0;
-    const merged = [];
-    for (let n = 0; n < pairs2.length; n += 2) {
-      const at = order ? order[n >> 1] * 2 : n;
-      const first2 = pairs2[at];
-      const last2 = pairs2[at + 1];
-      const top = merged.length - 1;
-      if (top >= 0 && first2 <= merged[top] + JOIN_GAP) merged[top] = Math.max(merged[top], last2);
-      else merged.push(first2, last2);
-    }
+  }
+  /**
+   * Where a match of `rule` can start, as merged windows around its keyword hits: every match
+   * contains a keyword (proved from the pattern by patternReach) and reads a bounded stretch of
+   * text, so no match starts elsewhere. Flat triples: first start, last start, end of the text
+   * the attempts there can read. Undefined when the windows would cover most of the text anyway.
+   */
+  windowsFor(reach, hits, length, feeds) {
+    const { back, ahead, lines } = reach;
+    const hitCount = hits.length;
     const windows = [];
-    let covered = 0;
     const budget = length * MAX_WINDOW_SHARE;
-    for (let n = 0; n < merged.length; n += 2) {
-      const first2 = merged[n];
-      const last2 = merged[n + 1];
-      let readTo = ahead === Infinity ? length : Math.min(length, last2 + ahead);
-      if (lines !== Infinity) {
-        const lineEnd = afterLineFeedsFrom(text, last2, lines + 1);
-        if (lineEnd < 0) return void 0;
-        readTo = Math.min(readTo, lineEnd);
+    let covered = 0;
+    let openFirst = -1;
+    let openLast = -1;
+    for (let h2 = 0; h2 <= hitCount; h2++) {
+      let first2 = length;
+      let last2 = length;
+      if (h2 < hitCount) {
+        const end = Math.floor(hits[h2] / KEYWORD_LENGTH_SPAN);
+        const keywordLength = hits[h2] - end * KEYWORD_LENGTH_SPAN;
+        first2 = ahead === Infinity ? 0 : Math.max(0, end - ahead);
+        if (lines !== Infinity) first2 = Math.max(first2, feeds.afterFeedsBefore(end, lines + 1));
+        last2 = Math.min(length, end - keywordLength + back);
+        if (openFirst >= 0 && first2 <= openLast + JOIN_GAP) {
+          openLast = Math.max(openLast, last2);
+          continue;
+        }
       }
-      covered += readTo - first2 + back;
-      if (covered > budget) return void 0;
-      windows.push(first2, last2, readTo);
+      if (openFirst >= 0) {
+        let readTo = ahead === Infinity ? length : Math.min(length, openLast + ahead);
+        if (lines !== Infinity)
+          readTo = Math.min(readTo, feeds.afterFeedsFrom(openLast, lines + 1));
+        covered += readTo - openFirst + back;
+        if (covered > budget) return void 0;
+        windows.push(openFirst, openLast, readTo);
+      }
+      openFirst = first2;
+      openLast = last2;
     }
     return windows;
   }
@@ -31211,26 +31349,92 @@ var RuleEngine = class {
     out.push({ rule: spec, start, end, secret, confidence, validation });
   }
 };
-function afterLineFeedsBefore(text, end, n) {
-  const stop = Math.max(0, end - MAX_LINES_SPAN);
-  let seen = 0;
-  for (let at = end - 1; at >= stop; at--) {
-    if (text.charCodeAt(at) === 10 && ++seen === n) return at + 1;
+var TextHits = class {
+  constructor(text, keywordEnds, keywordIndex) {
+    this.text = text;
+    this.keywordEnds = keywordEnds;
+    this.keywordIndex = keywordIndex;
   }
-  return stop === 0 ? 0 : -1;
-}
-function afterLineFeedsFrom(text, from, n) {
-  const stop = Math.min(text.length, from + MAX_LINES_SPAN);
-  let seen = 0;
-  for (let at = from; at < stop; at++) {
-    if (text.charCodeAt(at) === 10 && ++seen === n) return at + 1;
+  text;
+  keywordEnds;
+  keywordIndex;
+  looked = /* @__PURE__ */ new Map();
+  /** End offsets of every case-insensitive occurrence of `word` (lower case), in text order. */
+  endsOf(word) {
+    const index = this.keywordIndex.get(word);
+    if (index !== void 0) {
+      const ends2 = this.keywordEnds[index] ?? [];
+      if (ends2.length < MAX_HITS_PER_KEYWORD) return ends2;
+    }
+    let ends = this.looked.get(word);
+    if (!ends) {
+      ends = [];
+      const search = new RegExp(word.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&"), "gi");
+      for (let m = search.exec(this.text); m; m = search.exec(this.text)) {
+        ends.push(m.index + word.length);
+        search.lastIndex = m.index + 1;
+      }
+      this.looked.set(word, ends);
+    }
+    return ends;
   }
-  return stop === text.length ? text.length : -1;
-}
-function sortedPairOrder(flat) {
-  const order = Array.from({ length: flat.length >> 1 }, (_2, i2) => i2);
-  return order.sort((a, b2) => flat[a * 2] - flat[b2 * 2]);
-}
+  /** Start offsets of every occurrence of any of `words`, ascending. */
+  startsOfAny(words) {
+    const lists = words.map((word) => this.endsOf(word));
+    let count = 0;
+    for (const ends of lists) count += ends.length;
+    const starts = new Float64Array(count);
+    let n = 0;
+    lists.forEach((ends, w) => {
+      for (const end of ends) starts[n++] = end - words[w].length;
+    });
+    return starts.sort();
+  }
+};
+var LineFeeds = class {
+  constructor(text) {
+    this.text = text;
+  }
+  text;
+  at;
+  count = 0;
+  build() {
+    let at = new Int32Array(64);
+    let count = 0;
+    for (let i2 = this.text.indexOf("\n"); i2 !== -1; i2 = this.text.indexOf("\n", i2 + 1)) {
+      if (count === at.length) {
+        const grown = new Int32Array(at.length * 2);
+        grown.set(at);
+        at = grown;
+      }
+      at[count++] = i2;
+    }
+    this.count = count;
+    return at;
+  }
+  /** How many line feeds lie before `offset`. */
+  before(offset) {
+    const at = this.at ??= this.build();
+    let low = 0;
+    let high = this.count;
+    while (low < high) {
+      const mid = low + high >> 1;
+      if (at[mid] < offset) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+  /** Just past the `n`th line feed before `end`, or 0 if there are fewer. */
+  afterFeedsBefore(end, n) {
+    const k2 = this.before(end) - n;
+    return k2 < 0 ? 0 : this.at[k2] + 1;
+  }
+  /** Just past the `n`th line feed at or after `from`, or the text's length if there are fewer. */
+  afterFeedsFrom(from, n) {
+    const k2 = this.before(from) + n - 1;
+    return k2 < this.count ? this.at[k2] + 1 : this.text.length;
+  }
+};
 function resolveOverlaps(candidates, compiled) {
   if (candidates.length < 2) return candidates;
   const priority = new Map(compiled.map((rule) => [rule.spec, rule.priority]));
@@ -32231,11 +32435,26 @@ function printable(text) {
 var HEX_RUN = /^(?:[0-9a-fA-F]{2})+$/;
 var BASE64_STD = /^[A-Za-z0-9+/]+={0,2}$/;
 var BASE64_URL = /^[A-Za-z0-9_-]+={0,2}$/;
+var BASE64_VALUE = new Uint8Array(128).fill(64);
+[..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"].forEach((c3, value) => {
+  BASE64_VALUE[c3.charCodeAt(0)] = value;
+});
+BASE64_VALUE["+".charCodeAt(0)] = BASE64_VALUE["-".charCodeAt(0)] = 62;
+BASE64_VALUE["/".charCodeAt(0)] = BASE64_VALUE["_".charCodeAt(0)] = 63;
+function mayDecodePrintable(text, start, end) {
+  const bytes = Math.floor((end - start) * 3 / 4);
+  const allowed = bytes * (1 - PRINTABLE_SHARE);
+  let high = 0;
+  for (let i2 = start; i2 < end; i2 += 4) {
+    if ((BASE64_VALUE[text.charCodeAt(i2)] ?? 64) >= 32 && ++high > allowed) return false;
+  }
+  return true;
+}
 function decodeBase64(run, offset) {
   const url = !BASE64_STD.test(run);
   if (url && !BASE64_URL.test(run)) return void 0;
   const body = run.replace(/=+$/, "");
-  if (body.length % 4 === 1) return void 0;
+  if (body.length % 4 === 1 || !mayDecodePrintable(body, 0, body.length)) return void 0;
   const text = Buffer.from(body, url ? "base64url" : "base64").toString("latin1");
   if (text.length < 6 || !printable(text)) return void 0;
   return {
@@ -32531,24 +32750,33 @@ function unquote(raw) {
 }
 
 // src/detect/formats/code-lines.ts
-var SECRET_WORD = /pass|pwd|secret|token|key|auth|cred|dsn|salt/gi;
+var SECRET_WORDS = [
+  "pass",
+  "pwd",
+  "secret",
+  "token",
+  "key",
+  "auth",
+  "cred",
+  "dsn",
+  "salt"
+];
 var MAX_LINE = 4e3;
+var QUOTE = /["'`]/;
 var ASSIGN = /(?<![\w.-])([A-Za-z_][\w.-]{0,80})['"]?\]?(?:[ \t]*:[ \t]*[\w.<>[\]?]{1,40}(?=[ \t]*=)|[ \t]+[\w.[\]*]{1,40}(?=[ \t]*=))?[ \t]*(?::=|=>|\?\?=|\|\|=|=(?![=>~])|:(?!:))[ \t]*(?:new[ \t]+)?(?:[\w.]{1,40}\()?[rRbBuUfF]?@?(["'`])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
 var PHP_DEFINE = /define\([ \t]*['"](\w{1,80})['"][ \t]*,[ \t]*(["'])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
 var XML_KEY_VALUE = /key="([\w.:-]{1,80})"[ \t]+value="([^"\r\n]{4,300})"/g;
 var XML_ELEMENT = /<([A-Za-z][\w:-]{0,60})(\s[^>\r\n]{0,200})?>([^<\r\n]{4,300})<\/\1>/g;
-function lineRuns(text, each) {
-  SECRET_WORD.lastIndex = 0;
+function lineRuns(text, hits, each) {
   let doneTo = -1;
-  for (let m = SECRET_WORD.exec(text); m; m = SECRET_WORD.exec(text)) {
-    if (m.index < doneTo) continue;
-    let start = m.index;
+  for (const at of hits.startsOfAny(SECRET_WORDS)) {
+    if (at < doneTo) continue;
+    let start = at;
     while (start > 0 && text.charCodeAt(start - 1) !== 10 && text.charCodeAt(start - 1) !== 13)
       start--;
-    let end = m.index;
+    let end = at;
     while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
     doneTo = end;
-    SECRET_WORD.lastIndex = end;
     if (end - start <= MAX_LINE) each(text.slice(start, end), start);
   }
 }
@@ -32556,7 +32784,7 @@ function literalPairs(engine, line, offset, regex, ruleId, out) {
   regex.lastIndex = 0;
   for (let m = regex.exec(line); m; m = regex.exec(line)) {
     const value = m[m.length - 1];
-    const start = offset + m.index + m[0].length - value.length - (regex === XML_KEY_VALUE ? 1 : 1);
+    const start = offset + m.index + m[0].length - value.length - 1;
     const candidate = assignment(engine, ruleId, m[1], value, start) ?? (declared(m[0], value) ? assignment(engine, ruleId, declared(m[0], value), value, start) : void 0);
     if (candidate) out.push(candidate);
   }
@@ -32569,16 +32797,17 @@ function declared(match, value) {
   );
   return /([A-Za-z_][\w]{0,80})['"]?\]?$/.exec(beforeOperator)?.[1];
 }
-function detectCodeLines(engine, text, ruleId) {
+function detectCodeLines(engine, text, ruleId, hits) {
   const out = [];
-  lineRuns(text, (line, offset) => {
+  lineRuns(text, hits, (line, offset) => {
+    if (!QUOTE.test(line)) return;
     literalPairs(engine, line, offset, ASSIGN, ruleId, out);
     if (line.includes("define(")) literalPairs(engine, line, offset, PHP_DEFINE, ruleId, out);
   });
   return out;
 }
-function detectTerraform(engine, text) {
-  const out = detectCodeLines(engine, text, "terraform-secret-value");
+function detectTerraform(engine, text, hits) {
+  const out = detectCodeLines(engine, text, "terraform-secret-value", hits);
   const variable = /variable[ \t]+"([\w-]{1,80})"[ \t]*\{/g;
   for (let m = variable.exec(text); m; m = variable.exec(text)) {
     const close = text.indexOf("\n}", m.index);
@@ -32591,9 +32820,9 @@ function detectTerraform(engine, text) {
   }
   return out;
 }
-function detectXml(engine, text) {
-  const out = detectCodeLines(engine, text, "config-secret-value");
-  lineRuns(text, (line, offset) => {
+function detectXml(engine, text, hits) {
+  const out = detectCodeLines(engine, text, "config-secret-value", hits);
+  lineRuns(text, hits, (line, offset) => {
     literalPairs(engine, line, offset, XML_KEY_VALUE, "config-secret-value", out);
     XML_ELEMENT.lastIndex = 0;
     for (let m = XML_ELEMENT.exec(line); m; m = XML_ELEMENT.exec(line)) {
@@ -32629,10 +32858,11 @@ var XML_PATH = /\.(xml|config|csproj|plist)$/i;
 var codeLinesDetector = {
   name: "code-lines",
   applies: (path) => CODE_PATH.test(path) || TERRAFORM_PATH.test(path) || XML_PATH.test(path),
-  detect(text, { engine, path }) {
-    if (TERRAFORM_PATH.test(path)) return detectTerraform(engine, text);
-    if (XML_PATH.test(path)) return detectXml(engine, text);
-    return detectCodeLines(engine, text, "code-secret-literal");
+  triggers: SECRET_WORDS,
+  detect(text, { engine, path, hits }) {
+    if (TERRAFORM_PATH.test(path)) return detectTerraform(engine, text, hits);
+    if (XML_PATH.test(path)) return detectXml(engine, text, hits);
+    return detectCodeLines(engine, text, "code-secret-literal", hits);
   }
 };
 
@@ -32836,16 +33066,53 @@ function lineStartWithin(text, index, maxBack) {
 }
 
 // src/detect/formats/connection-strings.ts
-var URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]{1,30}):\/\/([^\s:/?#@"'<>`]{1,128}):([^\s/?#@"'<>`]{1,256})@[\w\-[]/gi;
+var AFTER_SCHEME = /:\/\/([^\s:/?#@"'<>`]{1,128}):([^\s/?#@"'<>`]{1,256})@[\w\-[]/y;
+var MAX_SCHEME = 31;
 var ADO_PASSWORD = /(?:^|[;"'\s{])(?:Password|Pwd)[ \t]*=[ \t]*(\\"(?:[^"\\\r\n]|\\(?!"))*\\"|"(?:[^"\r\n]|"")*"|'(?:[^'\r\n]|'')*'|\{(?:[^}\r\n]|\}\})*\}|[^;"'\\\s=,]+)/gi;
 var ADO_CONTEXT = /(?:server|data source|host|address|addr|user id|uid|user|initial catalog|database|accountname|endpoint)[ \t]*=/i;
-var ADO_TRIGGER = /p(?:assword|wd)[ \t]*=/i;
+var ADO_ASSIGN = /[ \t]*=/y;
+var ADO_WORDS = ["password", "pwd"];
+function adoTriggered(text, hits) {
+  for (const word of ADO_WORDS) {
+    for (const end of hits.endsOf(word)) {
+      ADO_ASSIGN.lastIndex = end;
+      if (ADO_ASSIGN.test(text)) return true;
+    }
+  }
+  return false;
+}
+function isSchemeChar(code) {
+  return isLetter(code) || code >= 48 && code <= 57 || code === 43 || code === 45 || code === 46;
+}
+function isLetter(code) {
+  return code >= 65 && code <= 90 || code >= 97 && code <= 122;
+}
+function isWordCode(code) {
+  return isLetter(code) || code >= 48 && code <= 57 || code === 95;
+}
+function schemeStart(text, at, floor) {
+  let best = -1;
+  for (let p2 = at - 1; p2 >= Math.max(floor, at - MAX_SCHEME); p2--) {
+    const code = text.charCodeAt(p2);
+    if (!isSchemeChar(code)) break;
+    const boundary = p2 === 0 || !isWordCode(text.charCodeAt(p2 - 1));
+    if (at - p2 >= 2 && isLetter(code) && boundary) best = p2;
+  }
+  return best;
+}
 function detectUrlCredentials(engine, text) {
   const out = [];
-  URL_CREDENTIALS.lastIndex = 0;
-  for (let m = URL_CREDENTIALS.exec(text); m; m = URL_CREDENTIALS.exec(text)) {
-    const [, scheme, user, raw] = m;
-    const start = m.index + scheme.length + 3 + user.length + 1;
+  let searchFrom = 0;
+  for (let at = text.indexOf("://"); at !== -1; at = text.indexOf("://", Math.max(at + 3, searchFrom))) {
+    const begin = schemeStart(text, at, searchFrom);
+    if (begin === -1) continue;
+    AFTER_SCHEME.lastIndex = at;
+    const m = AFTER_SCHEME.exec(text);
+    if (!m) continue;
+    searchFrom = AFTER_SCHEME.lastIndex;
+    const scheme = text.slice(begin, at);
+    const [, user, raw] = m;
+    const start = at + 3 + user.length + 1;
     const decoded = raw.includes("%") ? decodePercent(raw, start) : void 0;
     const password = decoded?.text ?? raw;
     if (password === user || password.startsWith("$") || !judgeValue("password", password))
@@ -32917,10 +33184,12 @@ function detectAdo(engine, text) {
 }
 var connectionStringDetector = {
   name: "connection-strings",
-  applies: (_path, text) => text.includes("://") || ADO_TRIGGER.test(text),
-  detect(text, { engine }) {
+  triggers: ADO_WORDS,
+  // Both checks are cheap given the engine's hits, and made in detect, which has them.
+  applies: () => true,
+  detect(text, { engine, hits }) {
     const out = text.includes("://") ? detectUrlCredentials(engine, text) : [];
-    if (ADO_TRIGGER.test(text)) out.push(...detectAdo(engine, text));
+    if (adoTriggered(text, hits)) out.push(...detectAdo(engine, text));
     return out;
   }
 };
@@ -32950,46 +33219,60 @@ function* seededRuns(text, shared, stop, minSeeds) {
     if (seeds >= minSeeds) yield { run, start };
   }
 }
-function looksEncoded(run) {
+function looksEncoded(text, start, end) {
   let upper = false;
   let lower = false;
   let digit = false;
-  for (let i2 = 0; i2 < run.length; i2++) {
-    const c3 = run.charCodeAt(i2);
+  for (let i2 = start; i2 < end; i2++) {
+    const c3 = text.charCodeAt(i2);
     if (c3 >= 65 && c3 <= 90) upper = true;
     else if (c3 >= 97 && c3 <= 122) lower = true;
     else if (c3 >= 48 && c3 <= 57) digit = true;
   }
   return upper && lower || digit && (upper || lower);
 }
-var RUN_CHAR = new Uint8Array(128);
+var RUN_CHAR = new Uint8Array(65536);
 for (const c3 of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-") {
   RUN_CHAR[c3.charCodeAt(0)] = 1;
 }
-function* maximalRuns(text) {
+var MIN_RUN = 20;
+function encodedRunSpans(text) {
+  const spans = [];
   const length = text.length;
   let i2 = 0;
-  while (i2 < length) {
-    const code = text.charCodeAt(i2);
-    if (code >= 128 || RUN_CHAR[code] === 0) {
-      i2++;
+  while (i2 + MIN_RUN <= length) {
+    const probe = i2 + MIN_RUN - 1;
+    if (RUN_CHAR[text.charCodeAt(probe)] === 0) {
+      i2 = probe + 1;
       continue;
     }
-    const start = i2;
-    while (i2 < length) {
-      const c3 = text.charCodeAt(i2);
-      if (c3 >= 128 || RUN_CHAR[c3] === 0) break;
-      i2++;
-    }
-    if (i2 - start < 20) continue;
-    if (i2 < length && text.charCodeAt(i2) === 61) i2++;
-    if (i2 < length && text.charCodeAt(i2) === 61) i2++;
-    yield { run: text.slice(start, i2), start };
+    let start = probe;
+    while (start > i2 && RUN_CHAR[text.charCodeAt(start - 1)] === 1) start--;
+    let end = probe + 1;
+    while (end < length && RUN_CHAR[text.charCodeAt(end)] === 1) end++;
+    i2 = end + 1;
+    if (end - start < MIN_RUN || end - start > MAX_RUN) continue;
+    if (!looksEncoded(text, start, end)) continue;
+    if (!isHexSpan(text, start, end) && !mayDecodePrintable(text, start, end)) continue;
+    if (end < length && text.charCodeAt(end) === 61) end++;
+    if (end < length && text.charCodeAt(end) === 61) end++;
+    spans.push(start, end);
   }
+  return spans;
+}
+function isHexSpan(text, start, end) {
+  if ((end - start) % 2 === 1) return false;
+  for (let i2 = start; i2 < end; i2++) {
+    const c3 = text.charCodeAt(i2);
+    if (!(c3 >= 48 && c3 <= 57 || c3 >= 65 && c3 <= 70 || c3 >= 97 && c3 <= 102)) return false;
+  }
+  return true;
 }
 function* encodedRuns(text) {
-  for (const { run, start } of maximalRuns(text)) {
-    if (run.length > MAX_RUN || !looksEncoded(run)) continue;
+  const spans = encodedRunSpans(text);
+  for (let n = 0; n < spans.length; n += 2) {
+    const start = spans[n];
+    const run = text.slice(start, spans[n + 1]);
     const decoded = decodeHex(run, start) ?? decodeBase64(run, start);
     if (decoded) yield decoded;
   }
@@ -33031,9 +33314,27 @@ var decodingDetector = {
 
 // src/detect/formats/js-ast.ts
 import { createRequire } from "node:module";
+
+// src/detect/reads-as-code.ts
+function isPasswordRule({ rule }) {
+  return /password|passwd|passphrase|pwd/.test(`${rule.id} ${rule.kind ?? ""}`) || Boolean(rule.filters?.includes("password-value"));
+}
+function namedLikeCode(value) {
+  if (/\d/.test(value) || !isIdentifierOrProse(value)) return false;
+  return /pass|pwd|secret|token|key|cred/i.test(value) || /^(?:[A-Z][a-z]+){3,}$/.test(value);
+}
+function judgedByShape(candidate) {
+  const { rule } = candidate;
+  if (isPasswordRule(candidate)) return false;
+  return rule.near !== void 0 || rule.confidence !== "high" || ["generic", "structured"].includes(rule.family ?? "");
+}
+function readsAsCode(candidate) {
+  return judgedByShape(candidate) && isIdentifierOrProse(candidate.secret) || isPasswordRule(candidate) && namedLikeCode(candidate.secret);
+}
+
+// src/detect/formats/js-ast.ts
 var RULE = "js-secret-literal";
 var JS_PATH = /\.(m?[jt]sx?|c[jt]s)$/i;
-var SECRET_LITERAL = /(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|auth|credential|private_?key|dsn)[\w$]{0,30}['"]?[ \t]*(?:=|:|\?\?|\|\|)[ \t]*(?:process\.env\.[\w$]{1,60}[ \t]*(?:\?\?|\|\|)[ \t]*)?['"`]/i;
 var MAX_PARSE = 512 * 1024;
 var parseFn;
 function parser() {
@@ -33113,7 +33414,7 @@ function walk2(root, each) {
     }
   }
 }
-function detectJs(engine, text, path) {
+function detectJs(engine, text, path, hits) {
   let ast;
   try {
     ast = parser()(text, { range: true, loc: false, comment: false, jsx: /x$|\.js$/i.test(path) });
@@ -33121,7 +33422,7 @@ function detectJs(engine, text, path) {
     log.debug(
       `${path}: not parsed as JS/TS (${error.message.split("\n")[0]}), using line heuristics`
     );
-    return detectCodeLines(engine, text, RULE);
+    return detectCodeLines(engine, text, RULE, hits);
   }
   const out = [];
   walk2(ast, (node) => {
@@ -33143,12 +33444,13 @@ function detectJs(engine, text, path) {
 }
 var jsAstDetector = {
   name: "js-ast",
-  applies: (path, text) => JS_PATH.test(path) && SECRET_LITERAL.test(text),
+  triggers: SECRET_WORDS,
+  applies: (path) => JS_PATH.test(path),
   // Past the size limit (bundles), the line heuristics stand in for the parser.
-  detect(text, { engine, path }) {
-    const quick = detectCodeLines(engine, text, RULE);
-    if (quick.length === 0 || text.length > MAX_PARSE) return quick;
-    return detectJs(engine, text, path);
+  detect(text, { engine, path, hits }) {
+    const quick = detectCodeLines(engine, text, RULE, hits);
+    if (!quick.some((c3) => !readsAsCode(c3)) || text.length > MAX_PARSE) return quick;
+    return detectJs(engine, text, path, hits);
   }
 };
 
@@ -33200,7 +33502,7 @@ function notebookStrings(engine, text) {
     const decoded = decodeEscapes(raw, m.index + 1);
     const hits = [
       ...engine.detect(decoded.text),
-      ...detectCodeLines(engine, decoded.text, "code-secret-literal"),
+      ...detectCodeLines(engine, decoded.text, "code-secret-literal", engine.scan(decoded.text)),
       ...decoded.text.includes("://") ? detectUrlCredentials(engine, decoded.text) : []
     ];
     for (const hit of hits) {
@@ -33483,11 +33785,12 @@ function redact(secret) {
 var CONFIDENCE_RANK2 = { high: 3, medium: 2, low: 1 };
 function scanText(engine, text, path, options) {
   const fileKind = classifyFile(path, text);
-  let candidates = engine.detect(text);
+  const hits = engine.scan(text);
+  let candidates = engine.detect(text, hits);
   for (const detector of DETECTORS) {
     if (!detector.applies(path, text, fileKind)) continue;
     try {
-      candidates.push(...detector.detect(text, { engine, path, fileKind }));
+      candidates.push(...detector.detect(text, { engine, path, fileKind, hits }));
     } catch (error) {
       log.debug(`${path}: detector ${detector.name} failed (${describeError(error)})`);
     }
@@ -33500,7 +33803,7 @@ function scanText(engine, text, path, options) {
   }
   const positions = new PositionMap(text);
   const kept = candidates.filter(
-    (c3) => (!c3.decodedVia?.length || c3.rule.allowPlaceholders || !isPlaceholder(encodedToken(text, c3.start, c3.end))) && !(judgedByShape(c3) && isIdentifierOrProse(c3.secret)) && !(isPasswordRule(c3) && namedLikeCode(c3.secret))
+    (c3) => (!c3.decodedVia?.length || c3.rule.allowPlaceholders || !isPlaceholder(encodedToken(text, c3.start, c3.end))) && !readsAsCode(c3)
   );
   return mergeOverlapping(kept).map((candidate) => {
     const start = positions.at(candidate.start);
@@ -33550,18 +33853,6 @@ function quoteAround(text, start, end) {
   const before = text[start - 1];
   if ((before === '"' || before === "'" || before === "`") && text[end] === before) return before;
   return void 0;
-}
-function isPasswordRule({ rule }) {
-  return /password|passwd|passphrase|pwd/.test(`${rule.id} ${rule.kind ?? ""}`) || Boolean(rule.filters?.includes("password-value"));
-}
-function namedLikeCode(value) {
-  if (/\d/.test(value) || !isIdentifierOrProse(value)) return false;
-  return /pass|pwd|secret|token|key|cred/i.test(value) || /^(?:[A-Z][a-z]+){3,}$/.test(value);
-}
-function judgedByShape(candidate) {
-  const { rule } = candidate;
-  if (isPasswordRule(candidate)) return false;
-  return rule.near !== void 0 || rule.confidence !== "high" || ["generic", "structured"].includes(rule.family ?? "");
 }
 var TOKEN_CHAR = /[A-Za-z0-9+/=_%.-]/;
 function encodedToken(text, start, end) {
@@ -33880,7 +34171,7 @@ function createEngine(setup) {
   const disabled = new Set(setup.disabledRules);
   const rules = [...builtinRules(), ...setup.extraRules].filter((rule) => !disabled.has(rule.id));
   loadFormatDetectors();
-  return new RuleEngine(rules);
+  return new RuleEngine(rules, { triggers: DETECTORS.flatMap((d) => d.triggers ?? []) });
 }
 function injectFault(target) {
   const [kind, name] = (process.env.UNSPRAWL_TEST_FAULT ?? "").split(":");

@@ -8,8 +8,17 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { DETECTORS } from '../src/detect/detectors.js';
 import { RuleEngine, type Candidate } from '../src/detect/engine.js';
+import { detectUrlCredentials } from '../src/detect/formats/connection-strings.js';
+import { decodeBase64, decodeHex, mayDecodePrintable } from '../src/detect/formats/decode.js';
+import { encodedRunSpans } from '../src/detect/formats/decoders.js';
+import { loadFormatDetectors } from '../src/detect/formats/index.js';
+import { judgeValue } from '../src/detect/formats/judge.js';
 import { patternReach } from '../src/detect/pattern-reach.js';
+import { KeywordAutomaton } from '../src/detect/prefilter.js';
+import { scanText } from '../src/detect/scan-text.js';
 import { builtinRules } from '../src/rules/load.js';
 
 const ROOT = join(__dirname, '..');
@@ -44,6 +53,8 @@ function* filesUnder(dir: string, filter: (path: string) => boolean): Generator<
 /** Code-like filler with no keyword of the usual generic rules. */
 const FILLER = 'const value = compute(left, right); // a plain line of code\nif (x > 1) { y(); }\n';
 const pad = (n: number) => FILLER.repeat(Math.ceil(n / FILLER.length)).slice(0, n);
+/** The same filler as one long line, as in minified bundles, where windows cannot end early. */
+const padLine = (n: number) => pad(n).replaceAll('\n', ' ');
 
 describe('pattern reach', () => {
   it('proves a keyword in every match, across classes and optional groups', () => {
@@ -51,17 +62,20 @@ describe('pattern reach', () => {
       back: 1,
       ahead: 30,
       lines: 0,
+      lead: 4,
     });
     // Unbounded repeats that cannot cross a line feed are bounded by lines instead.
     expect(patternReach('pass[ \\t]*=[ \\t]*(\\S+)', ['pass'])).toEqual({
       back: 1,
       ahead: Infinity,
       lines: 0,
+      lead: 4,
     });
     expect(patternReach('(?:^|\\n)pass=([^"\\r\\n]+)(?=\\r?\\n)', ['pass'])).toEqual({
       back: 1,
       ahead: Infinity,
       lines: 2,
+      lead: 5,
     });
     expect(
       patternReach('(?<![A-Za-z])(?:api[_.-]?(?:key|token)|auth)[ =]{1,3}(\\w{16})', [
@@ -70,6 +84,14 @@ describe('pattern reach', () => {
         'auth',
       ]),
     ).toBeDefined();
+  });
+
+  it('bounds where the first keyword of a match ends (lead), look-arounds included', () => {
+    expect(patternReach('(?<=token=)(\\w{16})', ['token'])?.lead).toBe(0);
+    expect(patternReach('(\\w{16})(?=.{0,5}token)', ['token'])?.lead).toBe(26);
+    expect(patternReach('x{0,3}(?:ab|pass)pass', ['pass'])?.lead).toBe(11);
+    // A keyword after an unbounded repeat: windows by lines, no lead.
+    expect(patternReach('[ \\t]*pass=(\\w{8})', ['pass'])?.lead).toBe(Infinity);
   });
 
   it('refuses unbounded patterns, back references and matches that may lack the keyword', () => {
@@ -104,6 +126,7 @@ describe('windowed whole-text rules find exactly what whole-text runs find', () 
       // At both edges of the text, and twice close together (windows that merge).
       expectSame(`${text}${pad(40_000)}${text}`, `${id} at the edges`);
       expectSame(`${pad(20_000)}${text} ${text}\n${text}${pad(20_000)}`, `${id} close together`);
+      expectSame(`${padLine(30_000)}${text}${padLine(30_000)}`, `${id} in a long line`);
     }
   });
 
@@ -139,5 +162,156 @@ describe('windowed whole-text rules find exactly what whole-text runs find', () 
       if (bytes > 12_000_000) break;
     }
     expect(bytes).toBeGreaterThan(1_000_000);
+  });
+});
+
+/** Random text made of pieces that meet the fast paths' edge cases. */
+const PIECES = [
+  'a',
+  'Z',
+  '9',
+  '+',
+  '/',
+  '_',
+  '-',
+  '=',
+  '==',
+  ' ',
+  '\n',
+  '"',
+  '://',
+  ':',
+  '@',
+  '.',
+  'é',
+  'PASSWORD',
+  'token',
+  'KEY',
+  'postgres',
+  'git+ssh',
+  'user',
+  'c2VjcmV0LXBhc3N3b3JkLXZhbHVl',
+  'dGhpcyBpcyBhIHNlY3JldCB0b2tlbiB2YWx1ZQ==',
+  '6d7953656372657450617373776f7264',
+  'getOwnPropertyDescriptors',
+];
+const pieceText = fc
+  .array(fc.constantFrom(...PIECES), { maxLength: 120 })
+  .map((parts) => parts.join(''));
+
+describe('fast paths agree with the plain forms they replace', () => {
+  it('the keyword automaton finds every case-insensitive occurrence, overlapping ones too', () => {
+    const words = ['pass', 'password', 'key', 'ss', '://', 'to', 'token', 'e'];
+    const automaton = new KeywordAutomaton(words);
+    fc.assert(
+      fc.property(pieceText, (text) => {
+        const found = automaton.scan(text).ends;
+        words.forEach((word, index) => {
+          const expected: number[] = [];
+          const lower = text.toLowerCase();
+          for (let at = lower.indexOf(word); at !== -1; at = lower.indexOf(word, at + 1)) {
+            expected.push(at + word.length);
+          }
+          expect(found[index] ?? []).toEqual(expected);
+        });
+      }),
+      { numRuns: 400, seed: 20261204 },
+    );
+  });
+
+  it('the encoded-run scan keeps every run the regex finds that can decode to text', () => {
+    const REFERENCE = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
+    fc.assert(
+      fc.property(pieceText, (text) => {
+        const spans = encodedRunSpans(text);
+        const kept = new Set<string>();
+        for (let n = 0; n < spans.length; n += 2) kept.add(`${spans[n]}-${spans[n + 1]}`);
+        for (const m of text.matchAll(REFERENCE)) {
+          const run = m[0];
+          const decodes = decodeHex(run, 0) ?? decodeBase64(run, 0);
+          if (decodes) expect(kept.has(`${m.index}-${m.index + run.length}`), run).toBe(true);
+        }
+        // Nothing outside the regex's runs.
+        const runs = new Set(
+          [...text.matchAll(REFERENCE)].map((m) => `${m.index}-${m.index + m[0].length}`),
+        );
+        for (const span of kept) expect(runs.has(span)).toBe(true);
+      }),
+      { numRuns: 400, seed: 20261204 },
+    );
+  });
+
+  it('the base64 pre-check never turns away a run that decodes to printable text', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 6, maxLength: 60 }), fc.boolean(), (plain, url) => {
+        const run = Buffer.from(plain, 'latin1').toString(url ? 'base64url' : 'base64');
+        const body = run.replace(/=+$/, '');
+        const decoded = Buffer.from(body, url ? 'base64url' : 'base64').toString('latin1');
+        let good = 0;
+        for (const ch of decoded) if (/[\x20-\x7e\t\n\r]/.test(ch)) good++;
+        if (good / decoded.length >= 0.95)
+          expect(mayDecodePrintable(body, 0, body.length)).toBe(true);
+      }),
+      { numRuns: 1000, seed: 20261204 },
+    );
+  });
+
+  it('URL credentials found from each :// match what the old whole-text regex found', () => {
+    const OLD =
+      /\b([a-z][a-z0-9+.-]{1,30}):\/\/([^\s:/?#@"'<>`]{1,128}):([^\s/?#@"'<>`]{1,256})@[\w\-[]/gi;
+    const url = fc
+      .tuple(
+        fc.constantFrom(
+          'postgres',
+          'git+ssh',
+          'x',
+          'a.b-c',
+          '9db',
+          'redis',
+          'x'.repeat(31),
+          'y'.repeat(40),
+        ),
+        fc.constantFrom('admin', 'u', '', 'a:b', 'svc-user'),
+        fc.constantFrom('S3cr3t-Pa55w0rd', 'admin', '$PASS', 'Xk9#mQ2$vL7pR4wZ', 'p@ss', ''),
+        fc.constantFrom('@db', '@[::1]', '@', '@-h'),
+      )
+      .map(([scheme, user, password, host]) => `${scheme}://${user}:${password}${host}`);
+    const noise = fc.constantFrom(' ', '\n', '_', 'x', '.', '://', ':', '@', '"', 'é');
+    const urlPieces = fc
+      .array(fc.oneof(url, noise), { maxLength: 12 })
+      .map((parts) => parts.join(''));
+    let matched = 0;
+    fc.assert(
+      fc.property(urlPieces, (text) => {
+        const expected = [...text.matchAll(OLD)]
+          .filter((m) => m[3] !== m[2] && !m[3]!.startsWith('$') && judgeValue('password', m[3]!))
+          .map((m) => m.index + m[1]!.length + 3 + m[2]!.length + 1);
+        const found = detectUrlCredentials(fast, text).map((c) => c.start);
+        expect(found).toEqual(expected);
+        matched += expected.length;
+      }),
+      { numRuns: 1000, seed: 20261204 },
+    );
+    expect(matched).toBeGreaterThan(20);
+  });
+
+  it('detectors given the engine pass for their trigger words find what their own search found', () => {
+    loadFormatDetectors();
+    const triggers = DETECTORS.flatMap((d) => d.triggers ?? []);
+    expect(triggers.length).toBeGreaterThan(0);
+    const withTriggers = new RuleEngine(rules, { triggers });
+    const texts: [string, string][] = [];
+    for (const path of filesUnder(join(ROOT, 'fixtures'), () => true)) {
+      const text = readFileSync(path, 'utf8');
+      if (!text.includes('\0')) texts.push([path.slice(ROOT.length + 1), text]);
+    }
+    const findings = (engine: RuleEngine, path: string, text: string) =>
+      scanText(engine, text, path, { redact: true }).map(
+        (f) => `${f.ruleId} ${f.line}:${f.column}`,
+      );
+    for (const [path, text] of texts) {
+      expect(findings(withTriggers, path, text), path).toEqual(findings(fast, path, text));
+    }
+    expect(texts.length).toBeGreaterThan(20);
   });
 });

@@ -3,7 +3,7 @@
  * the whole text and the engine, and returns candidates with offsets into that same text, so
  * positions are always reported against the original file.
  */
-import type { Candidate, RuleEngine } from './engine.js';
+import type { Candidate, RuleEngine, TextHits } from './engine.js';
 import type { FileKind } from '../findings/types.js';
 
 export interface DetectorContext {
@@ -11,6 +11,8 @@ export interface DetectorContext {
   /** Path relative to the scan root. */
   path: string;
   fileKind: FileKind;
+  /** Where the engine's keywords and the detectors' trigger words occur in the text. */
+  hits: TextHits;
 }
 
 export interface DetectorCandidate extends Candidate {
@@ -23,6 +25,8 @@ export interface DetectorCandidate extends Candidate {
 export interface Detector {
   /** Short id for debug logs (`k8s-secret`, `base64`). */
   name: string;
+  /** Words this detector looks for, found in the engine's one pass over the text. */
+  triggers?: readonly string[];
   /** Cheap test on the path and text; the detector runs only when it says yes. */
   applies(path: string, text: string, fileKind: FileKind): boolean;
   detect(text: string, context: DetectorContext): DetectorCandidate[];

@@ -29,6 +29,8 @@ interface CompiledRule {
   priority: number;
   /** How far a match reaches around a keyword hit, when bounded (null: whole text only). */
   reach?: PatternReach | null;
+  /** The pattern anchored at lastIndex, for attempts at known starts; built on first use. */
+  sticky?: RegExp;
 }
 
 const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
@@ -38,10 +40,12 @@ const DEFAULT_NEAR_SPAN = 200;
 const MAX_MATCHES_PER_RULE = 500;
 /** Windows covering more than this share of a text are slower than one pass over it. */
 const MAX_WINDOW_SHARE = 0.5;
+/** Anchored attempts cost a few times a character of a plain pass: past this share, do that. */
+const MAX_START_SHARE = 0.25;
 /** Windows closer than this are run as one slice. */
 const JOIN_GAP = 256;
-/** Lines around a keyword longer than this together: the rule runs on the whole text. */
-const MAX_LINES_SPAN = 8192;
+/** Packs a keyword's length beside its hit's end offset in one sortable number. */
+const KEYWORD_LENGTH_SPAN = 1024;
 /** The least a window costs, for the density check before building windows. */
 const MIN_WINDOW = 64;
 
@@ -56,12 +60,20 @@ export class RuleEngine {
   /** For each keyword, the rules that list it. */
   private readonly rulesByKeyword: number[][];
   private readonly keywordLengths: number[];
+  private readonly keywordIndex: ReadonlyMap<string, number>;
 
   /** Run provably local whole-text rules in windows around their keyword hits. */
   private readonly windows: boolean;
 
-  /** `windows: false` keeps every whole-text rule on the whole text (the reference behaviour). */
-  constructor(rules: readonly RuleSpec[], options: { windows?: boolean } = {}) {
+  /**
+   * `windows: false` keeps every whole-text rule on the whole text (the reference behaviour).
+   * `triggers` are words the detectors look for (`pass`, `://`): found in the same pass as the
+   * rules' keywords, so a detector needs no scan of its own to find where to look.
+   */
+  constructor(
+    rules: readonly RuleSpec[],
+    options: { windows?: boolean; triggers?: readonly string[] } = {},
+  ) {
     this.rules = rules;
     this.windows = options.windows ?? true;
     const keywordIndex = new Map<string, number>();
@@ -85,15 +97,29 @@ export class RuleEngine {
       const priority = CONFIDENCE_RANK[spec.confidence] * 10 + (spec.near === undefined ? 2 : 1);
       return { spec, regex: new RegExp(spec.pattern, flags), keywordIndexes, priority };
     });
+    for (const raw of options.triggers ?? []) {
+      const word = raw.toLowerCase();
+      if (keywordIndex.has(word)) continue;
+      keywordIndex.set(word, keywords.length);
+      keywords.push(word);
+      this.rulesByKeyword.push([]);
+    }
+    this.keywordIndex = keywordIndex;
     this.automaton = new KeywordAutomaton(keywords);
     this.keywordLengths = keywords.map((keyword) => keyword.length);
   }
 
+  /** Every keyword and trigger word in `text`, in one pass. */
+  scan(text: string): TextHits {
+    return new TextHits(text, this.automaton.scan(text).ends, this.keywordIndex);
+  }
+
   /** All candidates in `text`, overlapping ones resolved in favour of the more specific rule. */
-  detect(text: string): Candidate[] {
-    const hits = this.automaton.scan(text);
+  detect(text: string, textHits: TextHits = this.scan(text)): Candidate[] {
+    const hits = { ends: textHits.keywordEnds };
     const candidates: Candidate[] = [];
     const ruleSeen = new Set<number>();
+    const feeds = new LineFeeds(text);
 
     hits.ends.forEach((ends, keywordIndex) => {
       if (!ends) return;
@@ -101,7 +127,7 @@ export class RuleEngine {
         if (ruleSeen.has(ruleIndex)) continue;
         ruleSeen.add(ruleIndex);
         const rule = this.compiled[ruleIndex]!;
-        if (rule.spec.near === undefined) this.runWhole(rule, text, hits.ends, candidates);
+        if (rule.spec.near === undefined) this.runWhole(rule, text, hits.ends, feeds, candidates);
         else this.runNear(rule, text, hits.ends, candidates);
       }
     });
@@ -113,10 +139,17 @@ export class RuleEngine {
     rule: CompiledRule,
     text: string,
     keywordEnds: (number[] | undefined)[],
+    feeds: LineFeeds,
     out: Candidate[],
   ): void {
-    const windows = this.windowsFor(rule, text, keywordEnds);
-    if (windows) return this.runWindows(rule, text, windows, out);
+    const reach = this.reachOf(rule);
+    const hits = reach && this.hitsInOrder(rule, keywordEnds, text.length);
+    if (reach && hits) {
+      const starts = this.startsFor(reach, hits, text.length);
+      if (starts) return this.runStarts(rule, text, starts, out);
+      const windows = this.windowsFor(reach, hits, text.length, feeds);
+      if (windows) return this.runWindows(rule, text, windows, out);
+    }
     const { regex } = rule;
     regex.lastIndex = 0;
     let count = 0;
@@ -128,72 +161,149 @@ export class RuleEngine {
     }
   }
 
-  /**
-   * Where a match of `rule` can start, as merged windows around its keyword hits: every match
-   * contains a keyword (proved from the pattern by patternReach) and reads a bounded stretch of
-   * text, so no match starts elsewhere. Flat triples: first start, last start, end of the text
-   * the attempts there can read. Undefined when the rule must run over the whole text: unproved
-   * patterns, capped hit lists, or windows that would cover most of the text anyway.
-   */
-  private windowsFor(
-    rule: CompiledRule,
-    text: string,
-    keywordEnds: (number[] | undefined)[],
-  ): number[] | undefined {
+  /** What the rule's pattern reads around a keyword, when provably bounded (null: it is not). */
+  private reachOf(rule: CompiledRule): PatternReach | null {
     if (rule.reach === undefined) {
       const keywords = rule.spec.keywords.map((k) => k.toLowerCase());
       rule.reach = this.windows ? (patternReach(rule.spec.pattern, keywords) ?? null) : null;
     }
-    const reach = rule.reach;
-    if (!reach) return undefined;
-    const { back, ahead, lines } = reach;
-    const length = text.length;
+    return rule.reach;
+  }
+
+  /**
+   * The rule's keyword hits in text order, each packed with its keyword's length; undefined when
+   * a hit list was capped (some hits are unknown) or the hits are so dense that windows around
+   * them would cover the text anyway.
+   */
+  private hitsInOrder(
+    rule: CompiledRule,
+    keywordEnds: (number[] | undefined)[],
+    length: number,
+  ): Float64Array | undefined {
     let hitCount = 0;
-    for (const index of rule.keywordIndexes) hitCount += keywordEnds[index]?.length ?? 0;
-    // Dense hits: the windows would cover the text, so do not pay for building them.
-    if (hitCount * MIN_WINDOW > length * MAX_WINDOW_SHARE) return undefined;
-    const pairs: number[] = [];
     for (const index of rule.keywordIndexes) {
       const ends = keywordEnds[index];
       if (!ends) continue;
       if (ends.length >= MAX_HITS_PER_KEYWORD) return undefined;
-      const keywordLength = this.keywordLengths[index]!;
-      for (const end of ends) {
-        let first = ahead === Infinity ? 0 : end - ahead;
-        if (lines !== Infinity) {
-          const lineStart = afterLineFeedsBefore(text, end, lines + 1);
-          if (lineStart < 0) return undefined;
-          first = Math.max(first, lineStart);
+      hitCount += ends.length;
+    }
+    if (hitCount * MIN_WINDOW > length * MAX_WINDOW_SHARE) return undefined;
+    const hits = new Float64Array(hitCount);
+    let n = 0;
+    for (const index of rule.keywordIndexes) {
+      // A shorter length only widens the window, so an over-long keyword stays correct.
+      const keywordLength = Math.min(this.keywordLengths[index]!, KEYWORD_LENGTH_SPAN - 1);
+      for (const end of keywordEnds[index] ?? []) {
+        hits[n++] = end * KEYWORD_LENGTH_SPAN + keywordLength;
+      }
+    }
+    if (rule.keywordIndexes.length > 1) hits.sort();
+    return hits;
+  }
+
+  /**
+   * Every position where a match of the rule can start, as merged [first, last] pairs: a match
+   * holds a keyword ending within `lead` of its start, and starts at most `back` past that
+   * keyword's start. Undefined when no lead is proved or the positions are too many for one
+   * anchored attempt each to beat a plain pass over the text.
+   */
+  private startsFor(reach: PatternReach, hits: Float64Array, length: number): number[] | undefined {
+    const { lead, back } = reach;
+    if (lead === Infinity) return undefined;
+    const budget = length * MAX_START_SHARE;
+    const starts: number[] = [];
+    let positions = 0;
+    for (let h = 0; h < hits.length; h++) {
+      const end = Math.floor(hits[h]! / KEYWORD_LENGTH_SPAN);
+      const keywordLength = hits[h]! - end * KEYWORD_LENGTH_SPAN;
+      const first = Math.max(0, end - lead);
+      const last = Math.min(length, end - keywordLength + back);
+      const top = starts.length - 1;
+      if (top > 0 && first <= starts[top]! + 1) {
+        if (last > starts[top]!) {
+          positions += last - starts[top]!;
+          starts[top] = last;
         }
-        pairs.push(Math.max(0, first), Math.min(length, end - keywordLength + back));
+      } else {
+        positions += last - first + 1;
+        starts.push(first, last);
+      }
+      if (positions > budget) return undefined;
+    }
+    return starts;
+  }
+
+  /**
+   * One anchored (sticky) attempt at each possible start on the whole text: the same matches,
+   * in the same order, as the whole-text loop, since no match starts anywhere else. Cheap on
+   * long minified lines, where windows reaching to the end of the line were not.
+   */
+  private runStarts(rule: CompiledRule, text: string, starts: number[], out: Candidate[]): void {
+    const sticky = (rule.sticky ??= new RegExp(
+      rule.regex.source,
+      rule.regex.flags.replace('g', 'y'),
+    ));
+    let next = 0;
+    let count = 0;
+    for (let w = 0; w < starts.length; w += 2) {
+      const last = starts[w + 1]!;
+      for (let p = Math.max(starts[w]!, next); p <= last; p++) {
+        sticky.lastIndex = p;
+        const match = sticky.exec(text);
+        if (!match) continue;
+        next = match[0].length === 0 ? p + 1 : sticky.lastIndex;
+        const span = match.indices?.[1];
+        if (span && match[1] !== undefined) this.accept(rule, text, span[0], span[1], out);
+        if (++count >= MAX_MATCHES_PER_RULE) return;
+        p = next - 1;
       }
     }
-    const order = rule.keywordIndexes.length > 1 ? sortedPairOrder(pairs) : undefined;
-    const merged: number[] = [];
-    for (let n = 0; n < pairs.length; n += 2) {
-      const at = order ? order[n >> 1]! * 2 : n;
-      const first = pairs[at]!;
-      const last = pairs[at + 1]!;
-      const top = merged.length - 1;
-      // Join windows whose gap is smaller than a slice's own overhead.
-      if (top >= 0 && first <= merged[top]! + JOIN_GAP) merged[top] = Math.max(merged[top]!, last);
-      else merged.push(first, last);
-    }
+  }
+
+  /**
+   * Where a match of `rule` can start, as merged windows around its keyword hits: every match
+   * contains a keyword (proved from the pattern by patternReach) and reads a bounded stretch of
+   * text, so no match starts elsewhere. Flat triples: first start, last start, end of the text
+   * the attempts there can read. Undefined when the windows would cover most of the text anyway.
+   */
+  private windowsFor(
+    reach: PatternReach,
+    hits: Float64Array,
+    length: number,
+    feeds: LineFeeds,
+  ): number[] | undefined {
+    const { back, ahead, lines } = reach;
+    const hitCount = hits.length;
     const windows: number[] = [];
-    let covered = 0;
     const budget = length * MAX_WINDOW_SHARE;
-    for (let n = 0; n < merged.length; n += 2) {
-      const first = merged[n]!;
-      const last = merged[n + 1]!;
-      let readTo = ahead === Infinity ? length : Math.min(length, last + ahead);
-      if (lines !== Infinity) {
-        const lineEnd = afterLineFeedsFrom(text, last, lines + 1);
-        if (lineEnd < 0) return undefined;
-        readTo = Math.min(readTo, lineEnd);
+    let covered = 0;
+    let openFirst = -1;
+    let openLast = -1;
+    for (let h = 0; h <= hitCount; h++) {
+      let first = length;
+      let last = length;
+      if (h < hitCount) {
+        const end = Math.floor(hits[h]! / KEYWORD_LENGTH_SPAN);
+        const keywordLength = hits[h]! - end * KEYWORD_LENGTH_SPAN;
+        first = ahead === Infinity ? 0 : Math.max(0, end - ahead);
+        if (lines !== Infinity) first = Math.max(first, feeds.afterFeedsBefore(end, lines + 1));
+        last = Math.min(length, end - keywordLength + back);
+        // Join windows whose gap is smaller than a slice's own overhead.
+        if (openFirst >= 0 && first <= openLast + JOIN_GAP) {
+          openLast = Math.max(openLast, last);
+          continue;
+        }
       }
-      covered += readTo - first + back;
-      if (covered > budget) return undefined;
-      windows.push(first, last, readTo);
+      if (openFirst >= 0) {
+        let readTo = ahead === Infinity ? length : Math.min(length, openLast + ahead);
+        if (lines !== Infinity)
+          readTo = Math.min(readTo, feeds.afterFeedsFrom(openLast, lines + 1));
+        covered += readTo - openFirst + back;
+        if (covered > budget) return undefined;
+        windows.push(openFirst, openLast, readTo);
+      }
+      openFirst = first;
+      openLast = last;
     }
     return windows;
   }
@@ -300,34 +410,104 @@ export class RuleEngine {
 }
 
 /**
- * Just past the `n`th line feed before `end` (0 if there are fewer), or -1 when that is further
- * back than MAX_LINES_SPAN: long lines (minified code) make windows pointless, and an unbounded
- * search per hit would be quadratic on them.
+ * Where the keywords and trigger words occur in one text. A word the engine was not built with,
+ * or one whose hit list was capped, is looked up in the text itself, so the answer is always
+ * complete.
  */
-function afterLineFeedsBefore(text: string, end: number, n: number): number {
-  const stop = Math.max(0, end - MAX_LINES_SPAN);
-  let seen = 0;
-  for (let at = end - 1; at >= stop; at--) {
-    if (text.charCodeAt(at) === 10 && ++seen === n) return at + 1;
+export class TextHits {
+  private readonly looked = new Map<string, number[]>();
+
+  constructor(
+    private readonly text: string,
+    /** For each keyword index, the end offsets of its occurrences (capped). */
+    readonly keywordEnds: (number[] | undefined)[],
+    private readonly keywordIndex: ReadonlyMap<string, number>,
+  ) {}
+
+  /** End offsets of every case-insensitive occurrence of `word` (lower case), in text order. */
+  endsOf(word: string): readonly number[] {
+    const index = this.keywordIndex.get(word);
+    if (index !== undefined) {
+      const ends = this.keywordEnds[index] ?? [];
+      if (ends.length < MAX_HITS_PER_KEYWORD) return ends;
+    }
+    let ends = this.looked.get(word);
+    if (!ends) {
+      ends = [];
+      // A regex, not toLowerCase(): lower-casing can change the length of non-ASCII text.
+      const search = new RegExp(word.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'), 'gi');
+      for (let m = search.exec(this.text); m; m = search.exec(this.text)) {
+        ends.push(m.index + word.length);
+        search.lastIndex = m.index + 1;
+      }
+      this.looked.set(word, ends);
+    }
+    return ends;
   }
-  return stop === 0 ? 0 : -1;
+
+  /** Start offsets of every occurrence of any of `words`, ascending. */
+  startsOfAny(words: readonly string[]): Float64Array {
+    const lists = words.map((word) => this.endsOf(word));
+    let count = 0;
+    for (const ends of lists) count += ends.length;
+    const starts = new Float64Array(count);
+    let n = 0;
+    lists.forEach((ends, w) => {
+      for (const end of ends) starts[n++] = end - words[w]!.length;
+    });
+    // A typed array sorts numerically, natively; repeats are harmless to every caller.
+    return starts.sort();
+  }
 }
 
-/** Just past the `n`th line feed at or after `from` (the text's length if there are fewer), or
- * -1 when that is further than MAX_LINES_SPAN. */
-function afterLineFeedsFrom(text: string, from: number, n: number): number {
-  const stop = Math.min(text.length, from + MAX_LINES_SPAN);
-  let seen = 0;
-  for (let at = from; at < stop; at++) {
-    if (text.charCodeAt(at) === 10 && ++seen === n) return at + 1;
-  }
-  return stop === text.length ? text.length : -1;
-}
+/**
+ * The text's line feeds, found once per text on first use: windows of line-bounded rules start
+ * and end at lines, and looking for them per keyword hit made long lines cost per hit.
+ */
+class LineFeeds {
+  private at: Int32Array | undefined;
+  private count = 0;
+  constructor(private readonly text: string) {}
 
-/** Indexes of the [first, last] pairs in `flat`, ordered by first position. */
-function sortedPairOrder(flat: number[]): number[] {
-  const order = Array.from({ length: flat.length >> 1 }, (_, i) => i);
-  return order.sort((a, b) => flat[a * 2]! - flat[b * 2]!);
+  private build(): Int32Array {
+    let at = new Int32Array(64);
+    let count = 0;
+    for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) {
+      if (count === at.length) {
+        const grown = new Int32Array(at.length * 2);
+        grown.set(at);
+        at = grown;
+      }
+      at[count++] = i;
+    }
+    this.count = count;
+    return at;
+  }
+
+  /** How many line feeds lie before `offset`. */
+  private before(offset: number): number {
+    const at = (this.at ??= this.build());
+    let low = 0;
+    let high = this.count;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (at[mid]! < offset) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /** Just past the `n`th line feed before `end`, or 0 if there are fewer. */
+  afterFeedsBefore(end: number, n: number): number {
+    const k = this.before(end) - n;
+    return k < 0 ? 0 : this.at![k]! + 1;
+  }
+
+  /** Just past the `n`th line feed at or after `from`, or the text's length if there are fewer. */
+  afterFeedsFrom(from: number, n: number): number {
+    const k = this.before(from) + n - 1;
+    return k < this.count ? this.at![k]! + 1 : this.text.length;
+  }
 }
 
 /**

@@ -16,6 +16,10 @@ export interface PatternReach {
   /** Line feeds an attempt may consume: unbounded repeats (`[ \t]*`) never cross one, so an
    * attempt cannot read past the (lines + 1)th line feed after its start. May be Infinity. */
   lines: number;
+  /** Characters from an attempt's start p within which some keyword of every match ends: a
+   * match starting at p holds a keyword occurrence ending at or before p + lead. Infinity when
+   * no bound is proved (a keyword after an unbounded repeat). */
+  lead: number;
 }
 
 /** Strings a node can match, when it is a short finite list (`[Pp]ass`, `(?:word|wd)?`). */
@@ -34,6 +38,8 @@ interface Info {
   exact?: string[];
   /** Every match of the node contains a keyword (in its text or a positive look-around). */
   keyword: boolean;
+  /** When `keyword`: some such keyword ends within this many characters of the node's start. */
+  lead: number;
 }
 
 class Unsupported extends Error {}
@@ -82,6 +88,7 @@ class Parser {
       nl: Math.max(...branches.map((b) => b.nl)),
       exact,
       keyword: branches.every((b) => b.keyword),
+      lead: Math.max(...branches.map((b) => b.lead)),
     };
   }
 
@@ -90,32 +97,44 @@ class Parser {
     let back = 0;
     let nl = 0;
     let keyword = false;
+    let lead = Infinity;
     let exact: string[] | undefined = [''];
     // A run of adjacent finite items: the text they match is contiguous, so a keyword may span
-    // items (`[Pp]` then `ass`).
+    // items (`[Pp]` then `ass`). A keyword in it ends by the run's end.
     let run: string[] | undefined;
+    let runEnd = 0;
     const closeRun = () => {
-      if (run && this.hasKeyword(run)) keyword = true;
+      if (run && this.hasKeyword(run)) {
+        keyword = true;
+        lead = Math.min(lead, runEnd);
+      }
       run = undefined;
     };
     while (this.pos < this.src.length && this.src[this.pos] !== '|' && this.src[this.pos] !== ')') {
+      const before = len;
       const item = this.quantified();
       len += item.len;
       back += item.back;
       nl += item.nl;
-      if (item.keyword) keyword = true;
+      if (item.keyword) {
+        keyword = true;
+        lead = Math.min(lead, before + item.lead);
+      }
       exact = item.exact && exact ? cross(exact, item.exact) : undefined;
       if (item.exact) {
         const joined = cross(run ?? [''], item.exact);
-        if (joined) run = joined;
-        else {
-          closeRun();
-          run = item.exact;
+        if (!joined) closeRun();
+        run = joined ?? item.exact;
+        runEnd = len;
+        // The keyword may already be whole here (`[Pp]ass` before `(?:word)?`): the tighter lead.
+        if (lead > runEnd && this.hasKeyword(run)) {
+          keyword = true;
+          lead = runEnd;
         }
       } else closeRun();
     }
     closeRun();
-    return { len, back, nl, exact, keyword };
+    return { len, back, nl, exact, keyword, lead };
   }
 
   private quantified(): Info {
@@ -143,6 +162,7 @@ class Parser {
       nl: times(atom.nl),
       exact: exact ? [...new Set(exact)] : undefined,
       keyword: min >= 1 && atom.keyword,
+      lead: atom.lead,
     };
   }
 
@@ -168,11 +188,13 @@ class Parser {
     if (c === '[') return this.charClass();
     this.pos++;
     // `.` never matches a line feed (no `s` flag in the engine).
-    if (c === '.') return { len: 1, back: 0, nl: 0, keyword: false };
-    if (c === '^' || c === '$') return { len: 0, back: 0, nl: 0, exact: [''], keyword: false };
+    if (c === '.') return { len: 1, back: 0, nl: 0, keyword: false, lead: Infinity };
+    if (c === '^' || c === '$') {
+      return { len: 0, back: 0, nl: 0, exact: [''], keyword: false, lead: Infinity };
+    }
     if (c === '\\') return this.escape();
     if (c === '*' || c === '+' || c === '?') throw new Unsupported('stray quantifier');
-    return { len: 1, back: 0, nl: c === '\n' ? 1 : 0, exact: [c], keyword: false };
+    return { len: 1, back: 0, nl: c === '\n' ? 1 : 0, exact: [c], keyword: false, lead: Infinity };
   }
 
   private group(): Info {
@@ -193,6 +215,7 @@ class Parser {
         nl: body.nl,
         exact: [''],
         keyword: false,
+        lead: Infinity,
       };
     } else if (rest.startsWith('(?<')) {
       const close = this.src.indexOf('>', this.pos);
@@ -206,12 +229,14 @@ class Parser {
     if (kind === 'group') return body;
     // Look-arounds consume nothing, but what they read is counted in both reaches.
     if (kind === 'behind') {
+      // What a look-behind at p matched ends at p, and so does any keyword in it.
       return {
         len: body.len,
         back: body.back + body.len,
         nl: body.nl,
         exact: [''],
         keyword: body.keyword,
+        lead: 0,
       };
     }
     return {
@@ -220,6 +245,7 @@ class Parser {
       nl: body.nl,
       exact: [''],
       keyword: kind === 'ahead' && body.keyword,
+      lead: body.lead,
     };
   }
 
@@ -232,7 +258,9 @@ class Parser {
     const c = this.src[this.pos++];
     if (c === undefined) throw new Unsupported('trailing backslash');
     if (/[1-9k]/.test(c)) throw new Unsupported('back reference');
-    if (c === 'b' || c === 'B') return { len: 0, back: 0, nl: 0, exact: [''], keyword: false };
+    if (c === 'b' || c === 'B') {
+      return { len: 0, back: 0, nl: 0, exact: [''], keyword: false, lead: Infinity };
+    }
     const single = this.escapedChar(c);
     const nl = single === undefined ? Number('sDW'.includes(c)) : Number(single === '\n');
     return {
@@ -241,6 +269,7 @@ class Parser {
       nl,
       exact: single === undefined ? undefined : [single],
       keyword: false,
+      lead: Infinity,
     };
   }
 
@@ -309,6 +338,7 @@ class Parser {
       nl: Number(negated !== lineFeed),
       exact: large || chars.size > 8 ? undefined : [...chars],
       keyword: false,
+      lead: Infinity,
     };
   }
 
@@ -341,7 +371,8 @@ export function patternReach(
   // One more character each side: `\b`, `^` and `$` look at the neighbour or the text's edge.
   const ahead = info.len + 1 > MAX_REACH ? Infinity : info.len + 1;
   if (ahead === Infinity && !Number.isFinite(info.nl)) return undefined;
-  return { back: info.back + 1, ahead, lines: info.nl };
+  const lead = info.lead > MAX_REACH ? Infinity : info.lead;
+  return { back: info.back + 1, ahead, lines: info.nl, lead };
 }
 
 /**

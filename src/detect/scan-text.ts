@@ -4,7 +4,7 @@
  */
 import { DETECTORS, type DetectorCandidate } from './detectors.js';
 import type { RuleEngine } from './engine.js';
-import { isIdentifierOrProse } from './filters.js';
+import { judgedByShape, readsAsCode } from './reads-as-code.js';
 import { isPlaceholder } from './placeholder.js';
 import { describeError, log } from '../log/logger.js';
 import { allowedBy } from '../findings/allow-comments.js';
@@ -27,12 +27,13 @@ export function scanText(
   options: ScanTextOptions,
 ): Finding[] {
   const fileKind = classifyFile(path, text);
-  let candidates: DetectorCandidate[] = engine.detect(text);
+  const hits = engine.scan(text);
+  let candidates: DetectorCandidate[] = engine.detect(text, hits);
 
   for (const detector of DETECTORS) {
     if (!detector.applies(path, text, fileKind)) continue;
     try {
-      candidates.push(...detector.detect(text, { engine, path, fileKind }));
+      candidates.push(...detector.detect(text, { engine, path, fileKind, hits }));
     } catch (error) {
       // A parser that fails leaves the plain-text result standing.
       log.debug(`${path}: detector ${detector.name} failed (${describeError(error)})`);
@@ -55,8 +56,7 @@ export function scanText(
       (!c.decodedVia?.length ||
         c.rule.allowPlaceholders ||
         !isPlaceholder(encodedToken(text, c.start, c.end))) &&
-      !(judgedByShape(c) && isIdentifierOrProse(c.secret)) &&
-      !(isPasswordRule(c) && namedLikeCode(c.secret)),
+      !readsAsCode(c),
   );
   return mergeOverlapping(kept).map((candidate) => {
     const start = positions.at(candidate.start);
@@ -113,35 +113,6 @@ function quoteAround(text: string, start: number, end: number): '"' | "'" | '`' 
   const before = text[start - 1];
   if ((before === '"' || before === "'" || before === '`') && text[end] === before) return before;
   return undefined;
-}
-
-/**
- * Candidates found by shape or by an assigned name, not by a provider's own prefix: these are the
- * ones that meet identifiers and sentences in real code. Passwords are left alone, since people
- * do choose words.
- */
-function isPasswordRule({ rule }: DetectorCandidate): boolean {
-  return (
-    /password|passwd|passphrase|pwd/.test(`${rule.id} ${rule.kind ?? ''}`) ||
-    Boolean(rule.filters?.includes('password-value'))
-  );
-}
-
-/** A password value that is a name in the code (`user-password`, `URLPatternComponentResult`). */
-function namedLikeCode(value: string): boolean {
-  // People write passwords with digits (`secur3Pass`); names in code seldom carry them.
-  if (/\d/.test(value) || !isIdentifierOrProse(value)) return false;
-  return /pass|pwd|secret|token|key|cred/i.test(value) || /^(?:[A-Z][a-z]+){3,}$/.test(value);
-}
-
-function judgedByShape(candidate: DetectorCandidate): boolean {
-  const { rule } = candidate;
-  if (isPasswordRule(candidate)) return false;
-  return (
-    rule.near !== undefined ||
-    rule.confidence !== 'high' ||
-    ['generic', 'structured'].includes(rule.family ?? '')
-  );
 }
 
 const TOKEN_CHAR = /[A-Za-z0-9+/=_%.-]/;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { RuleEngine } from '../detect/engine.js';
 import { describeError } from '../log/logger.js';
+import { DETECTORS } from '../detect/detectors.js';
 import { loadFormatDetectors } from '../detect/formats/index.js';
 import { builtinRules } from '../rules/load.js';
 import type { RuleSpec } from '../rules/types.js';
@@ -22,7 +23,7 @@ export function createEngine(setup: WorkerSetup): RuleEngine {
   const disabled = new Set(setup.disabledRules);
   const rules = [...builtinRules(), ...setup.extraRules].filter((rule) => !disabled.has(rule.id));
   loadFormatDetectors();
-  return new RuleEngine(rules);
+  return new RuleEngine(rules, { triggers: DETECTORS.flatMap((d) => d.triggers ?? []) });
 }
 
 /**

@@ -5,27 +5,82 @@
  */
 import { lineStartWithin } from '../../sources/text.js';
 import type { Detector, DetectorCandidate } from '../detectors.js';
-import type { RuleEngine } from '../engine.js';
+import type { RuleEngine, TextHits } from '../engine.js';
 import { decodePercent } from './decode.js';
 import { judgeValue, makeCandidate } from './judge.js';
 import { shannonEntropy } from '../entropy.js';
 import { isReference } from '../filters.js';
 import { isPlaceholder } from '../placeholder.js';
 
-const URL_CREDENTIALS =
-  /\b([a-z][a-z0-9+.-]{1,30}):\/\/([^\s:/?#@"'<>`]{1,128}):([^\s/?#@"'<>`]{1,256})@[\w\-[]/gi;
+/** What follows a scheme in `scheme://user:password@host`, matched only where `://` is. */
+const AFTER_SCHEME = /:\/\/([^\s:/?#@"'<>`]{1,128}):([^\s/?#@"'<>`]{1,256})@[\w\-[]/y;
+const MAX_SCHEME = 31;
 const ADO_PASSWORD =
   /(?:^|[;"'\s{])(?:Password|Pwd)[ \t]*=[ \t]*(\\"(?:[^"\\\r\n]|\\(?!"))*\\"|"(?:[^"\r\n]|"")*"|'(?:[^'\r\n]|'')*'|\{(?:[^}\r\n]|\}\})*\}|[^;"'\\\s=,]+)/gi;
 const ADO_CONTEXT =
   /(?:server|data source|host|address|addr|user id|uid|user|initial catalog|database|accountname|endpoint)[ \t]*=/i;
-const ADO_TRIGGER = /p(?:assword|wd)[ \t]*=/i;
+/** `password =` or `pwd=`, checked only after those words, which the engine's pass found. */
+const ADO_ASSIGN = /[ \t]*=/y;
+const ADO_WORDS = ['password', 'pwd'];
 
+function adoTriggered(text: string, hits: TextHits): boolean {
+  for (const word of ADO_WORDS) {
+    for (const end of hits.endsOf(word)) {
+      ADO_ASSIGN.lastIndex = end;
+      if (ADO_ASSIGN.test(text)) return true;
+    }
+  }
+  return false;
+}
+
+function isSchemeChar(code: number): boolean {
+  return isLetter(code) || (code >= 48 && code <= 57) || code === 43 || code === 45 || code === 46;
+}
+
+function isLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+function isWordCode(code: number): boolean {
+  return isLetter(code) || (code >= 48 && code <= 57) || code === 95;
+}
+
+/**
+ * Where the scheme before the `://` at `at` starts: the furthest-back letter at a word boundary
+ * that leaves 2 to 31 scheme characters (`git+ssh`, `postgresql`), not before `floor`; -1 if none.
+ */
+function schemeStart(text: string, at: number, floor: number): number {
+  let best = -1;
+  for (let p = at - 1; p >= Math.max(floor, at - MAX_SCHEME); p--) {
+    const code = text.charCodeAt(p);
+    if (!isSchemeChar(code)) break;
+    const boundary = p === 0 || !isWordCode(text.charCodeAt(p - 1));
+    if (at - p >= 2 && isLetter(code) && boundary) best = p;
+  }
+  return best;
+}
+
+/**
+ * `scheme://user:password@host` credentials. Found from each `://` (a string search) rather than
+ * by a regex tried at every word of the text, which was one of the scan's top costs on code.
+ */
 export function detectUrlCredentials(engine: RuleEngine, text: string): DetectorCandidate[] {
   const out: DetectorCandidate[] = [];
-  URL_CREDENTIALS.lastIndex = 0;
-  for (let m = URL_CREDENTIALS.exec(text); m; m = URL_CREDENTIALS.exec(text)) {
-    const [, scheme, user, raw] = m;
-    const start = m.index + scheme!.length + 3 + user!.length + 1;
+  let searchFrom = 0;
+  for (
+    let at = text.indexOf('://');
+    at !== -1;
+    at = text.indexOf('://', Math.max(at + 3, searchFrom))
+  ) {
+    const begin = schemeStart(text, at, searchFrom);
+    if (begin === -1) continue;
+    AFTER_SCHEME.lastIndex = at;
+    const m = AFTER_SCHEME.exec(text);
+    if (!m) continue;
+    searchFrom = AFTER_SCHEME.lastIndex;
+    const scheme = text.slice(begin, at);
+    const [, user, raw] = m;
+    const start = at + 3 + user!.length + 1;
     const decoded = raw!.includes('%') ? decodePercent(raw!, start) : undefined;
     const password = decoded?.text ?? raw!;
     if (password === user || password.startsWith('$') || !judgeValue('password', password))
@@ -107,10 +162,12 @@ function detectAdo(engine: RuleEngine, text: string): DetectorCandidate[] {
 
 export const connectionStringDetector: Detector = {
   name: 'connection-strings',
-  applies: (_path, text) => text.includes('://') || ADO_TRIGGER.test(text),
-  detect(text, { engine }) {
+  triggers: ADO_WORDS,
+  // Both checks are cheap given the engine's hits, and made in detect, which has them.
+  applies: () => true,
+  detect(text, { engine, hits }) {
     const out = text.includes('://') ? detectUrlCredentials(engine, text) : [];
-    if (ADO_TRIGGER.test(text)) out.push(...detectAdo(engine, text));
+    if (adoTriggered(text, hits)) out.push(...detectAdo(engine, text));
     return out;
   },
 };

@@ -8,18 +8,13 @@
 import { createRequire } from 'node:module';
 import { log } from '../../log/logger.js';
 import type { Detector, DetectorCandidate } from '../detectors.js';
-import type { RuleEngine } from '../engine.js';
-import { detectCodeLines } from './code-lines.js';
+import type { RuleEngine, TextHits } from '../engine.js';
+import { detectCodeLines, SECRET_WORDS } from './code-lines.js';
 import { assignment } from './judge.js';
+import { readsAsCode } from '../reads-as-code.js';
 
 const RULE = 'js-secret-literal';
 const JS_PATH = /\.(m?[jt]sx?|c[jt]s)$/i;
-/**
- * A secret-like name with a string literal after `=`, `:`, `??` or `||` (possibly behind a
- * `process.env.X` fallback): the cheap test that decides whether the parser runs at all.
- */
-const SECRET_LITERAL =
-  /(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|auth|credential|private_?key|dsn)[\w$]{0,30}['"]?[ \t]*(?:=|:|\?\?|\|\|)[ \t]*(?:process\.env\.[\w$]{1,60}[ \t]*(?:\?\?|\|\|)[ \t]*)?['"`]/i;
 const MAX_PARSE = 512 * 1024;
 
 interface EstreeNode {
@@ -130,7 +125,12 @@ function walk(root: EstreeNode, each: (node: EstreeNode) => void): void {
   }
 }
 
-export function detectJs(engine: RuleEngine, text: string, path: string): DetectorCandidate[] {
+export function detectJs(
+  engine: RuleEngine,
+  text: string,
+  path: string,
+  hits: TextHits,
+): DetectorCandidate[] {
   let ast: EstreeNode;
   try {
     ast = parser()(text, { range: true, loc: false, comment: false, jsx: /x$|\.js$/i.test(path) });
@@ -138,7 +138,7 @@ export function detectJs(engine: RuleEngine, text: string, path: string): Detect
     log.debug(
       `${path}: not parsed as JS/TS (${(error as Error).message.split('\n')[0]}), using line heuristics`,
     );
-    return detectCodeLines(engine, text, RULE);
+    return detectCodeLines(engine, text, RULE, hits);
   }
   const out: DetectorCandidate[] = [];
   walk(ast, (node) => {
@@ -161,13 +161,15 @@ export function detectJs(engine: RuleEngine, text: string, path: string): Detect
 
 export const jsAstDetector: Detector = {
   name: 'js-ast',
-  applies: (path, text) => JS_PATH.test(path) && SECRET_LITERAL.test(text),
+  triggers: SECRET_WORDS,
+  applies: (path) => JS_PATH.test(path),
   // Past the size limit (bundles), the line heuristics stand in for the parser.
-  detect(text, { engine, path }) {
+  detect(text, { engine, path, hits }) {
     // The line heuristics are the gate: the parser runs only to confirm a file that has a
-    // candidate, and sharpens it (names, spans, what is an env fallback and what is compliant).
-    const quick = detectCodeLines(engine, text, RULE);
-    if (quick.length === 0 || text.length > MAX_PARSE) return quick;
-    return detectJs(engine, text, path);
+    // candidate that would be reported, and sharpens it (names, spans, what is an env fallback
+    // and what is compliant). Most code has none, and never loads the parser.
+    const quick = detectCodeLines(engine, text, RULE, hits);
+    if (!quick.some((c) => !readsAsCode(c)) || text.length > MAX_PARSE) return quick;
+    return detectJs(engine, text, path, hits);
   },
 };

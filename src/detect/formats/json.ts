@@ -64,7 +64,7 @@ function notebookStrings(engine: RuleEngine, text: string): DetectorCandidate[] 
     const decoded = decodeEscapes(raw, m.index + 1);
     const hits: DetectorCandidate[] = [
       ...engine.detect(decoded.text),
-      ...detectCodeLines(engine, decoded.text, 'code-secret-literal'),
+      ...detectCodeLines(engine, decoded.text, 'code-secret-literal', engine.scan(decoded.text)),
       ...(decoded.text.includes('://') ? detectUrlCredentials(engine, decoded.text) : []),
     ];
     for (const hit of hits) {
