@@ -34062,6 +34062,15 @@ function readArchive(kind, path, buffer, budget) {
 }
 
 // src/pool/scan-target.ts
+var SCRATCH_LIMIT = 4 * 1024 * 1024;
+var scratch = Buffer.allocUnsafe(64 * 1024);
+function bufferFor(size) {
+  if (size > SCRATCH_LIMIT) return Buffer.allocUnsafe(size);
+  if (size > scratch.length) {
+    scratch = Buffer.allocUnsafe(Math.min(SCRATCH_LIMIT, Math.max(size, scratch.length * 2)));
+  }
+  return scratch;
+}
 function readWhole(absPath, maxFileSize) {
   let fd;
   try {
@@ -34073,7 +34082,7 @@ function readWhole(absPath, maxFileSize) {
     const stats = fstatSync2(fd);
     if (!stats.isFile()) return { reason: "not-a-regular-file", detail: "special file" };
     if (stats.size > maxFileSize) return { reason: "too-large", detail: `${stats.size} bytes` };
-    const buffer = Buffer.allocUnsafe(stats.size);
+    const buffer = bufferFor(stats.size);
     let read = 0;
     while (read < stats.size) {
       const n = readSync(fd, buffer, read, stats.size - read, read);

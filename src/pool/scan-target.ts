@@ -41,6 +41,23 @@ export interface TargetResult {
   warnings?: { subject: string; reason: SkipReason; detail?: string }[];
 }
 
+/** Files up to this size are read into one reused buffer; bigger ones get their own. */
+const SCRATCH_LIMIT = 4 * 1024 * 1024;
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * A buffer for `size` bytes. Reading every file into a fresh allocation kept the collector busy;
+ * the scan of a target is synchronous and keeps no reference to its bytes once it returns (text
+ * is decoded into strings), so one buffer serves them all.
+ */
+function bufferFor(size: number): Buffer {
+  if (size > SCRATCH_LIMIT) return Buffer.allocUnsafe(size);
+  if (size > scratch.length) {
+    scratch = Buffer.allocUnsafe(Math.min(SCRATCH_LIMIT, Math.max(size, scratch.length * 2)));
+  }
+  return scratch;
+}
+
 function readWhole(
   absPath: string | Buffer,
   maxFileSize: number,
@@ -56,7 +73,7 @@ function readWhole(
     const stats = fstatSync(fd);
     if (!stats.isFile()) return { reason: 'not-a-regular-file', detail: 'special file' };
     if (stats.size > maxFileSize) return { reason: 'too-large', detail: `${stats.size} bytes` };
-    const buffer = Buffer.allocUnsafe(stats.size);
+    const buffer = bufferFor(stats.size);
     let read = 0;
     while (read < stats.size) {
       const n = readSync(fd, buffer, read, stats.size - read, read);
