@@ -33899,6 +33899,8 @@ function readString(buffer, start, length) {
 }
 var BombError = class extends Error {
 };
+var TooLargeError = class extends Error {
+};
 function remaining(budget) {
   return budget.limits.maxTotalBytes - budget.bytes;
 }
@@ -33915,17 +33917,21 @@ function take(budget, size) {
   budget.bytes += size;
   budget.members++;
 }
-function inflate(data, budget, gzip) {
-  const limit = remaining(budget);
-  if (limit <= 0) throw new BombError("total expanded size limit reached");
+function inflate(data, budget, gzip, memberCap) {
+  const total = remaining(budget);
+  if (total <= 0) throw new BombError("total expanded size limit reached");
+  const limit = Math.min(total, memberCap + 1);
   try {
     return gzip ? gunzipSync(data, { maxOutputLength: limit }) : inflateRawSync(data, { maxOutputLength: limit });
   } catch (error) {
-    if (error.code === "ERR_BUFFER_TOO_LARGE") {
-      throw new BombError(`expands past ${limit} bytes`);
-    }
-    throw error;
+    if (error.code !== "ERR_BUFFER_TOO_LARGE") throw error;
+    if (limit < total) throw new TooLargeError(`more than ${memberCap} bytes`);
+    throw new BombError(`expands past ${limit} bytes`);
   }
+}
+function failureReason(error) {
+  if (error instanceof BombError) return "zip-bomb";
+  return error instanceof TooLargeError ? "too-large" : "corrupt";
 }
 function isBomb(compressed, expanded, limits) {
   return expanded > 1024 * 1024 && expanded / Math.max(1, compressed) > limits.maxRatio;
@@ -33974,6 +33980,10 @@ function readZip(buffer, budget) {
       });
       continue;
     }
+    if (size > budget.maxMemberBytes) {
+      problems.push({ name, reason: "too-large", detail: `${size} bytes` });
+      continue;
+    }
     if (local + 30 > buffer.length || buffer.readUInt32LE(local) !== 67324752) {
       problems.push({ name, reason: "corrupt", detail: "bad local header" });
       continue;
@@ -33983,7 +33993,7 @@ function readZip(buffer, budget) {
     try {
       let content;
       if (method === 0) content = Buffer.from(data);
-      else if (method === 8) content = inflate(data, budget, false);
+      else if (method === 8) content = inflate(data, budget, false, budget.maxMemberBytes);
       else {
         problems.push({ name, reason: "unsupported", detail: `compression method ${method}` });
         continue;
@@ -33992,12 +34002,7 @@ function readZip(buffer, budget) {
       take(budget, content.length);
       members.push({ name, content });
     } catch (error) {
-      const bomb = error instanceof BombError;
-      problems.push({
-        name,
-        reason: bomb ? "zip-bomb" : "corrupt",
-        detail: error.message
-      });
+      problems.push({ name, reason: failureReason(error), detail: error.message });
     }
   }
   return { members, problems };
@@ -34041,23 +34046,19 @@ function readTar(buffer, budget) {
 function readArchive(kind, path, buffer, budget) {
   if (kind === "zip") return readZip(buffer, budget);
   if (kind === "tar") return readTar(buffer, budget);
+  const inner = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "").replace(/\.gz$/i, "");
   let inflated;
   try {
-    inflated = inflate(buffer, budget, true);
+    inflated = inflate(buffer, budget, true, kind === "tgz" ? Infinity : budget.maxMemberBytes);
     if (isBomb(buffer.length, inflated.length, budget.limits))
       throw new BombError("expansion ratio");
   } catch (error) {
-    const bomb = error instanceof BombError;
-    return {
-      members: [],
-      problems: [
-        { name: "", reason: bomb ? "zip-bomb" : "corrupt", detail: error.message }
-      ]
-    };
+    const reason = failureReason(error);
+    const name = reason === "too-large" && kind === "gz" ? inner : "";
+    return { members: [], problems: [{ name, reason, detail: error.message }] };
   }
   if (kind === "tgz") return readTar(inflated, budget);
   take(budget, inflated.length);
-  const inner = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "").replace(/\.gz$/i, "");
   return { members: [{ name: inner, content: inflated }], problems: [] };
 }
 
@@ -34129,7 +34130,12 @@ function scanTarget(engine, target, options) {
   const kind = archiveKind(target.path, buffer);
   if (kind) {
     const result2 = { ...base, findings: [], bytes: buffer.length, warnings: [] };
-    const budget = { members: 0, bytes: 0, limits: DEFAULT_ARCHIVE_LIMITS };
+    const budget = {
+      members: 0,
+      bytes: 0,
+      limits: DEFAULT_ARCHIVE_LIMITS,
+      maxMemberBytes: options.maxFileSize
+    };
     scanArchive(engine, target.path, buffer, kind, 1, budget, options, result2);
     return result2;
   }
@@ -34144,7 +34150,8 @@ function scanArchive(engine, path, buffer, kind, depth, budget, options, result2
   for (const problem of problems) {
     const detail = problem.reason === "zip-bomb" ? `zip bomb: ${problem.detail}` : problem.detail;
     const subject = problem.name ? `${path}!${problem.name}` : path;
-    result2.warnings.push({ subject, reason: "archive-limit", detail });
+    const reason = problem.reason === "too-large" ? "too-large" : "archive-limit";
+    result2.warnings.push({ subject, reason, detail });
   }
   for (const member of members) {
     const memberPath = `${path}!${member.name}`;

@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { deflateRawSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from './helpers/cli.js';
 import { fakeGithubToken } from './helpers/tokens.js';
@@ -26,21 +26,25 @@ const secrets = [
 ];
 const isRoot = process.getuid?.() === 0;
 
-/** A one-member zip with the member stored (no compression), built by hand for the test. */
-function storedZip(name: string, data: Buffer): Buffer {
+/** A one-member zip, the member stored or deflated, built by hand for the test. */
+function storedZip(name: string, data: Buffer, deflate = false): Buffer {
   const nameBytes = Buffer.from(name);
+  const body = deflate ? deflateRawSync(data) : data;
+  const method = deflate ? 8 : 0;
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0);
   local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(method, 8);
   local.writeUInt32LE(0, 14);
-  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(body.length, 18);
   local.writeUInt32LE(data.length, 22);
   local.writeUInt16LE(nameBytes.length, 26);
   const central = Buffer.alloc(46);
   central.writeUInt32LE(0x02014b50, 0);
   central.writeUInt16LE(20, 4);
   central.writeUInt16LE(20, 6);
-  central.writeUInt32LE(data.length, 20);
+  central.writeUInt16LE(method, 10);
+  central.writeUInt32LE(body.length, 20);
   central.writeUInt32LE(data.length, 24);
   central.writeUInt16LE(nameBytes.length, 28);
   const end = Buffer.alloc(22);
@@ -48,8 +52,8 @@ function storedZip(name: string, data: Buffer): Buffer {
   end.writeUInt16LE(1, 8);
   end.writeUInt16LE(1, 10);
   end.writeUInt32LE(46 + nameBytes.length, 12);
-  end.writeUInt32LE(30 + nameBytes.length + data.length, 16);
-  return Buffer.concat([local, nameBytes, data, central, nameBytes, end]);
+  end.writeUInt32LE(30 + nameBytes.length + body.length, 16);
+  return Buffer.concat([local, nameBytes, body, central, nameBytes, end]);
 }
 
 /** Builds the adversarial tree at test time: nothing binary or huge is committed. */
@@ -135,6 +139,28 @@ describe('hostile working tree', () => {
     }
     for (const secret of secrets) expect(run.stdout + run.stderr).not.toContain(secret);
   }, 120_000);
+});
+
+describe('archive members past the size limit', () => {
+  it('are skipped as too large by their own name, and the rest of the archive is scanned', () => {
+    const dir = tempDir('unsprawl-archive-limit-');
+    try {
+      const token = fakeGithubToken(7);
+      const big = Buffer.from(`# ${'x'.repeat(120)}\n`.repeat(2000));
+      writeFileSync(join(dir.path, 'dump.sql.gz'), gzipSync(big));
+      writeFileSync(join(dir.path, 'small.env.gz'), gzipSync(Buffer.from(`TOKEN=${token}\n`)));
+      writeFileSync(join(dir.path, 'bundle.zip'), storedZip('data/big.txt', big, true));
+      const run = runCli(['scan', dir.path, '--format', 'json', '--max-file-size', '100k']);
+      const { findings } = JSON.parse(run.stdout);
+      expect(findings.map((f: { path: string }) => f.path)).toEqual(['small.env.gz!small.env']);
+      expect(run.stderr).toMatch(
+        /dump\.sql\.gz!dump\.sql: skipped \(too-large: more than 102400 bytes\)/,
+      );
+      expect(run.stderr).toMatch(/bundle\.zip!data\/big\.txt: skipped \(too-large: 246000 bytes\)/);
+    } finally {
+      dir.cleanup();
+    }
+  });
 });
 
 describe('no leaks', () => {

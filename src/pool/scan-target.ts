@@ -126,7 +126,12 @@ export function scanTarget(
   const kind = archiveKind(target.path, buffer);
   if (kind) {
     const result: TargetResult = { ...base, findings: [], bytes: buffer.length, warnings: [] };
-    const budget: ArchiveBudget = { members: 0, bytes: 0, limits: DEFAULT_ARCHIVE_LIMITS };
+    const budget: ArchiveBudget = {
+      members: 0,
+      bytes: 0,
+      limits: DEFAULT_ARCHIVE_LIMITS,
+      maxMemberBytes: options.maxFileSize,
+    };
     scanArchive(engine, target.path, buffer, kind, 1, budget, options, result);
     return result;
   }
@@ -157,7 +162,8 @@ function scanArchive(
   for (const problem of problems) {
     const detail = problem.reason === 'zip-bomb' ? `zip bomb: ${problem.detail}` : problem.detail;
     const subject = problem.name ? `${path}!${problem.name}` : path;
-    result.warnings!.push({ subject, reason: 'archive-limit', detail });
+    const reason = problem.reason === 'too-large' ? 'too-large' : 'archive-limit';
+    result.warnings!.push({ subject, reason, detail });
   }
   for (const member of members) {
     const memberPath = `${path}!${member.name}`;

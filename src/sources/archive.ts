@@ -32,7 +32,7 @@ export interface ArchiveMember {
 export interface ArchiveProblem {
   /** The member (or the archive, when empty) the problem is about. */
   name: string;
-  reason: 'zip-bomb' | 'archive-limit' | 'unsupported' | 'corrupt';
+  reason: 'zip-bomb' | 'archive-limit' | 'unsupported' | 'corrupt' | 'too-large';
   detail: string;
 }
 
@@ -41,6 +41,8 @@ export interface ArchiveBudget {
   members: number;
   bytes: number;
   limits: ArchiveLimits;
+  /** A member larger than this is skipped as too large, and never inflated past it. */
+  maxMemberBytes: number;
 }
 
 const ZIP_PATH = /\.(zip|jar|war|ear|aar|apk|whl|egg|nupkg|vsix|xpi|crx|ipa)$/i;
@@ -64,6 +66,7 @@ function readString(buffer: Uint8Array, start: number, length: number): string {
 }
 
 class BombError extends Error {}
+class TooLargeError extends Error {}
 
 function remaining(budget: ArchiveBudget): number {
   return budget.limits.maxTotalBytes - budget.bytes;
@@ -89,19 +92,34 @@ function take(budget: ArchiveBudget, size: number): void {
   budget.members++;
 }
 
-function inflate(data: Uint8Array, budget: ArchiveBudget, gzip: boolean): Buffer {
-  const limit = remaining(budget);
-  if (limit <= 0) throw new BombError('total expanded size limit reached');
+/**
+ * Inflates at most the archive's remaining budget, and at most one byte past `memberCap` for a
+ * single member: a member that will be skipped as too large is not expanded whole first (a
+ * 145 MB member used to be, and the memory stayed with the process).
+ */
+function inflate(
+  data: Uint8Array,
+  budget: ArchiveBudget,
+  gzip: boolean,
+  memberCap: number,
+): Buffer {
+  const total = remaining(budget);
+  if (total <= 0) throw new BombError('total expanded size limit reached');
+  const limit = Math.min(total, memberCap + 1);
   try {
     return gzip
       ? gunzipSync(data, { maxOutputLength: limit })
       : inflateRawSync(data, { maxOutputLength: limit });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new BombError(`expands past ${limit} bytes`);
-    }
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw error;
+    if (limit < total) throw new TooLargeError(`more than ${memberCap} bytes`);
+    throw new BombError(`expands past ${limit} bytes`);
   }
+}
+
+function failureReason(error: unknown): ArchiveProblem['reason'] {
+  if (error instanceof BombError) return 'zip-bomb';
+  return error instanceof TooLargeError ? 'too-large' : 'corrupt';
 }
 
 function isBomb(compressed: number, expanded: number, limits: ArchiveLimits): boolean {
@@ -156,6 +174,10 @@ function readZip(
       });
       continue;
     }
+    if (size > budget.maxMemberBytes) {
+      problems.push({ name, reason: 'too-large', detail: `${size} bytes` });
+      continue;
+    }
     if (local + 30 > buffer.length || buffer.readUInt32LE(local) !== 0x04034b50) {
       problems.push({ name, reason: 'corrupt', detail: 'bad local header' });
       continue;
@@ -166,7 +188,7 @@ function readZip(
     try {
       let content: Buffer;
       if (method === 0) content = Buffer.from(data);
-      else if (method === 8) content = inflate(data, budget, false);
+      else if (method === 8) content = inflate(data, budget, false, budget.maxMemberBytes);
       else {
         problems.push({ name, reason: 'unsupported', detail: `compression method ${method}` });
         continue;
@@ -175,12 +197,7 @@ function readZip(
       take(budget, content.length);
       members.push({ name, content });
     } catch (error) {
-      const bomb = error instanceof BombError;
-      problems.push({
-        name,
-        reason: bomb ? 'zip-bomb' : 'corrupt',
-        detail: (error as Error).message,
-      });
+      problems.push({ name, reason: failureReason(error), detail: (error as Error).message });
     }
   }
   return { members, problems };
@@ -236,25 +253,23 @@ export function readArchive(
 ): { members: ArchiveMember[]; problems: ArchiveProblem[] } {
   if (kind === 'zip') return readZip(buffer, budget);
   if (kind === 'tar') return readTar(buffer, budget);
-  let inflated: Buffer;
-  try {
-    inflated = inflate(buffer, budget, true);
-    if (isBomb(buffer.length, inflated.length, budget.limits))
-      throw new BombError('expansion ratio');
-  } catch (error) {
-    const bomb = error instanceof BombError;
-    return {
-      members: [],
-      problems: [
-        { name: '', reason: bomb ? 'zip-bomb' : 'corrupt', detail: (error as Error).message },
-      ],
-    };
-  }
-  if (kind === 'tgz') return readTar(inflated, budget);
-  take(budget, inflated.length);
   const inner = path
     .slice(path.lastIndexOf('!') + 1)
     .replace(/^.*\//, '')
     .replace(/\.gz$/i, '');
+  let inflated: Buffer;
+  try {
+    // A tarball holds many members, so only its total is capped; a .gz holds one.
+    inflated = inflate(buffer, budget, true, kind === 'tgz' ? Infinity : budget.maxMemberBytes);
+    if (isBomb(buffer.length, inflated.length, budget.limits))
+      throw new BombError('expansion ratio');
+  } catch (error) {
+    const reason = failureReason(error);
+    // A .gz too large to scan is named by the file inside, as a plain file would be.
+    const name = reason === 'too-large' && kind === 'gz' ? inner : '';
+    return { members: [], problems: [{ name, reason, detail: (error as Error).message }] };
+  }
+  if (kind === 'tgz') return readTar(inflated, budget);
+  take(budget, inflated.length);
   return { members: [{ name: inner, content: inflated }], problems: [] };
 }
