@@ -33442,6 +33442,11 @@ function detectJs(engine, text, path, hits) {
   });
   return out;
 }
+function inComment(text, offset) {
+  const lineStart = lineStartWithin(text, offset, 400);
+  return COMMENT_LINE.test(text.slice(lineStart, offset));
+}
+var COMMENT_LINE = /^[ \t]*(?:\/\/|\/\*|\*)/;
 var jsAstDetector = {
   name: "js-ast",
   triggers: SECRET_WORDS,
@@ -33449,8 +33454,9 @@ var jsAstDetector = {
   // Past the size limit (bundles), the line heuristics stand in for the parser.
   detect(text, { engine, path, hits }) {
     const quick = detectCodeLines(engine, text, RULE, hits);
-    if (!quick.some((c3) => !readsAsCode(c3)) || text.length > MAX_PARSE) return quick;
-    return detectJs(engine, text, path, hits);
+    if (text.length > MAX_PARSE) return quick;
+    const worth = quick.filter((c3) => !readsAsCode(c3) && !inComment(text, c3.start));
+    return worth.length ? detectJs(engine, text, path, hits) : [];
   }
 };
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isIdentifierOrProse } from '../src/detect/filters.js';
+import type { DetectorCandidate } from '../src/detect/detectors.js';
+import { detectJs, jsAstDetector } from '../src/detect/formats/js-ast.js';
+import { createEngine } from '../src/pool/worker.js';
 import { randomString, seeded } from './helpers/tokens.js';
 
 describe('isIdentifierOrProse', () => {
@@ -53,5 +56,28 @@ describe('isIdentifierOrProse', () => {
       if (isIdentifierOrProse(randomString(random, 16 + (i % 30), alphabets[i % 3]))) names++;
     }
     expect(names / 6000).toBeLessThan(0.02);
+  });
+});
+
+describe('the JS/TS detector skips the parser for candidates in comments', () => {
+  const engine = createEngine({ extraRules: [], disabledRules: [] });
+  const secret = 'MEYCIQCKZLWyTk5runarx6XiAkU9gvQ7m2ZP';
+  const viaDetector = (text: string, path: string) =>
+    jsAstDetector.detect(text, { engine, path, fileKind: 'source', hits: engine.scan(text) });
+  const viaParser = (text: string, path: string) => detectJs(engine, text, path, engine.scan(text));
+
+  it('and answers as the parser would', () => {
+    const docs = `/**\n * @example\n * {\n *   SharedSecret: "${secret}",\n * }\n */\nexport declare class A {}\n`;
+    const line = `// const sharedSecret = "${secret}";\nexport const x = 1;\n`;
+    const code = `/** apiSecret = "${secret}" */\nconst sharedSecret = "${secret}";\n`;
+    for (const [text, path] of [
+      [docs, 'commands/A.d.ts'],
+      [line, 'a.ts'],
+      [code, 'b.ts'],
+    ] as const) {
+      const spans = (found: DetectorCandidate[]) => found.map((c) => [c.start, c.end, c.rule.id]);
+      expect(spans(viaDetector(text, path)), path).toEqual(spans(viaParser(text, path)));
+    }
+    expect(viaDetector(code, 'b.ts')).toHaveLength(1);
   });
 });
