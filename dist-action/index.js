@@ -10360,9 +10360,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils2();
     var constants3 = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch5 = (glob, options, returnState = false) => {
+    var picomatch4 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch5(input2, options, returnState));
+        const fns = glob.map((input2) => picomatch4(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -10378,16 +10378,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix = utils.isWindows(options);
-      const regex = isState ? picomatch5.compileRe(glob, options) : picomatch5.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch5(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch5.test(input2, regex, options, { glob, posix });
+        const { isMatch, match, output } = picomatch4.test(input2, regex, options, { glob, posix });
         const result2 = { glob, state, regex, posix, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
@@ -10413,7 +10413,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch5.test = (input2, regex, options, { glob, posix } = {}) => {
+    picomatch4.test = (input2, regex, options, { glob, posix } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -10430,24 +10430,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch5.matchBase(input2, regex, options, posix);
+          match = picomatch4.matchBase(input2, regex, options, posix);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch5.matchBase = (input2, glob, options, posix = utils.isWindows(options)) => {
-      const regex = glob instanceof RegExp ? glob : picomatch5.makeRe(glob, options);
+    picomatch4.matchBase = (input2, glob, options, posix = utils.isWindows(options)) => {
+      const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
       return regex.test(path.basename(input2));
     };
-    picomatch5.isMatch = (str, patterns, options) => picomatch5(patterns, options)(str);
-    picomatch5.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch5.parse(p2, options));
+    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
+    picomatch4.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch4.parse(p2, options));
       return parse2(pattern, { ...options, fastpaths: false });
     };
-    picomatch5.scan = (input2, options) => scan(input2, options);
-    picomatch5.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch4.scan = (input2, options) => scan(input2, options);
+    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -10458,13 +10458,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch5.toRegex(source, options);
+      const regex = picomatch4.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch5.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch4.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -10475,9 +10475,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse2(input2, options);
       }
-      return picomatch5.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch5.toRegex = (source, options) => {
+    picomatch4.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -10486,8 +10486,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch5.constants = constants3;
-    module.exports = picomatch5;
+    picomatch4.constants = constants3;
+    module.exports = picomatch4;
   }
 });
 
@@ -10505,7 +10505,7 @@ var require_micromatch = __commonJS({
     "use strict";
     var util = __require("util");
     var braces = require_braces();
-    var picomatch5 = require_picomatch2();
+    var picomatch4 = require_picomatch2();
     var utils = require_utils2();
     var isEmptyString = (v) => v === "" || v === "./";
     var hasBraces = (v) => {
@@ -10526,7 +10526,7 @@ var require_micromatch = __commonJS({
         }
       };
       for (let i2 = 0; i2 < patterns.length; i2++) {
-        let isMatch = picomatch5(String(patterns[i2]), { ...options, onResult }, true);
+        let isMatch = picomatch4(String(patterns[i2]), { ...options, onResult }, true);
         let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
         if (negated) negatives++;
         for (let item of list) {
@@ -10554,8 +10554,8 @@ var require_micromatch = __commonJS({
       return matches;
     };
     micromatch.match = micromatch;
-    micromatch.matcher = (pattern, options) => picomatch5(pattern, options);
-    micromatch.isMatch = (str, patterns, options) => picomatch5(patterns, options)(str);
+    micromatch.matcher = (pattern, options) => picomatch4(pattern, options);
+    micromatch.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     micromatch.any = micromatch.isMatch;
     micromatch.not = (list, patterns, options = {}) => {
       patterns = [].concat(patterns).map(String);
@@ -10602,7 +10602,7 @@ var require_micromatch = __commonJS({
     micromatch.some = (list, patterns, options) => {
       let items = [].concat(list);
       for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch5(String(pattern), options);
+        let isMatch = picomatch4(String(pattern), options);
         if (items.some((item) => isMatch(item))) {
           return true;
         }
@@ -10612,7 +10612,7 @@ var require_micromatch = __commonJS({
     micromatch.every = (list, patterns, options) => {
       let items = [].concat(list);
       for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch5(String(pattern), options);
+        let isMatch = picomatch4(String(pattern), options);
         if (!items.every((item) => isMatch(item))) {
           return false;
         }
@@ -10623,23 +10623,23 @@ var require_micromatch = __commonJS({
       if (typeof str !== "string") {
         throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
       }
-      return [].concat(patterns).every((p2) => picomatch5(p2, options)(str));
+      return [].concat(patterns).every((p2) => picomatch4(p2, options)(str));
     };
     micromatch.capture = (glob, input2, options) => {
       let posix = utils.isWindows(options);
-      let regex = picomatch5.makeRe(String(glob), { ...options, capture: true });
+      let regex = picomatch4.makeRe(String(glob), { ...options, capture: true });
       let match = regex.exec(posix ? utils.toPosixSlashes(input2) : input2);
       if (match) {
         return match.slice(1).map((v) => v === void 0 ? "" : v);
       }
     };
-    micromatch.makeRe = (...args) => picomatch5.makeRe(...args);
-    micromatch.scan = (...args) => picomatch5.scan(...args);
+    micromatch.makeRe = (...args) => picomatch4.makeRe(...args);
+    micromatch.scan = (...args) => picomatch4.scan(...args);
     micromatch.parse = (patterns, options) => {
       let res = [];
       for (let pattern of [].concat(patterns || [])) {
         for (let str of braces(String(pattern), options)) {
-          res.push(picomatch5.parse(str, options));
+          res.push(picomatch4.parse(str, options));
         }
       }
       return res;
@@ -22265,9 +22265,9 @@ var require_picomatch3 = __commonJS({
     var utils = require_utils6();
     var constants3 = require_constants4();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch5 = (glob, options, returnState = false) => {
+    var picomatch4 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch5(input2, options, returnState));
+        const fns = glob.map((input2) => picomatch4(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -22283,16 +22283,16 @@ var require_picomatch3 = __commonJS({
       }
       const opts = options || {};
       const posix = opts.windows;
-      const regex = isState ? picomatch5.compileRe(glob, options) : picomatch5.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch5(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch5.test(input2, regex, options, { glob, posix });
+        const { isMatch, match, output } = picomatch4.test(input2, regex, options, { glob, posix });
         const result2 = { glob, state, regex, posix, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
@@ -22318,7 +22318,7 @@ var require_picomatch3 = __commonJS({
       }
       return matcher;
     };
-    picomatch5.test = (input2, regex, options, { glob, posix } = {}) => {
+    picomatch4.test = (input2, regex, options, { glob, posix } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -22335,24 +22335,24 @@ var require_picomatch3 = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch5.matchBase(input2, regex, options, posix);
+          match = picomatch4.matchBase(input2, regex, options, posix);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch5.matchBase = (input2, glob, options) => {
-      const regex = glob instanceof RegExp ? glob : picomatch5.makeRe(glob, options);
+    picomatch4.matchBase = (input2, glob, options) => {
+      const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
       return regex.test(utils.basename(input2));
     };
-    picomatch5.isMatch = (str, patterns, options) => picomatch5(patterns, options)(str);
-    picomatch5.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch5.parse(p2, options));
+    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
+    picomatch4.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch4.parse(p2, options));
       return parse2(pattern, { ...options, fastpaths: false });
     };
-    picomatch5.scan = (input2, options) => scan(input2, options);
-    picomatch5.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch4.scan = (input2, options) => scan(input2, options);
+    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -22363,13 +22363,13 @@ var require_picomatch3 = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch5.toRegex(source, options);
+      const regex = picomatch4.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch5.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch4.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -22380,9 +22380,9 @@ var require_picomatch3 = __commonJS({
       if (!parsed.output) {
         parsed = parse2(input2, options);
       }
-      return picomatch5.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch5.toRegex = (source, options) => {
+    picomatch4.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -22391,8 +22391,8 @@ var require_picomatch3 = __commonJS({
         return /$^/;
       }
     };
-    picomatch5.constants = constants3;
-    module.exports = picomatch5;
+    picomatch4.constants = constants3;
+    module.exports = picomatch4;
   }
 });
 
@@ -22402,14 +22402,14 @@ var require_picomatch4 = __commonJS({
     "use strict";
     var pico = require_picomatch3();
     var utils = require_utils6();
-    function picomatch5(glob, options, returnState = false) {
+    function picomatch4(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch5, pico);
-    module.exports = picomatch5;
+    Object.assign(picomatch4, pico);
+    module.exports = picomatch4;
   }
 });
 
@@ -32043,7 +32043,6 @@ function placementKey(placement) {
 
 // src/analysis/targets.ts
 var import_fast_glob2 = __toESM(require_out4(), 1);
-var import_picomatch2 = __toESM(require_picomatch4(), 1);
 import { readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
 import { join as join4 } from "node:path";
 var CLOUD_SIGNALS = {
@@ -32051,45 +32050,20 @@ var CLOUD_SIGNALS = {
   gcp: /provider\s+"google(-beta)?"|"@google-cloud\/|google-cloud-[a-z]|cloud\.google\.com\/go|com\.google\.cloud/,
   azure: /provider\s+"azurerm"|"@azure\/|\bazure-[a-z]+\b|github\.com\/Azure\/azure-sdk-for-go|com\.azure/
 };
-var SIGNAL_FILES = [
-  "**/*.tf",
-  "**/package.json",
-  "**/requirements*.txt",
-  "**/pyproject.toml",
-  "**/go.mod",
-  "**/pom.xml",
-  "**/build.gradle*",
-  "**/*.csproj"
-];
-var K8S_FILES = [
-  "**/kustomization.y*ml",
-  "**/Chart.yaml",
-  "**/k8s/**/*.y*ml",
-  "**/kubernetes/**/*.y*ml",
-  "**/manifests/**/*.y*ml",
-  "**/helm/**/*.y*ml"
-];
+var SIGNAL_FILE = /(?:^|\/)(?:[^/]+\.tf|package\.json|requirements[^/]*\.txt|pyproject\.toml|go\.mod|pom\.xml|build\.gradle[^/]*|[^/]+\.csproj)$/;
+var K8S_FILE = /(?:^|\/)(?:kustomization\.ya?ml|Chart\.yaml)$|(?:^|\/)(?:k8s|kubernetes|manifests|helm)\/(?:[^/]+\/)*[^/]+\.ya?ml$/;
+var IGNORED_NAMES = ["node_modules", ".git", "vendor", "dist", "fixtures", "test"];
+var IGNORED_DIR = new RegExp(`(?:^|/)(?:${IGNORED_NAMES.join("|").replace(".", "\\.")})/`);
+var IGNORED_GLOBS = IGNORED_NAMES.map((name) => `**/${name}/**`);
 var MAX_SIGNAL_FILES = 400;
 var MAX_SIGNAL_BYTES = 256 * 1024;
 function readSignals(root, k8sFindingPath, tracked) {
   const clouds = /* @__PURE__ */ new Map();
-  const ignore2 = [
-    "**/node_modules/**",
-    "**/.git/**",
-    "**/vendor/**",
-    "**/dist/**",
-    "**/fixtures/**",
-    "**/test/**"
-  ];
-  const find = (globs, deep) => {
-    if (!tracked) return import_fast_glob2.default.sync(globs, { cwd: root, ignore: ignore2, deep, suppressErrors: true });
-    const wanted = (0, import_picomatch2.default)(globs, { dot: true });
-    const skipped = (0, import_picomatch2.default)(ignore2, { dot: true });
-    return tracked.filter(
-      (path) => path.split("/").length <= deep && wanted(path) && !skipped(path)
-    );
-  };
-  const files = find(SIGNAL_FILES, 5).slice(0, MAX_SIGNAL_FILES);
+  const all = tracked ?? import_fast_glob2.default.sync("**/*", { cwd: root, deep: 6, dot: true, ignore: IGNORED_GLOBS, suppressErrors: true });
+  const find = (pattern, deep) => all.filter(
+    (path) => pattern.test(path) && !IGNORED_DIR.test(path) && path.split("/").length <= deep
+  );
+  const files = find(SIGNAL_FILE, 5).slice(0, MAX_SIGNAL_FILES);
   for (const file of files.sort()) {
     try {
       const path = join4(root, file);
@@ -32101,7 +32075,7 @@ function readSignals(root, k8sFindingPath, tracked) {
     } catch {
     }
   }
-  const kubernetes = k8sFindingPath ?? find(K8S_FILES, 6)[0];
+  const kubernetes = k8sFindingPath ?? find(K8S_FILE, 6).sort()[0];
   return { clouds, kubernetes };
 }
 function chooseTarget(requested, signals, regulated) {
@@ -32176,12 +32150,12 @@ async function analyze(findings, context) {
   });
   findings.forEach((finding, index) => {
     const antiPatterns = /* @__PURE__ */ new Set();
-    const tracked = Boolean(finding.history) || facts.isTracked(finding.path);
+    const tracked = Boolean(finding.history) || context.staged === true || facts.isTracked(finding.path);
     if (tracked) antiPatterns.add("hardcoded-in-git");
     if (tracked && finding.fileKind === "env-file") antiPatterns.add("env-file-committed");
     const advice = providerAdvice(finding, references.get(finding.ruleId));
     if (advice.dynamicAlternative) antiPatterns.add("static-long-lived");
-    const since = finding.history ? new Date(finding.history.date) : tracked ? facts.lineDate(finding.path, finding.line) : void 0;
+    const since = finding.history ? new Date(finding.history.date) : tracked && !context.staged ? facts.lineDate(finding.path, finding.line) : void 0;
     if (since && (now.getTime() - since.getTime()) / DAY > context.config.rotationDays)
       antiPatterns.add("unrotated");
     const members = byValue.get(finding.valueDigest) ?? [];
@@ -32252,7 +32226,7 @@ import { statSync as statSync3 } from "node:fs";
 
 // src/sources/walker.ts
 var import_fast_glob3 = __toESM(require_out4(), 1);
-var import_picomatch3 = __toESM(require_picomatch4(), 1);
+var import_picomatch2 = __toESM(require_picomatch4(), 1);
 import { lstatSync as lstatSync2, readdirSync as readdirSync2 } from "node:fs";
 import { basename as basename2, isAbsolute as isAbsolute2, relative as relative4, resolve as resolve3, sep as sep3 } from "node:path";
 
@@ -32297,8 +32271,8 @@ function sequenceLength(bytes, i2) {
 var EVERY_PATH = ["**", "**/*[\n\r]*", "**/*[\n\r]*/**"];
 var toPosix3 = (path) => sep3 === "/" ? path : path.split(sep3).join("/");
 async function* walk(options, onSkip) {
-  const included = options.include.length ? (0, import_picomatch3.default)(options.include, { dot: true }) : void 0;
-  const excluded = options.exclude.length ? (0, import_picomatch3.default)(options.exclude, { dot: true }) : void 0;
+  const included = options.include.length ? (0, import_picomatch2.default)(options.include, { dot: true }) : void 0;
+  const excluded = options.exclude.length ? (0, import_picomatch2.default)(options.exclude, { dot: true }) : void 0;
   const skipPaths = options.skipPaths ?? /* @__PURE__ */ new Set();
   const admit = (absPath, size, root, ignores) => {
     const path = toPosix3(relative4(options.base, absPath)) || basename2(absPath);
@@ -34432,7 +34406,7 @@ async function scanWorkingTree(request) {
 }
 
 // src/pipeline/scan-git.ts
-var import_picomatch4 = __toESM(require_picomatch4(), 1);
+var import_picomatch3 = __toESM(require_picomatch4(), 1);
 
 // src/cli/errors.ts
 var UsageError = class extends Error {
@@ -35025,8 +34999,8 @@ function describe(repo, skips) {
   }
 }
 function pathFilter(request, skips) {
-  const included = request.include.length ? (0, import_picomatch4.default)(request.include, { dot: true }) : void 0;
-  const excluded = request.exclude.length ? (0, import_picomatch4.default)(request.exclude, { dot: true }) : void 0;
+  const included = request.include.length ? (0, import_picomatch3.default)(request.include, { dot: true }) : void 0;
+  const excluded = request.exclude.length ? (0, import_picomatch3.default)(request.exclude, { dot: true }) : void 0;
   return (path) => {
     if (excluded?.(path) || included && !included(path)) {
       skips.add(path, "excluded");
@@ -35575,7 +35549,8 @@ async function executeScan(values, positionals, overrides = {}) {
     config,
     root: result2.root,
     target: values.target,
-    rules: result2.rules
+    rules: result2.rules,
+    staged: Boolean(values.staged)
   });
   const baseline = values.baseline ?? config.baseline;
   await applySuppressions(result2.findings, { config, root: result2.root, baseline });

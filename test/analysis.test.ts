@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildRemediation, referenceString, storeCommand } from '../src/analysis/remediation.js';
 import { providerAdvice } from '../src/analysis/providers.js';
-import { chooseTarget } from '../src/analysis/targets.js';
+import { chooseTarget, readSignals } from '../src/analysis/targets.js';
 import type { StoreName, TargetChoice } from '../src/analysis/targets.js';
 import type { FileKind, Finding } from '../src/findings/types.js';
 import { ROOT, runCli, tempDir } from './helpers/cli.js';
@@ -100,7 +100,11 @@ describe('anti-patterns', () => {
 
 describe('static-long-lived', () => {
   const awsKey = (prefix: string) =>
-    ({ ruleId: 'aws-access-key-id', kind: 'aws-access-key-id', redacted: `${prefix}…(20 chars)` }) as Finding;
+    ({
+      ruleId: 'aws-access-key-id',
+      kind: 'aws-access-key-id',
+      redacted: `${prefix}…(20 chars)`,
+    }) as Finding;
 
   it('holds for AKIA user keys, not for ASIA session keys', () => {
     expect(providerAdvice(awsKey('AKIA'), undefined).dynamicAlternative).toContain('STS');
@@ -145,6 +149,36 @@ describe('target choice', () => {
     expect(run.stdout).toMatch(
       /remediation target: Kubernetes .* backed by AWS Secrets Manager — Kubernetes manifests found/,
     );
+  });
+});
+
+describe('repository signals', () => {
+  it('come from manifests and manifest folders, not from dependencies, fixtures or tests', () => {
+    const dir = tempDir('unsprawl-signals-');
+    try {
+      const files: Record<string, string> = {
+        'infra/main.tf': 'provider "aws" {\n  region = "eu-west-1"\n}\n',
+        'node_modules/x/package.json': '{"dependencies":{"@google-cloud/storage":"7"}}',
+        'test/package.json': '{"dependencies":{"@azure/identity":"4"}}',
+        'services/api/requirements-dev.txt': 'pytest\n',
+        'deploy/k8s/base/app.yaml': 'kind: Deployment\n',
+        'charts/web/Chart.yaml': 'name: web\n',
+        'a/b/c/d/e/f/package.json': '{"dependencies":{"@google-cloud/kms":"4"}}',
+      };
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(join(dir.path, path, '..'), { recursive: true });
+        writeFileSync(join(dir.path, path), text);
+      }
+      const expected = {
+        clouds: new Map([['aws', 'infra/main.tf']]),
+        kubernetes: 'charts/web/Chart.yaml',
+      };
+      // Walking the folder, and reading git's list of the same files, agree.
+      expect(readSignals(dir.path)).toEqual(expected);
+      expect(readSignals(dir.path, undefined, Object.keys(files))).toEqual(expected);
+    } finally {
+      dir.cleanup();
+    }
   });
 });
 

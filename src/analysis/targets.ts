@@ -7,7 +7,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fg from 'fast-glob';
-import picomatch from 'picomatch';
 import type { TargetName } from '../config/types.js';
 
 export type StoreName = 'vault' | 'aws' | 'gcp' | 'azure' | 'sops';
@@ -27,24 +26,17 @@ const CLOUD_SIGNALS: Record<'aws' | 'gcp' | 'azure', RegExp> = {
   azure:
     /provider\s+"azurerm"|"@azure\/|\bazure-[a-z]+\b|github\.com\/Azure\/azure-sdk-for-go|com\.azure/,
 };
-const SIGNAL_FILES = [
-  '**/*.tf',
-  '**/package.json',
-  '**/requirements*.txt',
-  '**/pyproject.toml',
-  '**/go.mod',
-  '**/pom.xml',
-  '**/build.gradle*',
-  '**/*.csproj',
-];
-const K8S_FILES = [
-  '**/kustomization.y*ml',
-  '**/Chart.yaml',
-  '**/k8s/**/*.y*ml',
-  '**/kubernetes/**/*.y*ml',
-  '**/manifests/**/*.y*ml',
-  '**/helm/**/*.y*ml',
-];
+/** Files that name a cloud's provider or SDK: Terraform and each ecosystem's manifest. */
+const SIGNAL_FILE =
+  /(?:^|\/)(?:[^/]+\.tf|package\.json|requirements[^/]*\.txt|pyproject\.toml|go\.mod|pom\.xml|build\.gradle[^/]*|[^/]+\.csproj)$/;
+/** Kubernetes manifests: kustomize and Helm files, and YAML under the usual manifest folders. */
+const K8S_FILE =
+  /(?:^|\/)(?:kustomization\.ya?ml|Chart\.yaml)$|(?:^|\/)(?:k8s|kubernetes|manifests|helm)\/(?:[^/]+\/)*[^/]+\.ya?ml$/;
+/** Folders whose files say nothing about what the project itself runs on. */
+const IGNORED_NAMES = ['node_modules', '.git', 'vendor', 'dist', 'fixtures', 'test'];
+const IGNORED_DIR = new RegExp(`(?:^|/)(?:${IGNORED_NAMES.join('|').replace('.', '\\.')})/`);
+/** The same folders for the walk outside git, which then never enters them. */
+const IGNORED_GLOBS = IGNORED_NAMES.map((name) => `**/${name}/**`);
 const MAX_SIGNAL_FILES = 400;
 const MAX_SIGNAL_BYTES = 256 * 1024;
 
@@ -59,23 +51,16 @@ export interface Signals {
  */
 export function readSignals(root: string, k8sFindingPath?: string, tracked?: string[]): Signals {
   const clouds = new Map<'aws' | 'gcp' | 'azure', string>();
-  const ignore = [
-    '**/node_modules/**',
-    '**/.git/**',
-    '**/vendor/**',
-    '**/dist/**',
-    '**/fixtures/**',
-    '**/test/**',
-  ];
-  const find = (globs: string[], deep: number) => {
-    if (!tracked) return fg.sync(globs, { cwd: root, ignore, deep, suppressErrors: true });
-    const wanted = picomatch(globs, { dot: true });
-    const skipped = picomatch(ignore, { dot: true });
-    return tracked.filter(
-      (path) => path.split('/').length <= deep && wanted(path) && !skipped(path),
+  // Plain patterns over git's list (or one walk outside git): compiling globs cost a
+  // pre-commit hook more than reading the files they find.
+  const all =
+    tracked ??
+    fg.sync('**/*', { cwd: root, deep: 6, dot: true, ignore: IGNORED_GLOBS, suppressErrors: true });
+  const find = (pattern: RegExp, deep: number) =>
+    all.filter(
+      (path) => pattern.test(path) && !IGNORED_DIR.test(path) && path.split('/').length <= deep,
     );
-  };
-  const files = find(SIGNAL_FILES, 5).slice(0, MAX_SIGNAL_FILES);
+  const files = find(SIGNAL_FILE, 5).slice(0, MAX_SIGNAL_FILES);
   for (const file of files.sort()) {
     try {
       const path = join(root, file);
@@ -91,7 +76,7 @@ export function readSignals(root: string, k8sFindingPath?: string, tracked?: str
       // An unreadable signal file is just no signal.
     }
   }
-  const kubernetes = k8sFindingPath ?? find(K8S_FILES, 6)[0];
+  const kubernetes = k8sFindingPath ?? find(K8S_FILE, 6).sort()[0];
   return { clouds, kubernetes };
 }
 
