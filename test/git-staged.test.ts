@@ -46,6 +46,11 @@ describe('scan --staged', () => {
     expect(run.stdout).toContain('new dir/creds.env');
     expect(run.stdout).not.toContain('settings.py');
     expect(run.stdout).not.toContain('readme.md');
+    // About to be committed, and new: hardcoded in git, never unrotated.
+    const [finding] = JSON.parse(run.stdout).findings;
+    expect(finding.antiPatterns).toContain('hardcoded-in-git');
+    expect(finding.antiPatterns).toContain('env-file-committed');
+    expect(finding.antiPatterns).not.toContain('unrotated');
   });
 
   it('works before the first commit', async () => {

@@ -21,6 +21,9 @@ export interface AnalysisContext {
   /** Today, for rotation ages (injectable for tests). */
   now?: Date;
   rules?: readonly RuleSpec[];
+  /** The findings are on staged added lines: about to be committed, and new, so no line has an
+   * age for blame to find (a pre-commit hook saves a git call per finding). */
+  staged?: boolean;
 }
 
 export interface AnalysisResult {
@@ -62,7 +65,8 @@ export async function analyze(
 
   findings.forEach((finding, index) => {
     const antiPatterns = new Set<AntiPatternId>();
-    const tracked = Boolean(finding.history) || facts.isTracked(finding.path);
+    const tracked =
+      Boolean(finding.history) || context.staged === true || facts.isTracked(finding.path);
     if (tracked) antiPatterns.add('hardcoded-in-git');
     if (tracked && finding.fileKind === 'env-file') antiPatterns.add('env-file-committed');
 
@@ -71,7 +75,7 @@ export async function analyze(
 
     const since = finding.history
       ? new Date(finding.history.date)
-      : tracked
+      : tracked && !context.staged
         ? facts.lineDate(finding.path, finding.line)
         : undefined;
     if (since && (now.getTime() - since.getTime()) / DAY > context.config.rotationDays)

@@ -227,6 +227,7 @@ export async function executeScan(
     root: result.root,
     target: values.target,
     rules: result.rules,
+    staged: Boolean(values.staged),
   });
   const baseline = values.baseline ?? config.baseline;
   await applySuppressions(result.findings, { config, root: result.root, baseline });
