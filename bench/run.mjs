@@ -22,7 +22,7 @@ import { stagedRepo } from './staged-repo.mjs';
 import { worstCaseDir } from './worst-case.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist/cli/main.js');
+const CLI = join(ROOT, 'dist/unsprawl.mjs');
 const RULES = join(ROOT, 'dist/rules.json');
 const TIME = '/usr/bin/time';
 

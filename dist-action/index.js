@@ -34204,6 +34204,7 @@ var BATCH_FILES = 256;
 var INLINE_BYTES = 8 * 1024 * 1024;
 var INLINE_FILES = 400;
 var NOTICES_PER_REASON = 200;
+var WORKER_FILE = typeof UNSPRAWL_WORKER_FILE === "string" ? UNSPRAWL_WORKER_FILE : "../pool/worker.js";
 var WORKER_HEAP_MB = Number(process.env.UNSPRAWL_WORKER_HEAP_MB) || 512;
 var WARN_REASONS = /* @__PURE__ */ new Set([
   "unreadable",
@@ -34281,7 +34282,7 @@ async function runTargets(source, options, skips) {
   }
   const { Piscina: Piscina2 } = await Promise.resolve().then(() => (init_esm_wrapper(), esm_wrapper_exports));
   const pool = new Piscina2({
-    filename: new URL("../pool/worker.js", import.meta.url).href,
+    filename: new URL(WORKER_FILE, import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
     workerData: options.setup,

@@ -4,7 +4,7 @@
  * One `git fast-import` stream writes every commit, so 5,000 commits take seconds.
  *
  *   node scripts/gen-history-repo.mjs [--commits 5000] [--files 400] [--out DIR]
- *   node dist/cli/main.js scan --history DIR --format json -q     # then read .summary
+ *   node dist/unsprawl.mjs scan --history DIR --format json -q     # then read .summary
  *
  * Prints a JSON line: the folder, commit and blob counts, and the planted secrets' paths (never
  * the values). Planted: tokens added then deleted, kept in HEAD, on an unmerged branch, and one

@@ -36,6 +36,10 @@ const INLINE_FILES = 400;
 /** Notices kept per reason; the summary still counts every skip. */
 const NOTICES_PER_REASON = 200;
 /** Per-worker heap cap; UNSPRAWL_WORKER_HEAP_MB tunes it (the fault tests use a small one). */
+/** Set when the CLI is bundled (scripts/build-bundle.mjs): the worker is bundled beside it. */
+declare const UNSPRAWL_WORKER_FILE: string | undefined;
+const WORKER_FILE =
+  typeof UNSPRAWL_WORKER_FILE === 'string' ? UNSPRAWL_WORKER_FILE : '../pool/worker.js';
 const WORKER_HEAP_MB = Number(process.env.UNSPRAWL_WORKER_HEAP_MB) || 512;
 const WARN_REASONS = new Set<string>([
   'unreadable',
@@ -131,7 +135,7 @@ export async function runTargets(
   // Loaded only here: an inline scan (a pre-commit hook) never pays for the pool's modules.
   const { Piscina } = await import('piscina');
   const pool = new Piscina({
-    filename: new URL('../pool/worker.js', import.meta.url).href,
+    filename: new URL(WORKER_FILE, import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
     workerData: options.setup,
