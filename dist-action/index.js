@@ -29900,7 +29900,7 @@ var init_esm = __esm({
 
 // src/action/main.ts
 import { execFileSync as execFileSync2 } from "node:child_process";
-import { appendFileSync, existsSync as existsSync5, mkdtempSync, readFileSync as readFileSync9, writeFileSync as writeFileSync2 } from "node:fs";
+import { appendFileSync, existsSync as existsSync5, mkdtempSync, readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute as isAbsolute3, join as join6, relative as relative5, resolve as resolve7, sep as sep4 } from "node:path";
 
@@ -30316,6 +30316,7 @@ function packageRoot() {
 var PACKAGE_ROOT = packageRoot();
 var RULES_DIR = join2(PACKAGE_ROOT, "rules");
 var COMPILED_RULES = join2(PACKAGE_ROOT, "dist", "rules.json");
+var SAVED_AUTOMATON = join2(PACKAGE_ROOT, "dist", "keywords.bin");
 function loadRuleFiles(files) {
   const problems = [];
   const rules = [];
@@ -30845,8 +30846,19 @@ var KeywordAutomaton = class {
   outFirst;
   outNext;
   outKeyword;
-  constructor(keywords) {
+  constructor(keywords, tables) {
     this.keywords = keywords;
+    if (tables) {
+      ({
+        classOf: this.classOf,
+        shift: this.shift,
+        delta: this.delta,
+        outFirst: this.outFirst,
+        outNext: this.outNext,
+        outKeyword: this.outKeyword
+      } = tables);
+      return;
+    }
     const classOf = new Uint8Array(65536);
     let classes = 1;
     for (const keyword of keywords) {
@@ -30923,6 +30935,11 @@ var KeywordAutomaton = class {
     });
     this.outNext = Int32Array.from(next);
     this.outKeyword = Int32Array.from(kw);
+  }
+  /** The built tables, to be saved and handed back to the constructor for the same keywords. */
+  tables() {
+    const { classOf, shift, delta, outFirst, outNext, outKeyword } = this;
+    return { classOf, shift, delta, outFirst, outNext, outKeyword };
   }
   /** Every keyword occurrence in `text`, as end offsets per keyword. */
   scan(text) {
@@ -31046,6 +31063,7 @@ function isWordChar(code) {
 var RuleEngine = class {
   rules;
   compiled;
+  /** One pass over a text finds every keyword and trigger word. */
   automaton;
   /** For each keyword, the rules that list it. */
   rulesByKeyword;
@@ -31089,7 +31107,7 @@ var RuleEngine = class {
       this.rulesByKeyword.push([]);
     }
     this.keywordIndex = keywordIndex;
-    this.automaton = new KeywordAutomaton(keywords);
+    this.automaton = options.automatonFor?.(keywords) ?? new KeywordAutomaton(keywords);
     this.keywordLengths = keywords.map((keyword) => keyword.length);
   }
   /** Every keyword and trigger word in `text`, in one pass. */
@@ -32390,7 +32408,7 @@ function* rawNamed(absRoot, relPath, options, onSkip) {
 import { availableParallelism } from "node:os";
 
 // src/pool/worker.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 
 // src/detect/detectors.ts
 var DETECTORS = [];
@@ -33676,6 +33694,42 @@ function loadFormatDetectors() {
   );
 }
 
+// src/detect/automaton-cache.ts
+import { readFileSync as readFileSync6, writeFileSync } from "node:fs";
+var INT_TABLES = ["delta", "outFirst", "outNext", "outKeyword"];
+var CLASS_TABLE_BYTES = 65536;
+function loadAutomaton(path, keywords) {
+  let bytes;
+  try {
+    bytes = readFileSync6(path);
+  } catch {
+    return void 0;
+  }
+  try {
+    const jsonLength = bytes.readUInt32LE(0);
+    const header = JSON.parse(bytes.toString("utf8", 4, 4 + jsonLength));
+    if (header.keywords.length !== keywords.length) return void 0;
+    if (header.keywords.some((keyword, i2) => keyword !== keywords[i2])) return void 0;
+    let at = 4 + jsonLength;
+    at += (4 - at % 4) % 4;
+    const body = new Uint8Array(bytes.length - at);
+    body.set(bytes.subarray(at));
+    const classOf = body.subarray(0, CLASS_TABLE_BYTES);
+    let offset = CLASS_TABLE_BYTES;
+    const ints = {};
+    for (const name of INT_TABLES) {
+      const count = header.lengths[name];
+      ints[name] = new Int32Array(body.buffer, body.byteOffset + offset, count);
+      offset += count * 4;
+    }
+    if (offset !== body.length) return void 0;
+    const tables = { classOf, shift: header.shift, ...ints };
+    return new KeywordAutomaton(keywords, tables);
+  } catch {
+    return void 0;
+  }
+}
+
 // src/pool/scan-target.ts
 import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readSync } from "node:fs";
 
@@ -34167,13 +34221,16 @@ function createEngine(setup) {
   const disabled = new Set(setup.disabledRules);
   const rules = [...builtinRules(), ...setup.extraRules].filter((rule) => !disabled.has(rule.id));
   loadFormatDetectors();
-  return new RuleEngine(rules, { triggers: DETECTORS.flatMap((d) => d.triggers ?? []) });
+  return new RuleEngine(rules, {
+    triggers: DETECTORS.flatMap((d) => d.triggers ?? []),
+    automatonFor: (keywords) => loadAutomaton(SAVED_AUTOMATON, keywords)
+  });
 }
 function injectFault(target) {
   const [kind, name] = (process.env.UNSPRAWL_TEST_FAULT ?? "").split(":");
   if (!name || !target.path.includes(name)) return;
   if (kind === "throw") {
-    const text = target.absPath ? readFileSync6(target.absPath, "utf8") : "";
+    const text = target.absPath ? readFileSync7(target.absPath, "utf8") : "";
     throw new Error(`injected fault in the middle of ${text}`);
   }
   if (kind === "oom") {
@@ -34749,7 +34806,7 @@ async function pump(stdin, ids) {
 }
 
 // src/sources/git/repo.ts
-import { readFileSync as readFileSync7 } from "node:fs";
+import { readFileSync as readFileSync8 } from "node:fs";
 import { resolve as resolve5 } from "node:path";
 var NotARepositoryError = class extends Error {
   constructor(path, detail) {
@@ -34802,7 +34859,7 @@ async function discover(path, run) {
 }
 function readShallow(file) {
   try {
-    return readFileSync7(file, "utf8").split("\n").filter(Boolean);
+    return readFileSync8(file, "utf8").split("\n").filter(Boolean);
   } catch {
     return [];
   }
@@ -35187,9 +35244,9 @@ function toGithubAnnotations(findings, limit = Infinity) {
 import { pathToFileURL } from "node:url";
 
 // src/version.ts
-import { readFileSync as readFileSync8 } from "node:fs";
+import { readFileSync as readFileSync9 } from "node:fs";
 import { join as join5 } from "node:path";
-var VERSION2 = JSON.parse(readFileSync8(join5(PACKAGE_ROOT, "package.json"), "utf8")).version;
+var VERSION2 = JSON.parse(readFileSync9(join5(PACKAGE_ROOT, "package.json"), "utf8")).version;
 
 // src/report/sarif.ts
 function pathToUri(path) {
@@ -35375,7 +35432,7 @@ function formatBytes(bytes) {
 }
 
 // src/cli/output.ts
-import { renameSync, statSync as statSync4, writeFileSync, mkdirSync } from "node:fs";
+import { renameSync, statSync as statSync4, writeFileSync as writeFileSync2, mkdirSync } from "node:fs";
 import { dirname as dirname5, resolve as resolve6 } from "node:path";
 function writeReport(text, output) {
   if (!output || output === "-") {
@@ -35385,12 +35442,12 @@ function writeReport(text, output) {
   const target = resolve6(output);
   const existing = statSync4(target, { throwIfNoEntry: false });
   if (existing && !existing.isFile()) {
-    writeFileSync(target, text);
+    writeFileSync2(target, text);
     return;
   }
   mkdirSync(dirname5(target), { recursive: true });
   const temporary = `${target}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
+  writeFileSync2(temporary, text);
   renameSync(temporary, target);
 }
 
@@ -35620,7 +35677,7 @@ function pullRequestRange() {
   const eventPath = process.env.GITHUB_EVENT_PATH;
   if (!eventPath) return void 0;
   try {
-    const event = JSON.parse(readFileSync9(eventPath, "utf8"));
+    const event = JSON.parse(readFileSync10(eventPath, "utf8"));
     const base = event.pull_request?.base?.sha;
     const head = event.pull_request?.head?.sha;
     return base && head ? `${base}..${head}` : void 0;
@@ -35642,7 +35699,7 @@ function baseConfig(repo, base, names) {
       continue;
     }
     const file = join6(mkdtempSync(join6(tmpdir(), "unsprawl-config-")), name.split("/").pop());
-    writeFileSync2(file, text);
+    writeFileSync3(file, text);
     return file;
   }
   if (names.some((name) => existsSync5(join6(repo, name)))) {
@@ -35651,7 +35708,7 @@ function baseConfig(repo, base, names) {
     );
   }
   const empty = join6(mkdtempSync(join6(tmpdir(), "unsprawl-config-")), "unsprawl.config.json");
-  writeFileSync2(empty, "{}\n");
+  writeFileSync3(empty, "{}\n");
   return empty;
 }
 function relativeToWorkspace(result2, workspace) {

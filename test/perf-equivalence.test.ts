@@ -5,10 +5,12 @@
  * fixtures, every rule example and negative (alone and buried in long text, so the windows are
  * really used), and a sample of real third-party files.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { loadAutomaton, saveAutomaton } from '../src/detect/automaton-cache.js';
 import { DETECTORS } from '../src/detect/detectors.js';
 import { RuleEngine, type Candidate } from '../src/detect/engine.js';
 import { detectUrlCredentials } from '../src/detect/formats/connection-strings.js';
@@ -19,7 +21,8 @@ import { judgeValue } from '../src/detect/formats/judge.js';
 import { patternReach } from '../src/detect/pattern-reach.js';
 import { KeywordAutomaton } from '../src/detect/prefilter.js';
 import { scanText } from '../src/detect/scan-text.js';
-import { builtinRules } from '../src/rules/load.js';
+import { builtinRules, SAVED_AUTOMATON } from '../src/rules/load.js';
+import { createEngine } from '../src/pool/worker.js';
 
 const ROOT = join(__dirname, '..');
 const rules = builtinRules();
@@ -217,6 +220,36 @@ describe('fast paths agree with the plain forms they replace', () => {
       }),
       { numRuns: 400, seed: 20261204 },
     );
+  });
+
+  it('a saved automaton answers as the built one, and only for its own keywords', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unsprawl-automaton-'));
+    try {
+      const built = fast.automaton;
+      const file = join(dir, 'keywords.bin');
+      saveAutomaton(file, built);
+      const keywords = [...built.keywords];
+      const loaded = loadAutomaton(file, keywords)!;
+      expect(loaded).toBeDefined();
+      fc.assert(
+        fc.property(pieceText, (text) => {
+          expect(loaded.scan(text)).toEqual(built.scan(text));
+        }),
+        { numRuns: 200, seed: 20261204 },
+      );
+      expect(loadAutomaton(file, [...keywords, 'extra'])).toBeUndefined();
+      expect(loadAutomaton(file, keywords.slice(1))).toBeUndefined();
+      writeFileSync(file, readFileSync(file).subarray(0, 1000));
+      expect(loadAutomaton(file, keywords)).toBeUndefined();
+      expect(loadAutomaton(join(dir, 'missing.bin'), keywords)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the build saves the automaton a scan of the built-in pack asks for', () => {
+    const engine = createEngine({ extraRules: [], disabledRules: [] });
+    expect(loadAutomaton(SAVED_AUTOMATON, engine.automaton.keywords)).toBeDefined();
   });
 
   it('the encoded-run scan keeps every run the regex finds that can decode to text', () => {

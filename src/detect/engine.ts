@@ -56,7 +56,8 @@ function isWordChar(code: number): boolean {
 export class RuleEngine {
   readonly rules: readonly RuleSpec[];
   private readonly compiled: CompiledRule[];
-  private readonly automaton: KeywordAutomaton;
+  /** One pass over a text finds every keyword and trigger word. */
+  readonly automaton: KeywordAutomaton;
   /** For each keyword, the rules that list it. */
   private readonly rulesByKeyword: number[][];
   private readonly keywordLengths: number[];
@@ -72,7 +73,12 @@ export class RuleEngine {
    */
   constructor(
     rules: readonly RuleSpec[],
-    options: { windows?: boolean; triggers?: readonly string[] } = {},
+    options: {
+      windows?: boolean;
+      triggers?: readonly string[];
+      /** A ready automaton for exactly these keywords (a saved one), or undefined to build. */
+      automatonFor?: (keywords: readonly string[]) => KeywordAutomaton | undefined;
+    } = {},
   ) {
     this.rules = rules;
     this.windows = options.windows ?? true;
@@ -105,7 +111,7 @@ export class RuleEngine {
       this.rulesByKeyword.push([]);
     }
     this.keywordIndex = keywordIndex;
-    this.automaton = new KeywordAutomaton(keywords);
+    this.automaton = options.automatonFor?.(keywords) ?? new KeywordAutomaton(keywords);
     this.keywordLengths = keywords.map((keyword) => keyword.length);
   }
 

@@ -11,6 +11,15 @@ export interface KeywordHits {
   ends: (number[] | undefined)[];
 }
 
+export interface AutomatonTables {
+  classOf: Uint8Array;
+  shift: number;
+  delta: Int32Array;
+  outFirst: Int32Array;
+  outNext: Int32Array;
+  outKeyword: Int32Array;
+}
+
 /**
  * The automaton reads characters through classes: every character that occurs in no keyword is
  * class 0, and an upper-case letter shares its lower-case letter's class. The table then has a
@@ -32,8 +41,19 @@ export class KeywordAutomaton {
   private readonly outNext: Int32Array;
   private readonly outKeyword: Int32Array;
 
-  constructor(keywords: readonly string[]) {
+  constructor(keywords: readonly string[], tables?: AutomatonTables) {
     this.keywords = keywords;
+    if (tables) {
+      ({
+        classOf: this.classOf,
+        shift: this.shift,
+        delta: this.delta,
+        outFirst: this.outFirst,
+        outNext: this.outNext,
+        outKeyword: this.outKeyword,
+      } = tables);
+      return;
+    }
 
     const classOf = new Uint8Array(65536);
     let classes = 1;
@@ -118,6 +138,12 @@ export class KeywordAutomaton {
     });
     this.outNext = Int32Array.from(next);
     this.outKeyword = Int32Array.from(kw);
+  }
+
+  /** The built tables, to be saved and handed back to the constructor for the same keywords. */
+  tables(): AutomatonTables {
+    const { classOf, shift, delta, outFirst, outNext, outKeyword } = this;
+    return { classOf, shift, delta, outFirst, outNext, outKeyword };
   }
 
   /** Every keyword occurrence in `text`, as end offsets per keyword. */
