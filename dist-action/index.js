@@ -32075,9 +32075,9 @@ var IGNORED_DIR = new RegExp(`(?:^|/)(?:${IGNORED_NAMES.join("|").replace(".", "
 var IGNORED_GLOBS = IGNORED_NAMES.map((name) => `**/${name}/**`);
 var MAX_SIGNAL_FILES = 400;
 var MAX_SIGNAL_BYTES = 256 * 1024;
-function readSignals(root, k8sFindingPath, tracked) {
+function readSignals(root, k8sFindingPath, known) {
   const clouds = /* @__PURE__ */ new Map();
-  const all = tracked ?? import_fast_glob2.default.sync("**/*", { cwd: root, deep: 6, dot: true, ignore: IGNORED_GLOBS, suppressErrors: true });
+  const all = known ?? import_fast_glob2.default.sync("**/*", { cwd: root, deep: 6, dot: true, ignore: IGNORED_GLOBS, suppressErrors: true });
   const find = (pattern, deep) => all.filter(
     (path) => pattern.test(path) && !IGNORED_DIR.test(path) && path.split("/").length <= deep
   );
@@ -32155,7 +32155,11 @@ async function analyze(findings, context) {
   const references = new Map(context.rules?.map((rule) => [rule.id, rule.reference]));
   const requested = context.target && context.target !== "auto" ? context.target : context.config.target;
   const k8sFinding = findings.find((f) => f.fileKind === "k8s-manifest")?.path;
-  const signals = requested === "auto" || requested === "k8s" ? readSignals(facts.repoRoot ?? context.root, k8sFinding, facts.trackedPaths()) : { clouds: /* @__PURE__ */ new Map() };
+  const signals = requested === "auto" || requested === "k8s" ? readSignals(
+    facts.repoRoot ?? context.root,
+    k8sFinding,
+    facts.trackedPaths() ?? (facts.repoRoot ? void 0 : context.files)
+  ) : { clouds: /* @__PURE__ */ new Map() };
   const choice = chooseTarget(requested, signals, context.config.regulated);
   const placements = findings.map(
     (f) => placementKey(placementOf(f.path, context.config.serviceBoundaries))
@@ -34454,13 +34458,15 @@ async function scanWorkingTree(request) {
     },
     (path, reason, detail) => skips.add(path, reason, detail)
   );
+  const seen = [];
   async function* targets() {
     for await (const file of files) {
+      seen.push(file.path);
       yield { path: file.path, absPath: file.absPath, rawPath: file.rawPath, size: file.size };
     }
   }
   const outcome = await runTargets(targets(), runOptionsFor(request), skips);
-  return { ...outcome, rules: [...builtinRules(), ...request.extraRules], root };
+  return { ...outcome, rules: [...builtinRules(), ...request.extraRules], root, files: seen };
 }
 
 // src/pipeline/scan-git.ts
@@ -35608,7 +35614,8 @@ async function executeScan(values, positionals, overrides = {}) {
     root: result2.root,
     target: values.target,
     rules: result2.rules,
-    staged: Boolean(values.staged)
+    staged: Boolean(values.staged),
+    files: result2.files
   });
   const baseline = values.baseline ?? config.baseline;
   await applySuppressions(result2.findings, { config, root: result2.root, baseline });

@@ -24,6 +24,8 @@ export interface AnalysisContext {
   /** The findings are on staged added lines: about to be committed, and new, so no line has an
    * age for blame to find (a pre-commit hook saves a git call per finding). */
   staged?: boolean;
+  /** The files the scan read, relative to `root`, when it walked a tree. */
+  files?: string[];
 }
 
 export interface AnalysisResult {
@@ -49,7 +51,11 @@ export async function analyze(
   const k8sFinding = findings.find((f) => f.fileKind === 'k8s-manifest')?.path;
   const signals =
     requested === 'auto' || requested === 'k8s'
-      ? readSignals(facts.repoRoot ?? context.root, k8sFinding, facts.trackedPaths())
+      ? readSignals(
+          facts.repoRoot ?? context.root,
+          k8sFinding,
+          facts.trackedPaths() ?? (facts.repoRoot ? undefined : context.files),
+        )
       : { clouds: new Map() };
   const choice = chooseTarget(requested, signals, context.config.regulated);
 

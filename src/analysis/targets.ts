@@ -46,15 +46,16 @@ export interface Signals {
 }
 
 /**
- * Reads the repository's signals. `tracked` (git's own list of files) saves walking the tree,
- * which a pre-commit hook on a large repository cannot afford.
+ * Reads the repository's signals. `known` (git's own list of files, or the files the scan just
+ * walked) saves walking the tree again, which a pre-commit hook on a large repository cannot
+ * afford; without it the tree is walked.
  */
-export function readSignals(root: string, k8sFindingPath?: string, tracked?: string[]): Signals {
+export function readSignals(root: string, k8sFindingPath?: string, known?: string[]): Signals {
   const clouds = new Map<'aws' | 'gcp' | 'azure', string>();
   // Plain patterns over git's list (or one walk outside git): compiling globs cost a
   // pre-commit hook more than reading the files they find.
   const all =
-    tracked ??
+    known ??
     fg.sync('**/*', { cwd: root, deep: 6, dot: true, ignore: IGNORED_GLOBS, suppressErrors: true });
   const find = (pattern: RegExp, deep: number) =>
     all.filter(

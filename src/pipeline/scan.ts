@@ -34,6 +34,9 @@ export interface ScanResult {
   rules: RuleSpec[];
   /** Absolute folder reported paths are relative to. */
   root: string;
+  /** Every file a working-tree scan read, relative to `root`: the analysis reads its signals
+   * from this list outside git instead of walking the tree a second time. */
+  files?: string[];
 }
 
 /** The folder reported paths are relative to: the one folder scanned, else the working folder. */
@@ -74,12 +77,14 @@ export async function scanWorkingTree(request: ScanRequest): Promise<ScanResult>
     (path, reason, detail) => skips.add(path, reason, detail),
   );
 
+  const seen: string[] = [];
   async function* targets(): AsyncGenerator<SizedTarget> {
     for await (const file of files) {
+      seen.push(file.path);
       yield { path: file.path, absPath: file.absPath, rawPath: file.rawPath, size: file.size };
     }
   }
 
   const outcome = await runTargets(targets(), runOptionsFor(request), skips);
-  return { ...outcome, rules: [...builtinRules(), ...request.extraRules], root };
+  return { ...outcome, rules: [...builtinRules(), ...request.extraRules], root, files: seen };
 }

@@ -228,6 +228,7 @@ export async function executeScan(
     target: values.target,
     rules: result.rules,
     staged: Boolean(values.staged),
+    files: result.files,
   });
   const baseline = values.baseline ?? config.baseline;
   await applySuppressions(result.findings, { config, root: result.root, baseline });
