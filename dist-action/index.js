@@ -32781,9 +32781,15 @@ function literalPairs(engine, line, offset, regex, ruleId, out) {
   for (let m = regex.exec(line); m; m = regex.exec(line)) {
     const value = m[m.length - 1];
     const start = offset + m.index + m[0].length - value.length - 1;
+    if (isLookupKey(m[0], value)) continue;
     const candidate = assignment(engine, ruleId, m[1], value, start) ?? (declared(m[0], value) ? assignment(engine, ruleId, declared(m[0], value), value, start) : void 0);
     if (candidate) out.push(candidate);
   }
+}
+var LOOKUP_CALL = /(?:^|[^\w])(?:get|getenv|getattr|get_secret|getProperty|getString|getValue|lookup|fetch|read|require|env|environ|config|setting|param)\(\s*[rRbBuUfF]?@?["'`]$/i;
+function isLookupKey(match, value) {
+  const head = match.slice(0, match.length - value.length - 1);
+  return LOOKUP_CALL.test(head);
 }
 function declared(match, value) {
   const head = match.slice(0, match.lastIndexOf(value) - 1);

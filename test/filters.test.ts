@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isIdentifierOrProse } from '../src/detect/filters.js';
 import type { DetectorCandidate } from '../src/detect/detectors.js';
 import { detectJs, jsAstDetector } from '../src/detect/formats/js-ast.js';
+import { scanText } from '../src/detect/scan-text.js';
 import { createEngine } from '../src/pool/worker.js';
 import { randomString, seeded } from './helpers/tokens.js';
 
@@ -79,5 +80,25 @@ describe('the JS/TS detector skips the parser for candidates in comments', () =>
       expect(spans(viaDetector(text, path)), path).toEqual(spans(viaParser(text, path)));
     }
     expect(viaDetector(code, 'b.ts')).toHaveLength(1);
+  });
+});
+
+describe('code-line assignments', () => {
+  const engine = createEngine({ extraRules: [], disabledRules: [] });
+
+  it('skip the key a getter looks up, and keep a literal passed to anything else', () => {
+    const text = [
+      'options_password = self.count.get("endpoint", 7)',
+      'db_password = os.environ.get("DB_PASSWORD_X9")',
+      'token = os.getenv("GITHUB_TOKEN")',
+      'secret = config("APP_SECRET_KEY_V2")',
+      'api_key = SecretStr("Xk9mQ2vL7pR4wZ8t")',
+      'password = hashlib.sha256("hunter2x").hexdigest()',
+    ].join('\n');
+    const found = scanText(engine, `${text}\n`, 'app/settings.py', { redact: true });
+    expect(found.map((f) => [f.line, f.ruleId])).toEqual([
+      [5, 'code-secret-literal'],
+      [6, 'code-secret-literal'],
+    ]);
   });
 });

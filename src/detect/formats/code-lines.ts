@@ -62,6 +62,7 @@ function literalPairs(
     const value = m[m.length - 1]!;
     // The value ends one character (its closing quote) before the match does.
     const start = offset + m.index + m[0].length - value.length - 1;
+    if (isLookupKey(m[0], value)) continue;
     const candidate =
       assignment(engine, ruleId, m[1]!, value, start) ??
       (declared(m[0], value)
@@ -69,6 +70,19 @@ function literalPairs(
         : undefined);
     if (candidate) out.push(candidate);
   }
+}
+
+/** `db_password = settings.get("database")`: the literal names what is looked up. */
+const LOOKUP_CALL =
+  /(?:^|[^\w])(?:get|getenv|getattr|get_secret|getProperty|getString|getValue|lookup|fetch|read|require|env|environ|config|setting|param)\(\s*[rRbBuUfF]?@?["'`]$/i;
+
+/**
+ * Whether the literal is the first argument of a getter: then it is the key being looked up
+ * (an environment variable, a setting's name), not the value being assigned.
+ */
+function isLookupKey(match: string, value: string): boolean {
+  const head = match.slice(0, match.length - value.length - 1);
+  return LOOKUP_CALL.test(head);
 }
 
 /**
