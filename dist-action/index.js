@@ -62,10 +62,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -86,7 +86,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -98,11 +98,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap;
     exports.isNode = isNode2;
     exports.isPair = isPair;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq2;
+    exports.isScalar = isScalar;
+    exports.isSeq = isSeq;
   }
 });
 
@@ -280,10 +280,10 @@ var require_directives = __commonJS({
     };
     var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
     var Directives = class _Directives {
-      constructor(yaml, tags) {
+      constructor(yaml2, tags) {
         this.docStart = null;
         this.docEnd = false;
-        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml);
+        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml2);
         this.tags = Object.assign({}, _Directives.defaultTags, tags);
       }
       clone() {
@@ -4210,9 +4210,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError2, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap = fc.start.source === "{";
+      const fcName = isMap ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4248,7 +4248,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError2(
               key,
               // checked by containsNewline()
@@ -4288,7 +4288,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep5 && !props.found) {
+        if (!isMap && !sep5 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError2) : composeEmptyNode(ctx, props.end, sep5, null, props, onError2);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4311,7 +4311,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap && !props.found && ctx.options.strict) {
               if (sep5)
                 for (const st of sep5) {
                   if (st === valueProps.found)
@@ -4343,7 +4343,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError2(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4359,7 +4359,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap ? "}" : "]";
       const [ce, ...ee2] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -5646,7 +5646,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5730,7 +5730,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -7246,7 +7246,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments2(source, options = {}) {
+    function parseAllDocuments(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser4.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7279,7 +7279,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7320,8 +7320,8 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse2;
-    exports.parseAllDocuments = parseAllDocuments2;
+    exports.parse = parse;
+    exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
@@ -8489,7 +8489,7 @@ var require_parse = __commonJS({
       CHAR_NO_BREAK_SPACE,
       CHAR_ZERO_WIDTH_NOBREAK_SPACE
     } = require_constants();
-    var parse2 = (input2, options = {}) => {
+    var parse = (input2, options = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -8689,7 +8689,7 @@ var require_parse = __commonJS({
       push({ type: "eos" });
       return ast;
     };
-    module.exports = parse2;
+    module.exports = parse;
   }
 });
 
@@ -8700,7 +8700,7 @@ var require_braces = __commonJS({
     var stringify = require_stringify2();
     var compile = require_compile();
     var expand = require_expand();
-    var parse2 = require_parse();
+    var parse = require_parse();
     var braces = (input2, options = {}) => {
       let output = [];
       if (Array.isArray(input2)) {
@@ -8720,7 +8720,7 @@ var require_braces = __commonJS({
       }
       return output;
     };
-    braces.parse = (input2, options = {}) => parse2(input2, options);
+    braces.parse = (input2, options = {}) => parse(input2, options);
     braces.stringify = (input2, options = {}) => {
       if (typeof input2 === "string") {
         return stringify(braces.parse(input2, options), options);
@@ -9584,7 +9584,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse2 = (input2, options) => {
+    var parse = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -9755,7 +9755,7 @@ var require_parse2 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining2()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            const expression = parse(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -10280,7 +10280,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse2.fastpaths = (input2, options) => {
+    parse.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -10346,7 +10346,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module.exports = parse2;
+    module.exports = parse;
   }
 });
 
@@ -10356,7 +10356,7 @@ var require_picomatch = __commonJS({
     "use strict";
     var path = __require("path");
     var scan = require_scan();
-    var parse2 = require_parse2();
+    var parse = require_parse2();
     var utils = require_utils2();
     var constants3 = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -10444,7 +10444,7 @@ var require_picomatch = __commonJS({
     picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     picomatch4.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p2) => picomatch4.parse(p2, options));
-      return parse2(pattern, { ...options, fastpaths: false });
+      return parse(pattern, { ...options, fastpaths: false });
     };
     picomatch4.scan = (input2, options) => scan(input2, options);
     picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -10470,10 +10470,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse2.fastpaths(input2, options);
+        parsed.output = parse.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse2(input2, options);
+        parsed = parse(input2, options);
       }
       return picomatch4.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -17828,7 +17828,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse2(serialize(uri, options), options);
+        parse(serialize(uri, options), options);
       }
       return uri;
     }
@@ -17871,8 +17871,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative6, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse2(serialize(base, options), options);
-        relative6 = parse2(serialize(relative6, options), options);
+        base = parse(serialize(base, options), options);
+        relative6 = parse(serialize(relative6, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative6.scheme) {
@@ -18190,7 +18190,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse2(uri, opts) {
+    function parse(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -18227,7 +18227,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse: parse2
+      parse
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -21517,7 +21517,7 @@ var require_parse3 = __commonJS({
     var syntaxError = (type, char) => {
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
     };
-    var parse2 = (input2, options) => {
+    var parse = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -21665,7 +21665,7 @@ var require_parse3 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining2()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            const expression = parse(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -22187,7 +22187,7 @@ var require_parse3 = __commonJS({
       }
       return state;
     };
-    parse2.fastpaths = (input2, options) => {
+    parse.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -22252,7 +22252,7 @@ var require_parse3 = __commonJS({
       }
       return source;
     };
-    module.exports = parse2;
+    module.exports = parse;
   }
 });
 
@@ -22261,7 +22261,7 @@ var require_picomatch3 = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan2();
-    var parse2 = require_parse3();
+    var parse = require_parse3();
     var utils = require_utils6();
     var constants3 = require_constants4();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -22349,7 +22349,7 @@ var require_picomatch3 = __commonJS({
     picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     picomatch4.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p2) => picomatch4.parse(p2, options));
-      return parse2(pattern, { ...options, fastpaths: false });
+      return parse(pattern, { ...options, fastpaths: false });
     };
     picomatch4.scan = (input2, options) => scan(input2, options);
     picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -22375,10 +22375,10 @@ var require_picomatch3 = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse2.fastpaths(input2, options);
+        parsed.output = parse.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse2(input2, options);
+        parsed = parse(input2, options);
       }
       return picomatch4.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -24145,7 +24145,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
-        return parse2(val);
+        return parse(val);
       } else if (type === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -24153,7 +24153,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse2(str) {
+    function parse(str) {
       str = String(str);
       if (str.length > 100) {
         return;
@@ -25593,7 +25593,7 @@ function parseStringResponse(result2, parsers12, texts, trim = true) {
         }
         return lines[i2 + offset];
       };
-      parsers12.some(({ parse: parse2 }) => parse2(line, result2));
+      parsers12.some(({ parse }) => parse(line, result2));
     }
   });
   return result2;
@@ -29905,9 +29905,14 @@ import { tmpdir } from "node:os";
 import { isAbsolute as isAbsolute3, join as join6, relative as relative5, resolve as resolve7, sep as sep4 } from "node:path";
 
 // src/config/load.ts
-var import_yaml2 = __toESM(require_dist(), 1);
 import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:fs";
 import { dirname as dirname3, join as join3, resolve as resolve2 } from "node:path";
+
+// src/deps.ts
+var yamlModule = __toESM(require_dist(), 1);
+var import_fast_glob = __toESM(require_out4(), 1);
+var yaml = () => yamlModule;
+var fastGlob = () => import_fast_glob.default;
 
 // src/config/guarded-read.ts
 import {
@@ -30166,10 +30171,9 @@ ${problems.map(formatProblem).join("\n")}`
 };
 
 // src/sources/gitignore.ts
-var import_fast_glob = __toESM(require_out4(), 1);
-var import_ignore = __toESM(require_ignore(), 1);
 import { readFileSync as readFileSync2, existsSync, statSync } from "node:fs";
 import { dirname, join, relative as relative2, sep } from "node:path";
+var import_ignore = __toESM(require_ignore(), 1);
 var MAX_IGNORE_FILE = 1024 * 1024;
 var toPosix = (path) => sep === "/" ? path : path.split(sep).join("/");
 var GitignoreSet = class _GitignoreSet {
@@ -30210,7 +30214,7 @@ var GitignoreSet = class _GitignoreSet {
       allLines.push(...rootLines);
     }
     set.pruneGlobs.push(...pruneGlobsFor(allLines));
-    const nested = await (0, import_fast_glob.default)("**/.gitignore", {
+    const nested = await fastGlob()("**/.gitignore", {
       cwd: base,
       dot: true,
       onlyFiles: true,
@@ -30299,7 +30303,6 @@ function pruneGlobsFor(lines) {
 }
 
 // src/rules/load.ts
-var import_yaml = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync3, readdirSync, existsSync as existsSync2 } from "node:fs";
 import { basename, dirname as dirname2, join as join2, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30325,7 +30328,7 @@ function loadRuleFiles(files) {
     const family = basename(file).replace(/\.ya?ml$/, "");
     let doc;
     try {
-      doc = (0, import_yaml.parse)(readFileSync3(file, "utf8"));
+      doc = yaml().parse(readFileSync3(file, "utf8"));
     } catch (error) {
       problems.push({ file, ruleId: "(file)", field: "(yaml)", message: error.message });
       continue;
@@ -31514,7 +31517,7 @@ async function loadConfig(request) {
   let data;
   try {
     const text = readGuardedFile(file, repoRoot, "config");
-    data = /\.ya?ml$/.test(file) ? (0, import_yaml2.parse)(text) : JSON.parse(text);
+    data = /\.ya?ml$/.test(file) ? yaml().parse(text) : JSON.parse(text);
   } catch (error) {
     if (error instanceof GuardedReadError && !request.explicit) {
       log.warn(`${error.message}; scanning with the default policy`);
@@ -32060,7 +32063,6 @@ function placementKey(placement) {
 }
 
 // src/analysis/targets.ts
-var import_fast_glob2 = __toESM(require_out4(), 1);
 import { readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
 import { join as join4 } from "node:path";
 var CLOUD_SIGNALS = {
@@ -32077,7 +32079,13 @@ var MAX_SIGNAL_FILES = 400;
 var MAX_SIGNAL_BYTES = 256 * 1024;
 function readSignals(root, k8sFindingPath, known) {
   const clouds = /* @__PURE__ */ new Map();
-  const all = known ?? import_fast_glob2.default.sync("**/*", { cwd: root, deep: 6, dot: true, ignore: IGNORED_GLOBS, suppressErrors: true });
+  const all = known ?? fastGlob().sync("**/*", {
+    cwd: root,
+    deep: 6,
+    dot: true,
+    ignore: IGNORED_GLOBS,
+    suppressErrors: true
+  });
   const find = (pattern, deep) => all.filter(
     (path) => pattern.test(path) && !IGNORED_DIR.test(path) && path.split("/").length <= deep
   );
@@ -32247,10 +32255,9 @@ import { resolve as resolve4, dirname as dirname4 } from "node:path";
 import { statSync as statSync3 } from "node:fs";
 
 // src/sources/walker.ts
-var import_fast_glob3 = __toESM(require_out4(), 1);
-var import_picomatch2 = __toESM(require_picomatch4(), 1);
 import { lstatSync as lstatSync2, readdirSync as readdirSync2 } from "node:fs";
 import { basename as basename2, isAbsolute as isAbsolute2, relative as relative4, resolve as resolve3, sep as sep3 } from "node:path";
+var import_picomatch2 = __toESM(require_picomatch4(), 1);
 
 // src/sources/git/paths.ts
 var strict = new TextDecoder("utf-8", { fatal: true });
@@ -32330,7 +32337,7 @@ async function* walk(options, onSkip) {
       continue;
     }
     const ignores = options.gitignore ? await GitignoreSet.load(absRoot) : void 0;
-    const stream = import_fast_glob3.default.stream(EVERY_PATH, {
+    const stream = fastGlob().stream(EVERY_PATH, {
       cwd: absRoot,
       dot: true,
       onlyFiles: false,
@@ -33535,7 +33542,6 @@ var jsonDetector = {
 };
 
 // src/detect/formats/yaml.ts
-var import_yaml3 = __toESM(require_dist(), 1);
 var RULE2 = "yaml-secret-value";
 var KEY_LINE = /^[ \t]*(?:-[ \t]+)?([\w.\-/]{1,100})[ \t]*:[ \t]+("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s#'"|>&*!{[][^\r\n#]*?)[ \t]*$/gm;
 var NOT_SECRET_KEYS = /^(user|username|login|host|hostname|port|database|db|url|endpoint|region|namespace)$/i;
@@ -33558,9 +33564,9 @@ function scalarPair(walk3, name, node, ruleId = RULE2) {
   }
 }
 function secretData(walk3, node, encoded) {
-  if (!(0, import_yaml3.isMap)(node)) return;
+  if (!yaml().isMap(node)) return;
   for (const pair of node.items) {
-    if (!(0, import_yaml3.isScalar)(pair.key) || !(0, import_yaml3.isScalar)(pair.value) || typeof pair.value.value !== "string")
+    if (!yaml().isScalar(pair.key) || !yaml().isScalar(pair.value) || typeof pair.value.value !== "string")
       continue;
     const name = String(pair.key.value);
     const span = valueSpan(pair.value);
@@ -33606,24 +33612,24 @@ function secretData(walk3, node, encoded) {
 }
 function visit(walk3, node, key, depth) {
   if (!node || depth > 64) return;
-  if ((0, import_yaml3.isMap)(node)) {
+  if (yaml().isMap(node)) {
     const nameNode = node.get("name", true);
     const valueNode = node.get("value", true);
-    if ((0, import_yaml3.isScalar)(nameNode) && (0, import_yaml3.isScalar)(valueNode) && typeof nameNode.value === "string") {
+    if (yaml().isScalar(nameNode) && yaml().isScalar(valueNode) && typeof nameNode.value === "string") {
       scalarPair(walk3, nameNode.value, valueNode);
     }
     for (const pair of node.items) {
-      if (!(0, import_yaml3.isScalar)(pair.key)) continue;
+      if (!yaml().isScalar(pair.key)) continue;
       const name = String(pair.key.value);
       if (name === "sops" || name === "encryptedData" || name.includes("vault.hashicorp.com/"))
         continue;
-      if ((0, import_yaml3.isScalar)(pair.value)) {
+      if (yaml().isScalar(pair.value)) {
         if (name !== "value") scalarPair(walk3, name, pair.value);
       } else visit(walk3, pair.value, name, depth + 1);
     }
-  } else if ((0, import_yaml3.isSeq)(node)) {
+  } else if (yaml().isSeq(node)) {
     for (const item of node.items) {
-      if ((0, import_yaml3.isScalar)(item) && typeof item.value === "string" && key === "environment") {
+      if (yaml().isScalar(item) && typeof item.value === "string" && key === "environment") {
         const eq = item.value.indexOf("=");
         const span = valueSpan(item);
         if (eq > 0 && span) {
@@ -33662,7 +33668,7 @@ var yamlDetector = {
   applies: (path) => /\.ya?ml$/i.test(path),
   detect(text, { engine, path }) {
     const walk3 = { engine, text, out: [] };
-    const documents = (0, import_yaml3.parseAllDocuments)(text, { uniqueKeys: false });
+    const documents = yaml().parseAllDocuments(text, { uniqueKeys: false });
     const docs = Array.isArray(documents) ? documents : [];
     if (docs.some((doc) => doc.errors.length > 0)) {
       log.debug(`${path}: YAML does not parse, reading key: value lines instead`);
@@ -33670,7 +33676,7 @@ var yamlDetector = {
     }
     for (const doc of docs) {
       const root = doc.contents;
-      if (!(0, import_yaml3.isMap)(root)) {
+      if (!yaml().isMap(root)) {
         visit(walk3, root, "", 0);
         continue;
       }

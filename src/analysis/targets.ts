@@ -6,7 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import fg from 'fast-glob';
+import { fastGlob } from '../deps.js';
 import type { TargetName } from '../config/types.js';
 
 export type StoreName = 'vault' | 'aws' | 'gcp' | 'azure' | 'sops';
@@ -56,7 +56,13 @@ export function readSignals(root: string, k8sFindingPath?: string, known?: strin
   // pre-commit hook more than reading the files they find.
   const all =
     known ??
-    fg.sync('**/*', { cwd: root, deep: 6, dot: true, ignore: IGNORED_GLOBS, suppressErrors: true });
+    fastGlob().sync('**/*', {
+      cwd: root,
+      deep: 6,
+      dot: true,
+      ignore: IGNORED_GLOBS,
+      suppressErrors: true,
+    });
   const find = (pattern: RegExp, deep: number) =>
     all.filter(
       (path) => pattern.test(path) && !IGNORED_DIR.test(path) && path.split('/').length <= deep,

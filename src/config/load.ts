@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../deps.js';
 import { GuardedReadError, readGuardedFile } from './guarded-read.js';
 import { log } from '../log/logger.js';
 import { DEFAULT_CONFIG, type UnsprawlConfig } from './types.js';
@@ -82,7 +82,7 @@ export async function loadConfig(request: ConfigRequest): Promise<UnsprawlConfig
   let data: unknown;
   try {
     const text = readGuardedFile(file, repoRoot, 'config');
-    data = /\.ya?ml$/.test(file) ? parseYaml(text) : JSON.parse(text);
+    data = /\.ya?ml$/.test(file) ? yaml().parse(text) : JSON.parse(text);
   } catch (error) {
     // A config the repository itself carries may be hostile (a symlink to /dev/zero): say so and
     // scan with the defaults. One the user named on the command line is an error.

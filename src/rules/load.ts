@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { yaml } from '../deps.js';
 import { RuleFileError, validateRule, type RuleProblem } from './validate.js';
 import type { RuleSpec } from './types.js';
 
@@ -40,7 +40,7 @@ export function loadRuleFiles(files: readonly string[]): RuleSpec[] {
     const family = basename(file).replace(/\.ya?ml$/, '');
     let doc: unknown;
     try {
-      doc = parse(readFileSync(file, 'utf8'));
+      doc = yaml().parse(readFileSync(file, 'utf8'));
     } catch (error) {
       problems.push({ file, ruleId: '(file)', field: '(yaml)', message: (error as Error).message });
       continue;

@@ -4,7 +4,7 @@
  */
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import fg from 'fast-glob';
+import { fastGlob } from '../deps.js';
 import ignore, { type Ignore } from 'ignore';
 import { log } from '../log/logger.js';
 
@@ -54,7 +54,7 @@ export class GitignoreSet {
     }
     set.pruneGlobs.push(...pruneGlobsFor(allLines));
 
-    const nested = await fg('**/.gitignore', {
+    const nested = await fastGlob()('**/.gitignore', {
       cwd: base,
       dot: true,
       onlyFiles: true,

@@ -4,7 +4,8 @@
  */
 import { lstatSync, readdirSync } from 'node:fs';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
-import fg, { type Entry } from 'fast-glob';
+import type { Entry } from 'fast-glob';
+import { fastGlob } from '../deps.js';
 import picomatch from 'picomatch';
 import { decodePath } from './git/paths.js';
 import { GitignoreSet } from './gitignore.js';
@@ -83,7 +84,7 @@ export async function* walk(options: WalkOptions, onSkip: SkipHandler): AsyncGen
     }
 
     const ignores = options.gitignore ? await GitignoreSet.load(absRoot) : undefined;
-    const stream = fg.stream(EVERY_PATH, {
+    const stream = fastGlob().stream(EVERY_PATH, {
       cwd: absRoot,
       dot: true,
       onlyFiles: false,

@@ -5,7 +5,8 @@
  * Vault agent annotations and SOPS metadata are compliant and skipped. A file that does not parse
  * (a Helm template) falls back to `key: value` lines.
  */
-import { isMap, isScalar, isSeq, parseAllDocuments, type Node, type Scalar } from 'yaml';
+import type { Node, Scalar } from 'yaml';
+import { yaml } from '../../deps.js';
 import { log } from '../../log/logger.js';
 import type { Detector, DetectorCandidate } from '../detectors.js';
 import type { RuleEngine } from '../engine.js';
@@ -55,9 +56,13 @@ function scalarPair(walk: Walk, name: string, node: Scalar, ruleId = RULE): void
 
 /** `data:` of a Secret: base64 values, decoded and judged under their key. */
 function secretData(walk: Walk, node: Node, encoded: boolean): void {
-  if (!isMap(node)) return;
+  if (!yaml().isMap(node)) return;
   for (const pair of node.items) {
-    if (!isScalar(pair.key) || !isScalar(pair.value) || typeof pair.value.value !== 'string')
+    if (
+      !yaml().isScalar(pair.key) ||
+      !yaml().isScalar(pair.value) ||
+      typeof pair.value.value !== 'string'
+    )
       continue;
     const name = String(pair.key.value);
     const span = valueSpan(pair.value);
@@ -105,26 +110,30 @@ function secretData(walk: Walk, node: Node, encoded: boolean): void {
 
 function visit(walk: Walk, node: Node | null | undefined, key: string, depth: number): void {
   if (!node || depth > 64) return;
-  if (isMap(node)) {
+  if (yaml().isMap(node)) {
     // An env entry: `- name: DB_PASSWORD` with `value: literal` (valueFrom is the compliant form).
     const nameNode = node.get('name', true);
     const valueNode = node.get('value', true);
-    if (isScalar(nameNode) && isScalar(valueNode) && typeof nameNode.value === 'string') {
+    if (
+      yaml().isScalar(nameNode) &&
+      yaml().isScalar(valueNode) &&
+      typeof nameNode.value === 'string'
+    ) {
       scalarPair(walk, nameNode.value, valueNode);
     }
     for (const pair of node.items) {
-      if (!isScalar(pair.key)) continue;
+      if (!yaml().isScalar(pair.key)) continue;
       const name = String(pair.key.value);
       if (name === 'sops' || name === 'encryptedData' || name.includes('vault.hashicorp.com/'))
         continue;
-      if (isScalar(pair.value)) {
+      if (yaml().isScalar(pair.value)) {
         if (name !== 'value') scalarPair(walk, name, pair.value);
       } else visit(walk, pair.value as Node, name, depth + 1);
     }
-  } else if (isSeq(node)) {
+  } else if (yaml().isSeq(node)) {
     for (const item of node.items) {
       // Compose `environment:` list form: `- DB_PASSWORD=literal`.
-      if (isScalar(item) && typeof item.value === 'string' && key === 'environment') {
+      if (yaml().isScalar(item) && typeof item.value === 'string' && key === 'environment') {
         const eq = item.value.indexOf('=');
         const span = valueSpan(item);
         if (eq > 0 && span) {
@@ -165,7 +174,7 @@ export const yamlDetector: Detector = {
   applies: (path) => /\.ya?ml$/i.test(path),
   detect(text, { engine, path }) {
     const walk: Walk = { engine, text, out: [] };
-    const documents = parseAllDocuments(text, { uniqueKeys: false });
+    const documents = yaml().parseAllDocuments(text, { uniqueKeys: false });
     const docs = Array.isArray(documents) ? documents : [];
     if (docs.some((doc) => doc.errors.length > 0)) {
       log.debug(`${path}: YAML does not parse, reading key: value lines instead`);
@@ -173,7 +182,7 @@ export const yamlDetector: Detector = {
     }
     for (const doc of docs) {
       const root = doc.contents as Node | null;
-      if (!isMap(root)) {
+      if (!yaml().isMap(root)) {
         visit(walk, root, '', 0);
         continue;
       }
