@@ -30833,6 +30833,52 @@ function patternReach(pattern, keywords) {
   return { back: info.back + 1, ahead, lines: info.nl, lead };
 }
 
+// src/detect/line-feeds.ts
+var LineFeeds = class {
+  constructor(text) {
+    this.text = text;
+  }
+  text;
+  at;
+  count = 0;
+  build() {
+    let at = new Int32Array(64);
+    let count = 0;
+    for (let i2 = this.text.indexOf("\n"); i2 !== -1; i2 = this.text.indexOf("\n", i2 + 1)) {
+      if (count === at.length) {
+        const grown = new Int32Array(at.length * 2);
+        grown.set(at);
+        at = grown;
+      }
+      at[count++] = i2;
+    }
+    this.count = count;
+    return at;
+  }
+  /** How many line feeds lie before `offset`. */
+  before(offset) {
+    const at = this.at ??= this.build();
+    let low = 0;
+    let high = this.count;
+    while (low < high) {
+      const mid = low + high >> 1;
+      if (at[mid] < offset) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+  /** Just past the `n`th line feed before `end`, or 0 if there are fewer. */
+  afterFeedsBefore(end, n) {
+    const k2 = this.before(end) - n;
+    return k2 < 0 ? 0 : this.at[k2] + 1;
+  }
+  /** Just past the `n`th line feed at or after `from`, or the text's length if there are fewer. */
+  afterFeedsFrom(from, n) {
+    const k2 = this.before(from) + n - 1;
+    return k2 < this.count ? this.at[k2] + 1 : this.text.length;
+  }
+};
+
 // src/detect/prefilter.ts
 var MAX_HITS_PER_KEYWORD = 2e4;
 var KeywordAutomaton = class {
@@ -30963,6 +31009,50 @@ var KeywordAutomaton = class {
       }
     }
     return { ends };
+  }
+};
+
+// src/detect/text-hits.ts
+var TextHits = class {
+  constructor(text, keywordEnds, keywordIndex) {
+    this.text = text;
+    this.keywordEnds = keywordEnds;
+    this.keywordIndex = keywordIndex;
+  }
+  text;
+  keywordEnds;
+  keywordIndex;
+  looked = /* @__PURE__ */ new Map();
+  /** End offsets of every case-insensitive occurrence of `word` (lower case), in text order. */
+  endsOf(word) {
+    const index = this.keywordIndex.get(word);
+    if (index !== void 0) {
+      const ends2 = this.keywordEnds[index] ?? [];
+      if (ends2.length < MAX_HITS_PER_KEYWORD) return ends2;
+    }
+    let ends = this.looked.get(word);
+    if (!ends) {
+      ends = [];
+      const search = new RegExp(word.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&"), "gi");
+      for (let m = search.exec(this.text); m; m = search.exec(this.text)) {
+        ends.push(m.index + word.length);
+        search.lastIndex = m.index + 1;
+      }
+      this.looked.set(word, ends);
+    }
+    return ends;
+  }
+  /** Start offsets of every occurrence of any of `words`, ascending. */
+  startsOfAny(words) {
+    const lists = words.map((word) => this.endsOf(word));
+    let count = 0;
+    for (const ends of lists) count += ends.length;
+    const starts = new Float64Array(count);
+    let n = 0;
+    lists.forEach((ends, w) => {
+      for (const end of ends) starts[n++] = end - words[w].length;
+    });
+    return starts.sort();
   }
 };
 
@@ -31368,92 +31458,6 @@ var RuleEngine = class {
       }
     }
     out.push({ rule: spec, start, end, secret, confidence, validation });
-  }
-};
-var TextHits = class {
-  constructor(text, keywordEnds, keywordIndex) {
-    this.text = text;
-    this.keywordEnds = keywordEnds;
-    this.keywordIndex = keywordIndex;
-  }
-  text;
-  keywordEnds;
-  keywordIndex;
-  looked = /* @__PURE__ */ new Map();
-  /** End offsets of every case-insensitive occurrence of `word` (lower case), in text order. */
-  endsOf(word) {
-    const index = this.keywordIndex.get(word);
-    if (index !== void 0) {
-      const ends2 = this.keywordEnds[index] ?? [];
-      if (ends2.length < MAX_HITS_PER_KEYWORD) return ends2;
-    }
-    let ends = this.looked.get(word);
-    if (!ends) {
-      ends = [];
-      const search = new RegExp(word.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&"), "gi");
-      for (let m = search.exec(this.text); m; m = search.exec(this.text)) {
-        ends.push(m.index + word.length);
-        search.lastIndex = m.index + 1;
-      }
-      this.looked.set(word, ends);
-    }
-    return ends;
-  }
-  /** Start offsets of every occurrence of any of `words`, ascending. */
-  startsOfAny(words) {
-    const lists = words.map((word) => this.endsOf(word));
-    let count = 0;
-    for (const ends of lists) count += ends.length;
-    const starts = new Float64Array(count);
-    let n = 0;
-    lists.forEach((ends, w) => {
-      for (const end of ends) starts[n++] = end - words[w].length;
-    });
-    return starts.sort();
-  }
-};
-var LineFeeds = class {
-  constructor(text) {
-    this.text = text;
-  }
-  text;
-  at;
-  count = 0;
-  build() {
-    let at = new Int32Array(64);
-    let count = 0;
-    for (let i2 = this.text.indexOf("\n"); i2 !== -1; i2 = this.text.indexOf("\n", i2 + 1)) {
-      if (count === at.length) {
-        const grown = new Int32Array(at.length * 2);
-        grown.set(at);
-        at = grown;
-      }
-      at[count++] = i2;
-    }
-    this.count = count;
-    return at;
-  }
-  /** How many line feeds lie before `offset`. */
-  before(offset) {
-    const at = this.at ??= this.build();
-    let low = 0;
-    let high = this.count;
-    while (low < high) {
-      const mid = low + high >> 1;
-      if (at[mid] < offset) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  }
-  /** Just past the `n`th line feed before `end`, or 0 if there are fewer. */
-  afterFeedsBefore(end, n) {
-    const k2 = this.before(end) - n;
-    return k2 < 0 ? 0 : this.at[k2] + 1;
-  }
-  /** Just past the `n`th line feed at or after `from`, or the text's length if there are fewer. */
-  afterFeedsFrom(from, n) {
-    const k2 = this.before(from) + n - 1;
-    return k2 < this.count ? this.at[k2] + 1 : this.text.length;
   }
 };
 function resolveOverlaps(candidates, compiled) {

@@ -3,7 +3,8 @@
  * the whole text and the engine, and returns candidates with offsets into that same text, so
  * positions are always reported against the original file.
  */
-import type { Candidate, RuleEngine, TextHits } from './engine.js';
+import type { Candidate, RuleEngine } from './engine.js';
+import type { TextHits } from './text-hits.js';
 import type { FileKind } from '../findings/types.js';
 
 export interface DetectorContext {

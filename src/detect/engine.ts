@@ -6,7 +6,9 @@ import { shannonEntropy } from './entropy.js';
 import { FILTERS } from './filters.js';
 import { isPlaceholder } from './placeholder.js';
 import { patternReach, type PatternReach } from './pattern-reach.js';
+import { LineFeeds } from './line-feeds.js';
 import { KeywordAutomaton, MAX_HITS_PER_KEYWORD } from './prefilter.js';
+import { TextHits } from './text-hits.js';
 import { VALIDATORS, type Validation } from './validators.js';
 import type { Confidence, RuleSpec } from '../rules/types.js';
 
@@ -412,107 +414,6 @@ export class RuleEngine {
       }
     }
     out.push({ rule: spec, start, end, secret, confidence, validation });
-  }
-}
-
-/**
- * Where the keywords and trigger words occur in one text. A word the engine was not built with,
- * or one whose hit list was capped, is looked up in the text itself, so the answer is always
- * complete.
- */
-export class TextHits {
-  private readonly looked = new Map<string, number[]>();
-
-  constructor(
-    private readonly text: string,
-    /** For each keyword index, the end offsets of its occurrences (capped). */
-    readonly keywordEnds: (number[] | undefined)[],
-    private readonly keywordIndex: ReadonlyMap<string, number>,
-  ) {}
-
-  /** End offsets of every case-insensitive occurrence of `word` (lower case), in text order. */
-  endsOf(word: string): readonly number[] {
-    const index = this.keywordIndex.get(word);
-    if (index !== undefined) {
-      const ends = this.keywordEnds[index] ?? [];
-      if (ends.length < MAX_HITS_PER_KEYWORD) return ends;
-    }
-    let ends = this.looked.get(word);
-    if (!ends) {
-      ends = [];
-      // A regex, not toLowerCase(): lower-casing can change the length of non-ASCII text.
-      const search = new RegExp(word.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'), 'gi');
-      for (let m = search.exec(this.text); m; m = search.exec(this.text)) {
-        ends.push(m.index + word.length);
-        search.lastIndex = m.index + 1;
-      }
-      this.looked.set(word, ends);
-    }
-    return ends;
-  }
-
-  /** Start offsets of every occurrence of any of `words`, ascending. */
-  startsOfAny(words: readonly string[]): Float64Array {
-    const lists = words.map((word) => this.endsOf(word));
-    let count = 0;
-    for (const ends of lists) count += ends.length;
-    const starts = new Float64Array(count);
-    let n = 0;
-    lists.forEach((ends, w) => {
-      for (const end of ends) starts[n++] = end - words[w]!.length;
-    });
-    // A typed array sorts numerically, natively; repeats are harmless to every caller.
-    return starts.sort();
-  }
-}
-
-/**
- * The text's line feeds, found once per text on first use: windows of line-bounded rules start
- * and end at lines, and looking for them per keyword hit made long lines cost per hit.
- */
-class LineFeeds {
-  private at: Int32Array | undefined;
-  private count = 0;
-  constructor(private readonly text: string) {}
-
-  private build(): Int32Array {
-    let at = new Int32Array(64);
-    let count = 0;
-    for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) {
-      if (count === at.length) {
-        const grown = new Int32Array(at.length * 2);
-        grown.set(at);
-        at = grown;
-      }
-      at[count++] = i;
-    }
-    this.count = count;
-    return at;
-  }
-
-  /** How many line feeds lie before `offset`. */
-  private before(offset: number): number {
-    const at = (this.at ??= this.build());
-    let low = 0;
-    let high = this.count;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (at[mid]! < offset) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  }
-
-  /** Just past the `n`th line feed before `end`, or 0 if there are fewer. */
-  afterFeedsBefore(end: number, n: number): number {
-    const k = this.before(end) - n;
-    return k < 0 ? 0 : this.at![k]! + 1;
-  }
-
-  /** Just past the `n`th line feed at or after `from`, or the text's length if there are fewer. */
-  afterFeedsFrom(from: number, n: number): number {
-    const k = this.before(from) + n - 1;
-    return k < this.count ? this.at![k]! + 1 : this.text.length;
   }
 }
 

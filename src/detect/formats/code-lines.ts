@@ -5,7 +5,8 @@
  * PHP `define`) is judged under that name.
  */
 import type { Detector, DetectorCandidate } from '../detectors.js';
-import type { RuleEngine, TextHits } from '../engine.js';
+import type { RuleEngine } from '../engine.js';
+import type { TextHits } from '../text-hits.js';
 import { decodeBase64 } from './decode.js';
 import { assignment, judgeValue, makeCandidate } from './judge.js';
 

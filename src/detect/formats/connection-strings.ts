@@ -5,7 +5,8 @@
  */
 import { lineStartWithin } from '../../sources/text.js';
 import type { Detector, DetectorCandidate } from '../detectors.js';
-import type { RuleEngine, TextHits } from '../engine.js';
+import type { RuleEngine } from '../engine.js';
+import type { TextHits } from '../text-hits.js';
 import { decodePercent } from './decode.js';
 import { judgeValue, makeCandidate } from './judge.js';
 import { shannonEntropy } from '../entropy.js';
