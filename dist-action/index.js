@@ -31103,7 +31103,7 @@ function jwtHeader(token) {
   }
 }
 function pemBody(block) {
-  const body = block.split(/\r?\n|\r/).filter((line) => !line.startsWith("-----") && !/^[A-Za-z-]+:/.test(line)).join("").replace(/\s+/g, "").replace(/\\n/g, "");
+  const body = block.replace(/\\r\\n|\\n|\\r/g, "\n").split(/\r?\n|\r/).map((line) => line.trim()).filter((line) => !line.startsWith("-----") && !/^[A-Za-z-]+:/.test(line)).join("").replace(/\s+/g, "");
   return body.length >= 50 && /^[A-Za-z0-9+/]+=*$/.test(body) ? "valid" : "invalid";
 }
 function base64Json(value) {
@@ -33151,6 +33151,10 @@ function quotedPasswordOk(value) {
     return false;
   return /[A-Za-z]/.test(value) && /[^A-Za-z]/.test(value) && shannonEntropy(value) >= 2.5;
 }
+function unquotedPasswordOk(value) {
+  if (/[()]/.test(value) || /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) return false;
+  return Boolean(judgeValue("password", value));
+}
 function unwrapAdo(raw) {
   const trimmed2 = raw.trimEnd();
   if (trimmed2.startsWith('\\"') && trimmed2.endsWith('\\"') && trimmed2.length >= 4) {
@@ -33178,7 +33182,7 @@ function detectAdo(engine, text) {
     const around = text.slice(lineStart, Math.min(text.length, m.index + m[0].length + 200));
     if (!ADO_CONTEXT.test(around)) continue;
     const { value, shift, length, quoted } = unwrapAdo(raw);
-    if (quoted ? !quotedPasswordOk(value) : !judgeValue("password", value)) continue;
+    if (quoted ? !quotedPasswordOk(value) : !unquotedPasswordOk(value)) continue;
     const start = m.index + m[0].length - raw.length + shift;
     const candidate = makeCandidate(
       engine,

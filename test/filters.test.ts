@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isIdentifierOrProse } from '../src/detect/filters.js';
 import type { DetectorCandidate } from '../src/detect/detectors.js';
@@ -100,5 +101,41 @@ describe('code-line assignments', () => {
       [5, 'code-secret-literal'],
       [6, 'code-secret-literal'],
     ]);
+  });
+});
+
+describe('found by the second fresh-user test', () => {
+  const engine = createEngine({ extraRules: [], disabledRules: [] });
+  const scan = (text: string, path: string) => scanText(engine, text, path, { redact: true });
+
+  it('checks a private key escaped into JSON or a string, or indented in YAML, as a .pem', () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().trim();
+    const forms: [string, string][] = [
+      ['sa.json', JSON.stringify({ type: 'service_account', private_key: `${pem}\n` }, null, 2)],
+      ['key.py', `KEY = "${pem.replaceAll('\n', '\\n')}"\n`],
+      ['values.yaml', `tls:\n  key: |\n${pem.replace(/^/gm, '    ')}\n`],
+      ['key.pem', `${pem}\n`],
+    ];
+    for (const [path, text] of forms) {
+      const found = scan(text, path);
+      expect(
+        found.map((f) => [f.confidence, f.validation]),
+        path,
+      ).toEqual([['high', 'valid']]);
+    }
+  });
+
+  it('does not read code after `password =` as a connection-string password', () => {
+    const code = [
+      'def connect_db(cfg):',
+      '    password = cfg.get("db_password")',
+      '    other = settings.db_password',
+      '    return psycopg2.connect(host=cfg.host, user="app", password=password)',
+      '',
+    ].join('\n');
+    expect(scan(code, 'db.py')).toEqual([]);
+    const real = 'conn = "Server=db.internal;User Id=app;Password=Hq4vR9tLm2Zx8Kp1Wc;"\n';
+    expect(scan(real, 'db.py').map((f) => f.ruleId)).toEqual(['ado-net-connection-string-password']);
   });
 });

@@ -64,12 +64,15 @@ function jwtHeader(token: string): Validation {
 
 /** A PEM block's body must be base64 of a length that a key can have. */
 function pemBody(block: string): Validation {
+  // The same key escaped into one line (`\n` in JSON and source strings) or indented (a YAML
+  // block) must read as the plain .pem does.
   const body = block
+    .replace(/\\r\\n|\\n|\\r/g, '\n')
     .split(/\r?\n|\r/)
+    .map((line) => line.trim())
     .filter((line) => !line.startsWith('-----') && !/^[A-Za-z-]+:/.test(line))
     .join('')
-    .replace(/\s+/g, '')
-    .replace(/\\n/g, '');
+    .replace(/\s+/g, '');
   return body.length >= 50 && /^[A-Za-z0-9+/]+=*$/.test(body) ? 'valid' : 'invalid';
 }
 

@@ -110,6 +110,15 @@ function quotedPasswordOk(value: string): boolean {
   return /[A-Za-z]/.test(value) && /[^A-Za-z]/.test(value) && shannonEntropy(value) >= 2.5;
 }
 
+/**
+ * An unquoted value runs to the next `;`, quote or space: in code that is often an expression
+ * (`password = cfg.get(`), which no connection string holds.
+ */
+function unquotedPasswordOk(value: string): boolean {
+  if (/[()]/.test(value) || /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) return false;
+  return Boolean(judgeValue('password', value));
+}
+
 /** The value inside its quoting (`"…"`, `'…'`, `{…}`, or `\"…\"` inside a JSON string). */
 function unwrapAdo(raw: string): { value: string; shift: number; length: number; quoted: boolean } {
   const trimmed = raw.trimEnd();
@@ -143,7 +152,7 @@ function detectAdo(engine: RuleEngine, text: string): DetectorCandidate[] {
     const around = text.slice(lineStart, Math.min(text.length, m.index + m[0].length + 200));
     if (!ADO_CONTEXT.test(around)) continue;
     const { value, shift, length, quoted } = unwrapAdo(raw);
-    if (quoted ? !quotedPasswordOk(value) : !judgeValue('password', value)) continue;
+    if (quoted ? !quotedPasswordOk(value) : !unquotedPasswordOk(value)) continue;
     const start = m.index + m[0].length - raw.length + shift;
     const candidate = makeCandidate(
       engine,
