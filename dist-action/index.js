@@ -29899,10 +29899,10 @@ var init_esm = __esm({
 });
 
 // src/action/main.ts
-import { execFileSync as execFileSync2 } from "node:child_process";
-import { appendFileSync, existsSync as existsSync5, mkdtempSync, readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
+import { execFileSync as execFileSync3 } from "node:child_process";
+import { appendFileSync, existsSync as existsSync6, mkdtempSync, readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { isAbsolute as isAbsolute3, join as join6, relative as relative5, resolve as resolve7, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join7, relative as relative5, resolve as resolve7, sep as sep4 } from "node:path";
 
 // src/config/load.ts
 import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:fs";
@@ -30185,8 +30185,11 @@ var GitignoreSet = class _GitignoreSet {
   byDir = /* @__PURE__ */ new Map();
   /** Glob patterns that prune whole directories from the walk, when that is exact. */
   pruneGlobs = [];
-  /** Loads every .gitignore from the repository root down to and inside `base`. */
-  static async load(base) {
+  /**
+   * Loads every .gitignore from the repository root down to and inside `base`, except inside
+   * folders matched by `skipGlobs` (which the walk will not enter either).
+   */
+  static async load(base, skipGlobs = []) {
     const set = new _GitignoreSet(base);
     const repoRoot = findRepoRoot(base);
     const ancestors = [];
@@ -30220,7 +30223,7 @@ var GitignoreSet = class _GitignoreSet {
       onlyFiles: true,
       followSymbolicLinks: false,
       suppressErrors: true,
-      ignore: ["**/.git/**", ...set.pruneGlobs]
+      ignore: ["**/.git/**", ...skipGlobs, ...set.pruneGlobs]
     });
     for (const file of nested.sort()) {
       if (file === ".gitignore") continue;
@@ -31590,7 +31593,7 @@ async function loadConfig(request) {
 }
 
 // src/cli/commands/scan.ts
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import { parseArgs } from "node:util";
 
 // src/analysis/git-facts.ts
@@ -32259,8 +32262,9 @@ import { resolve as resolve4, dirname as dirname4 } from "node:path";
 import { statSync as statSync3 } from "node:fs";
 
 // src/sources/walker.ts
-import { lstatSync as lstatSync2, readdirSync as readdirSync2 } from "node:fs";
-import { basename as basename2, isAbsolute as isAbsolute2, relative as relative4, resolve as resolve3, sep as sep3 } from "node:path";
+import { execFileSync as execFileSync2 } from "node:child_process";
+import { existsSync as existsSync4, lstatSync as lstatSync2, readdirSync as readdirSync2 } from "node:fs";
+import { basename as basename2, isAbsolute as isAbsolute2, join as join5, relative as relative4, resolve as resolve3, sep as sep3 } from "node:path";
 var import_picomatch2 = __toESM(require_picomatch4(), 1);
 
 // src/sources/git/paths.ts
@@ -32340,7 +32344,16 @@ async function* walk(options, onSkip) {
       }
       continue;
     }
-    const ignores = options.gitignore ? await GitignoreSet.load(absRoot) : void 0;
+    const dependencyGlobs = options.dependencies ? [] : ["**/node_modules/**"];
+    const ignores = options.gitignore ? await GitignoreSet.load(absRoot, dependencyGlobs) : void 0;
+    const trackedIgnored = options.gitignore ? trackedButIgnored(absRoot) : /* @__PURE__ */ new Set();
+    const noteDependencies = (dir, relDir) => {
+      const relPath = relDir ? `${relDir}/node_modules` : "node_modules";
+      if (!existsSync4(join5(dir, "node_modules")) || ignores?.ignores(`${relPath}/`)) return;
+      const path = toPosix3(relative4(options.base, join5(dir, "node_modules")));
+      onSkip(path, "dependencies", "installed packages; --include-dependencies scans them");
+    };
+    if (dependencyGlobs.length) noteDependencies(absRoot, "");
     const stream = fastGlob().stream(EVERY_PATH, {
       cwd: absRoot,
       dot: true,
@@ -32351,13 +32364,16 @@ async function* walk(options, onSkip) {
       // silently ends its whole walk. We lstat each file ourselves.
       stats: false,
       objectMode: true,
-      ignore: ["**/.git/**", "**/.git", ...ignores?.pruneGlobs ?? []]
+      ignore: ["**/.git/**", "**/.git", ...dependencyGlobs, ...ignores?.pruneGlobs ?? []]
     });
     for await (const raw of stream) {
       const entry = raw;
       const absPath = resolve3(absRoot, entry.path);
       const dirent = entry.dirent;
-      if (dirent.isDirectory()) continue;
+      if (dirent.isDirectory()) {
+        if (dependencyGlobs.length) noteDependencies(absPath, toPosix3(entry.path));
+        continue;
+      }
       if (dirent.isSymbolicLink()) {
         onSkip(toPosix3(relative4(options.base, absPath)), "symlink");
         continue;
@@ -32375,9 +32391,37 @@ async function* walk(options, onSkip) {
         onSkip(toPosix3(relative4(options.base, absPath)), "unreadable", "vanished during the walk");
         continue;
       }
-      const target = admit(absPath, stats2.size, absRoot, ignores);
+      const relPath = toPosix3(entry.path);
+      const tracked = trackedIgnored.delete(relPath);
+      const target = admit(absPath, stats2.size, absRoot, tracked ? void 0 : ignores);
       if (target) yield target;
     }
+    for (const relPath of trackedIgnored) {
+      const absPath = resolve3(absRoot, relPath);
+      const stats2 = lstatSync2(absPath, { throwIfNoEntry: false });
+      if (!stats2?.isFile()) continue;
+      if (!options.dependencies && relPath.split("/").includes("node_modules")) continue;
+      const target = admit(absPath, stats2.size);
+      if (target) yield target;
+    }
+  }
+}
+function trackedButIgnored(absRoot) {
+  if (!findRepoRoot(absRoot)) return /* @__PURE__ */ new Set();
+  try {
+    const out = execFileSync2(
+      "git",
+      ["ls-files", "-z", "-c", "-i", "--exclude-standard", "--", "."],
+      {
+        cwd: absRoot,
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 * 1024,
+        stdio: ["ignore", "pipe", "ignore"]
+      }
+    );
+    return new Set(out.split("\0").filter(Boolean));
+  } catch {
+    return /* @__PURE__ */ new Set();
   }
 }
 function* rawNamed(absRoot, relPath, options, onSkip) {
@@ -34473,6 +34517,7 @@ async function scanWorkingTree(request) {
       include: request.include,
       exclude: request.exclude,
       gitignore: request.gitignore,
+      dependencies: request.dependencies ?? false,
       maxFileSize: request.maxFileSize,
       skipPaths: new Set((request.skipPaths ?? []).map((p2) => resolve4(p2)))
     },
@@ -35271,8 +35316,8 @@ import { pathToFileURL } from "node:url";
 
 // src/version.ts
 import { readFileSync as readFileSync9 } from "node:fs";
-import { join as join5 } from "node:path";
-var VERSION2 = JSON.parse(readFileSync9(join5(PACKAGE_ROOT, "package.json"), "utf8")).version;
+import { join as join6 } from "node:path";
+var VERSION2 = JSON.parse(readFileSync9(join6(PACKAGE_ROOT, "package.json"), "utf8")).version;
 
 // src/report/sarif.ts
 function pathToUri(path) {
@@ -35535,6 +35580,7 @@ var SCAN_OPTIONS = {
   "max-file-size": { type: "string", default: "20MB" },
   threads: { type: "string" },
   "no-gitignore": { type: "boolean", default: false },
+  "include-dependencies": { type: "boolean", default: false },
   "no-redact": { type: "boolean", default: false },
   "min-confidence": { type: "string", default: "low" },
   quiet: { type: "boolean", short: "q", default: false },
@@ -35607,7 +35653,7 @@ async function executeScan(values, positionals, overrides = {}) {
   const checked = checkScanValues(values);
   const paths = positionals.length ? positionals : ["."];
   for (const path of paths) {
-    if (!existsSync4(path)) throw new UsageError(`${path}: no such file or directory`);
+    if (!existsSync5(path)) throw new UsageError(`${path}: no such file or directory`);
   }
   const config = await loadConfig({ explicit: values.config, startDir: scanRoot(paths) });
   const progress = createProgress(values.quiet);
@@ -35616,6 +35662,7 @@ async function executeScan(values, positionals, overrides = {}) {
     include: values.include,
     exclude: [...values.exclude, ...config.allowPaths],
     gitignore: !values["no-gitignore"],
+    dependencies: values["include-dependencies"],
     maxFileSize: checked.maxFileSize,
     threads: checked.threads,
     redact: !values["no-redact"],
@@ -35717,7 +35764,7 @@ function baseConfig(repo, base, names) {
   for (const name of names) {
     let text;
     try {
-      text = execFileSync2("git", ["show", `${base}:${name}`], {
+      text = execFileSync3("git", ["show", `${base}:${name}`], {
         cwd: repo,
         encoding: "utf8",
         stdio: ["ignore", "pipe", "ignore"]
@@ -35725,16 +35772,16 @@ function baseConfig(repo, base, names) {
     } catch {
       continue;
     }
-    const file = join6(mkdtempSync(join6(tmpdir(), "unsprawl-config-")), name.split("/").pop());
+    const file = join7(mkdtempSync(join7(tmpdir(), "unsprawl-config-")), name.split("/").pop());
     writeFileSync3(file, text);
     return file;
   }
-  if (names.some((name) => existsSync5(join6(repo, name)))) {
+  if (names.some((name) => existsSync6(join7(repo, name)))) {
     log.warn(
       "the pull request adds a config the base branch does not have: it is ignored for this scan"
     );
   }
-  const empty = join6(mkdtempSync(join6(tmpdir(), "unsprawl-config-")), "unsprawl.config.json");
+  const empty = join7(mkdtempSync(join7(tmpdir(), "unsprawl-config-")), "unsprawl.config.json");
   writeFileSync3(empty, "{}\n");
   return empty;
 }
@@ -35751,7 +35798,7 @@ async function runAction() {
   const inside2 = relative5(workspace, path);
   if (inside2.startsWith("..") || isAbsolute3(inside2))
     throw new Error(`input path ${path} is outside the workspace ${workspace}`);
-  if (!existsSync5(path)) throw new Error(`input path ${path} does not exist`);
+  if (!existsSync6(path)) throw new Error(`input path ${path} does not exist`);
   if (process.env.GITHUB_EVENT_NAME?.startsWith("pull_request") && !process.env.GITHUB_EVENT_PATH) {
     log.warn("pull_request event without GITHUB_EVENT_PATH: scanning the whole tree");
   }
@@ -35771,7 +35818,7 @@ async function runAction() {
   if (baseline) argv.push("--baseline", resolve7(workspace, baseline));
   const config = input("config");
   if (mode === "pr" && range) {
-    const repo = execFileSync2("git", ["rev-parse", "--show-toplevel"], {
+    const repo = execFileSync3("git", ["rev-parse", "--show-toplevel"], {
       cwd: path,
       encoding: "utf8"
     }).trim();

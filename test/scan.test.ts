@@ -2,6 +2,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './helpers/cli.js';
+import { initRepo } from './helpers/git-repo.js';
 import { sarifValidator } from './helpers/sarif-schema.js';
 import { fakeGithubToken } from './helpers/tokens.js';
 
@@ -122,6 +123,48 @@ describe('unsprawl scan (working tree)', () => {
     expect(runCli(['scan', join(dir.path, 'missing')]).code).toBe(2);
     expect(runCli(['scan', '--no-such-flag']).code).toBe(2);
     expect(runCli(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('what a working-tree scan reads', () => {
+  it('scans files git tracks even when .gitignore matches them, inside pruned folders too', () => {
+    const tmp = tempDir();
+    try {
+      const repo = initRepo(join(tmp.path, 'repo'));
+      repo.write('.gitignore', '.env\ndist/\n');
+      repo.write('.env', `GITHUB_TOKEN=${token}\n`);
+      repo.write('dist/built.js', `export const t = "${other}";\n`);
+      repo.git('add', '.gitignore');
+      repo.git('add', '-f', '.env', 'dist/built.js');
+      repo.commit('tracked despite .gitignore', 0, { all: false });
+      repo.write('dist/untracked.js', `export const t = "${token}";\n`);
+      const run = runCli(['scan', repo.dir, '--format', 'json']);
+      const paths = JSON.parse(run.stdout).findings.map((f: { path: string }) => f.path);
+      expect(paths.sort()).toEqual(['.env', 'dist/built.js']);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('skips node_modules folders, named in the summary, unless --include-dependencies', () => {
+    const tmp = tempDir();
+    try {
+      mkdirSync(join(tmp.path, 'node_modules', 'pkg'), { recursive: true });
+      mkdirSync(join(tmp.path, 'packages', 'api', 'node_modules', 'x'), { recursive: true });
+      writeFileSync(join(tmp.path, 'node_modules', 'pkg', 'index.js'), `t = "${token}";\n`);
+      writeFileSync(
+        join(tmp.path, 'packages', 'api', 'node_modules', 'x', 'a.js'),
+        `t = "${other}";\n`,
+      );
+      writeFileSync(join(tmp.path, 'packages', 'api', 'index.js'), 'export {};\n');
+      const plain = JSON.parse(runCli(['scan', tmp.path, '--format', 'json']).stdout);
+      expect(plain.findings).toEqual([]);
+      expect(plain.summary.skipped).toEqual({ dependencies: 2 });
+      const all = runCli(['scan', tmp.path, '--format', 'json', '--include-dependencies']);
+      expect(JSON.parse(all.stdout).findings).toHaveLength(2);
+    } finally {
+      tmp.cleanup();
+    }
   });
 });
 

@@ -96,6 +96,8 @@ export type SkipReason =
   | 'unreadable'
   | 'ignored-by-gitignore'
   | 'excluded'
+  /** A node_modules folder: installed packages, skipped unless --include-dependencies. */
+  | 'dependencies'
   | 'invalid-object'
   | 'archive-limit'
   | 'worker-error';

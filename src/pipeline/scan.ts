@@ -15,6 +15,8 @@ export interface ScanRequest {
   include: string[];
   exclude: string[];
   gitignore: boolean;
+  /** Also scan node_modules folders, which a tree scan skips by default. */
+  dependencies?: boolean;
   maxFileSize: number;
   threads?: number;
   /** Scan in this thread only (the bundled Action). */
@@ -71,6 +73,7 @@ export async function scanWorkingTree(request: ScanRequest): Promise<ScanResult>
       include: request.include,
       exclude: request.exclude,
       gitignore: request.gitignore,
+      dependencies: request.dependencies ?? false,
       maxFileSize: request.maxFileSize,
       skipPaths: new Set((request.skipPaths ?? []).map((p) => resolve(p))),
     },

@@ -21,8 +21,11 @@ export class GitignoreSet {
 
   private constructor(private readonly base: string) {}
 
-  /** Loads every .gitignore from the repository root down to and inside `base`. */
-  static async load(base: string): Promise<GitignoreSet> {
+  /**
+   * Loads every .gitignore from the repository root down to and inside `base`, except inside
+   * folders matched by `skipGlobs` (which the walk will not enter either).
+   */
+  static async load(base: string, skipGlobs: string[] = []): Promise<GitignoreSet> {
     const set = new GitignoreSet(base);
     const repoRoot = findRepoRoot(base);
     const ancestors: string[] = [];
@@ -60,7 +63,7 @@ export class GitignoreSet {
       onlyFiles: true,
       followSymbolicLinks: false,
       suppressErrors: true,
-      ignore: ['**/.git/**', ...set.pruneGlobs],
+      ignore: ['**/.git/**', ...skipGlobs, ...set.pruneGlobs],
     });
     for (const file of nested.sort()) {
       if (file === '.gitignore') continue;

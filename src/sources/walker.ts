@@ -2,13 +2,14 @@
  * The working-tree source: streams the files under the scan roots, honouring .gitignore and the
  * include/exclude globs. Every file it passes over is counted by reason, never dropped silently.
  */
-import { lstatSync, readdirSync } from 'node:fs';
-import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Entry } from 'fast-glob';
 import { fastGlob } from '../deps.js';
 import picomatch from 'picomatch';
 import { decodePath } from './git/paths.js';
-import { GitignoreSet } from './gitignore.js';
+import { findRepoRoot, GitignoreSet } from './gitignore.js';
 import type { SkipReason } from '../findings/types.js';
 
 export interface FileTarget {
@@ -27,6 +28,8 @@ export interface WalkOptions {
   include: string[];
   exclude: string[];
   gitignore: boolean;
+  /** Also walk node_modules folders: installed packages, not the project's own code. */
+  dependencies?: boolean;
   maxFileSize: number;
   /** Absolute paths never scanned: the config and baseline files the user passed. */
   skipPaths?: Set<string>;
@@ -83,7 +86,20 @@ export async function* walk(options: WalkOptions, onSkip: SkipHandler): AsyncGen
       continue;
     }
 
-    const ignores = options.gitignore ? await GitignoreSet.load(absRoot) : undefined;
+    const dependencyGlobs = options.dependencies ? [] : ['**/node_modules/**'];
+    const ignores = options.gitignore
+      ? await GitignoreSet.load(absRoot, dependencyGlobs)
+      : undefined;
+    // Files git tracks are in the repository whatever .gitignore says; they are scanned.
+    const trackedIgnored = options.gitignore ? trackedButIgnored(absRoot) : new Set<string>();
+    // The walk never enters node_modules, so each one is named here, from its parent folder.
+    const noteDependencies = (dir: string, relDir: string) => {
+      const relPath = relDir ? `${relDir}/node_modules` : 'node_modules';
+      if (!existsSync(join(dir, 'node_modules')) || ignores?.ignores(`${relPath}/`)) return;
+      const path = toPosix(relative(options.base, join(dir, 'node_modules')));
+      onSkip(path, 'dependencies', 'installed packages; --include-dependencies scans them');
+    };
+    if (dependencyGlobs.length) noteDependencies(absRoot, '');
     const stream = fastGlob().stream(EVERY_PATH, {
       cwd: absRoot,
       dot: true,
@@ -94,13 +110,16 @@ export async function* walk(options: WalkOptions, onSkip: SkipHandler): AsyncGen
       // silently ends its whole walk. We lstat each file ourselves.
       stats: false,
       objectMode: true,
-      ignore: ['**/.git/**', '**/.git', ...(ignores?.pruneGlobs ?? [])],
+      ignore: ['**/.git/**', '**/.git', ...dependencyGlobs, ...(ignores?.pruneGlobs ?? [])],
     });
     for await (const raw of stream) {
       const entry = raw as unknown as Entry;
       const absPath = resolve(absRoot, entry.path);
       const dirent = entry.dirent;
-      if (dirent.isDirectory()) continue;
+      if (dirent.isDirectory()) {
+        if (dependencyGlobs.length) noteDependencies(absPath, toPosix(entry.path));
+        continue;
+      }
       if (dirent.isSymbolicLink()) {
         onSkip(toPosix(relative(options.base, absPath)), 'symlink');
         continue;
@@ -118,9 +137,43 @@ export async function* walk(options: WalkOptions, onSkip: SkipHandler): AsyncGen
         onSkip(toPosix(relative(options.base, absPath)), 'unreadable', 'vanished during the walk');
         continue;
       }
-      const target = admit(absPath, stats.size, absRoot, ignores);
+      const relPath = toPosix(entry.path);
+      const tracked = trackedIgnored.delete(relPath);
+      const target = admit(absPath, stats.size, absRoot, tracked ? undefined : ignores);
       if (target) yield target;
     }
+    // Tracked files inside folders .gitignore prunes were never walked.
+    for (const relPath of trackedIgnored) {
+      const absPath = resolve(absRoot, relPath);
+      const stats = lstatSync(absPath, { throwIfNoEntry: false });
+      if (!stats?.isFile()) continue;
+      if (!options.dependencies && relPath.split('/').includes('node_modules')) continue;
+      const target = admit(absPath, stats.size);
+      if (target) yield target;
+    }
+  }
+}
+
+/**
+ * Tracked files that .gitignore matches (added before the rule, or with `git add -f`), relative
+ * to `absRoot`: one git call; outside a repository, none.
+ */
+function trackedButIgnored(absRoot: string): Set<string> {
+  if (!findRepoRoot(absRoot)) return new Set();
+  try {
+    const out = execFileSync(
+      'git',
+      ['ls-files', '-z', '-c', '-i', '--exclude-standard', '--', '.'],
+      {
+        cwd: absRoot,
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    return new Set(out.split('\0').filter(Boolean));
+  } catch {
+    return new Set();
   }
 }
 

@@ -44,6 +44,7 @@ Selection:
   --include GLOB           only files matching GLOB (repeatable)
   --exclude GLOB           skip files matching GLOB (repeatable)
   --no-gitignore           also scan files that .gitignore excludes
+  --include-dependencies   also scan node_modules folders (skipped by default)
   --max-file-size SIZE     skip larger files (default 20MB)
   --threads N              worker threads (default: cores)
 
@@ -67,6 +68,7 @@ export const SCAN_OPTIONS = {
   'max-file-size': { type: 'string', default: '20MB' },
   threads: { type: 'string' },
   'no-gitignore': { type: 'boolean', default: false },
+  'include-dependencies': { type: 'boolean', default: false },
   'no-redact': { type: 'boolean', default: false },
   'min-confidence': { type: 'string', default: 'low' },
   quiet: { type: 'boolean', short: 'q', default: false },
@@ -208,6 +210,7 @@ export async function executeScan(
     include: values.include,
     exclude: [...values.exclude, ...config.allowPaths],
     gitignore: !values['no-gitignore'],
+    dependencies: values['include-dependencies'],
     maxFileSize: checked.maxFileSize,
     threads: checked.threads,
     redact: !values['no-redact'],
