@@ -33981,7 +33981,9 @@ var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
   maxMembers: 1e4,
   maxTotalBytes: 256 * 1024 * 1024,
-  maxRatio: 200
+  // Deflate cannot pass about 1032:1 in one layer; plain text of repeated lines (logs, dumps)
+  // reaches a few hundred, and at 200 such a member cost the whole archive.
+  maxRatio: 1e3
 };
 var ZIP_PATH = /\.(zip|jar|war|ear|aar|apk|whl|egg|nupkg|vsix|xpi|crx|ipa)$/i;
 var TGZ_PATH = /\.(tar\.gz|tgz)$/i;
@@ -35503,7 +35505,7 @@ function formatBytes(bytes) {
 }
 
 // src/cli/output.ts
-import { renameSync, statSync as statSync4, writeFileSync as writeFileSync2, mkdirSync } from "node:fs";
+import { lstatSync as lstatSync3, renameSync, writeFileSync as writeFileSync2, mkdirSync, statSync as statSync4 } from "node:fs";
 import { dirname as dirname5, resolve as resolve6 } from "node:path";
 function writeReport(text, output) {
   if (!output || output === "-") {
@@ -35511,8 +35513,10 @@ function writeReport(text, output) {
     return;
   }
   const target = resolve6(output);
+  const link = lstatSync3(target, { throwIfNoEntry: false });
   const existing = statSync4(target, { throwIfNoEntry: false });
-  if (existing && !existing.isFile()) {
+  if (existing?.isDirectory()) throw new UsageError(`--output ${output}: is a directory`);
+  if (link?.isSymbolicLink() || existing && !existing.isFile()) {
     writeFileSync2(target, text);
     return;
   }

@@ -163,6 +163,26 @@ describe('archive members past the size limit', () => {
   });
 });
 
+describe('archives of very compressible text', () => {
+  it('are scanned: a log that deflates 300:1 is not a bomb, nor is the tarball holding it', () => {
+    const dir = tempDir('unsprawl-ratio-');
+    try {
+      const content = join(dir.path, 'content');
+      mkdirSync(content);
+      writeFileSync(join(content, 'app.log'), 'GET /health 200 0.1ms\n'.repeat(150_000));
+      writeFileSync(join(content, '.env'), `TOKEN=${secrets[2]}\n`);
+      execFileSync('tar', ['czf', join(dir.path, 'bundle.tgz'), '-C', content, 'app.log', '.env']);
+      execFileSync('rm', ['-r', content]);
+      const run = runCli(['scan', dir.path, '--format', 'json']);
+      const { findings } = JSON.parse(run.stdout);
+      expect(findings.map((f: { path: string }) => f.path)).toEqual(['bundle.tgz!.env']);
+      expect(run.stderr).not.toMatch(/bomb/);
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
 describe('no leaks', () => {
   let dir: { path: string; cleanup: () => void };
   beforeAll(() => {
@@ -251,6 +271,27 @@ describe('output to a device', () => {
       ).toBe(1);
       expect(lstatSync(sink).isSymbolicLink()).toBe(true);
       expect(statSync(sink).isCharacterDevice()).toBe(true);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('writes through a symlink to a regular file, and names a directory as a usage error', () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(join(dir.path, 'a.env'), `TOKEN=${secrets[0]}\n`);
+      writeFileSync(join(dir.path, 'report.json'), 'old');
+      const link = join(dir.path, 'latest.json');
+      symlinkSync('report.json', link);
+      const scanned = runCli(['scan', join(dir.path, 'a.env'), '--format', 'json', '-o', link]);
+      expect(scanned.code).toBe(1);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(JSON.parse(readFileSync(join(dir.path, 'report.json'), 'utf8')).findings).toHaveLength(
+        1,
+      );
+      const intoDir = runCli(['scan', join(dir.path, 'a.env'), '-o', dir.path]);
+      expect(intoDir.code).toBe(2);
+      expect(intoDir.stderr).toContain('is a directory');
     } finally {
       dir.cleanup();
     }

@@ -1,6 +1,7 @@
-/** Writes a report to stdout or to --output, the file replaced atomically. */
-import { renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+/** Writes a report to stdout or to --output, a regular file replaced atomically. */
+import { lstatSync, renameSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { UsageError } from './errors.js';
 
 export function writeReport(text: string, output: string | undefined): void {
   if (!output || output === '-') {
@@ -8,10 +9,13 @@ export function writeReport(text: string, output: string | undefined): void {
     return;
   }
   const target = resolve(output);
-  // A device or FIFO (`-o /dev/null`, `-o /dev/stdout`) is written to, never renamed over:
-  // a rename would replace the device node itself with a regular file.
+  const link = lstatSync(target, { throwIfNoEntry: false });
   const existing = statSync(target, { throwIfNoEntry: false });
-  if (existing && !existing.isFile()) {
+  if (existing?.isDirectory()) throw new UsageError(`--output ${output}: is a directory`);
+  // A symlink, device or FIFO (`-o /dev/null`, `-o /dev/stdout`, a link into a build folder)
+  // is written through, never renamed over: a rename would replace the link or the device node
+  // itself with a regular file.
+  if (link?.isSymbolicLink() || (existing && !existing.isFile())) {
     writeFileSync(target, text);
     return;
   }

@@ -18,7 +18,9 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   maxDepth: 3,
   maxMembers: 10_000,
   maxTotalBytes: 256 * 1024 * 1024,
-  maxRatio: 200,
+  // Deflate cannot pass about 1032:1 in one layer; plain text of repeated lines (logs, dumps)
+  // reaches a few hundred, and at 200 such a member cost the whole archive.
+  maxRatio: 1000,
 };
 
 export type ArchiveKind = 'zip' | 'tar' | 'tgz' | 'gz';
