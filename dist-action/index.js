@@ -11236,11 +11236,11 @@ var require_out = __commonJS({
       async.read(path, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat;
-    function statSync5(path, optionsOrSettings) {
+    function statSync6(path, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path, settings);
     }
-    exports.statSync = statSync5;
+    exports.statSync = statSync6;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -32259,11 +32259,11 @@ async function applySuppressions(findings, context) {
 
 // src/pipeline/scan.ts
 import { resolve as resolve4, dirname as dirname4 } from "node:path";
-import { statSync as statSync3 } from "node:fs";
+import { statSync as statSync4 } from "node:fs";
 
 // src/sources/walker.ts
 import { execFileSync as execFileSync2 } from "node:child_process";
-import { existsSync as existsSync4, lstatSync as lstatSync2, readdirSync as readdirSync2 } from "node:fs";
+import { existsSync as existsSync4, lstatSync as lstatSync2, readdirSync as readdirSync2, statSync as statSync3 } from "node:fs";
 import { basename as basename2, isAbsolute as isAbsolute2, join as join5, relative as relative4, resolve as resolve3, sep as sep3 } from "node:path";
 var import_picomatch2 = __toESM(require_picomatch4(), 1);
 
@@ -32330,7 +32330,8 @@ async function* walk(options, onSkip) {
   };
   for (const root of options.roots) {
     const absRoot = isAbsolute2(root) ? root : resolve3(root);
-    const stats = lstatSync2(absRoot, { throwIfNoEntry: false });
+    let stats = lstatSync2(absRoot, { throwIfNoEntry: false });
+    if (stats?.isSymbolicLink()) stats = statSync3(absRoot, { throwIfNoEntry: false }) ?? stats;
     if (!stats) {
       onSkip(toPosix3(root), "unreadable", "no such file or directory");
       continue;
@@ -34494,7 +34495,7 @@ function compareFindings(a, b2) {
 function scanRoot(paths) {
   if (paths.length === 1) {
     const absolute = resolve4(paths[0]);
-    const stats = statSync3(absolute, { throwIfNoEntry: false });
+    const stats = statSync4(absolute, { throwIfNoEntry: false });
     return stats?.isDirectory() ? absolute : dirname4(absolute);
   }
   return process.cwd();
@@ -35505,7 +35506,7 @@ function formatBytes(bytes) {
 }
 
 // src/cli/output.ts
-import { lstatSync as lstatSync3, renameSync, writeFileSync as writeFileSync2, mkdirSync, statSync as statSync4 } from "node:fs";
+import { lstatSync as lstatSync3, renameSync, writeFileSync as writeFileSync2, mkdirSync, statSync as statSync5 } from "node:fs";
 import { dirname as dirname5, resolve as resolve6 } from "node:path";
 function writeReport(text, output) {
   if (!output || output === "-") {
@@ -35514,7 +35515,7 @@ function writeReport(text, output) {
   }
   const target = resolve6(output);
   const link = lstatSync3(target, { throwIfNoEntry: false });
-  const existing = statSync4(target, { throwIfNoEntry: false });
+  const existing = statSync5(target, { throwIfNoEntry: false });
   if (existing?.isDirectory()) throw new UsageError(`--output ${output}: is a directory`);
   if (link?.isSymbolicLink() || existing && !existing.isFile()) {
     writeFileSync2(target, text);
@@ -35575,6 +35576,7 @@ function parseSize(text) {
 
 // src/cli/commands/scan.ts
 var FORMATS = ["text", "json", "sarif", "github"];
+var MAX_FILE_SIZE_LIMIT = 256 * 1024 * 1024;
 var CONFIDENCE_ORDER = ["low", "medium", "high"];
 var SCAN_OPTIONS = {
   format: { type: "string", default: "text" },
@@ -35613,6 +35615,9 @@ function checkScanValues(values) {
     throw new UsageError(
       `--max-file-size takes a size such as 20MB or 512k, not "${values["max-file-size"]}"`
     );
+  }
+  if (maxFileSize > MAX_FILE_SIZE_LIMIT) {
+    throw new UsageError(`--max-file-size can be at most 256MB, not "${values["max-file-size"]}"`);
   }
   let threads;
   if (values.threads !== void 0) {

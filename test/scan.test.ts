@@ -122,6 +122,10 @@ describe('unsprawl scan (working tree)', () => {
     expect(runCli(['scan', '--threads', 'zero', dir.path]).code).toBe(2);
     expect(runCli(['scan', join(dir.path, 'missing')]).code).toBe(2);
     expect(runCli(['scan', '--no-such-flag']).code).toBe(2);
+    // Past what one string can hold: said at once, not as a worker error on the big file.
+    const huge = runCli(['scan', '--max-file-size', '1GB', dir.path]);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toContain('at most 256MB');
     expect(runCli(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
@@ -141,6 +145,21 @@ describe('what a working-tree scan reads', () => {
       const run = runCli(['scan', repo.dir, '--format', 'json']);
       const paths = JSON.parse(run.stdout).findings.map((f: { path: string }) => f.path);
       expect(paths.sort()).toEqual(['.env', 'dist/built.js']);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('follows a symlink named on the command line, and no link inside it', () => {
+    const tmp = tempDir();
+    try {
+      mkdirSync(join(tmp.path, 'real'));
+      writeFileSync(join(tmp.path, 'real', 'a.env'), `TOKEN=${token}\n`);
+      symlinkSync('real', join(tmp.path, 'link'));
+      symlinkSync('a.env', join(tmp.path, 'real', 'alias.env'));
+      const run = JSON.parse(runCli(['scan', join(tmp.path, 'link'), '--format', 'json']).stdout);
+      expect(run.findings.map((f: { path: string }) => f.path)).toEqual(['a.env']);
+      expect(run.summary.skipped).toEqual({ symlink: 1 });
     } finally {
       tmp.cleanup();
     }

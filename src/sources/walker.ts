@@ -3,7 +3,7 @@
  * include/exclude globs. Every file it passes over is counted by reason, never dropped silently.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Entry } from 'fast-glob';
 import { fastGlob } from '../deps.js';
@@ -70,7 +70,9 @@ export async function* walk(options: WalkOptions, onSkip: SkipHandler): AsyncGen
 
   for (const root of options.roots) {
     const absRoot = isAbsolute(root) ? root : resolve(root);
-    const stats = lstatSync(absRoot, { throwIfNoEntry: false });
+    let stats = lstatSync(absRoot, { throwIfNoEntry: false });
+    // A root the user named is followed when it is a symlink; links inside it never are.
+    if (stats?.isSymbolicLink()) stats = statSync(absRoot, { throwIfNoEntry: false }) ?? stats;
     if (!stats) {
       onSkip(toPosix(root), 'unreadable', 'no such file or directory');
       continue;

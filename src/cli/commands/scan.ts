@@ -57,6 +57,8 @@ Exit codes: 0 nothing found, 1 findings, 2 usage or runtime error.
 `;
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+/** A file is scanned as one string, and V8 strings stop a little short of 512 MiB. */
+const MAX_FILE_SIZE_LIMIT = 256 * 1024 * 1024;
 type Format = (typeof FORMATS)[number];
 const CONFIDENCE_ORDER: Confidence[] = ['low', 'medium', 'high'];
 
@@ -101,6 +103,9 @@ export function checkScanValues(values: ScanValues) {
     throw new UsageError(
       `--max-file-size takes a size such as 20MB or 512k, not "${values['max-file-size']}"`,
     );
+  }
+  if (maxFileSize > MAX_FILE_SIZE_LIMIT) {
+    throw new UsageError(`--max-file-size can be at most 256MB, not "${values['max-file-size']}"`);
   }
   let threads: number | undefined;
   if (values.threads !== undefined) {
