@@ -33374,6 +33374,37 @@ var decodingDetector = {
   detect: (text, { engine }) => detectDecoded(engine, text)
 };
 
+// src/detect/formats/glued.ts
+var GLUED = /(?:\\[nrt]|%[0-9A-Fa-f]{2})(?=[A-Za-z0-9_])/g;
+var TOKEN_END = new Set([..." 	\r\n\"'`\\<>()[]{},;"].map((c3) => c3.charCodeAt(0)));
+var MIN_TOKEN = 16;
+var MAX_TOKEN = 4096;
+var MAX_RUNS = 2e3;
+function detectGlued(text, engine) {
+  const out = [];
+  let runs = 0;
+  GLUED.lastIndex = 0;
+  for (let m = GLUED.exec(text); m; m = GLUED.exec(text)) {
+    const start = m.index + m[0].length;
+    let end = start;
+    while (end < text.length && end - start < MAX_TOKEN && !TOKEN_END.has(text.charCodeAt(end))) {
+      end++;
+    }
+    GLUED.lastIndex = end;
+    if (end - start < MIN_TOKEN) continue;
+    if (++runs > MAX_RUNS) break;
+    for (const hit of engine.detect(text.slice(start, end))) {
+      out.push({ ...hit, start: start + hit.start, end: start + hit.end });
+    }
+  }
+  return out;
+}
+var gluedTokenDetector = {
+  name: "glued-tokens",
+  applies: (_path, text) => text.includes("\\") || text.includes("%"),
+  detect: (text, { engine }) => detectGlued(text, engine)
+};
+
 // src/detect/formats/js-ast.ts
 import { createRequire } from "node:module";
 
@@ -33754,6 +33785,7 @@ function loadFormatDetectors() {
   loaded = true;
   DETECTORS.push(
     decodingDetector,
+    gluedTokenDetector,
     connectionStringDetector,
     configFileDetector,
     yamlDetector,

@@ -5,7 +5,7 @@ import type { DetectorCandidate } from '../src/detect/detectors.js';
 import { detectJs, jsAstDetector } from '../src/detect/formats/js-ast.js';
 import { scanText } from '../src/detect/scan-text.js';
 import { createEngine } from '../src/pool/worker.js';
-import { randomString, seeded } from './helpers/tokens.js';
+import { fakeGithubToken, randomString, seeded } from './helpers/tokens.js';
 
 describe('isIdentifierOrProse', () => {
   it('recognises names and sentences that shape rules meet in real code', () => {
@@ -136,6 +136,28 @@ describe('found by the second fresh-user test', () => {
     ].join('\n');
     expect(scan(code, 'db.py')).toEqual([]);
     const real = 'conn = "Server=db.internal;User Id=app;Password=Hq4vR9tLm2Zx8Kp1Wc;"\n';
-    expect(scan(real, 'db.py').map((f) => f.ruleId)).toEqual(['ado-net-connection-string-password']);
+    expect(scan(real, 'db.py').map((f) => f.ruleId)).toEqual([
+      'ado-net-connection-string-password',
+    ]);
+  });
+});
+
+describe('tokens glued to an escape', () => {
+  const engine = createEngine({ extraRules: [], disabledRules: [] });
+  const ghp = fakeGithubToken(31);
+
+  it('are found after \\n, \\t and %XX, at their own columns', () => {
+    const cases: [string, string, number][] = [
+      ['log.json', `{"log":"line\\n${ghp}"}\n`, 15],
+      ['run.sh', `printf "h\\t${ghp}"\n`, 12],
+      ['url.txt', `q=token%3D${ghp}\n`, 11],
+    ];
+    for (const [path, text, column] of cases) {
+      const found = scanText(engine, text, path, { redact: true });
+      expect(
+        found.map((f) => [f.ruleId, f.column]),
+        path,
+      ).toEqual([['github-classic-pat', column]]);
+    }
   });
 });

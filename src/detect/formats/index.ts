@@ -7,6 +7,7 @@ import { codeLinesDetector } from './code-lines.js';
 import { configFileDetector } from './config-files.js';
 import { connectionStringDetector } from './connection-strings.js';
 import { decodingDetector } from './decoders.js';
+import { gluedTokenDetector } from './glued.js';
 import { jsAstDetector } from './js-ast.js';
 import { jsonDetector } from './json.js';
 import { yamlDetector } from './yaml.js';
@@ -18,6 +19,7 @@ export function loadFormatDetectors(): void {
   loaded = true;
   DETECTORS.push(
     decodingDetector,
+    gluedTokenDetector,
     connectionStringDetector,
     configFileDetector,
     yamlDetector,
