@@ -34280,7 +34280,18 @@ function scanTarget(engine, target, options) {
   if (!decoded)
     return { ...base, findings: [], bytes: buffer.length, skipped: { reason: "binary" } };
   const findings = scanText(engine, decoded.text, target.path, { redact: options.redact });
-  return { ...base, findings, bytes: buffer.length };
+  const warnings = matchLimitWarnings(target.path, findings);
+  return { ...base, findings, bytes: buffer.length, ...warnings.length ? { warnings } : {} };
+}
+function matchLimitWarnings(path, findings) {
+  const perRule = /* @__PURE__ */ new Map();
+  for (const finding of findings)
+    perRule.set(finding.ruleId, (perRule.get(finding.ruleId) ?? 0) + 1);
+  return [...perRule].filter(([, count]) => count >= MAX_MATCHES_PER_RULE).map(([ruleId]) => ({
+    subject: path,
+    reason: "match-limit",
+    detail: `${ruleId} stopped after ${MAX_MATCHES_PER_RULE} matches`
+  }));
 }
 function scanArchive(engine, path, buffer, kind, depth, budget, options, result2) {
   const { members, problems } = readArchive(kind, path, buffer, budget);
@@ -34372,7 +34383,8 @@ var WARN_REASONS = /* @__PURE__ */ new Set([
   "too-large",
   "not-a-regular-file",
   "invalid-object",
-  "archive-limit"
+  "archive-limit",
+  "match-limit"
 ]);
 function defaultThreads() {
   return Math.max(1, availableParallelism());

@@ -183,6 +183,26 @@ describe('archives of very compressible text', () => {
   });
 });
 
+describe('a file with more matches of one rule than the cap', () => {
+  it('says so, naming the file and the rule', () => {
+    const dir = tempDir('unsprawl-cap-');
+    try {
+      const lines = Array.from(
+        { length: 800 },
+        (_, i) => `k${i} = AKIAQYLPMN5HHHFPZ${String(i).padStart(3, '0')}\n`,
+      );
+      writeFileSync(join(dir.path, 'many.txt'), lines.join(''));
+      const run = runCli(['scan', dir.path, '--format', 'json']);
+      expect(JSON.parse(run.stdout).findings).toHaveLength(500);
+      expect(run.stderr).toMatch(
+        /many\.txt: skipped \(match-limit: aws-access-key-id stopped after 500/,
+      );
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
 describe('no leaks', () => {
   let dir: { path: string; cleanup: () => void };
   beforeAll(() => {

@@ -39,7 +39,7 @@ const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1
 const LOWER: Record<Confidence, Confidence> = { high: 'medium', medium: 'low', low: 'low' };
 const DEFAULT_NEAR_SPAN = 200;
 /** Matches per rule per text, past which the rest are the same noise. */
-const MAX_MATCHES_PER_RULE = 500;
+export const MAX_MATCHES_PER_RULE = 500;
 /** Windows covering more than this share of a text are slower than one pass over it. */
 const MAX_WINDOW_SHARE = 0.5;
 /** Anchored attempts cost a few times a character of a plain pass: past this share, do that. */

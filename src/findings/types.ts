@@ -100,6 +100,8 @@ export type SkipReason =
   | 'dependencies'
   | 'invalid-object'
   | 'archive-limit'
+  /** A rule reached its match limit in one file; later matches of it there are not reported. */
+  | 'match-limit'
   | 'worker-error';
 
 export interface Notice {

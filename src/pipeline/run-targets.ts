@@ -48,6 +48,7 @@ const WARN_REASONS = new Set<string>([
   'not-a-regular-file',
   'invalid-object',
   'archive-limit',
+  'match-limit',
 ]);
 
 export function defaultThreads(): number {

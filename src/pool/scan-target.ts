@@ -4,7 +4,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { scanText } from '../detect/scan-text.js';
-import type { RuleEngine } from '../detect/engine.js';
+import { MAX_MATCHES_PER_RULE, type RuleEngine } from '../detect/engine.js';
 import type { Finding, SkipReason } from '../findings/types.js';
 import { decodeText } from '../sources/text.js';
 import {
@@ -140,7 +140,28 @@ export function scanTarget(
   if (!decoded)
     return { ...base, findings: [], bytes: buffer.length, skipped: { reason: 'binary' } };
   const findings = scanText(engine, decoded.text, target.path, { redact: options.redact });
-  return { ...base, findings, bytes: buffer.length };
+  const warnings = matchLimitWarnings(target.path, findings);
+  return { ...base, findings, bytes: buffer.length, ...(warnings.length ? { warnings } : {}) };
+}
+
+/**
+ * A rule stops after MAX_MATCHES_PER_RULE matches in one text (past that a file is generated
+ * noise, and the cap keeps its cost bounded); the user is told, since more may be real.
+ */
+function matchLimitWarnings(
+  path: string,
+  findings: Finding[],
+): NonNullable<TargetResult['warnings']> {
+  const perRule = new Map<string, number>();
+  for (const finding of findings)
+    perRule.set(finding.ruleId, (perRule.get(finding.ruleId) ?? 0) + 1);
+  return [...perRule]
+    .filter(([, count]) => count >= MAX_MATCHES_PER_RULE)
+    .map(([ruleId]) => ({
+      subject: path,
+      reason: 'match-limit' as const,
+      detail: `${ruleId} stopped after ${MAX_MATCHES_PER_RULE} matches`,
+    }));
 }
 
 /**
