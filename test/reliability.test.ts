@@ -203,6 +203,28 @@ describe('a file with more matches of one rule than the cap', () => {
   });
 });
 
+describe('a folder that cannot be listed', () => {
+  // Root reads every folder; the check runs where permissions hold (not as root).
+  it.skipIf(isRoot)('is named as unreadable, and the rest of the tree is scanned', () => {
+    const dir = tempDir('unsprawl-closed-');
+    const closed = join(dir.path, 'closed');
+    try {
+      mkdirSync(closed);
+      writeFileSync(join(closed, 'a.env'), `TOKEN=${secrets[1]}\n`);
+      writeFileSync(join(dir.path, 'b.env'), `TOKEN=${secrets[2]}\n`);
+      chmodSync(closed, 0o000);
+      const run = runCli(['scan', dir.path, '--format', 'json']);
+      expect(JSON.parse(run.stdout).findings.map((f: { path: string }) => f.path)).toEqual([
+        'b.env',
+      ]);
+      expect(run.stderr).toMatch(/closed: skipped \(unreadable: folder cannot be listed\)/);
+    } finally {
+      chmodSync(closed, 0o755);
+      dir.cleanup();
+    }
+  });
+});
+
 describe('no leaks', () => {
   let dir: { path: string; cleanup: () => void };
   beforeAll(() => {

@@ -3,7 +3,7 @@
  * include/exclude globs. Every file it passes over is counted by reason, never dropped silently.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Entry } from 'fast-glob';
 import { fastGlob } from '../deps.js';
@@ -119,7 +119,10 @@ export async function* walk(options: WalkOptions, onSkip: SkipHandler): AsyncGen
       const absPath = resolve(absRoot, entry.path);
       const dirent = entry.dirent;
       if (dirent.isDirectory()) {
-        if (dependencyGlobs.length) noteDependencies(absPath, toPosix(entry.path));
+        // fast-glob passes over a folder it cannot list without a word; say so here.
+        if (!canList(absPath)) {
+          onSkip(toPosix(relative(options.base, absPath)), 'unreadable', 'folder cannot be listed');
+        } else if (dependencyGlobs.length) noteDependencies(absPath, toPosix(entry.path));
         continue;
       }
       if (dirent.isSymbolicLink()) {
@@ -153,6 +156,15 @@ export async function* walk(options: WalkOptions, onSkip: SkipHandler): AsyncGen
       const target = admit(absPath, stats.size);
       if (target) yield target;
     }
+  }
+}
+
+function canList(dir: string): boolean {
+  try {
+    accessSync(dir, constants.R_OK | constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
