@@ -32712,6 +32712,10 @@ var NOT_SECRET_LAST = /* @__PURE__ */ new Set([
   "location",
   "key_id",
   "keyid",
+  "algorithm",
+  "algo",
+  "storage_key",
+  "cache_key",
   "lifetime",
   "age",
   "validity",
@@ -32741,6 +32745,12 @@ var NOT_SECRET_LAST = /* @__PURE__ */ new Set([
 var PASSWORD_PARTS = /pass|pwd|^pw$/;
 function nameParts(name) {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[^a-z0-9]+/).map((part) => part.replace(/(?<=[a-z])\d+$/, "")).filter(Boolean);
+}
+function namesNotASecret(name) {
+  const parts = nameParts(name);
+  const last2 = parts[parts.length - 1];
+  if (!last2) return false;
+  return NOT_SECRET_LAST.has(last2) || parts.length > 1 && NOT_SECRET_LAST.has(`${parts[parts.length - 2]}_${last2}`);
 }
 function classifyName(name) {
   if (name.length > 100) return void 0;
@@ -33948,7 +33958,7 @@ function scanText(engine, text, path, options) {
   }
   const positions = new PositionMap(text);
   const kept = candidates.filter(
-    (c3) => (!c3.decodedVia?.length || c3.rule.allowPlaceholders || !isPlaceholder(encodedToken(text, c3.start, c3.end))) && !readsAsCode(c3)
+    (c3) => (!c3.decodedVia?.length || c3.rule.allowPlaceholders || !isPlaceholder(encodedToken(text, c3.start, c3.end))) && !readsAsCode(c3) && !namedOtherwise(text, c3)
   );
   return mergeOverlapping(kept).map((candidate) => {
     const start = positions.at(candidate.start);
@@ -33990,6 +34000,16 @@ function scanText(engine, text, path, options) {
   });
 }
 var ASSIGNMENT_BEFORE = /([A-Za-z_][\w.-]{0,80})["'\]]?(?:\s{0,4}:\s{0,4}[A-Za-z_][\w.<>[\]| ]{0,40}?)?\s{0,4}(?:=|:=|=>|:|,)\s{0,4}["'`]?$/;
+var ASSIGNED_BEFORE = /([A-Za-z_][\w.-]{0,80})["'\]]?\s{0,4}(?:=|:=|:)\s{0,4}["'`]?$/;
+function namedOtherwise(text, candidate) {
+  const { rule } = candidate;
+  if (rule.near === void 0 || !["generic", "structured"].includes(rule.family ?? "")) {
+    return false;
+  }
+  const lineStart = lineStartWithin(text, candidate.start, 160);
+  const name = candidate.variable ?? ASSIGNED_BEFORE.exec(text.slice(lineStart, candidate.start))?.[1];
+  return name !== void 0 && namesNotASecret(name);
+}
 function assignedName(text, start) {
   const lineStart = lineStartWithin(text, start, 160);
   return ASSIGNMENT_BEFORE.exec(text.slice(lineStart, start))?.[1];

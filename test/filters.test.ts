@@ -161,3 +161,19 @@ describe('tokens glued to an escape', () => {
     }
   });
 });
+
+describe('names that say the value is not the secret', () => {
+  const engine = createEngine({ extraRules: [], disabledRules: [] });
+  const scan = (text: string, path: string) =>
+    scanText(engine, text, path, { redact: true }).map((f) => f.ruleId);
+
+  it('silence generic rules, and only them', () => {
+    expect(scan('password_hash_algorithm = "pbkdf2_sha256_iterations"\n', 'a.py')).toEqual([]);
+    expect(scan('const tokenStorageKey = "@@auth0spajs@@::clientId::default";\n', 'b.ts')).toEqual(
+      [],
+    );
+    expect(scan('db_password = "7nwHUfocJpoTyLsrwoI5acqo"\n', 'c.py')).toEqual([
+      'code-secret-literal',
+    ]);
+  });
+});

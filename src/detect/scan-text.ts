@@ -4,6 +4,7 @@
  */
 import { DETECTORS, type DetectorCandidate } from './detectors.js';
 import type { RuleEngine } from './engine.js';
+import { namesNotASecret } from './formats/judge.js';
 import { judgedByShape, readsAsCode } from './reads-as-code.js';
 import { isPlaceholder } from './placeholder.js';
 import { describeError, log } from '../log/logger.js';
@@ -56,7 +57,8 @@ export function scanText(
       (!c.decodedVia?.length ||
         c.rule.allowPlaceholders ||
         !isPlaceholder(encodedToken(text, c.start, c.end))) &&
-      !readsAsCode(c),
+      !readsAsCode(c) &&
+      !namedOtherwise(text, c),
   );
   return mergeOverlapping(kept).map((candidate) => {
     const start = positions.at(candidate.start);
@@ -101,6 +103,25 @@ export function scanText(
 /** Only what sits between the name and the value: `NAME = "`, `"name": "`, `name: `, `:=`. */
 const ASSIGNMENT_BEFORE =
   /([A-Za-z_][\w.-]{0,80})["'\]]?(?:\s{0,4}:\s{0,4}[A-Za-z_][\w.<>[\]| ]{0,40}?)?\s{0,4}(?:=|:=|=>|:|,)\s{0,4}["'`]?$/;
+
+/** `NAME = "`, `name: '`: an assignment, not an argument list. */
+const ASSIGNED_BEFORE = /([A-Za-z_][\w.-]{0,80})["'\]]?\s{0,4}(?:=|:=|:)\s{0,4}["'`]?$/;
+
+/**
+ * A generic keyword-context rule reads a secret word near the value; the whole name it is
+ * assigned to may say the value is something else (`password_hash_algorithm = "pbkdf2_sha256"`).
+ * Provider rules are left alone: their keyword names the provider, not the value.
+ */
+function namedOtherwise(text: string, candidate: DetectorCandidate): boolean {
+  const { rule } = candidate;
+  if (rule.near === undefined || !['generic', 'structured'].includes(rule.family ?? '')) {
+    return false;
+  }
+  const lineStart = lineStartWithin(text, candidate.start, 160);
+  const name =
+    candidate.variable ?? ASSIGNED_BEFORE.exec(text.slice(lineStart, candidate.start))?.[1];
+  return name !== undefined && namesNotASecret(name);
+}
 
 /** The name a literal is assigned to, read from the text just before it on its line. */
 function assignedName(text: string, start: number): string | undefined {

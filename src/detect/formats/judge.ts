@@ -108,6 +108,10 @@ const NOT_SECRET_LAST = new Set([
   'location',
   'key_id',
   'keyid',
+  'algorithm',
+  'algo',
+  'storage_key',
+  'cache_key',
   'lifetime',
   'age',
   'validity',
@@ -150,6 +154,20 @@ export function nameParts(name: string): string[] {
 }
 
 export type NameClass = 'password' | 'secret' | undefined;
+
+/**
+ * Whether `name` says what it holds is not the secret itself (`token_url`,
+ * `password_hash_algorithm`, `tokenStorageKey`), though a secret-like word is in it.
+ */
+export function namesNotASecret(name: string): boolean {
+  const parts = nameParts(name);
+  const last = parts[parts.length - 1];
+  if (!last) return false;
+  return (
+    NOT_SECRET_LAST.has(last) ||
+    (parts.length > 1 && NOT_SECRET_LAST.has(`${parts[parts.length - 2]}_${last}`))
+  );
+}
 
 /** Whether a value stored under `name` is a secret, and which kind of check its value needs. */
 export function classifyName(name: string): NameClass {
