@@ -29974,9 +29974,15 @@ var sink = (line) => process.stderr.write(`${line}
 function setLogLevel(level) {
   threshold = level;
 }
+function printable(message) {
+  return message.replace(
+    /[\x00-\x08\x0b-\x1f\x7f]/g,
+    (c3) => `\\x${c3.charCodeAt(0).toString(16).padStart(2, "0")}`
+  );
+}
 function emit(level, message, plain = false) {
   if (ORDER[level] > ORDER[threshold]) return;
-  sink(`unsprawl: ${level === "info" || plain ? "" : `${level}: `}${message}`);
+  sink(`unsprawl: ${level === "info" || plain ? "" : `${level}: `}${printable(message)}`);
 }
 var log = {
   error: (message) => emit("error", message),
@@ -32485,7 +32491,7 @@ var DETECTORS = [];
 
 // src/detect/formats/decode.ts
 var PRINTABLE_SHARE = 0.95;
-function printable(text) {
+function printable2(text) {
   if (text.length === 0) return false;
   let good = 0;
   for (let i2 = 0; i2 < text.length; i2++) {
@@ -32518,7 +32524,7 @@ function decodeBase64(run, offset) {
   const body = run.replace(/=+$/, "");
   if (body.length % 4 === 1 || !mayDecodePrintable(body, 0, body.length)) return void 0;
   const text = Buffer.from(body, url ? "base64url" : "base64").toString("latin1");
-  if (text.length < 6 || !printable(text)) return void 0;
+  if (text.length < 6 || !printable2(text)) return void 0;
   return {
     text,
     via: url ? "base64url" : "base64",
@@ -32528,7 +32534,7 @@ function decodeBase64(run, offset) {
 function decodeHex(run, offset) {
   if (!HEX_RUN.test(run)) return void 0;
   const text = Buffer.from(run, "hex").toString("latin1");
-  if (text.length < 8 || !printable(text)) return void 0;
+  if (text.length < 8 || !printable2(text)) return void 0;
   return { text, via: "hex", toSource: (i2) => offset + i2 * 2 };
 }
 var MappedBuilder = class {

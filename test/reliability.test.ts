@@ -225,6 +225,20 @@ describe('a folder that cannot be listed', () => {
   });
 });
 
+describe('control characters in file names', () => {
+  it('reach stderr escaped, so a name cannot drive the terminal', () => {
+    const dir = tempDir('unsprawl-esc-');
+    try {
+      writeFileSync(join(dir.path, 'a\x1b[2Jred\r.log'), 'x'.repeat(2000));
+      const run = runCli(['scan', dir.path, '--max-file-size', '1k']);
+      expect(run.stderr).toContain('a\\x1b[2Jred\\x0d.log: skipped (too-large');
+      expect(run.stderr).not.toMatch(/[\x1b\r]/);
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
 describe('no leaks', () => {
   let dir: { path: string; cleanup: () => void };
   beforeAll(() => {

@@ -24,9 +24,21 @@ export function setLogSink(next: (line: string) => void): void {
   sink = next;
 }
 
+/**
+ * Control characters written `\xNN`: messages carry file names, and a name holding ESC could
+ * otherwise drive the reader's terminal (a carriage return could hide the line). Line feeds
+ * stay: a config error lists its problems one per line.
+ */
+function printable(message: string): string {
+  return message.replace(
+    /[\x00-\x08\x0b-\x1f\x7f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 function emit(level: Exclude<LogLevel, 'silent'>, message: string, plain = false): void {
   if (ORDER[level] > ORDER[threshold]) return;
-  sink(`unsprawl: ${level === 'info' || plain ? '' : `${level}: `}${message}`);
+  sink(`unsprawl: ${level === 'info' || plain ? '' : `${level}: `}${printable(message)}`);
 }
 
 export const log = {
