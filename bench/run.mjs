@@ -175,8 +175,9 @@ console.log(`${'workload'.padEnd(28)} thr`);
 
 if (wants('npm') && !quick) {
   const dir = npmTree();
-  const all = report('1 npm packages', cores, scan([dir]));
-  report('1 npm packages', 1, scan([dir, '--threads', '1']));
+  // The packages' own nested node_modules are part of the workload: read every file.
+  const all = report('1 npm packages', cores, scan([dir, '--include-dependencies']));
+  report('1 npm packages', 1, scan([dir, '--include-dependencies', '--threads', '1']));
   peers('1 npm packages', dir, all);
 }
 
