@@ -32843,6 +32843,7 @@ var MAX_LINE = 4e3;
 var QUOTE = /["'`]/;
 var ASSIGN = /(?<![\w.-])([A-Za-z_][\w.-]{0,80})['"]?\]?(?:[ \t]*:[ \t]*[\w.<>[\]?]{1,40}(?=[ \t]*=)|[ \t]+[\w.[\]*]{1,40}(?=[ \t]*=))?[ \t]*(?::=|=>|\?\?=|\|\|=|=(?![=>~])|:(?!:))[ \t]*(?:new[ \t]+)?(?:[\w.]{1,40}\()?[rRbBuUfF]?@?(["'`])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
 var PHP_DEFINE = /define\([ \t]*['"](\w{1,80})['"][ \t]*,[ \t]*(["'])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
+var ENV_FALLBACK = /(?:getenv|environ\.get|env\.get|Getenv|getEnv|ENV\.fetch)\([ \t]*["']([A-Za-z_][\w.-]{0,80})["'][ \t]*,[ \t]*(["'])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
 var XML_KEY_VALUE = /key="([\w.:-]{1,80})"[ \t]+value="([^"\r\n]{4,300})"/g;
 var XML_ELEMENT = /<([A-Za-z][\w:-]{0,60})(\s[^>\r\n]{0,200})?>([^<\r\n]{4,300})<\/\1>/g;
 function lineRuns(text, hits, each) {
@@ -32887,6 +32888,7 @@ function detectCodeLines(engine, text, ruleId, hits) {
     if (!QUOTE.test(line)) return;
     literalPairs(engine, line, offset, ASSIGN, ruleId, out);
     if (line.includes("define(")) literalPairs(engine, line, offset, PHP_DEFINE, ruleId, out);
+    if (/env/i.test(line)) literalPairs(engine, line, offset, ENV_FALLBACK, ruleId, out);
   });
   return out;
 }

@@ -87,6 +87,16 @@ describe('the JS/TS detector skips the parser for candidates in comments', () =>
 describe('code-line assignments', () => {
   const engine = createEngine({ extraRules: [], disabledRules: [] });
 
+  it('report the literal fallback an environment lookup would use', () => {
+    const text = [
+      'db = os.getenv("DB_PASSWORD", "Hq4vR9tLm2Zx8Kp1Wc")',
+      'name = os.getenv("DB_PASSWORD_NAME", "Hq4vR9tLm2Zx8Kp1Wc")',
+      'x = os.environ.get("API_TOKEN", "changeme")',
+    ].join('\n');
+    const found = scanText(engine, `${text}\n`, 'app/settings.py', { redact: true });
+    expect(found.map((f) => [f.line, f.column, f.variable])).toEqual([[1, 32, 'DB_PASSWORD']]);
+  });
+
   it('skip the key a getter looks up, and keep a literal passed to anything else', () => {
     const text = [
       'options_password = self.count.get("endpoint", 7)',

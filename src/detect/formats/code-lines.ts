@@ -29,6 +29,9 @@ const ASSIGN =
   /(?<![\w.-])([A-Za-z_][\w.-]{0,80})['"]?\]?(?:[ \t]*:[ \t]*[\w.<>[\]?]{1,40}(?=[ \t]*=)|[ \t]+[\w.[\]*]{1,40}(?=[ \t]*=))?[ \t]*(?::=|=>|\?\?=|\|\|=|=(?![=>~])|:(?!:))[ \t]*(?:new[ \t]+)?(?:[\w.]{1,40}\()?[rRbBuUfF]?@?(["'`])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
 const PHP_DEFINE =
   /define\([ \t]*['"](\w{1,80})['"][ \t]*,[ \t]*(["'])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
+/** `os.getenv("DB_PASSWORD", "literal")`, `ENV.fetch("TOKEN", "literal")`: a hardcoded fallback. */
+const ENV_FALLBACK =
+  /(?:getenv|environ\.get|env\.get|Getenv|getEnv|ENV\.fetch)\([ \t]*["']([A-Za-z_][\w.-]{0,80})["'][ \t]*,[ \t]*(["'])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
 const XML_KEY_VALUE = /key="([\w.:-]{1,80})"[ \t]+value="([^"\r\n]{4,300})"/g;
 const XML_ELEMENT = /<([A-Za-z][\w:-]{0,60})(\s[^>\r\n]{0,200})?>([^<\r\n]{4,300})<\/\1>/g;
 
@@ -113,6 +116,7 @@ export function detectCodeLines(
     if (!QUOTE.test(line)) return;
     literalPairs(engine, line, offset, ASSIGN, ruleId, out);
     if (line.includes('define(')) literalPairs(engine, line, offset, PHP_DEFINE, ruleId, out);
+    if (/env/i.test(line)) literalPairs(engine, line, offset, ENV_FALLBACK, ruleId, out);
   });
   return out;
 }
