@@ -31548,8 +31548,9 @@ async function loadConfig(request) {
         problems.push(`key "${error.params.additionalProperty}" is not a config key`);
         continue;
       }
+      const allowed = Array.isArray(error.params.allowedValues) ? `: ${error.params.allowedValues.join(", ")}` : "";
       problems.push(
-        `key "${key}": got ${describeValue(valueAt(data, error.instancePath))}; it ${error.message}`
+        `key "${key}": got ${describeValue(valueAt(data, error.instancePath))}; it ${error.message}${allowed}`
       );
     }
   }
@@ -35357,11 +35358,14 @@ function pascalName(rule) {
 }
 
 // src/report/github.ts
-function escapeProperty(value) {
-  return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
 function escapeData(value) {
-  return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return value.replace(
+    /[%\x00-\x1f\x7f]/g,
+    (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
+  );
+}
+function escapeProperty(value) {
+  return escapeData(value).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 function rankFindings(findings) {
   return [...findings].sort(

@@ -233,6 +233,10 @@ describe('control characters in file names', () => {
       const run = runCli(['scan', dir.path, '--max-file-size', '1k']);
       expect(run.stderr).toContain('a\\x1b[2Jred\\x0d.log: skipped (too-large');
       expect(run.stderr).not.toMatch(/[\x1b\r]/);
+      writeFileSync(join(dir.path, 'b\x1b[2J.env'), `TOKEN=${secrets[0]}\n`);
+      const github = runCli(['scan', dir.path, '--format', 'github']);
+      expect(github.stdout).toContain('file=b%1B[2J.env');
+      expect(github.stdout).not.toMatch(/\x1b/);
     } finally {
       dir.cleanup();
     }

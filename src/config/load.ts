@@ -103,8 +103,12 @@ export async function loadConfig(request: ConfigRequest): Promise<UnsprawlConfig
         problems.push(`key "${error.params.additionalProperty}" is not a config key`);
         continue;
       }
+      // An enum's message says "one of the allowed values" without them; name them.
+      const allowed = Array.isArray(error.params.allowedValues)
+        ? `: ${(error.params.allowedValues as unknown[]).join(', ')}`
+        : '';
       problems.push(
-        `key "${key}": got ${describeValue(valueAt(data, error.instancePath))}; it ${error.message}`,
+        `key "${key}": got ${describeValue(valueAt(data, error.instancePath))}; it ${error.message}${allowed}`,
       );
     }
   }

@@ -5,18 +5,20 @@
 import type { Finding } from '../findings/types.js';
 import { sarifLevel, securitySeverity } from './rule-meta.js';
 
-/** Workflow-command property values escape `%`, CR, LF, `:` and `,`. */
-function escapeProperty(value: string): string {
-  return value
-    .replace(/%/g, '%25')
-    .replace(/\r/g, '%0D')
-    .replace(/\n/g, '%0A')
-    .replace(/:/g, '%3A')
-    .replace(/,/g, '%2C');
+/**
+ * Workflow-command data escapes `%`, CR and LF; other control characters (ESC from a file name)
+ * are percent-encoded the same way, so a runner log never receives them raw.
+ */
+function escapeData(value: string): string {
+  return value.replace(
+    /[%\x00-\x1f\x7f]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
 }
 
-function escapeData(value: string): string {
-  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+/** Property values also escape `:` and `,`. */
+function escapeProperty(value: string): string {
+  return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
 export function rankFindings(findings: Finding[]): Finding[] {
