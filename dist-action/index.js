@@ -34009,19 +34009,19 @@ function scanText(engine, text, path, options) {
   });
 }
 var ASSIGNMENT_BEFORE = /([A-Za-z_][\w.-]{0,80})["'\]]?(?:\s{0,4}:\s{0,4}[A-Za-z_][\w.<>[\]| ]{0,40}?)?\s{0,4}(?:=|:=|=>|:|,)\s{0,4}["'`]?$/;
-var ASSIGNED_BEFORE = /([A-Za-z_][\w.-]{0,80})["'\]]?\s{0,4}(?:=|:=|:)\s{0,4}["'`]?$/;
 function namedOtherwise(text, candidate) {
   const { rule } = candidate;
   if (rule.near === void 0 || !["generic", "structured"].includes(rule.family ?? "")) {
     return false;
   }
-  const lineStart = lineStartWithin(text, candidate.start, 160);
-  const name = candidate.variable ?? ASSIGNED_BEFORE.exec(text.slice(lineStart, candidate.start))?.[1];
+  const name = candidate.variable ?? assignedName(text, candidate.start, false);
   return name !== void 0 && namesNotASecret(name);
 }
-function assignedName(text, start) {
+function assignedName(text, start, afterComma = true) {
   const lineStart = lineStartWithin(text, start, 160);
-  return ASSIGNMENT_BEFORE.exec(text.slice(lineStart, start))?.[1];
+  const match = ASSIGNMENT_BEFORE.exec(text.slice(lineStart, start));
+  if (!match || !afterComma && /,\s{0,4}["'`]?$/.test(match[0])) return void 0;
+  return match[1];
 }
 function quoteAround(text, start, end) {
   const before = text[start - 1];

@@ -104,9 +104,6 @@ export function scanText(
 const ASSIGNMENT_BEFORE =
   /([A-Za-z_][\w.-]{0,80})["'\]]?(?:\s{0,4}:\s{0,4}[A-Za-z_][\w.<>[\]| ]{0,40}?)?\s{0,4}(?:=|:=|=>|:|,)\s{0,4}["'`]?$/;
 
-/** `NAME = "`, `name: '`: an assignment, not an argument list. */
-const ASSIGNED_BEFORE = /([A-Za-z_][\w.-]{0,80})["'\]]?\s{0,4}(?:=|:=|:)\s{0,4}["'`]?$/;
-
 /**
  * A generic keyword-context rule reads a secret word near the value; the whole name it is
  * assigned to may say the value is something else (`password_hash_algorithm = "pbkdf2_sha256"`).
@@ -117,16 +114,20 @@ function namedOtherwise(text: string, candidate: DetectorCandidate): boolean {
   if (rule.near === undefined || !['generic', 'structured'].includes(rule.family ?? '')) {
     return false;
   }
-  const lineStart = lineStartWithin(text, candidate.start, 160);
-  const name =
-    candidate.variable ?? ASSIGNED_BEFORE.exec(text.slice(lineStart, candidate.start))?.[1];
+  const name = candidate.variable ?? assignedName(text, candidate.start, false);
   return name !== undefined && namesNotASecret(name);
 }
 
-/** The name a literal is assigned to, read from the text just before it on its line. */
-function assignedName(text: string, start: number): string | undefined {
+/**
+ * The name a literal is assigned to, read from the text just before it on its line. With
+ * `afterComma` false, a name before a comma does not count: in an argument list it names
+ * another argument, not this value.
+ */
+function assignedName(text: string, start: number, afterComma = true): string | undefined {
   const lineStart = lineStartWithin(text, start, 160);
-  return ASSIGNMENT_BEFORE.exec(text.slice(lineStart, start))?.[1];
+  const match = ASSIGNMENT_BEFORE.exec(text.slice(lineStart, start));
+  if (!match || (!afterComma && /,\s{0,4}["'`]?$/.test(match[0]))) return undefined;
+  return match[1];
 }
 
 /** The quote character around a literal, so a fix can replace the whole string literal. */
