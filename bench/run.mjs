@@ -196,23 +196,34 @@ if (wants('generated')) {
 
 if (wants('history')) {
   const commits = quick ? 1000 : 5000;
-  const dir = join(CACHE, `history-${commits}`);
-  if (!existsSync(join(dir, '.git', 'bench-complete'))) {
-    execFileSync(
-      process.execPath,
-      [join(ROOT, 'scripts/gen-history-repo.mjs'), '--commits', String(commits), '--out', dir],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
+  // Two shapes (scripts/gen-history-repo.mjs): whole files rewritten in every commit, and the
+  // small edits, lock-file bumps, merges, renames and reverts of a real repository.
+  for (const shape of ['rewrites', 'edits']) {
+    const dir = join(
+      CACHE,
+      shape === 'rewrites' ? `history-${commits}` : `history-${shape}-${commits}`,
     );
-    writeFileSync(join(dir, '.git', 'bench-complete'), 'ok\n');
+    if (!existsSync(join(dir, '.git', 'bench-complete'))) {
+      execFileSync(
+        process.execPath,
+        [
+          join(ROOT, 'scripts/gen-history-repo.mjs'),
+          ...['--shape', shape, '--commits', String(commits), '--out', dir],
+        ],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      );
+      writeFileSync(join(dir, '.git', 'bench-complete'), 'ok\n');
+    }
+    const label = `3 history ${shape} ${commits}`;
+    const ours = scan(['--history', dir]);
+    const row = report(label, cores, ours);
+    console.log(
+      `${''.padEnd(28)}      blobs/s ${(ours.files / ours.wall).toFixed(0)}  MB/s ${row.mbPerS?.toFixed(1)}`,
+    );
+    report(label, 1, scan(['--history', dir, '--threads', '1']));
+    const replay = measure(process.execPath, [join(ROOT, 'bench/replay-log-p.mjs'), dir]);
+    report(`3 git log -p replay ${shape}`, cores, replay, { slowerBy: replay.wall / ours.wall });
   }
-  const ours = scan(['--history', dir]);
-  const row = report(`3 history ${commits} commits`, cores, ours);
-  console.log(
-    `${''.padEnd(28)}      blobs/s ${(ours.files / ours.wall).toFixed(0)}  MB/s ${row.mbPerS?.toFixed(1)}`,
-  );
-  report(`3 history ${commits} commits`, 1, scan(['--history', dir, '--threads', '1']));
-  const replay = measure(process.execPath, [join(ROOT, 'bench/replay-log-p.mjs'), dir]);
-  report('3 git log -p replay', cores, replay, { slowerBy: replay.wall / ours.wall });
 }
 
 if (wants('staged')) {

@@ -1,118 +1,42 @@
 #!/usr/bin/env node
 /**
  * Builds a deterministic repository with a long history, for timing `unsprawl scan --history`.
- * One `git fast-import` stream writes every commit, so 5,000 commits take seconds.
+ * One `git fast-import` stream writes every commit, so 5,000 commits take seconds. Two shapes:
  *
- *   node scripts/gen-history-repo.mjs [--commits 5000] [--files 400] [--out DIR]
+ * - `rewrites`: every commit replaces whole files with new text, so each version shares nothing
+ *   with the one before (the cheapest case for a `git log -p` scanner's diffs to be large).
+ * - `edits` (scripts/gen-history-edits.mjs): what real repositories look like — small edits to
+ *   long files, a lock file bumped now and then, topic branches merged, folders renamed, reverts.
+ *
+ *   node scripts/gen-history-repo.mjs [--shape rewrites|edits] [--commits 5000] [--out DIR]
  *   node dist/unsprawl.mjs scan --history DIR --format json -q     # then read .summary
  *
  * Prints a JSON line: the folder, commit and blob counts, and the planted secrets' paths (never
- * the values). Planted: tokens added then deleted, kept in HEAD, on an unmerged branch, and one
- * repeated across many versions of a file. Also importable: generateHistoryRepo(options).
+ * the values). Also importable: generateHistoryRepo(options).
  */
-import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { generateEditsRepo } from './gen-history-edits.mjs';
+import {
+  countBlobs,
+  data,
+  fakeToken,
+  fastImport,
+  lcg,
+  signature,
+  sourceFile,
+} from './history-kit.mjs';
 
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const WORDS = [
-  'const',
-  'return',
-  'value',
-  'config',
-  'user',
-  'index',
-  'result',
-  'items',
-  'map',
-  'filter',
-  'await',
-  'async',
-  'function',
-  'export',
-  'import',
-  'string',
-  'number',
-  'options',
-];
-
-function lcg(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-let crcTable;
-function crc32(text) {
-  crcTable ??= Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  let crc = 0xffffffff;
-  for (const byte of Buffer.from(text)) crc = crcTable[(crc ^ byte) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-/** A GitHub-shaped token with a valid checksum; fake, made for this repository. */
-function fakeToken(random) {
-  let body = '';
-  for (let i = 0; i < 30; i++) body += ALNUM[Math.floor(random() * 62)];
-  let n = crc32(body);
-  let tail = '';
-  while (n > 0) {
-    tail = BASE62[n % 62] + tail;
-    n = Math.floor(n / 62);
-  }
-  return `ghp_${body}${tail.padStart(6, '0')}`;
-}
-
-function sourceFile(random, lines) {
-  let out = '';
-  for (let i = 0; i < lines; i++) {
-    const indent = '  '.repeat(Math.floor(random() * 3));
-    const a = WORDS[Math.floor(random() * WORDS.length)];
-    const b = WORDS[Math.floor(random() * WORDS.length)];
-    out += `${indent}${a} ${b}${i} = ${b}(${Math.floor(random() * 1e6)}); // ${a} ${b}\n`;
-  }
-  return out;
-}
-
-export async function generateHistoryRepo({ commits = 5000, files = 400, dir } = {}) {
-  const out = resolve(dir ?? mkdtempSync(join(tmpdir(), 'unsprawl-history-')));
-  mkdirSync(out, { recursive: true });
-  execFileSync('git', ['init', '-q', '-b', 'main', out]);
+/**
+ * Planted: tokens added then deleted, kept in HEAD, on an unmerged branch, and one repeated
+ * across many versions of a file.
+ */
+async function generateRewritesRepo({ commits, files, dir }) {
   const random = lcg(20240101);
-  const child = spawn('git', ['fast-import', '--quiet', '--done'], {
-    cwd: out,
-    stdio: ['pipe', 'inherit', 'inherit'],
-  });
-  const exited = new Promise((ok, fail) =>
-    child.on('close', (code) =>
-      code === 0 ? ok() : fail(new Error(`fast-import exited ${code}`)),
-    ),
-  );
-  const chunks = [];
-  let pendingBytes = 0;
-  const write = async (text) => {
-    chunks.push(text);
-    pendingBytes += text.length;
-    if (pendingBytes > 1 << 20) await flush();
-  };
-  const flush = async () => {
-    const text = chunks.join('');
-    chunks.length = 0;
-    pendingBytes = 0;
-    if (!child.stdin.write(text)) await new Promise((ok) => child.stdin.once('drain', ok));
-  };
-  const data = (text) => `data ${Buffer.byteLength(text)}\n${text}\n`;
-
+  const stream = fastImport(dir);
   const paths = Array.from({ length: files }, (_, i) => `src/mod${i % 20}/file ${i}.js`);
   const planted = [];
   const repeated = fakeToken(random);
@@ -137,10 +61,9 @@ export async function generateHistoryRepo({ commits = 5000, files = 400, dir } =
     }
     if (c % 1000 === 260) ops.push(`D config/secret-${c - 10}.env\n`);
     mark++;
-    await write(
+    await stream.write(
       `commit refs/heads/main\nmark :${mark}\n` +
-        `author Dev ${c % 7} <dev${c % 7}@example.test> ${when} +0000\n` +
-        `committer Dev ${c % 7} <dev${c % 7}@example.test> ${when} +0000\n` +
+        signature(`Dev ${c % 7}`, `dev${c % 7}@example.test`, when) +
         data(`change ${c}`) +
         (last ? `from :${last}\n` : '') +
         ops.join(''),
@@ -149,43 +72,49 @@ export async function generateHistoryRepo({ commits = 5000, files = 400, dir } =
   }
   planted.push({ path: paths[7], repeated: true });
   // An unmerged branch off the middle of history.
-  await write(
+  await stream.write(
     `commit refs/heads/unmerged\nmark :${++mark}\n` +
-      `author Dev X <x@example.test> ${start + commits * 1800} +0000\n` +
-      `committer Dev X <x@example.test> ${start + commits * 1800} +0000\n` +
+      signature('Dev X', 'x@example.test', start + commits * 1800) +
       data('wip') +
       `from :${Math.ceil(commits / 2)}\n` +
       `M 100644 inline wip/creds.txt\n${data(`token ${fakeToken(random)}\n`)}`,
   );
   planted.push({ path: 'wip/creds.txt', branch: 'unmerged' });
-  await write('done\n');
-  await flush();
-  child.stdin.end();
-  await exited;
-  execFileSync('git', ['reset', '-q', '--hard', 'main'], { cwd: out });
-  // Every blob fast-import wrote (all reachable: nothing was deleted from the object store).
-  const listing = execFileSync(
-    'git',
-    ['cat-file', '--batch-all-objects', '--batch-check=%(objecttype)'],
-    {
-      cwd: out,
-      maxBuffer: 1 << 28,
-    },
-  ).toString();
-  const blobs = listing.split('\n').filter((type) => type === 'blob').length;
-  return { dir: out, commits: commits + 1, blobs, planted };
+  await stream.done();
+  return { commits: commits + 1, planted };
+}
+
+export async function generateHistoryRepo({
+  shape = 'rewrites',
+  commits = 5000,
+  files = 400,
+  dir,
+} = {}) {
+  const out = resolve(dir ?? mkdtempSync(join(tmpdir(), 'unsprawl-history-')));
+  mkdirSync(out, { recursive: true });
+  const made =
+    shape === 'edits'
+      ? await generateEditsRepo({ commits, dir: out })
+      : await generateRewritesRepo({ commits, files, dir: out });
+  return { dir: out, shape, ...made, blobs: countBlobs(out) };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
     options: {
+      shape: { type: 'string', default: 'rewrites' },
       commits: { type: 'string', default: '5000' },
       files: { type: 'string', default: '400' },
       out: { type: 'string' },
     },
   });
+  if (values.shape !== 'rewrites' && values.shape !== 'edits') {
+    console.error(`gen-history-repo: --shape takes rewrites or edits, not "${values.shape}"`);
+    process.exit(2);
+  }
   const started = Date.now();
   const result = await generateHistoryRepo({
+    shape: values.shape,
     commits: Number(values.commits),
     files: Number(values.files),
     dir: values.out,

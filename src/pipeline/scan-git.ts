@@ -26,6 +26,11 @@ import { runOptionsFor, type ScanRequest, type ScanResult } from './scan.js';
 export interface HistoryOptions {
   /** Only commits after this date (anything `git log --since` reads). */
   since?: string;
+  /**
+   * Scan every version of a file whole, not only what changed since the version before: the
+   * slower form the tests hold the fast one to.
+   */
+  wholeVersions?: boolean;
 }
 
 export async function scanHistory(
@@ -42,7 +47,7 @@ export async function scanHistory(
       : 'the repository has no commits yet';
     note(skips, 'warning', repo.top, 'empty-history', `${why}: there was no history to scan`);
   }
-  return scanIndex(repo, index, request, skips);
+  return scanIndex(repo, index, request, skips, { wholeVersions: options.wholeVersions });
 }
 
 /** `BASE..HEAD` (or `BASE...HEAD`): the blobs those commits introduced, for a pull request. */
@@ -238,16 +243,18 @@ function result(repo: Repository, outcome: RunOutcome, request: ScanRequest): Sc
 }
 
 /**
- * Scans each indexed blob once, then says where each finding came from and if HEAD has it. With
- * `preImages` (ranges), the version each blob replaced is scanned too, and a secret that version
- * already held is not reported again: a pull request that edits a file is not blamed for it.
+ * Scans each indexed blob once, then says where each finding came from and if HEAD has it. A
+ * version that replaced one scanned before it at the same path is scanned for what changed
+ * (src/sources/changed-lines.ts). With `preImages` (ranges), the version each blob replaced is
+ * scanned too, and a secret that version already held is not reported again: a pull request
+ * that edits a file is not blamed for it.
  */
 async function scanIndex(
   repo: Repository,
   index: BlobIndex,
   request: ScanRequest,
   skips: SkipCounter,
-  options: { preImages?: boolean } = {},
+  options: { preImages?: boolean; wholeVersions?: boolean } = {},
 ): Promise<ScanResult> {
   for (const [path, commit] of index.submodules) {
     const message = `submodule (first seen in ${commit}): not entered; scan it on its own`;
@@ -264,14 +271,32 @@ async function scanIndex(
     }
   }
 
+  const headBlobs = await headTree(repo);
+  // A range's pre-images already decide what is new in it; it is scanned whole.
+  const baselineOf =
+    options.preImages || options.wholeVersions
+      ? new Map<string, string>()
+      : baselines(blobs, headBlobs);
+  const baselineUses = new Map<string, number>();
+  for (const before of baselineOf.values())
+    baselineUses.set(before, (baselineUses.get(before) ?? 0) + 1);
+
   async function* targets(): AsyncGenerator<SizedTarget> {
     const ids = [...blobs.keys(), ...preImages.keys()];
+    const kept = new KeptVersions(KEPT_VERSION_BYTES);
     for await (const record of readBlobs(repo.top, ids, request.maxFileSize)) {
       const sighting = blobs.get(record.id);
       const path = sighting?.path ?? preImages.get(record.id)!;
       const id = sighting ? record.id : `before:${record.id}`;
-      if ('content' in record) yield { path, id, content: record.content, size: record.size };
-      else if (sighting) reportBlobProblem(record, path, skips);
+      if (!('content' in record)) {
+        if (sighting) reportBlobProblem(record, path, skips);
+        continue;
+      }
+      const uses = baselineUses.get(record.id);
+      if (uses) kept.keep(record.id, record.content, uses);
+      const before = baselineOf.get(record.id);
+      const baseline = before ? kept.take(before) : undefined;
+      yield { path, id, content: record.content, size: record.size, baseline };
     }
   }
   const blobOf = new Map<Finding, string>();
@@ -296,7 +321,6 @@ async function scanIndex(
     !heldBefore.has(`${finding.ruleId}\0${finding.valueDigest}\0${finding.path}`);
   keep(outcome, (finding) => blobs.has(blobOf.get(finding) ?? '') && isNew(finding));
 
-  const headBlobs = await headTree(repo);
   const headDigests = new Set(
     outcome.findings.filter((f) => headBlobs.has(blobOf.get(f) ?? '')).map((f) => f.valueDigest),
   );
@@ -322,6 +346,62 @@ async function scanIndex(
   const kept = new Set([...earliest.values()].map((entry) => entry.finding));
   keep(outcome, (finding) => kept.has(finding));
   return result(repo, outcome, request);
+}
+
+/**
+ * The version each blob can be scanned against: the blob it replaced, when that one is scanned
+ * too and was first seen at the same path, so a secret it held is already reported there (the
+ * report keeps one finding per secret and path, the earliest). Blobs in HEAD are scanned whole:
+ * what they hold decides whether a finding is still in the code.
+ */
+function baselines(blobs: Map<string, Sighting>, headBlobs: Set<string>): Map<string, string> {
+  const baselineOf = new Map<string, string>();
+  for (const [id, sighting] of blobs) {
+    const before = sighting.previousId;
+    if (!before || headBlobs.has(id) || blobs.get(before)?.path !== sighting.path) continue;
+    baselineOf.set(id, before);
+  }
+  return baselineOf;
+}
+
+/**
+ * Blobs are read in history order (reading them grouped by path was 2.6× slower for git, whose
+ * delta cache follows history), so a version waits here until the next version of its path comes.
+ * Past the byte budget the longest-waiting version is dropped, and the version that needed it is
+ * scanned whole: slower, never less.
+ */
+const KEPT_VERSION_BYTES = 64 * 1024 * 1024;
+
+class KeptVersions {
+  private readonly versions = new Map<string, { bytes: Uint8Array; uses: number }>();
+  private total = 0;
+
+  constructor(private readonly budget: number) {}
+
+  keep(id: string, content: Uint8Array, uses: number): void {
+    if (content.length > this.budget / 4) return;
+    // A copy: the content itself is handed over to a worker.
+    this.versions.set(id, { bytes: content.slice(), uses });
+    this.total += content.length;
+    for (const [oldest, version] of this.versions) {
+      if (this.total <= this.budget) break;
+      this.drop(oldest, version.bytes);
+    }
+  }
+
+  /** The kept version's bytes, for one use; each use owns what it is given. */
+  take(id: string): Uint8Array | undefined {
+    const version = this.versions.get(id);
+    if (!version) return undefined;
+    if (--version.uses > 0) return version.bytes.slice();
+    this.drop(id, version.bytes);
+    return version.bytes;
+  }
+
+  private drop(id: string, bytes: Uint8Array): void {
+    this.versions.delete(id);
+    this.total -= bytes.length;
+  }
 }
 
 /** Blob ids in HEAD's tree: a finding in one of them is still in the code today. */

@@ -6,6 +6,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { scanText } from '../detect/scan-text.js';
 import { MAX_MATCHES_PER_RULE, type RuleEngine } from '../detect/engine.js';
 import type { Finding, SkipReason } from '../findings/types.js';
+import { changedLines } from '../sources/changed-lines.js';
 import { decodeText } from '../sources/text.js';
 import {
   archiveKind,
@@ -22,6 +23,11 @@ export interface ScanTarget {
   /** The path as bytes, for names that are not valid UTF-8 (the string form cannot open them). */
   rawPath?: Uint8Array;
   content?: Uint8Array;
+  /**
+   * The version this content replaced at the same path, already scanned (history): only what
+   * changed since is scanned, the bytes still count as read.
+   */
+  baseline?: Uint8Array;
   /** Opaque id the source uses to map results back (a blob id). */
   id?: string;
 }
@@ -136,12 +142,16 @@ export function scanTarget(
     return result;
   }
 
+  const bytes = buffer.length;
+  if (target.baseline) {
+    const { buffer: before, byteOffset, byteLength } = target.baseline;
+    buffer = changedLines(buffer, Buffer.from(before, byteOffset, byteLength)) ?? buffer;
+  }
   const decoded = decodeText(buffer);
-  if (!decoded)
-    return { ...base, findings: [], bytes: buffer.length, skipped: { reason: 'binary' } };
+  if (!decoded) return { ...base, findings: [], bytes, skipped: { reason: 'binary' } };
   const findings = scanText(engine, decoded.text, target.path, { redact: options.redact });
   const warnings = matchLimitWarnings(target.path, findings);
-  return { ...base, findings, bytes: buffer.length, ...(warnings.length ? { warnings } : {}) };
+  return { ...base, findings, bytes, ...(warnings.length ? { warnings } : {}) };
 }
 
 /**
