@@ -34047,183 +34047,6 @@ function mergeOverlapping(candidates) {
   return kept.sort((a, b2) => a.start - b2.start);
 }
 
-// src/sources/changed-lines.ts
-var CONTEXT_LINES = 3;
-var HEAD_LINES = 5;
-var BLOCK_REACH = 200;
-var REALIGN = 8;
-var AGREE = 3;
-var WORTH_IT = 0.6;
-var LF = 10;
-function changedLines(content, baseline) {
-  if (content.includes(0)) return void 0;
-  if (content[0] === 255 && content[1] === 254 || content[0] === 254 && content[1] === 255)
-    return void 0;
-  const kept = new KeptRanges();
-  kept.add(0, linesForward(content, 0, HEAD_LINES));
-  const marker = new ChangeMarker(content, kept);
-  let n = 0;
-  let o2 = 0;
-  while (n < content.length) {
-    const run = commonRun(content, n, baseline, o2);
-    if (n + run === content.length) break;
-    const parted = n + run === 0 ? 0 : content.lastIndexOf(LF, n + run - 1) + 1;
-    o2 += parted - n;
-    n = parted;
-    const aligned = realign(content, n, baseline, o2);
-    if (!aligned) {
-      marker.unlessIn(n, oldLines(baseline, o2));
-      break;
-    }
-    marker.changed(n, aligned.n);
-    n = aligned.n;
-    o2 = aligned.o;
-  }
-  const keptBytes = kept.bytes;
-  if (keptBytes > content.length * WORTH_IT) return void 0;
-  return blankOutside(content, kept, keptBytes);
-}
-function commonRun(a, aAt, b2, bAt) {
-  const limit = Math.min(a.length - aAt, b2.length - bAt);
-  let n = 0;
-  for (let step = 4096; step >= 1; step >>= 3) {
-    while (n + step <= limit && a.compare(b2, bAt + n, bAt + n + step, aAt + n, aAt + n + step) === 0) {
-      n += step;
-    }
-  }
-  return n;
-}
-function realign(content, n, baseline, o2) {
-  const newStarts = nextLineStarts(content, n, REALIGN);
-  const oldStarts = nextLineStarts(baseline, o2, REALIGN);
-  for (let skipped = 1; skipped <= 2 * REALIGN; skipped++) {
-    for (let j2 = Math.max(0, skipped - REALIGN); j2 <= Math.min(skipped, REALIGN); j2++) {
-      const atNew = newStarts[j2];
-      const atOld = oldStarts[skipped - j2];
-      if (atNew === void 0 || atOld === void 0) continue;
-      if (agree(content, atNew, baseline, atOld)) return { n: atNew, o: atOld };
-    }
-  }
-  return void 0;
-}
-function agree(content, n, baseline, o2) {
-  if (n === content.length || o2 === baseline.length) {
-    return n === content.length && o2 === baseline.length;
-  }
-  const end = linesForward(content, n, AGREE);
-  const length = end - n;
-  return o2 + length <= baseline.length && content.compare(baseline, o2, o2 + length, n, end) === 0;
-}
-function nextLineStarts(bytes, at, count) {
-  const starts = [at];
-  for (let i2 = 0; i2 < count && at < bytes.length; i2++) {
-    at = linesForward(bytes, at, 1);
-    starts.push(at);
-  }
-  return starts;
-}
-function oldLines(baseline, from) {
-  return new Set(baseline.toString("latin1", from).split("\n"));
-}
-var ChangeMarker = class {
-  constructor(content, kept) {
-    this.content = content;
-    this.kept = kept;
-  }
-  content;
-  kept;
-  /** Lines from `start` to `end` are new; an empty span is a deletion, its context still kept. */
-  changed(start, end) {
-    let from = linesBack(this.content, start, CONTEXT_LINES);
-    let to = linesForward(this.content, end, CONTEXT_LINES);
-    for (let line = start; line < end; ) {
-      const next = linesForward(this.content, line, 1);
-      if (BLOCK_LINE.test(this.lineText(line, next))) {
-        from = Math.min(from, blockEdge(this.content, line, -1, this.lineText.bind(this)));
-        to = Math.max(to, blockEdge(this.content, next, 1, this.lineText.bind(this)));
-      }
-      line = next;
-    }
-    this.kept.add(from, to);
-  }
-  /** Every line from `start` on that `old` does not hold is new. */
-  unlessIn(start, old) {
-    for (let line = start; line < this.content.length; ) {
-      const next = linesForward(this.content, line, 1);
-      if (!old.has(this.lineText(line, next))) this.changed(line, next);
-      line = next;
-    }
-  }
-  lineText(start, end) {
-    return this.content.toString("latin1", start, this.content[end - 1] === LF ? end - 1 : end);
-  }
-};
-var BLOCK_LINE = /^[ \t"']*[A-Za-z0-9+/=]{16,}[ \t"',\\n]*\r?$/;
-function blockEdge(content, at, direction, lineText) {
-  for (let n = 0; n < BLOCK_REACH; n++) {
-    const start = direction < 0 ? linesBack(content, at, 1) : at;
-    const end = direction < 0 ? at : linesForward(content, at, 1);
-    if (start === end) break;
-    at = direction < 0 ? start : end;
-    if (!BLOCK_LINE.test(lineText(start, end))) break;
-  }
-  return at;
-}
-var KeptRanges = class {
-  starts = [];
-  ends = [];
-  add(start, end) {
-    const last2 = this.ends.length - 1;
-    if (last2 >= 0 && start <= this.ends[last2]) {
-      this.ends[last2] = Math.max(this.ends[last2], end);
-      return;
-    }
-    this.starts.push(start);
-    this.ends.push(end);
-  }
-  get bytes() {
-    let total = 0;
-    for (let i2 = 0; i2 < this.starts.length; i2++) total += this.ends[i2] - this.starts[i2];
-    return total;
-  }
-};
-function blankOutside(content, kept, keptBytes) {
-  const gaps = [];
-  let lineFeeds = 0;
-  for (let i2 = 0, at2 = 0; i2 <= kept.starts.length; i2++) {
-    const gapEnd = kept.starts[i2] ?? content.length;
-    gaps.push(countLineFeeds(content, at2, gapEnd));
-    lineFeeds += gaps[i2];
-    at2 = kept.ends[i2] ?? content.length;
-  }
-  const out = Buffer.allocUnsafe(keptBytes + lineFeeds);
-  let at = 0;
-  for (let i2 = 0; i2 <= kept.starts.length; i2++) {
-    out.fill(LF, at, at + gaps[i2]);
-    at += gaps[i2];
-    if (i2 < kept.starts.length) at += content.copy(out, at, kept.starts[i2], kept.ends[i2]);
-  }
-  return out;
-}
-function linesBack(bytes, at, lines) {
-  for (let n = 0; n < lines && at > 0; n++) at = at >= 2 ? bytes.lastIndexOf(LF, at - 2) + 1 : 0;
-  return at;
-}
-function linesForward(bytes, at, lines) {
-  for (let n = 0; n < lines && at < bytes.length; n++) {
-    const next = bytes.indexOf(LF, at);
-    at = next === -1 ? bytes.length : next + 1;
-  }
-  return at;
-}
-function countLineFeeds(bytes, from, to) {
-  let count = 0;
-  for (let at = bytes.indexOf(LF, from); at !== -1 && at < to; at = bytes.indexOf(LF, at + 1)) {
-    count++;
-  }
-  return count;
-}
-
 // src/sources/archive.ts
 import { gunzipSync, inflateRawSync } from "node:zlib";
 var DEFAULT_ARCHIVE_LIMITS = {
@@ -34492,11 +34315,7 @@ function scanTarget(engine, target, options) {
     scanArchive(engine, target.path, buffer, kind, 1, budget, options, result2);
     return result2;
   }
-  const bytes = buffer.length;
-  if (target.baseline) {
-    const { buffer: before, byteOffset, byteLength } = target.baseline;
-    buffer = changedLines(buffer, Buffer.from(before, byteOffset, byteLength)) ?? buffer;
-  }
+  const bytes = target.originalSize ?? buffer.length;
   const decoded = decodeText(buffer);
   if (!decoded) return { ...base, findings: [], bytes, skipped: { reason: "binary" } };
   const findings = scanText(engine, decoded.text, target.path, { redact: options.redact });
@@ -34689,12 +34508,8 @@ async function runTargets(source, options, skips) {
   let batchBytes = 0;
   const submit = (targets) => {
     inFlight++;
-    const transfer = targets.flatMap(
-      (t2) => [t2.content, t2.baseline].flatMap((bytes2) => bytes2 ? [bytes2.buffer] : [])
-    );
-    const copies = transfer.length ? targets.map(
-      (t2) => t2.content ? { ...t2, content: t2.content.slice(), baseline: t2.baseline?.slice() } : t2
-    ) : targets;
+    const transfer = targets.flatMap((t2) => t2.content ? [t2.content.buffer] : []);
+    const copies = transfer.length ? targets.map((t2) => t2.content ? { ...t2, content: t2.content.slice() } : t2) : targets;
     const task = pool.run({ targets, options: scanOptions }, { transferList: transfer });
     pending.push(
       task.then(collect, (error) => {
@@ -35003,6 +34818,183 @@ async function indexBlobs(cwd, options) {
     }
   }
   return index;
+}
+
+// src/sources/changed-lines.ts
+var CONTEXT_LINES = 3;
+var HEAD_LINES = 5;
+var BLOCK_REACH = 200;
+var REALIGN = 8;
+var AGREE = 3;
+var WORTH_IT = 0.6;
+var LF = 10;
+function changedLines(content, baseline) {
+  if (content.includes(0)) return void 0;
+  if (content[0] === 255 && content[1] === 254 || content[0] === 254 && content[1] === 255)
+    return void 0;
+  const kept = new KeptRanges();
+  kept.add(0, linesForward(content, 0, HEAD_LINES));
+  const marker = new ChangeMarker(content, kept);
+  let n = 0;
+  let o2 = 0;
+  while (n < content.length) {
+    const run = commonRun(content, n, baseline, o2);
+    if (n + run === content.length) break;
+    const parted = n + run === 0 ? 0 : content.lastIndexOf(LF, n + run - 1) + 1;
+    o2 += parted - n;
+    n = parted;
+    const aligned = realign(content, n, baseline, o2);
+    if (!aligned) {
+      marker.unlessIn(n, oldLines(baseline, o2));
+      break;
+    }
+    marker.changed(n, aligned.n);
+    n = aligned.n;
+    o2 = aligned.o;
+  }
+  const keptBytes = kept.bytes;
+  if (keptBytes > content.length * WORTH_IT) return void 0;
+  return blankOutside(content, kept, keptBytes);
+}
+function commonRun(a, aAt, b2, bAt) {
+  const limit = Math.min(a.length - aAt, b2.length - bAt);
+  let n = 0;
+  for (let step = 4096; step >= 1; step >>= 3) {
+    while (n + step <= limit && a.compare(b2, bAt + n, bAt + n + step, aAt + n, aAt + n + step) === 0) {
+      n += step;
+    }
+  }
+  return n;
+}
+function realign(content, n, baseline, o2) {
+  const newStarts = nextLineStarts(content, n, REALIGN);
+  const oldStarts = nextLineStarts(baseline, o2, REALIGN);
+  for (let skipped = 1; skipped <= 2 * REALIGN; skipped++) {
+    for (let j2 = Math.max(0, skipped - REALIGN); j2 <= Math.min(skipped, REALIGN); j2++) {
+      const atNew = newStarts[j2];
+      const atOld = oldStarts[skipped - j2];
+      if (atNew === void 0 || atOld === void 0) continue;
+      if (agree(content, atNew, baseline, atOld)) return { n: atNew, o: atOld };
+    }
+  }
+  return void 0;
+}
+function agree(content, n, baseline, o2) {
+  if (n === content.length || o2 === baseline.length) {
+    return n === content.length && o2 === baseline.length;
+  }
+  const end = linesForward(content, n, AGREE);
+  const length = end - n;
+  return o2 + length <= baseline.length && content.compare(baseline, o2, o2 + length, n, end) === 0;
+}
+function nextLineStarts(bytes, at, count) {
+  const starts = [at];
+  for (let i2 = 0; i2 < count && at < bytes.length; i2++) {
+    at = linesForward(bytes, at, 1);
+    starts.push(at);
+  }
+  return starts;
+}
+function oldLines(baseline, from) {
+  return new Set(baseline.toString("latin1", from).split("\n"));
+}
+var ChangeMarker = class {
+  constructor(content, kept) {
+    this.content = content;
+    this.kept = kept;
+  }
+  content;
+  kept;
+  /** Lines from `start` to `end` are new; an empty span is a deletion, its context still kept. */
+  changed(start, end) {
+    let from = linesBack(this.content, start, CONTEXT_LINES);
+    let to = linesForward(this.content, end, CONTEXT_LINES);
+    for (let line = start; line < end; ) {
+      const next = linesForward(this.content, line, 1);
+      if (BLOCK_LINE.test(this.lineText(line, next))) {
+        from = Math.min(from, blockEdge(this.content, line, -1, this.lineText.bind(this)));
+        to = Math.max(to, blockEdge(this.content, next, 1, this.lineText.bind(this)));
+      }
+      line = next;
+    }
+    this.kept.add(from, to);
+  }
+  /** Every line from `start` on that `old` does not hold is new. */
+  unlessIn(start, old) {
+    for (let line = start; line < this.content.length; ) {
+      const next = linesForward(this.content, line, 1);
+      if (!old.has(this.lineText(line, next))) this.changed(line, next);
+      line = next;
+    }
+  }
+  lineText(start, end) {
+    return this.content.toString("latin1", start, this.content[end - 1] === LF ? end - 1 : end);
+  }
+};
+var BLOCK_LINE = /^[ \t"']*[A-Za-z0-9+/=]{16,}[ \t"',\\n]*\r?$/;
+function blockEdge(content, at, direction, lineText) {
+  for (let n = 0; n < BLOCK_REACH; n++) {
+    const start = direction < 0 ? linesBack(content, at, 1) : at;
+    const end = direction < 0 ? at : linesForward(content, at, 1);
+    if (start === end) break;
+    at = direction < 0 ? start : end;
+    if (!BLOCK_LINE.test(lineText(start, end))) break;
+  }
+  return at;
+}
+var KeptRanges = class {
+  starts = [];
+  ends = [];
+  add(start, end) {
+    const last2 = this.ends.length - 1;
+    if (last2 >= 0 && start <= this.ends[last2]) {
+      this.ends[last2] = Math.max(this.ends[last2], end);
+      return;
+    }
+    this.starts.push(start);
+    this.ends.push(end);
+  }
+  get bytes() {
+    let total = 0;
+    for (let i2 = 0; i2 < this.starts.length; i2++) total += this.ends[i2] - this.starts[i2];
+    return total;
+  }
+};
+function blankOutside(content, kept, keptBytes) {
+  const gaps = [];
+  let lineFeeds = 0;
+  for (let i2 = 0, at2 = 0; i2 <= kept.starts.length; i2++) {
+    const gapEnd = kept.starts[i2] ?? content.length;
+    gaps.push(countLineFeeds(content, at2, gapEnd));
+    lineFeeds += gaps[i2];
+    at2 = kept.ends[i2] ?? content.length;
+  }
+  const out = Buffer.allocUnsafeSlow(keptBytes + lineFeeds);
+  let at = 0;
+  for (let i2 = 0; i2 <= kept.starts.length; i2++) {
+    out.fill(LF, at, at + gaps[i2]);
+    at += gaps[i2];
+    if (i2 < kept.starts.length) at += content.copy(out, at, kept.starts[i2], kept.ends[i2]);
+  }
+  return out;
+}
+function linesBack(bytes, at, lines) {
+  for (let n = 0; n < lines && at > 0; n++) at = at >= 2 ? bytes.lastIndexOf(LF, at - 2) + 1 : 0;
+  return at;
+}
+function linesForward(bytes, at, lines) {
+  for (let n = 0; n < lines && at < bytes.length; n++) {
+    const next = bytes.indexOf(LF, at);
+    at = next === -1 ? bytes.length : next + 1;
+  }
+  return at;
+}
+function countLineFeeds(bytes, from, to) {
+  let count = 0;
+  for (let at = bytes.indexOf(LF, from); at !== -1 && at < to; at = bytes.indexOf(LF, at + 1)) {
+    count++;
+  }
+  return count;
 }
 
 // src/sources/git/hunks.ts
@@ -35467,11 +35459,14 @@ async function scanIndex(repo, index, request, skips, options = {}) {
         if (sighting) reportBlobProblem(record, path, skips);
         continue;
       }
-      const uses = baselineUses.get(record.id);
-      if (uses) kept2.keep(record.id, record.content, uses);
       const before = baselineOf.get(record.id);
       const baseline = before ? kept2.take(before) : void 0;
-      yield { path, id, content: record.content, size: record.size, baseline };
+      const changed = baseline ? changedSince(path, record.content, baseline) : void 0;
+      const uses = baselineUses.get(record.id);
+      if (uses) kept2.keep(record.id, record.content, uses);
+      const content = changed ?? (uses ? record.content.slice() : record.content);
+      const originalSize = changed ? record.size : void 0;
+      yield { path, id, content, size: content.length, originalSize };
     }
   }
   const blobOf = /* @__PURE__ */ new Map();
@@ -35537,19 +35532,18 @@ var KeptVersions = class {
   total = 0;
   keep(id, content, uses) {
     if (content.length > this.budget / 4) return;
-    this.versions.set(id, { bytes: content.slice(), uses });
+    this.versions.set(id, { bytes: content, uses });
     this.total += content.length;
     for (const [oldest, version2] of this.versions) {
       if (this.total <= this.budget) break;
       this.drop(oldest, version2.bytes);
     }
   }
-  /** The kept version's bytes, for one use; each use owns what it is given. */
+  /** The kept version's bytes, for one use: read them before the next call. */
   take(id) {
     const version2 = this.versions.get(id);
     if (!version2) return void 0;
-    if (--version2.uses > 0) return version2.bytes.slice();
-    this.drop(id, version2.bytes);
+    if (--version2.uses === 0) this.drop(id, version2.bytes);
     return version2.bytes;
   }
   drop(id, bytes) {
@@ -35557,6 +35551,11 @@ var KeptVersions = class {
     this.total -= bytes.length;
   }
 };
+function changedSince(path, content, baseline) {
+  const view = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (archiveKind(path, view(content))) return void 0;
+  return changedLines(view(content), view(baseline));
+}
 async function headTree(repo) {
   if (!repo.head) return /* @__PURE__ */ new Set();
   const out = await git2(repo.top, ["ls-tree", "-r", "-z", "--full-tree", repo.head]);

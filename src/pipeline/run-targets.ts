@@ -151,15 +151,11 @@ export async function runTargets(
   let batchBytes = 0;
   const submit = (targets: ScanTarget[]) => {
     inFlight++;
-    const transfer = targets.flatMap((t) =>
-      [t.content, t.baseline].flatMap((bytes) => (bytes ? [bytes.buffer as ArrayBuffer] : [])),
-    );
+    const transfer = targets.flatMap((t) => (t.content ? [t.content.buffer as ArrayBuffer] : []));
     // Content is transferred, so a retry after a crash has no bytes left: keep copies when the
     // batch carries content (history, archives), which are small next to the pool's own memory.
     const copies = transfer.length
-      ? targets.map((t) =>
-          t.content ? { ...t, content: t.content.slice(), baseline: t.baseline?.slice() } : t,
-        )
+      ? targets.map((t) => (t.content ? { ...t, content: t.content.slice() } : t))
       : targets;
     const task = pool.run({ targets, options: scanOptions }, { transferList: transfer }) as Promise<
       TargetResult[]

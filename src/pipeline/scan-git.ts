@@ -9,6 +9,8 @@ import type { Finding } from '../findings/types.js';
 import { log } from '../log/logger.js';
 import { builtinRules } from '../rules/load.js';
 import { indexBlobs, type BlobIndex, type Sighting } from '../sources/git/history.js';
+import { archiveKind } from '../sources/archive.js';
+import { changedLines } from '../sources/changed-lines.js';
 import { touchesAdded } from '../sources/git/hunks.js';
 import type { WalkOptions } from '../sources/git/log.js';
 import { readBlobs } from '../sources/git/objects.js';
@@ -292,11 +294,15 @@ async function scanIndex(
         if (sighting) reportBlobProblem(record, path, skips);
         continue;
       }
-      const uses = baselineUses.get(record.id);
-      if (uses) kept.keep(record.id, record.content, uses);
       const before = baselineOf.get(record.id);
       const baseline = before ? kept.take(before) : undefined;
-      yield { path, id, content: record.content, size: record.size, baseline };
+      const changed = baseline ? changedSince(path, record.content, baseline) : undefined;
+      const uses = baselineUses.get(record.id);
+      if (uses) kept.keep(record.id, record.content, uses);
+      // Bytes are handed over to a worker: a version kept for later goes as a copy.
+      const content = changed ?? (uses ? record.content.slice() : record.content);
+      const originalSize = changed ? record.size : undefined;
+      yield { path, id, content, size: content.length, originalSize };
     }
   }
   const blobOf = new Map<Finding, string>();
@@ -380,8 +386,7 @@ class KeptVersions {
 
   keep(id: string, content: Uint8Array, uses: number): void {
     if (content.length > this.budget / 4) return;
-    // A copy: the content itself is handed over to a worker.
-    this.versions.set(id, { bytes: content.slice(), uses });
+    this.versions.set(id, { bytes: content, uses });
     this.total += content.length;
     for (const [oldest, version] of this.versions) {
       if (this.total <= this.budget) break;
@@ -389,12 +394,11 @@ class KeptVersions {
     }
   }
 
-  /** The kept version's bytes, for one use; each use owns what it is given. */
+  /** The kept version's bytes, for one use: read them before the next call. */
   take(id: string): Uint8Array | undefined {
     const version = this.versions.get(id);
     if (!version) return undefined;
-    if (--version.uses > 0) return version.bytes.slice();
-    this.drop(id, version.bytes);
+    if (--version.uses === 0) this.drop(id, version.bytes);
     return version.bytes;
   }
 
@@ -402,6 +406,13 @@ class KeptVersions {
     this.versions.delete(id);
     this.total -= bytes.length;
   }
+}
+
+/** What `content` changed since `baseline`, or undefined to scan it whole (archives too). */
+function changedSince(path: string, content: Uint8Array, baseline: Uint8Array): Buffer | undefined {
+  const view = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (archiveKind(path, view(content))) return undefined;
+  return changedLines(view(content), view(baseline));
 }
 
 /** Blob ids in HEAD's tree: a finding in one of them is still in the code today. */

@@ -6,7 +6,6 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { scanText } from '../detect/scan-text.js';
 import { MAX_MATCHES_PER_RULE, type RuleEngine } from '../detect/engine.js';
 import type { Finding, SkipReason } from '../findings/types.js';
-import { changedLines } from '../sources/changed-lines.js';
 import { decodeText } from '../sources/text.js';
 import {
   archiveKind,
@@ -24,10 +23,10 @@ export interface ScanTarget {
   rawPath?: Uint8Array;
   content?: Uint8Array;
   /**
-   * The version this content replaced at the same path, already scanned (history): only what
-   * changed since is scanned, the bytes still count as read.
+   * Size of the file `content` stands for, when content holds only its changed lines (history):
+   * the whole file counts as read.
    */
-  baseline?: Uint8Array;
+  originalSize?: number;
   /** Opaque id the source uses to map results back (a blob id). */
   id?: string;
 }
@@ -142,11 +141,7 @@ export function scanTarget(
     return result;
   }
 
-  const bytes = buffer.length;
-  if (target.baseline) {
-    const { buffer: before, byteOffset, byteLength } = target.baseline;
-    buffer = changedLines(buffer, Buffer.from(before, byteOffset, byteLength)) ?? buffer;
-  }
+  const bytes = target.originalSize ?? buffer.length;
   const decoded = decodeText(buffer);
   if (!decoded) return { ...base, findings: [], bytes, skipped: { reason: 'binary' } };
   const findings = scanText(engine, decoded.text, target.path, { redact: options.redact });

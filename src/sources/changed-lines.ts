@@ -217,7 +217,8 @@ function blankOutside(content: Buffer, kept: KeptRanges, keptBytes: number): Buf
     lineFeeds += gaps[i]!;
     at = kept.ends[i] ?? content.length;
   }
-  const out = Buffer.allocUnsafe(keptBytes + lineFeeds);
+  // Its own memory, not a slice of Node's shared pool: it is handed over to a worker whole.
+  const out = Buffer.allocUnsafeSlow(keptBytes + lineFeeds);
   let at = 0;
   for (let i = 0; i <= kept.starts.length; i++) {
     out.fill(LF, at, at + gaps[i]!);
