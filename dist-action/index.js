@@ -32848,18 +32848,25 @@ var ENV_FALLBACK = /(?:getenv|environ\.get|env\.get|Getenv|getEnv|ENV\.fetch)\([
 var XML_KEY_VALUE = /key="([\w.:-]{1,80})"[ \t]+value="([^"\r\n]{4,300})"/g;
 var XML_ELEMENT = /<([A-Za-z][\w:-]{0,60})(\s[^>\r\n]{0,200})?>([^<\r\n]{4,300})<\/\1>/g;
 function lineRuns(text, hits, each) {
+  const feedsOnly = !text.includes("\r");
   let doneTo = -1;
   for (const at of hits.startsOfAny(SECRET_WORDS)) {
     if (at < doneTo) continue;
     let start = at;
-    while (start > 0 && text.charCodeAt(start - 1) !== 10 && text.charCodeAt(start - 1) !== 13)
-      start--;
     let end = at;
-    while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+    if (feedsOnly) {
+      start = at === 0 ? 0 : text.lastIndexOf("\n", at - 1) + 1;
+      end = text.indexOf("\n", at);
+      if (end === -1) end = text.length;
+    } else {
+      while (start > 0 && !isBreak(text.charCodeAt(start - 1))) start--;
+      while (end < text.length && !isBreak(text.charCodeAt(end))) end++;
+    }
     doneTo = end;
     if (end - start <= MAX_LINE) each(text.slice(start, end), start);
   }
 }
+var isBreak = (code) => code === 10 || code === 13;
 function literalPairs(engine, line, offset, regex, ruleId, out) {
   regex.lastIndex = 0;
   for (let m = regex.exec(line); m; m = regex.exec(line)) {
@@ -33072,6 +33079,7 @@ var configFileDetector = {
 };
 
 // src/sources/text.ts
+import { isAscii } from "node:buffer";
 var SNIFF_BYTES = 8192;
 function looksUtf16(buffer, evenNul) {
   const length = Math.min(buffer.length, SNIFF_BYTES) & ~1;
@@ -33102,7 +33110,8 @@ function decodeText(buffer) {
     }
     return void 0;
   }
-  return { text: buffer.toString("utf8"), encoding: "utf8" };
+  const ascii = isAscii(buffer);
+  return { text: buffer.toString(ascii ? "latin1" : "utf8"), encoding: "utf8" };
 }
 function swapToLe(buffer) {
   const copy = Buffer.from(buffer.subarray(0, buffer.length & ~1));
@@ -33295,13 +33304,17 @@ var ESCAPE_SEED = /\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})/g;
 var PERCENT_STOP = new Set([..." 	\r\n\"'<>()`"].map((c3) => c3.charCodeAt(0)));
 var ESCAPE_STOP = new Set([..." 	\r\n\"'`"].map((c3) => c3.charCodeAt(0)));
 function* seededRuns(text, shared, stop, minSeeds) {
-  const seed = new RegExp(shared.source, "g");
-  for (let m = seed.exec(text); m; m = seed.exec(text)) {
+  const seed = new RegExp(shared.source, "y");
+  const lead = shared.source[0] === "\\" ? shared.source[1] : shared.source[0];
+  for (let at = text.indexOf(lead); at !== -1; at = text.indexOf(lead, at + 1)) {
+    seed.lastIndex = at;
+    const m = seed.exec(text);
+    if (!m) continue;
     let start = m.index;
     while (start > 0 && !stop.has(text.charCodeAt(start - 1))) start--;
     let end = m.index + m[0].length;
     while (end < text.length && !stop.has(text.charCodeAt(end))) end++;
-    seed.lastIndex = end;
+    at = end - 1;
     const run = text.slice(start, end);
     if (run.length > MAX_RUN) continue;
     let seeds = 0;
@@ -33404,7 +33417,7 @@ var decodingDetector = {
 };
 
 // src/detect/formats/glued.ts
-var GLUED = /(?:\\[nrt]|%[0-9A-Fa-f]{2})(?=[A-Za-z0-9_])/g;
+var GLUED = /(?:\\[nrt]|%[0-9A-Fa-f]{2})(?=[A-Za-z0-9_])/y;
 var TOKEN_END = new Set([..." 	\r\n\"'`\\<>()[]{},;"].map((c3) => c3.charCodeAt(0)));
 var MIN_TOKEN = 16;
 var MAX_TOKEN = 4096;
@@ -33412,19 +33425,29 @@ var MAX_RUNS = 2e3;
 function detectGlued(text, engine) {
   const out = [];
   let runs = 0;
-  GLUED.lastIndex = 0;
-  for (let m = GLUED.exec(text); m; m = GLUED.exec(text)) {
-    const start = m.index + m[0].length;
-    let end = start;
-    while (end < text.length && end - start < MAX_TOKEN && !TOKEN_END.has(text.charCodeAt(end))) {
-      end++;
+  let slash = text.indexOf("\\");
+  let percent = text.indexOf("%");
+  while (slash !== -1 || percent !== -1) {
+    const at = slash === -1 ? percent : percent === -1 ? slash : Math.min(slash, percent);
+    GLUED.lastIndex = at;
+    const m = GLUED.exec(text);
+    let next = at + 1;
+    if (m) {
+      const start = at + m[0].length;
+      let end = start;
+      while (end < text.length && end - start < MAX_TOKEN && !TOKEN_END.has(text.charCodeAt(end))) {
+        end++;
+      }
+      next = Math.max(next, end);
+      if (end - start >= MIN_TOKEN && ++runs <= MAX_RUNS) {
+        for (const hit of engine.detect(text.slice(start, end))) {
+          out.push({ ...hit, start: start + hit.start, end: start + hit.end });
+        }
+      }
     }
-    GLUED.lastIndex = end;
-    if (end - start < MIN_TOKEN) continue;
-    if (++runs > MAX_RUNS) break;
-    for (const hit of engine.detect(text.slice(start, end))) {
-      out.push({ ...hit, start: start + hit.start, end: start + hit.end });
-    }
+    if (slash !== -1 && slash < next) slash = text.indexOf("\\", next);
+    if (percent !== -1 && percent < next) percent = text.indexOf("%", next);
+    if (runs > MAX_RUNS) break;
   }
   return out;
 }

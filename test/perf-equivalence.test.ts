@@ -15,7 +15,16 @@ import { DETECTORS } from '../src/detect/detectors.js';
 import { RuleEngine, type Candidate } from '../src/detect/engine.js';
 import { detectUrlCredentials } from '../src/detect/formats/connection-strings.js';
 import { decodeBase64, decodeHex, mayDecodePrintable } from '../src/detect/formats/decode.js';
-import { encodedRunSpans } from '../src/detect/formats/decoders.js';
+import { lineRuns, SECRET_WORDS } from '../src/detect/formats/code-lines.js';
+import {
+  encodedRunSpans,
+  ESCAPE_SEED,
+  ESCAPE_STOP,
+  PERCENT_SEED,
+  PERCENT_STOP,
+  seededRuns,
+} from '../src/detect/formats/decoders.js';
+import { detectGlued } from '../src/detect/formats/glued.js';
 import { loadFormatDetectors } from '../src/detect/formats/index.js';
 import { judgeValue } from '../src/detect/formats/judge.js';
 import { patternReach } from '../src/detect/pattern-reach.js';
@@ -23,6 +32,7 @@ import { KeywordAutomaton } from '../src/detect/prefilter.js';
 import { scanText } from '../src/detect/scan-text.js';
 import { builtinRules, SAVED_AUTOMATON } from '../src/rules/load.js';
 import { createEngine } from '../src/pool/worker.js';
+import { fakeGithubToken } from './helpers/tokens.js';
 
 const ROOT = join(__dirname, '..');
 const rules = builtinRules();
@@ -346,5 +356,138 @@ describe('fast paths agree with the plain forms they replace', () => {
       expect(findings(withTriggers, path, text), path).toEqual(findings(fast, path, text));
     }
     expect(texts.length).toBeGreaterThan(20);
+  });
+});
+
+describe('string searches agree with the regex and loop scans they replace', () => {
+  // Escapes, separators and token pieces, so the texts are dense with what each scan looks for.
+  const piece = fc.constantFrom(
+    '\\n',
+    '\\t',
+    '\\r',
+    '\\\\n',
+    '\\',
+    '%3D',
+    '%2f',
+    '%',
+    '%G1',
+    '%4',
+    '\\u0041',
+    '\\x4a',
+    '\\u12',
+    ' ',
+    '\n',
+    '\r',
+    '\r\n',
+    '"',
+    '=',
+    'a',
+    'Z',
+    '_',
+    '9',
+    'ghp_',
+    'AKIA',
+    'token',
+    'password',
+    'secret',
+    'key',
+    fakeGithubToken(3),
+    'xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
+  );
+  const texts = fc.array(piece, { maxLength: 40 }).map((parts) => parts.join(''));
+
+  it('glued tokens found from each backslash and percent sign', () => {
+    const GLUED_OLD = /(?:\\[nrt]|%[0-9A-Fa-f]{2})(?=[A-Za-z0-9_])/g;
+    const stops = new Set([...' \t\r\n"\'`\\<>()[]{},;'].map((c) => c.charCodeAt(0)));
+    const reference = (text: string) => {
+      const out: string[] = [];
+      GLUED_OLD.lastIndex = 0;
+      for (let m = GLUED_OLD.exec(text); m; m = GLUED_OLD.exec(text)) {
+        const start = m.index + m[0].length;
+        let end = start;
+        while (end < text.length && end - start < 4096 && !stops.has(text.charCodeAt(end))) end++;
+        GLUED_OLD.lastIndex = end;
+        if (end - start < 16) continue;
+        for (const hit of fast.detect(text.slice(start, end))) {
+          out.push(`${hit.rule.id} ${start + hit.start}-${start + hit.end}`);
+        }
+      }
+      return out;
+    };
+    let found = 0;
+    fc.assert(
+      fc.property(texts, (text) => {
+        const expected = reference(text);
+        const got = detectGlued(text, fast).map((c) => `${c.rule.id} ${c.start}-${c.end}`);
+        expect(got).toEqual(expected);
+        found += expected.length;
+      }),
+      { numRuns: 2000, seed: 20261204 },
+    );
+    expect(found).toBeGreaterThan(20);
+  });
+
+  it('percent and escape runs found from each sign', () => {
+    const reference = (text: string, shared: RegExp, stop: Set<number>, minSeeds: number) => {
+      const out: string[] = [];
+      const seed = new RegExp(shared.source, 'g');
+      for (let m = seed.exec(text); m; m = seed.exec(text)) {
+        let start = m.index;
+        while (start > 0 && !stop.has(text.charCodeAt(start - 1))) start--;
+        let end = m.index + m[0].length;
+        while (end < text.length && !stop.has(text.charCodeAt(end))) end++;
+        seed.lastIndex = end;
+        const run = text.slice(start, end);
+        const seeds = run.split(m[0][0]!).length - 1;
+        if (seeds >= minSeeds) out.push(`${start} ${run}`);
+      }
+      return out;
+    };
+    let found = 0;
+    fc.assert(
+      fc.property(texts, (text) => {
+        for (const [seed, stop, min] of [
+          [PERCENT_SEED, PERCENT_STOP, 2],
+          [ESCAPE_SEED, ESCAPE_STOP, 4],
+        ] as const) {
+          const expected = reference(text, seed, stop, min);
+          const got = [...seededRuns(text, seed, stop, min)].map((r) => `${r.start} ${r.run}`);
+          expect(got).toEqual(expected);
+          found += expected.length;
+        }
+      }),
+      { numRuns: 2000, seed: 20261204 },
+    );
+    expect(found).toBeGreaterThan(20);
+  });
+
+  it('lines around secret words found by the string search, line feeds or not', () => {
+    const reference = (text: string) => {
+      const out: string[] = [];
+      let doneTo = -1;
+      const isBreak = (code: number) => code === 10 || code === 13;
+      for (const at of fast.scan(text).startsOfAny(SECRET_WORDS)) {
+        if (at < doneTo) continue;
+        let start = at;
+        while (start > 0 && !isBreak(text.charCodeAt(start - 1))) start--;
+        let end = at;
+        while (end < text.length && !isBreak(text.charCodeAt(end))) end++;
+        doneTo = end;
+        if (end - start <= 4000) out.push(`${start} ${text.slice(start, end)}`);
+      }
+      return out;
+    };
+    let found = 0;
+    fc.assert(
+      fc.property(texts, (text) => {
+        const got: string[] = [];
+        lineRuns(text, fast.scan(text), (line, offset) => got.push(`${offset} ${line}`));
+        const expected = reference(text);
+        expect(got).toEqual(expected);
+        found += expected.length;
+      }),
+      { numRuns: 2000, seed: 20261204 },
+    );
+    expect(found).toBeGreaterThan(100);
   });
 });

@@ -2,6 +2,7 @@
  * Bytes to text. Detection runs on JavaScript strings, so every supported encoding becomes one,
  * and offsets in it are the UTF-16 columns that SARIF reports.
  */
+import { isAscii } from 'node:buffer';
 
 export type TextEncoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be';
 
@@ -48,7 +49,9 @@ export function decodeText(buffer: Buffer): DecodedText | undefined {
     }
     return undefined;
   }
-  return { text: buffer.toString('utf8'), encoding: 'utf8' };
+  // Most source is ASCII, where Latin-1 gives the same string and copies instead of decoding.
+  const ascii = isAscii(buffer);
+  return { text: buffer.toString(ascii ? 'latin1' : 'utf8'), encoding: 'utf8' };
 }
 
 function swapToLe(buffer: Uint8Array): Buffer {

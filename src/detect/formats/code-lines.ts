@@ -35,23 +35,33 @@ const ENV_FALLBACK =
 const XML_KEY_VALUE = /key="([\w.:-]{1,80})"[ \t]+value="([^"\r\n]{4,300})"/g;
 const XML_ELEMENT = /<([A-Za-z][\w:-]{0,60})(\s[^>\r\n]{0,200})?>([^<\r\n]{4,300})<\/\1>/g;
 
-function lineRuns(
+export function lineRuns(
   text: string,
   hits: TextHits,
   each: (line: string, offset: number) => void,
 ): void {
+  // Without carriage returns a line ends only at a line feed, which the string's own search
+  // finds far faster than a loop; a lone `\r` also ends a line, so those texts take the loop.
+  const feedsOnly = !text.includes('\r');
   let doneTo = -1;
   for (const at of hits.startsOfAny(SECRET_WORDS)) {
     if (at < doneTo) continue;
     let start = at;
-    while (start > 0 && text.charCodeAt(start - 1) !== 10 && text.charCodeAt(start - 1) !== 13)
-      start--;
     let end = at;
-    while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+    if (feedsOnly) {
+      start = at === 0 ? 0 : text.lastIndexOf('\n', at - 1) + 1;
+      end = text.indexOf('\n', at);
+      if (end === -1) end = text.length;
+    } else {
+      while (start > 0 && !isBreak(text.charCodeAt(start - 1))) start--;
+      while (end < text.length && !isBreak(text.charCodeAt(end))) end++;
+    }
     doneTo = end;
     if (end - start <= MAX_LINE) each(text.slice(start, end), start);
   }
 }
+
+const isBreak = (code: number) => code === 10 || code === 13;
 
 function literalPairs(
   engine: RuleEngine,

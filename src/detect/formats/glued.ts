@@ -6,7 +6,7 @@
  */
 import type { Detector, DetectorCandidate } from '../detectors.js';
 
-const GLUED = /(?:\\[nrt]|%[0-9A-Fa-f]{2})(?=[A-Za-z0-9_])/g;
+const GLUED = /(?:\\[nrt]|%[0-9A-Fa-f]{2})(?=[A-Za-z0-9_])/y;
 /** Where a glued token ends: space, quotes, another escape, brackets and separators. */
 const TOKEN_END = new Set([...' \t\r\n"\'`\\<>()[]{},;'].map((c) => c.charCodeAt(0)));
 /** Shorter runs hold no token any rule looks for. */
@@ -18,19 +18,30 @@ const MAX_RUNS = 2000;
 export function detectGlued(text: string, engine: Parameters<Detector['detect']>[1]['engine']) {
   const out: DetectorCandidate[] = [];
   let runs = 0;
-  GLUED.lastIndex = 0;
-  for (let m = GLUED.exec(text); m; m = GLUED.exec(text)) {
-    const start = m.index + m[0].length;
-    let end = start;
-    while (end < text.length && end - start < MAX_TOKEN && !TOKEN_END.has(text.charCodeAt(end))) {
-      end++;
+  // Escapes begin with `\` or `%`: the string search finds those, the regex is tried only there.
+  let slash = text.indexOf('\\');
+  let percent = text.indexOf('%');
+  while (slash !== -1 || percent !== -1) {
+    const at = slash === -1 ? percent : percent === -1 ? slash : Math.min(slash, percent);
+    GLUED.lastIndex = at;
+    const m = GLUED.exec(text);
+    let next = at + 1;
+    if (m) {
+      const start = at + m[0].length;
+      let end = start;
+      while (end < text.length && end - start < MAX_TOKEN && !TOKEN_END.has(text.charCodeAt(end))) {
+        end++;
+      }
+      next = Math.max(next, end);
+      if (end - start >= MIN_TOKEN && ++runs <= MAX_RUNS) {
+        for (const hit of engine.detect(text.slice(start, end))) {
+          out.push({ ...hit, start: start + hit.start, end: start + hit.end });
+        }
+      }
     }
-    GLUED.lastIndex = end;
-    if (end - start < MIN_TOKEN) continue;
-    if (++runs > MAX_RUNS) break;
-    for (const hit of engine.detect(text.slice(start, end))) {
-      out.push({ ...hit, start: start + hit.start, end: start + hit.end });
-    }
+    if (slash !== -1 && slash < next) slash = text.indexOf('\\', next);
+    if (percent !== -1 && percent < next) percent = text.indexOf('%', next);
+    if (runs > MAX_RUNS) break;
   }
   return out;
 }
