@@ -34858,9 +34858,10 @@ function changedLines(content, baseline) {
   const kept = new KeptRanges();
   kept.add(0, linesForward(content, 0, HEAD_LINES));
   const marker = new ChangeMarker(content, kept);
+  const worthIt = content.length * WORTH_IT;
   let n = 0;
   let o2 = 0;
-  while (n < content.length) {
+  while (n < content.length && kept.bytes <= worthIt) {
     const run = commonRun(content, n, baseline, o2);
     if (n + run === content.length) break;
     const parted = n + run === 0 ? 0 : content.lastIndexOf(LF, n + run - 1) + 1;
@@ -34868,16 +34869,15 @@ function changedLines(content, baseline) {
     n = parted;
     const aligned = realign(content, n, baseline, o2);
     if (!aligned) {
-      marker.unlessIn(n, oldLines(baseline, o2));
+      marker.unlessIn(n, oldLines(baseline, o2), worthIt);
       break;
     }
     marker.changed(n, aligned.n);
     n = aligned.n;
     o2 = aligned.o;
   }
-  const keptBytes = kept.bytes;
-  if (keptBytes > content.length * WORTH_IT) return void 0;
-  return blankOutside(content, kept, keptBytes);
+  if (kept.bytes > worthIt) return void 0;
+  return blankOutside(content, kept, kept.bytes);
 }
 function commonRun(a, aAt, b2, bAt) {
   const limit = Math.min(a.length - aAt, b2.length - bAt);
@@ -34942,9 +34942,9 @@ var ChangeMarker = class {
     }
     this.kept.add(from, to);
   }
-  /** Every line from `start` on that `old` does not hold is new. */
-  unlessIn(start, old) {
-    for (let line = start; line < this.content.length; ) {
+  /** Every line from `start` on that `old` does not hold is new (until `budget` is spent). */
+  unlessIn(start, old, budget) {
+    for (let line = start; line < this.content.length && this.kept.bytes <= budget; ) {
       const next = linesForward(this.content, line, 1);
       if (!old.has(this.lineText(line, next))) this.changed(line, next);
       line = next;
@@ -34968,19 +34968,18 @@ function blockEdge(content, at, direction, lineText) {
 var KeptRanges = class {
   starts = [];
   ends = [];
+  bytes = 0;
   add(start, end) {
-    const last2 = this.ends.length - 1;
-    if (last2 >= 0 && start <= this.ends[last2]) {
-      this.ends[last2] = Math.max(this.ends[last2], end);
-      return;
+    while (this.ends.length > 0 && this.ends[this.ends.length - 1] >= start) {
+      const lastStart = this.starts.pop();
+      const lastEnd = this.ends.pop();
+      this.bytes -= lastEnd - lastStart;
+      start = Math.min(start, lastStart);
+      end = Math.max(end, lastEnd);
     }
     this.starts.push(start);
     this.ends.push(end);
-  }
-  get bytes() {
-    let total = 0;
-    for (let i2 = 0; i2 < this.starts.length; i2++) total += this.ends[i2] - this.starts[i2];
-    return total;
+    this.bytes += end - start;
   }
 };
 function blankOutside(content, kept, keptBytes) {

@@ -59,6 +59,23 @@ describe('changedLines', () => {
     expect(lines[90]).toBe('');
   });
 
+  it('keeps the whole block when an earlier change is kept already', () => {
+    const body = Array.from({ length: 30 }, () => randomString(random, 64));
+    const key = (rows: string[]) => [
+      '-----BEGIN RSA PRIVATE KEY-----',
+      ...rows,
+      '-----END RSA PRIVATE KEY-----',
+    ];
+    const old = [...before.slice(0, 100), ...key(body), ...before.slice(100)];
+    const now = [...old];
+    now[96] = codeLine(random, 96);
+    now[120] = randomString(random, 64);
+    const lines = linesOf(changedLines(file(now), file(old))!);
+    for (let i = 93; i <= 131; i++) expect(lines[i]).toBe(now[i]);
+    expect(lines[80]).toBe('');
+    expect(lines[140]).toBe('');
+  });
+
   it('keeps CRLF lines whole', () => {
     const crlf = (lines: string[]) => Buffer.from(`${lines.join('\r\n')}\r\n`);
     const after = [...before];

@@ -42,9 +42,10 @@ export function changedLines(content: Buffer, baseline: Buffer): Buffer | undefi
   const kept = new KeptRanges();
   kept.add(0, linesForward(content, 0, HEAD_LINES));
   const marker = new ChangeMarker(content, kept);
+  const worthIt = content.length * WORTH_IT;
   let n = 0;
   let o = 0;
-  while (n < content.length) {
+  while (n < content.length && kept.bytes <= worthIt) {
     const run = commonRun(content, n, baseline, o);
     if (n + run === content.length) break;
     // Back to the start of the line where they part.
@@ -53,7 +54,7 @@ export function changedLines(content: Buffer, baseline: Buffer): Buffer | undefi
     n = parted;
     const aligned = realign(content, n, baseline, o);
     if (!aligned) {
-      marker.unlessIn(n, oldLines(baseline, o));
+      marker.unlessIn(n, oldLines(baseline, o), worthIt);
       break;
     }
     marker.changed(n, aligned.n);
@@ -61,9 +62,8 @@ export function changedLines(content: Buffer, baseline: Buffer): Buffer | undefi
     o = aligned.o;
   }
 
-  const keptBytes = kept.bytes;
-  if (keptBytes > content.length * WORTH_IT) return undefined;
-  return blankOutside(content, kept, keptBytes);
+  if (kept.bytes > worthIt) return undefined;
+  return blankOutside(content, kept, kept.bytes);
 }
 
 /** Length of the common run of `a` from `aAt` and `b` from `bAt`, found by memcmp in steps. */
@@ -151,9 +151,9 @@ class ChangeMarker {
     this.kept.add(from, to);
   }
 
-  /** Every line from `start` on that `old` does not hold is new. */
-  unlessIn(start: number, old: Set<string>): void {
-    for (let line = start; line < this.content.length;) {
+  /** Every line from `start` on that `old` does not hold is new (until `budget` is spent). */
+  unlessIn(start: number, old: Set<string>, budget: number): void {
+    for (let line = start; line < this.content.length && this.kept.bytes <= budget;) {
       const next = linesForward(this.content, line, 1);
       if (!old.has(this.lineText(line, next))) this.changed(line, next);
       line = next;
@@ -185,25 +185,24 @@ function blockEdge(
   return at;
 }
 
-/** Line-aligned byte ranges to keep, merged as they are added (in order, or overlapping). */
+/** Line-aligned byte ranges to keep, in order; a range added over earlier ones absorbs them. */
 class KeptRanges {
   readonly starts: number[] = [];
   readonly ends: number[] = [];
+  bytes = 0;
 
   add(start: number, end: number): void {
-    const last = this.ends.length - 1;
-    if (last >= 0 && start <= this.ends[last]!) {
-      this.ends[last] = Math.max(this.ends[last]!, end);
-      return;
+    // Only the last ranges can overlap: a block reaching back may cover several of them.
+    while (this.ends.length > 0 && this.ends[this.ends.length - 1]! >= start) {
+      const lastStart = this.starts.pop()!;
+      const lastEnd = this.ends.pop()!;
+      this.bytes -= lastEnd - lastStart;
+      start = Math.min(start, lastStart);
+      end = Math.max(end, lastEnd);
     }
     this.starts.push(start);
     this.ends.push(end);
-  }
-
-  get bytes(): number {
-    let total = 0;
-    for (let i = 0; i < this.starts.length; i++) total += this.ends[i]! - this.starts[i]!;
-    return total;
+    this.bytes += end - start;
   }
 }
 
