@@ -85,13 +85,19 @@ function baseConfig(repo: string, base: string, names: readonly string[]): strin
 
 /** Findings relative to the workspace, as GitHub expects, whatever folder was scanned. */
 function relativeToWorkspace(
-  result: { findings: { path: string }[]; notices: { subject: string }[]; root: string },
+  result: {
+    findings: { path: string }[];
+    notices: { subject: string }[];
+    root: string;
+    escapedPaths: Set<string>;
+  },
   workspace: string,
 ) {
   const prefix = relative(workspace, result.root).split(sep).join('/');
   if (!prefix) return;
   for (const finding of result.findings) finding.path = `${prefix}/${finding.path}`;
   for (const notice of result.notices) notice.subject = `${prefix}/${notice.subject}`;
+  result.escapedPaths = new Set([...result.escapedPaths].map((path) => `${prefix}/${path}`));
   result.root = workspace;
 }
 
@@ -146,6 +152,7 @@ export async function runAction(): Promise<number> {
     summary: result.summary,
     rules: result.rules,
     root: result.root,
+    escapedPaths: result.escapedPaths,
   });
   writeReport(`${JSON.stringify(sarif, null, 2)}\n`, sarifFile);
   setOutput('sarif-file', sarifFile);

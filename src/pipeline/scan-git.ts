@@ -128,7 +128,8 @@ export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
     skips,
   );
   keep(outcome, (finding) => !dropped.has(finding));
-  return result(repo, outcome, request);
+  const escaped = new Set(files.filter((f) => f.pathEscaped).map((f) => f.path));
+  return result(repo, outcome, request, escaped);
 }
 
 async function open(request: ScanRequest, discover = openRepository): Promise<Repository> {
@@ -233,8 +234,14 @@ function keep(outcome: RunOutcome, predicate: (finding: Finding) => boolean): vo
   outcome.summary.findings = outcome.findings.length;
 }
 
-function result(repo: Repository, outcome: RunOutcome, request: ScanRequest): ScanResult {
-  return { ...outcome, rules: [...builtinRules(), ...request.extraRules], root: repo.top };
+function result(
+  repo: Repository,
+  outcome: RunOutcome,
+  request: ScanRequest,
+  escapedPaths: Set<string>,
+): ScanResult {
+  const rules = [...builtinRules(), ...request.extraRules];
+  return { ...outcome, rules, root: repo.top, escapedPaths };
 }
 
 /**
@@ -321,7 +328,7 @@ async function scanIndex(
   }
   const kept = new Set([...earliest.values()].map((entry) => entry.finding));
   keep(outcome, (finding) => kept.has(finding));
-  return result(repo, outcome, request);
+  return result(repo, outcome, request, index.escapedPaths);
 }
 
 /** Blob ids in HEAD's tree: a finding in one of them is still in the code today. */

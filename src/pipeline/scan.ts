@@ -39,6 +39,9 @@ export interface ScanResult {
   /** Every file a working-tree scan read, relative to `root`: the analysis reads its signals
    * from this list outside git instead of walking the tree a second time. */
   files?: string[];
+  /** Paths shown with `\xNN` escapes (names that are not valid UTF-8): a report that needs the
+   * bytes, such as a SARIF URI, decodes these and only these. */
+  escapedPaths: Set<string>;
 }
 
 /** The folder reported paths are relative to: the one folder scanned, else the working folder. */
@@ -66,6 +69,7 @@ export function runOptionsFor(request: ScanRequest): RunOptions {
 export async function scanWorkingTree(request: ScanRequest): Promise<ScanResult> {
   const root = scanRoot(request.paths);
   const skips = new SkipCounter();
+  const escapedPaths = new Set<string>();
   const files = walk(
     {
       roots: request.paths.map((p) => resolve(p)),
@@ -78,6 +82,7 @@ export async function scanWorkingTree(request: ScanRequest): Promise<ScanResult>
       skipPaths: new Set((request.skipPaths ?? []).map((p) => resolve(p))),
     },
     (path, reason, detail) => skips.add(path, reason, detail),
+    (path) => escapedPaths.add(path),
   );
 
   const seen: string[] = [];
@@ -89,5 +94,6 @@ export async function scanWorkingTree(request: ScanRequest): Promise<ScanResult>
   }
 
   const outcome = await runTargets(targets(), runOptionsFor(request), skips);
-  return { ...outcome, rules: [...builtinRules(), ...request.extraRules], root, files: seen };
+  const rules = [...builtinRules(), ...request.extraRules];
+  return { ...outcome, rules, root, files: seen, escapedPaths };
 }

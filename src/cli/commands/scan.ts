@@ -163,6 +163,7 @@ export function renderReport(scan: ExecutedScan, values: ScanValues): string {
           summary: result.summary,
           rules: result.rules,
           root: result.root,
+          escapedPaths: result.escapedPaths,
         }),
         null,
         2,
