@@ -2,10 +2,11 @@
  * The command line as scripts and people meet it: how much -q and --verbose say, and how usage
  * problems are reported.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from './helpers/cli.js';
+import { CLI, runCli, tempDir, type CliRun } from './helpers/cli.js';
 import { fakeGithubToken } from './helpers/tokens.js';
 
 const token = fakeGithubToken(31);
@@ -112,5 +113,48 @@ describe('-q and --verbose', () => {
     expect(verbose.stderr).toMatch(
       new RegExp(`^unsprawl: scanned 2 files, ${BYTES} B .* rules in the main thread`),
     );
+  });
+});
+
+/** Runs the CLI from a folder the shell deletes first, as a user in a removed checkout would. */
+function runInDeletedFolder(folder: string, args: string[]): CliRun {
+  mkdirSync(folder);
+  const script = 'cd "$1" && rmdir "$1" && shift && exec "$@"';
+  const result = spawnSync('sh', ['-c', script, 'sh', folder, process.execPath, CLI, ...args], {
+    env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('a working folder that was deleted', () => {
+  it.each([
+    'scan',
+    'scan --history',
+    'scan <tree> --format json',
+    'baseline <tree> -o -',
+    'fix <tree> --dry-run',
+    'hook install',
+    // No cwd call of ours: path.resolve makes it, and the same guard answers.
+    'rules -o rules.json',
+  ])('unsprawl %s says so and exits 2', (line) => {
+    const folder = join(realpathSync(dir.path), `gone-${line.replace(/\W/g, '')}`);
+    const args = line.split(' ').map((arg) => (arg === '<tree>' ? dir.path : arg));
+    const run = runInDeletedFolder(folder, args);
+    const which = existsSync('/proc/self/cwd')
+      ? `${folder} was deleted`
+      : 'it was deleted or moved';
+    expect(run).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `unsprawl: error: the current folder no longer exists (${which}); cd into one that does\n`,
+    });
+  });
+
+  it('does not stop what needs no folder', () => {
+    const run = runInDeletedFolder(join(dir.path, 'gone-rules'), ['rules', '--format', 'json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).length).toBeGreaterThan(0);
   });
 });

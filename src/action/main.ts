@@ -11,6 +11,7 @@ import { CONFIG_NAMES } from '../config/load.js';
 import { log } from '../log/logger.js';
 import { executeScan, parseScanArgs } from '../cli/commands/scan.js';
 import { writeReport } from '../cli/output.js';
+import { currentFolder, isWorkingFolderError, workingFolderError } from '../cli/working-folder.js';
 import { toGithubAnnotations } from '../report/github.js';
 import { toSarif } from '../report/sarif.js';
 import { toJobSummary } from '../report/summary.js';
@@ -102,7 +103,7 @@ function relativeToWorkspace(
 }
 
 export async function runAction(): Promise<number> {
-  const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+  const workspace = resolve(process.env.GITHUB_WORKSPACE ?? currentFolder());
   const path = resolve(workspace, input('path', '.'));
   const inside = relative(workspace, path);
   if (inside.startsWith('..') || isAbsolute(inside))
@@ -176,7 +177,10 @@ if (process.env.UNSPRAWL_ACTION_IMPORT !== '1') {
       process.exitCode = code;
     },
     (error: Error) => {
-      process.stdout.write(`::error::unsprawl: ${error.message.replace(/\r?\n/g, '%0A')}\n`);
+      const message = isWorkingFolderError(error)
+        ? workingFolderError(error).message
+        : error.message;
+      process.stdout.write(`::error::unsprawl: ${message.replace(/\r?\n/g, '%0A')}\n`);
       process.exitCode = 2;
     },
   );

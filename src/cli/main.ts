@@ -3,6 +3,7 @@
 import { log } from '../log/logger.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './errors.js';
+import { isWorkingFolderError, workingFolderError } from './working-folder.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
 
@@ -55,6 +56,10 @@ export async function main(argv: string[]): Promise<number> {
     )(rest);
   } catch (error) {
     const err = error as Error & { code?: string };
+    if (isWorkingFolderError(err)) {
+      log.error(workingFolderError(err).message);
+      return 2;
+    }
     if (err instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
       log.error(err.message);
       return 2;

@@ -5,6 +5,7 @@
 import { resolve, dirname } from 'node:path';
 import { statSync } from 'node:fs';
 import type { Finding, Notice, ScanSummary } from '../findings/types.js';
+import { currentFolder } from '../cli/working-folder.js';
 import { builtinRules } from '../rules/load.js';
 import type { RuleSpec } from '../rules/types.js';
 import { walk } from '../sources/walker.js';
@@ -51,7 +52,7 @@ export function scanRoot(paths: string[]): string {
     const stats = statSync(absolute, { throwIfNoEntry: false });
     return stats?.isDirectory() ? absolute : dirname(absolute);
   }
-  return process.cwd();
+  return currentFolder();
 }
 
 /** What every source passes to the engine run, taken from the request. */

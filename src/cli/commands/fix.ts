@@ -13,6 +13,7 @@ import { applyEdits, readText, writeAtomically } from '../../analysis/apply-edit
 import type { Finding } from '../../findings/types.js';
 import { findRepoRoot } from '../../sources/gitignore.js';
 import { UsageError } from '../errors.js';
+import { currentFolder } from '../working-folder.js';
 import { executeScan, parseScanArgs } from './scan.js';
 
 export const FIX_HELP = `Usage: unsprawl fix [PATH...] [--target T] [--dry-run] [--force] [--store-cmd CMD]
@@ -215,7 +216,7 @@ export async function fixCommand(argv: string[]): Promise<number> {
     rewritten++;
   }
   process.stdout.write(
-    `rewrote ${rewritten} file(s) under ${relative(process.cwd(), result.root) || '.'}\n`,
+    `rewrote ${rewritten} file(s) under ${relative(currentFolder(), result.root) || '.'}\n`,
   );
   return 0;
 }

@@ -8,6 +8,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { log } from '../../log/logger.js';
 import { UsageError } from '../errors.js';
+import { currentFolder } from '../working-folder.js';
 
 export const HOOK_HELP = `Usage: unsprawl hook install [--force] [--repo PATH]
 
@@ -62,7 +63,8 @@ export async function hookCommand(argv: string[]): Promise<number> {
     throw new UsageError('usage: unsprawl hook install [--force] [--repo PATH]');
   }
 
-  const dir = hooksDir(values.repo);
+  // git run in a deleted folder would only say "not a git repository".
+  const dir = hooksDir(resolve(currentFolder(), values.repo));
   const hook = join(dir, 'pre-commit');
   if (existsSync(hook) && !values.force) {
     log.error(`${hook} already exists; keeping it. Re-run with --force to replace it.`);

@@ -19,6 +19,7 @@ import { summaryLine, toText, type TextDetail } from '../../report/text.js';
 import type { Confidence } from '../../rules/types.js';
 import { UsageError } from '../errors.js';
 import { writeReport } from '../output.js';
+import { currentFolder } from '../working-folder.js';
 import { createProgress } from '../progress.js';
 import { parseSize } from '../size.js';
 
@@ -213,6 +214,8 @@ export async function executeScan(
   else if (values.verbose) setLogLevel('info');
   else if (values.quiet) setLogLevel('warn');
   const checked = checkScanValues(values);
+  // Before the paths are checked: in a deleted folder `.` would read as "no such file".
+  currentFolder();
   const paths = positionals.length ? positionals : ['.'];
   for (const path of paths) {
     if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
