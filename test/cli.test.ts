@@ -158,3 +158,58 @@ describe('a working folder that was deleted', () => {
     expect(JSON.parse(run.stdout).length).toBeGreaterThan(0);
   });
 });
+
+describe('usage errors', () => {
+  // <tree> is a folder outside any repository, <file> a file in it, <missing> a path that is not.
+  it.each([
+    ['bogus', 'unknown command "bogus"; run `unsprawl --help`'],
+    ['scan --format yaml <tree>', '--format must be one of text, json, sarif, github, not "yaml"'],
+    ['scan --format', "Option '--format <value>' argument missing"],
+    ['scan --quiet=yes <tree>', "Option '-q, --quiet' does not take an argument"],
+    ['scan <missing>', '<missing>: no such file or directory'],
+    ['scan --threads 0 <tree>', '--threads takes a whole number from 1 to 256, not "0"'],
+    ['scan --since 2024-01-01 <tree>', '--since goes with --history or --range'],
+    ['scan --history --staged <tree>', '--history, --range and --staged exclude each other'],
+    ['scan --staged <tree>', '--staged: <tree> is not in a git repository'],
+    ['scan --history <tree> <tree>', '--history takes one repository path, not 2'],
+    ['scan -o <tree> <tree>', '--output <tree>: is a directory'],
+    [
+      'scan -o <file>/report.json <tree>',
+      '--output <file>/report.json: cannot write it (ENOTDIR: not a directory)',
+    ],
+    [
+      'scan --config <missing> <tree>',
+      '<missing>: 1 problem(s) in the config:\n  config file does not exist',
+    ],
+    ['scan --baseline <missing> <tree>', '<missing>: baseline file does not exist'],
+    ['rules --format yaml', '--format must be text or json, not "yaml"'],
+    ['hook', 'hook: no action given; the one action is install (unsprawl hook install)'],
+    [
+      'hook remove',
+      'hook: unknown action "remove"; the one action is install (unsprawl hook install)',
+    ],
+    ['hook install now', 'hook install: unexpected argument "now"'],
+    ['hook install --repo <tree>', '<tree>: not a git repository (name one with --repo PATH)'],
+    ['fix --history <tree>', '--history does not go with fix: it rewrites the working tree only'],
+    ['fix --store-cmd= <tree>', '--store-cmd needs a command'],
+  ])('unsprawl %s: %s', (line, message) => {
+    const places: Record<string, string> = {
+      '<tree>': dir.path,
+      '<file>': join(dir.path, 'src', 'app.js'),
+      '<missing>': join(dir.path, 'missing.json'),
+    };
+    const fill = (text: string) => text.replace(/<\w+>/g, (place) => places[place] ?? place);
+    const run = runCli(line.split(' ').map(fill));
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `unsprawl: error: ${fill(message)}\n` });
+  });
+
+  it('names the missing command, with the help on stderr: stdout may be a report file', () => {
+    const run = runCli([]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^unsprawl \d+\.\d+\.\d+ — /);
+    expect(run.stderr).toMatch(
+      /\nunsprawl: error: no command given: use scan, baseline, fix, rules or hook\n$/,
+    );
+  });
+});
