@@ -212,4 +212,39 @@ describe('usage errors', () => {
       /\nunsprawl: error: no command given: use scan, baseline, fix, rules or hook\n$/,
     );
   });
+
+  it('says where a config or baseline does not parse, never what it holds', () => {
+    const tmp = tempDir();
+    try {
+      const env = join(tmp.path, 'wrong.json');
+      writeFileSync(env, `GITHUB_TOKEN=${token}\n`);
+      const short = join(tmp.path, 'short.json');
+      writeFileSync(short, 'hunter22\n');
+      const yaml = join(tmp.path, '.unsprawl.yaml');
+      writeFileSync(yaml, `a: b\n c: "${token}\n`);
+      const cases: [string[], string][] = [
+        [['--baseline', env], `${env}: baseline is not valid JSON (an unexpected character)`],
+        [['--baseline', short], `${short}: baseline is not valid JSON (an unexpected character)`],
+        [
+          ['--config', env],
+          `${env}: 1 problem(s) in the config:\n  not valid JSON (an unexpected character)`,
+        ],
+        [
+          ['--config', yaml],
+          `${yaml}: 1 problem(s) in the config:\n  not valid YAML (BLOCK_AS_IMPLICIT_KEY at line 1, column 4)`,
+        ],
+      ];
+      for (const [flags, message] of cases) {
+        const run = runCli(['scan', join(dir.path, 'image.bin'), ...flags]);
+        expect(run).toEqual({ code: 2, stdout: '', stderr: `unsprawl: error: ${message}\n` });
+      }
+      const positioned = join(tmp.path, 'positioned.json');
+      writeFileSync(positioned, '{\n  "findings": [],\n  x\n}\n');
+      expect(runCli(['scan', dir.path, '--baseline', positioned]).stderr).toBe(
+        `unsprawl: error: ${positioned}: baseline is not valid JSON (at line 3, column 3)\n`,
+      );
+    } finally {
+      tmp.cleanup();
+    }
+  });
 });
