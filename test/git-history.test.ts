@@ -4,6 +4,7 @@ import type { Finding } from '../src/findings/types.js';
 import { scanHistory, scanRange } from '../src/pipeline/scan-git.js';
 import { runCli, tempDir } from './helpers/cli.js';
 import { initRepo, request, type TestRepo } from './helpers/git-repo.js';
+import { sarifValidator } from './helpers/sarif-schema.js';
 import { fakeGithubToken } from './helpers/tokens.js';
 
 const removed = fakeGithubToken(11);
@@ -150,6 +151,23 @@ describe('scan --history', () => {
       presentInHead: false,
     });
     expect(result.partialFingerprints.commitSha).toBe(commits.added);
+  });
+
+  it('gives a file name that is not UTF-8 its own bytes in SARIF URIs', () => {
+    const run = runCli(['scan', '--history', repo.dir, '--format', 'sarif']);
+    const log = JSON.parse(run.stdout);
+    expect(sarifValidator()(log)).toEqual([]);
+    const uris = log.runs[0].results.map(
+      (r: Record<string, any>) => r.locations[0].physicalLocation.artifactLocation.uri,
+    );
+    expect(uris).toContain('caf%E9%20notes.txt');
+    expect(uris.filter((uri: string) => uri.includes('\\'))).toEqual([]);
+    const notice = log.runs[0].invocations[0].toolExecutionNotifications.find(
+      (n: Record<string, any>) => n.descriptor.id === 'skip/non-utf8-path',
+    );
+    expect(notice.locations[0].physicalLocation.artifactLocation.uri).toBe('caf%E9%20notes.txt');
+    // Where text is shown, the name stays readable.
+    expect(notice.message.text).toMatch(/^caf\\xE9 notes\.txt: /);
   });
 
   it('says in text that a history-only secret must still be rotated', () => {

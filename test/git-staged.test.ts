@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanStaged } from '../src/pipeline/scan-git.js';
+import { toSarif } from '../src/report/sarif.js';
 import { runCli, tempDir } from './helpers/cli.js';
 import { initRepo, request, type TestRepo } from './helpers/git-repo.js';
 import { fakeGithubToken } from './helpers/tokens.js';
@@ -68,6 +69,8 @@ describe('scan --staged', () => {
     const result = await scanStaged(request(odd.dir));
     expect(result.findings.map((f) => f.path)).toEqual(['r\\xE9sum\\xE9\nline.txt']);
     expect(result.notices.map((n) => n.reason)).toContain('non-utf8-path');
+    const location = toSarif(result).runs[0]!.results![0]!.locations![0]!.physicalLocation!;
+    expect(location.artifactLocation!.uri).toBe('r%E9sum%E9%0Aline.txt');
   });
 
   it('is clean when nothing staged adds a secret', async () => {

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './helpers/cli.js';
 import { initRepo } from './helpers/git-repo.js';
+import { decodePath } from '../src/sources/git/paths.js';
+import { pathToUri } from '../src/report/sarif.js';
 import { sarifValidator } from './helpers/sarif-schema.js';
 import { fakeGithubToken } from './helpers/tokens.js';
 
@@ -127,6 +129,51 @@ describe('unsprawl scan (working tree)', () => {
     expect(huge.code).toBe(2);
     expect(huge.stderr).toContain('at most 256MB');
     expect(runCli(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('SARIF artifact URIs', () => {
+  it.each([
+    // shown path, shown with escapes, URI
+    ['src/app.js', false, 'src/app.js'],
+    ['with space #1.txt', false, 'with%20space%20%231.txt'],
+    ['100%.txt', false, '100%25.txt'],
+    ['café/ü.txt', false, 'caf%C3%A9/%C3%BC.txt'],
+    ['caf\\xE9.txt', true, 'caf%E9.txt'],
+    // A valid name that spells an escape is that text, not a byte.
+    ['caf\\xE9.txt', false, 'caf%5CxE9.txt'],
+    ['a\\x5Cx41\\xFF', true, 'a%5Cx41%FF'],
+  ])('%j (escaped: %s) is %j', (path, escaped, uri) => {
+    expect(pathToUri(path, escaped)).toBe(uri);
+  });
+
+  it('shows a backslash in a name that is not UTF-8 escaped too, so the bytes come back', () => {
+    const bytes = Buffer.concat([Buffer.from('a\\x41'), Buffer.from([0xff])]);
+    expect(decodePath(bytes)).toEqual({ path: 'a\\x5Cx41\\xFF', escaped: true });
+    expect(decodePath(Buffer.from('a\\x41'))).toEqual({ path: 'a\\x41', escaped: false });
+  });
+
+  it('percent-encodes the bytes of a working-tree name that is not UTF-8', () => {
+    const tmp = tempDir();
+    try {
+      const name = Buffer.concat([
+        Buffer.from('bad'),
+        Buffer.from([0xff]),
+        Buffer.from('\\x41.env'),
+      ]);
+      writeFileSync(Buffer.concat([Buffer.from(`${tmp.path}/`), name]), `TOKEN=${token}\n`);
+      writeFileSync(join(tmp.path, 'plain.env'), `TOKEN=${other}\n`);
+      const run = runCli(['scan', tmp.path, '--format', 'sarif']);
+      const log = JSON.parse(run.stdout);
+      expect(sarifValidator()(log)).toEqual([]);
+      const uris = log.runs[0].results.map(
+        (r: Record<string, any>) => r.locations[0].physicalLocation.artifactLocation.uri,
+      );
+      expect(uris.sort()).toEqual(['bad%FF%5Cx41.env', 'plain.env']);
+      expect(runCli(['scan', tmp.path]).stdout).toContain('\nbad\\xFF\\x5Cx41.env\n');
+    } finally {
+      tmp.cleanup();
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import { CONFIG_NAMES } from '../config/load.js';
 import { log } from '../log/logger.js';
 import { executeScan, parseScanArgs } from '../cli/commands/scan.js';
 import { writeReport } from '../cli/output.js';
+import { currentFolder, isWorkingFolderError, workingFolderError } from '../cli/working-folder.js';
 import { toGithubAnnotations } from '../report/github.js';
 import { toSarif } from '../report/sarif.js';
 import { toJobSummary } from '../report/summary.js';
@@ -85,18 +86,24 @@ function baseConfig(repo: string, base: string, names: readonly string[]): strin
 
 /** Findings relative to the workspace, as GitHub expects, whatever folder was scanned. */
 function relativeToWorkspace(
-  result: { findings: { path: string }[]; notices: { subject: string }[]; root: string },
+  result: {
+    findings: { path: string }[];
+    notices: { subject: string }[];
+    root: string;
+    escapedPaths: Set<string>;
+  },
   workspace: string,
 ) {
   const prefix = relative(workspace, result.root).split(sep).join('/');
   if (!prefix) return;
   for (const finding of result.findings) finding.path = `${prefix}/${finding.path}`;
   for (const notice of result.notices) notice.subject = `${prefix}/${notice.subject}`;
+  result.escapedPaths = new Set([...result.escapedPaths].map((path) => `${prefix}/${path}`));
   result.root = workspace;
 }
 
 export async function runAction(): Promise<number> {
-  const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+  const workspace = resolve(process.env.GITHUB_WORKSPACE ?? currentFolder());
   const path = resolve(workspace, input('path', '.'));
   const inside = relative(workspace, path);
   if (inside.startsWith('..') || isAbsolute(inside))
@@ -146,6 +153,7 @@ export async function runAction(): Promise<number> {
     summary: result.summary,
     rules: result.rules,
     root: result.root,
+    escapedPaths: result.escapedPaths,
   });
   writeReport(`${JSON.stringify(sarif, null, 2)}\n`, sarifFile);
   setOutput('sarif-file', sarifFile);
@@ -169,7 +177,10 @@ if (process.env.UNSPRAWL_ACTION_IMPORT !== '1') {
       process.exitCode = code;
     },
     (error: Error) => {
-      process.stdout.write(`::error::unsprawl: ${error.message.replace(/\r?\n/g, '%0A')}\n`);
+      const message = isWorkingFolderError(error)
+        ? workingFolderError(error).message
+        : error.message;
+      process.stdout.write(`::error::unsprawl: ${message.replace(/\r?\n/g, '%0A')}\n`);
       process.exitCode = 2;
     },
   );

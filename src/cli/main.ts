@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 /** The `unsprawl` command: dispatches to a subcommand and turns failures into exit codes. */
+import { ConfigError } from '../config/load.js';
+import { GuardedReadError } from '../config/guarded-read.js';
+import { BaselineError } from '../findings/baseline.js';
 import { log } from '../log/logger.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './errors.js';
+import { isWorkingFolderError, workingFolderError } from './working-folder.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
 
@@ -34,11 +38,20 @@ export function registerCommand(name: string, load: () => Promise<Command>): voi
   COMMANDS[name] = load;
 }
 
+/** Errors whose message is the whole story, naming the flag or file: the user fixes that. */
+const USER_ERRORS = [UsageError, ConfigError, BaselineError, GuardedReadError];
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    // A usage error: stdout may be a report file, so the help goes to stderr.
+    process.stderr.write(HELP);
+    log.error('no command given: use scan, baseline, fix, rules or hook');
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(HELP);
-    return name ? 0 : 2;
+    return 0;
   }
   if (name === '--version' || name === '-v') {
     process.stdout.write(`${VERSION}\n`);
@@ -55,7 +68,11 @@ export async function main(argv: string[]): Promise<number> {
     )(rest);
   } catch (error) {
     const err = error as Error & { code?: string };
-    if (err instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
+    if (isWorkingFolderError(err)) {
+      log.error(workingFolderError(err).message);
+      return 2;
+    }
+    if (USER_ERRORS.some((type) => err instanceof type) || err.code?.startsWith('ERR_PARSE_ARGS')) {
       log.error(err.message);
       return 2;
     }

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { yaml } from '../deps.js';
 import { GuardedReadError, readGuardedFile } from './guarded-read.js';
+import { parseProblem } from './parse-error.js';
 import { log } from '../log/logger.js';
 import { DEFAULT_CONFIG, type UnsprawlConfig } from './types.js';
 import { formatProblem, validateRule } from '../rules/validate.js';
@@ -79,10 +80,9 @@ export async function loadConfig(request: ConfigRequest): Promise<UnsprawlConfig
   if (!file) return { ...DEFAULT_CONFIG };
   const repoRoot = findRepoRoot(dirname(file)) ?? dirname(file);
 
-  let data: unknown;
+  let text: string;
   try {
-    const text = readGuardedFile(file, repoRoot, 'config');
-    data = /\.ya?ml$/.test(file) ? yaml().parse(text) : JSON.parse(text);
+    text = readGuardedFile(file, repoRoot, 'config');
   } catch (error) {
     // A config the repository itself carries may be hostile (a symlink to /dev/zero): say so and
     // scan with the defaults. One the user named on the command line is an error.
@@ -91,6 +91,13 @@ export async function loadConfig(request: ConfigRequest): Promise<UnsprawlConfig
       return { ...DEFAULT_CONFIG };
     }
     throw new ConfigError(file, [(error as Error).message.replace(`${file}: `, '')]);
+  }
+  const format = /\.ya?ml$/.test(file) ? 'YAML' : 'JSON';
+  let data: unknown;
+  try {
+    data = format === 'YAML' ? yaml().parse(text) : JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(file, [parseProblem(error, text, format)]);
   }
   data ??= {};
 

@@ -4,6 +4,7 @@
  */
 import type { Finding } from './types.js';
 import { readGuardedFile } from '../config/guarded-read.js';
+import { parseProblem } from '../config/parse-error.js';
 
 export interface BaselineEntry {
   fingerprint: string;
@@ -55,7 +56,7 @@ export function readBaseline(path: string, repoRoot: string | undefined): Set<st
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new BaselineError(`${path}: baseline is not valid JSON: ${(error as Error).message}`);
+    throw new BaselineError(`${path}: baseline is ${parseProblem(error, text, 'JSON')}`);
   }
   const entries = (parsed as Partial<BaselineFile> | null)?.findings;
   if (!Array.isArray(entries)) {

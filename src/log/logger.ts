@@ -4,11 +4,22 @@
  * CI log keeps forever.
  */
 
-export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
+/**
+ * `notice` says that what the user asked for happened (a file written): shown by default, hidden
+ * by --quiet, which keeps warnings: a skipped file must never go unsaid. `info` is --verbose.
+ */
+export type LogLevel = 'silent' | 'error' | 'warn' | 'notice' | 'info' | 'debug';
 
-const ORDER: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 };
+const ORDER: Record<LogLevel, number> = {
+  silent: 0,
+  error: 1,
+  warn: 2,
+  notice: 3,
+  info: 4,
+  debug: 5,
+};
 
-let threshold: LogLevel = (process.env.UNSPRAWL_LOG as LogLevel | undefined) ?? 'warn';
+let threshold: LogLevel = (process.env.UNSPRAWL_LOG as LogLevel | undefined) ?? 'notice';
 let sink: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
 
 export function setLogLevel(level: LogLevel): void {
@@ -36,9 +47,10 @@ function printable(message: string): string {
   );
 }
 
-function emit(level: Exclude<LogLevel, 'silent'>, message: string, plain = false): void {
+function emit(level: Exclude<LogLevel, 'silent'>, message: string): void {
   if (ORDER[level] > ORDER[threshold]) return;
-  sink(`unsprawl: ${level === 'info' || plain ? '' : `${level}: `}${printable(message)}`);
+  const label = level === 'info' || level === 'notice' ? '' : `${level}: `;
+  sink(`unsprawl: ${label}${printable(message)}`);
 }
 
 export const log = {
@@ -46,7 +58,7 @@ export const log = {
   warn: (message: string) => emit('warn', message),
   info: (message: string) => emit('info', message),
   /** What the user asked for happened (a file written): shown unless --quiet. */
-  notice: (message: string) => emit('warn', message, true),
+  notice: (message: string) => emit('notice', message),
   debug: (message: string) => emit('debug', message),
 };
 

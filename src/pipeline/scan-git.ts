@@ -39,7 +39,7 @@ export async function scanHistory(
   request: ScanRequest,
   options: HistoryOptions = {},
 ): Promise<ScanResult> {
-  const repo = await open(request);
+  const repo = await open(request, '--history');
   const skips = new SkipCounter();
   describe(repo, skips);
   const index = await indexBlobs(repo.top, walkOptions(['--all'], options.since, false));
@@ -58,7 +58,7 @@ export async function scanRange(
   range: string,
   options: HistoryOptions = {},
 ): Promise<ScanResult> {
-  const repo = await open(request);
+  const repo = await open(request, '--range');
   const sides = range.split(/\.\.\.?/);
   if (!range.includes('..') || sides.length !== 2) {
     throw new UsageError(`--range takes BASE..HEAD, not "${range}"`);
@@ -77,7 +77,7 @@ export async function scanRange(
 }
 
 export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
-  const repo = await open(request, openRepositoryQuick);
+  const repo = await open(request, '--staged', openRepositoryQuick);
   if (repo.bare) throw new UsageError(`${repo.top} is a bare repository: it has no index to scan`);
   const skips = new SkipCounter();
   const changes = await stagedChanges(repo.top);
@@ -135,17 +135,22 @@ export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
     skips,
   );
   keep(outcome, (finding) => !dropped.has(finding));
-  return result(repo, outcome, request);
+  const escaped = new Set(files.filter((f) => f.pathEscaped).map((f) => f.path));
+  return result(repo, outcome, request, escaped);
 }
 
-async function open(request: ScanRequest, discover = openRepository): Promise<Repository> {
+async function open(
+  request: ScanRequest,
+  flag: '--history' | '--range' | '--staged',
+  discover = openRepository,
+): Promise<Repository> {
   if (request.paths.length > 1) {
-    throw new UsageError('--history, --range and --staged take one repository path');
+    throw new UsageError(`${flag} takes one repository path, not ${request.paths.length}`);
   }
   try {
     return await discover(request.paths[0] ?? '.');
   } catch (error) {
-    if (error instanceof NotARepositoryError) throw new UsageError(error.message);
+    if (error instanceof NotARepositoryError) throw new UsageError(`${flag}: ${error.message}`);
     throw error;
   }
 }
@@ -240,8 +245,14 @@ function keep(outcome: RunOutcome, predicate: (finding: Finding) => boolean): vo
   outcome.summary.findings = outcome.findings.length;
 }
 
-function result(repo: Repository, outcome: RunOutcome, request: ScanRequest): ScanResult {
-  return { ...outcome, rules: [...builtinRules(), ...request.extraRules], root: repo.top };
+function result(
+  repo: Repository,
+  outcome: RunOutcome,
+  request: ScanRequest,
+  escapedPaths: Set<string>,
+): ScanResult {
+  const rules = [...builtinRules(), ...request.extraRules];
+  return { ...outcome, rules, root: repo.top, escapedPaths };
 }
 
 /**
@@ -351,7 +362,7 @@ async function scanIndex(
   }
   const kept = new Set([...earliest.values()].map((entry) => entry.finding));
   keep(outcome, (finding) => kept.has(finding));
-  return result(repo, outcome, request);
+  return result(repo, outcome, request, index.escapedPaths);
 }
 
 /**

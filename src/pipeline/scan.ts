@@ -5,6 +5,7 @@
 import { resolve, dirname } from 'node:path';
 import { statSync } from 'node:fs';
 import type { Finding, Notice, ScanSummary } from '../findings/types.js';
+import { currentFolder } from '../cli/working-folder.js';
 import { builtinRules } from '../rules/load.js';
 import type { RuleSpec } from '../rules/types.js';
 import { walk } from '../sources/walker.js';
@@ -39,6 +40,9 @@ export interface ScanResult {
   /** Every file a working-tree scan read, relative to `root`: the analysis reads its signals
    * from this list outside git instead of walking the tree a second time. */
   files?: string[];
+  /** Paths shown with `\xNN` escapes (names that are not valid UTF-8): a report that needs the
+   * bytes, such as a SARIF URI, decodes these and only these. */
+  escapedPaths: Set<string>;
 }
 
 /** The folder reported paths are relative to: the one folder scanned, else the working folder. */
@@ -48,7 +52,7 @@ export function scanRoot(paths: string[]): string {
     const stats = statSync(absolute, { throwIfNoEntry: false });
     return stats?.isDirectory() ? absolute : dirname(absolute);
   }
-  return process.cwd();
+  return currentFolder();
 }
 
 /** What every source passes to the engine run, taken from the request. */
@@ -66,6 +70,7 @@ export function runOptionsFor(request: ScanRequest): RunOptions {
 export async function scanWorkingTree(request: ScanRequest): Promise<ScanResult> {
   const root = scanRoot(request.paths);
   const skips = new SkipCounter();
+  const escapedPaths = new Set<string>();
   const files = walk(
     {
       roots: request.paths.map((p) => resolve(p)),
@@ -78,6 +83,7 @@ export async function scanWorkingTree(request: ScanRequest): Promise<ScanResult>
       skipPaths: new Set((request.skipPaths ?? []).map((p) => resolve(p))),
     },
     (path, reason, detail) => skips.add(path, reason, detail),
+    (path) => escapedPaths.add(path),
   );
 
   const seen: string[] = [];
@@ -89,5 +95,6 @@ export async function scanWorkingTree(request: ScanRequest): Promise<ScanResult>
   }
 
   const outcome = await runTargets(targets(), runOptionsFor(request), skips);
-  return { ...outcome, rules: [...builtinRules(), ...request.extraRules], root, files: seen };
+  const rules = [...builtinRules(), ...request.extraRules];
+  return { ...outcome, rules, root, files: seen, escapedPaths };
 }

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Finding, Notice, ScanSummary } from '../findings/types.js';
 import type { RuleSpec } from '../rules/types.js';
+import { encodePath } from '../sources/git/paths.js';
 import { pascalName, precision, ruleHelpUri, sarifLevel, securitySeverity } from './rule-meta.js';
 import { VERSION } from '../version.js';
 
@@ -16,14 +17,29 @@ export interface SarifInput {
   rules: readonly RuleSpec[];
   /** Absolute folder that artifact URIs are relative to. */
   root: string;
-  /** Extra help text per finding (remediation), by fingerprint. */
+  /** Paths shown with `\xNN` escapes: their URIs carry the name's own bytes. */
+  escapedPaths?: ReadonlySet<string>;
   commandLine?: string;
 }
 
-/** Each path segment percent-encoded, so spaces and `#` survive as a URI reference. */
-export function pathToUri(path: string): string {
-  return path.split('/').map(encodeURIComponent).join('/');
+/** What encodeURIComponent leaves as it is, and the `/` between segments. */
+const URI_SAFE = /^[A-Za-z0-9\-_.!~*'()/]$/;
+
+/**
+ * A path as a URI reference: each byte percent-encoded but for the characters above, so spaces,
+ * `#` and `%` survive. A name shown with `\xNN` escapes (not valid UTF-8) is turned back into its
+ * bytes first: the URI says `%FF`, as RFC 3986 does for any byte, never the escape text.
+ */
+export function pathToUri(path: string, escaped = false): string {
+  let uri = '';
+  for (const byte of encodePath(path, escaped)) {
+    const char = String.fromCharCode(byte);
+    uri += URI_SAFE.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return uri;
 }
+
+type UriOf = (path: string) => string;
 
 function ruleDescriptor(rule: RuleSpec, antiPatternTags: string[]): Sarif.ReportingDescriptor {
   return {
@@ -54,7 +70,7 @@ function ruleDescriptor(rule: RuleSpec, antiPatternTags: string[]): Sarif.Report
   };
 }
 
-function resultFor(finding: Finding, ruleIndex: number): Sarif.Result {
+function resultFor(finding: Finding, ruleIndex: number, uriOf: UriOf): Sarif.Result {
   const properties: Record<string, unknown> = {
     confidence: finding.confidence,
     fileKind: finding.fileKind,
@@ -84,7 +100,7 @@ function resultFor(finding: Finding, ruleIndex: number): Sarif.Result {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: pathToUri(finding.path), uriBaseId: '%SRCROOT%' },
+          artifactLocation: { uri: uriOf(finding.path), uriBaseId: '%SRCROOT%' },
           region: {
             startLine: finding.line,
             startColumn: finding.column,
@@ -118,7 +134,7 @@ function resultFor(finding: Finding, ruleIndex: number): Sarif.Result {
         description: { text: finding.remediation.summary },
         artifactChanges: [
           {
-            artifactLocation: { uri: pathToUri(finding.path), uriBaseId: '%SRCROOT%' },
+            artifactLocation: { uri: uriOf(finding.path), uriBaseId: '%SRCROOT%' },
             replacements: [
               {
                 deletedRegion: {
@@ -139,6 +155,10 @@ function resultFor(finding: Finding, ruleIndex: number): Sarif.Result {
 }
 
 export function toSarif(input: SarifInput): Sarif.Log {
+  const escaped = input.escapedPaths ?? new Set<string>();
+  // An archive member (`a.zip!config/.env`) is named after its archive's path.
+  const uriOf: UriOf = (path) =>
+    pathToUri(path, escaped.has(path) || escaped.has(path.split('!')[0]!));
   const used = new Map<string, number>();
   const usedRules: RuleSpec[] = [];
   const byId = new Map(input.rules.map((rule) => [rule.id, rule]));
@@ -162,7 +182,7 @@ export function toSarif(input: SarifInput): Sarif.Log {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: pathToUri(notice.subject), uriBaseId: '%SRCROOT%' },
+          artifactLocation: { uri: uriOf(notice.subject), uriBaseId: '%SRCROOT%' },
         },
       },
     ],
@@ -200,7 +220,7 @@ export function toSarif(input: SarifInput): Sarif.Log {
         ],
         results: input.findings
           .filter((finding) => used.has(finding.ruleId))
-          .map((finding) => resultFor(finding, used.get(finding.ruleId)!)),
+          .map((finding) => resultFor(finding, used.get(finding.ruleId)!, uriOf)),
       },
     ],
   };

@@ -1,13 +1,23 @@
 /** Human output, grouped by file like ESLint's stylish formatter, ending with a summary. */
-import type { Finding, ScanSummary } from '../findings/types.js';
+import type { Finding, Notice, ScanSummary } from '../findings/types.js';
 import { sarifLevel } from './rule-meta.js';
+
+/**
+ * How much the report says. `quiet` is the findings and a one-line total, nothing at all when
+ * there is none (a pre-commit hook's output); `verbose` adds what was skipped and why, the
+ * suppressed findings, and the rule and thread counts.
+ */
+export type TextDetail = 'quiet' | 'normal' | 'verbose';
 
 export interface TextInput {
   findings: Finding[];
   summary: ScanSummary;
   color: boolean;
-  /** Print remediation lines under each finding. */
-  verbose?: boolean;
+  detail?: TextDetail;
+  /** Listed with --verbose: the same notices JSON and SARIF carry. */
+  notices?: Notice[];
+  /** Rules the scan ran, for the verbose summary. */
+  ruleCount?: number;
   /** How the target was chosen, printed once. */
   targetNote?: string;
 }
@@ -21,16 +31,23 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export function summaryLine(summary: ScanSummary): string {
+/** One line on what was read; with a rule count, also how many rules ran on how many threads. */
+export function summaryLine(summary: ScanSummary, ruleCount?: number): string {
   const skipped = Object.entries(summary.skipped)
     .filter(([, n]) => n)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([reason, n]) => `${n} ${reason}`)
     .join(', ');
   const rate = summary.seconds > 0 ? ` (${formatBytes(summary.bytes / summary.seconds)}/s)` : '';
+  // A small scan runs in the main thread (threads 0): starting workers would cost more.
+  const where =
+    summary.threads === 0
+      ? 'in the main thread'
+      : `on ${summary.threads} worker thread${summary.threads === 1 ? '' : 's'}`;
+  const engine = ruleCount === undefined ? '' : ` with ${ruleCount} rules ${where}`;
   return (
     `scanned ${summary.files} files, ${formatBytes(summary.bytes)} in ${summary.seconds.toFixed(2)} s${rate}` +
-    `${skipped ? `; skipped: ${skipped}` : ''}`
+    `${engine}${skipped ? `; skipped: ${skipped}` : ''}`
   );
 }
 
@@ -39,11 +56,89 @@ function printablePath(path: string): string {
   return /[\u0000-\u001f\u007f]/.test(path) ? JSON.stringify(path) : path;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function findingLines(finding: Finding, input: TextInput): string[] {
+  const { color } = input;
+  const level = sarifLevel(finding.confidence);
+  const levelText = paint(
+    color,
+    level === 'error' ? '31' : level === 'warning' ? '33' : '36',
+    level.padEnd(7),
+  );
+  const lines = [
+    `  ${`${finding.line}:${finding.column}`.padEnd(9)} ${levelText} ${finding.ruleName}  ` +
+      `${paint(color, '1', finding.secret ?? finding.redacted)}  ${paint(color, '2', finding.ruleId)}`,
+  ];
+  const details: string[] = [];
+  if (finding.history) {
+    const h = finding.history;
+    details.push(`introduced by ${h.author} on ${h.date.slice(0, 10)} in ${h.commit.slice(0, 12)}`);
+    if (!h.presentInHead) {
+      details.push('only in history: no longer in HEAD, but still leaked — rotate it');
+    }
+  }
+  if (finding.decodedVia) details.push(`decoded via ${finding.decodedVia.join(' → ')}`);
+  if (finding.antiPatterns?.length)
+    details.push(`anti-patterns: ${finding.antiPatterns.join(', ')}`);
+  if (finding.sharedWith?.length)
+    details.push(`same value also in: ${finding.sharedWith.join(', ')}`);
+  // The fix is advice, five lines a finding: a quiet report keeps only what was found.
+  if (input.detail !== 'quiet' && finding.remediation) {
+    const r = finding.remediation;
+    details.push(`fix (${r.target}): ${r.summary}`);
+    details.push(`  replace with: ${r.replacement.split('\n').join('\n' + ' '.repeat(26))}`);
+    details.push(`  store:  ${r.storeCommand}`);
+    details.push(`  rotate: ${r.rotation} (${r.rotationUrl})`);
+    if (r.extra) details.push(`  then:   ${r.extra}`);
+  }
+  for (const detail of details) lines.push(`  ${' '.repeat(9)} ${paint(color, '2', detail)}`);
+  return lines;
+}
+
+function totalLine(visible: Finding[], color: boolean): string {
+  if (!visible.length) return paint(color, '32', '✔ no secrets found');
+  const byLevel = { high: 0, medium: 0, low: 0 };
+  for (const f of visible) byLevel[f.confidence]++;
+  const files = new Set(visible.map((f) => f.path)).size;
+  return paint(
+    color,
+    '31;1',
+    `✖ ${plural(visible.length, 'finding')} in ${plural(files, 'file')}` +
+      ` (${byLevel.high} high, ${byLevel.medium} medium, ${byLevel.low} low confidence)`,
+  );
+}
+
+/** What --verbose adds: each suppressed finding, and each file skipped or noted, by reason. */
+function verboseLines(input: TextInput, suppressed: Finding[]): string[] {
+  const lines: string[] = [];
+  for (const f of suppressed) {
+    const by = f.suppression?.kind === 'inSource' ? 'allow comment' : 'baseline';
+    lines.push(`  ${printablePath(f.path)}:${f.line}:${f.column}  ${f.ruleId}  (${by})`);
+  }
+  const byReason = new Map<string, Notice[]>();
+  for (const notice of input.notices ?? []) {
+    byReason.set(notice.reason, [...(byReason.get(notice.reason) ?? []), notice]);
+  }
+  if (byReason.size) lines.push('skipped or noted:');
+  // By reason, then by name: the walk's order depends on the file system.
+  for (const reason of [...byReason.keys()].sort()) {
+    const notices = byReason.get(reason)!.sort((a, b) => a.subject.localeCompare(b.subject));
+    for (const n of notices) lines.push(`  ${printablePath(n.subject)}: ${n.message}`);
+    // Notices stop at a cap per reason; the summary counted every one.
+    const more = (input.summary.skipped[reason] ?? 0) - notices.length;
+    if (more > 0) lines.push(`  …and ${more} more (${reason})`);
+  }
+  return lines;
+}
+
 export function toText(input: TextInput): string {
   const { color } = input;
-  const lines: string[] = [];
-  if (input.targetNote) lines.push(paint(color, '2', input.targetNote), '');
+  const quiet = input.detail === 'quiet';
   const visible = input.findings.filter((f) => !f.suppression);
+  if (quiet && !visible.length) return '';
+  const lines: string[] = [];
+  if (input.targetNote && !quiet) lines.push(paint(color, '2', input.targetNote), '');
   let current = '';
   for (const finding of visible) {
     const path = printablePath(finding.path);
@@ -53,60 +148,16 @@ export function toText(input: TextInput): string {
       lines.push(paint(color, '4', location));
       current = location;
     }
-    const level = sarifLevel(finding.confidence);
-    const levelText = paint(
-      color,
-      level === 'error' ? '31' : level === 'warning' ? '33' : '36',
-      level.padEnd(7),
-    );
-    lines.push(
-      `  ${`${finding.line}:${finding.column}`.padEnd(9)} ${levelText} ${finding.ruleName}  ` +
-        `${paint(color, '1', finding.secret ?? finding.redacted)}  ${paint(color, '2', finding.ruleId)}`,
-    );
-    const details: string[] = [];
-    if (finding.history) {
-      const h = finding.history;
-      details.push(
-        `introduced by ${h.author} on ${h.date.slice(0, 10)} in ${h.commit.slice(0, 12)}`,
-      );
-      if (!h.presentInHead) {
-        details.push('only in history: no longer in HEAD, but still leaked — rotate it');
-      }
-    }
-    if (finding.decodedVia) details.push(`decoded via ${finding.decodedVia.join(' → ')}`);
-    if (finding.antiPatterns?.length)
-      details.push(`anti-patterns: ${finding.antiPatterns.join(', ')}`);
-    if (finding.sharedWith?.length)
-      details.push(`same value also in: ${finding.sharedWith.join(', ')}`);
-    if (input.verbose !== false && finding.remediation) {
-      const r = finding.remediation;
-      details.push(`fix (${r.target}): ${r.summary}`);
-      details.push(`  replace with: ${r.replacement.split('\n').join('\n' + ' '.repeat(26))}`);
-      details.push(`  store:  ${r.storeCommand}`);
-      details.push(`  rotate: ${r.rotation} (${r.rotationUrl})`);
-      if (r.extra) details.push(`  then:   ${r.extra}`);
-    }
-    for (const detail of details) lines.push(`  ${' '.repeat(9)} ${paint(color, '2', detail)}`);
+    lines.push(...findingLines(finding, input));
   }
-
-  const suppressed = input.findings.length - visible.length;
   if (lines.length) lines.push('');
-  const files = new Set(visible.map((f) => f.path)).size;
-  if (visible.length) {
-    const byLevel = { high: 0, medium: 0, low: 0 };
-    for (const f of visible) byLevel[f.confidence]++;
-    lines.push(
-      paint(
-        color,
-        '31;1',
-        `✖ ${visible.length} finding${visible.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}` +
-          ` (${byLevel.high} high, ${byLevel.medium} medium, ${byLevel.low} low confidence)`,
-      ),
-    );
-  } else {
-    lines.push(paint(color, '32', '✔ no secrets found'));
-  }
-  if (suppressed) lines.push(`${suppressed} suppressed (baseline or allow comment)`);
-  lines.push(summaryLine(input.summary));
+  lines.push(totalLine(visible, color));
+  if (quiet) return `${lines.join('\n')}\n`;
+
+  const suppressed = input.findings.filter((f) => f.suppression);
+  if (suppressed.length) lines.push(`${suppressed.length} suppressed (baseline or allow comment)`);
+  const verbose = input.detail === 'verbose';
+  if (verbose) lines.push(...verboseLines(input, suppressed));
+  lines.push(summaryLine(input.summary, verbose ? input.ruleCount : undefined));
   return `${lines.join('\n')}\n`;
 }

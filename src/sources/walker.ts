@@ -36,6 +36,8 @@ export interface WalkOptions {
 }
 
 export type SkipHandler = (path: string, reason: SkipReason, detail?: string) => void;
+/** Told each path the walk reports (scanned or skipped) that shows `\xNN` escapes. */
+export type EscapedNameHandler = (path: string) => void;
 
 /**
  * fast-glob's `**` does not match names that hold a line break, so those are asked for by
@@ -43,9 +45,14 @@ export type SkipHandler = (path: string, reason: SkipReason, detail?: string) =>
  */
 const EVERY_PATH = ['**', '**/*[\n\r]*', '**/*[\n\r]*/**'];
 
+const SLASH = Buffer.from('/');
 const toPosix = (path: string) => (sep === '/' ? path : path.split(sep).join('/'));
 
-export async function* walk(options: WalkOptions, onSkip: SkipHandler): AsyncGenerator<FileTarget> {
+export async function* walk(
+  options: WalkOptions,
+  onSkip: SkipHandler,
+  onEscaped: EscapedNameHandler = () => {},
+): AsyncGenerator<FileTarget> {
   const included = options.include.length ? picomatch(options.include, { dot: true }) : undefined;
   const excluded = options.exclude.length ? picomatch(options.exclude, { dot: true }) : undefined;
   const skipPaths = options.skipPaths ?? new Set<string>();
@@ -134,7 +141,7 @@ export async function* walk(options: WalkOptions, onSkip: SkipHandler): AsyncGen
         continue;
       }
       if (absPath.includes('\uFFFD')) {
-        yield* rawNamed(absRoot, entry.path, options, onSkip);
+        yield* rawNamed(absRoot, entry.path, options, onSkip, onEscaped);
         continue;
       }
       const stats = lstatSync(absPath, { throwIfNoEntry: false });
@@ -201,9 +208,10 @@ function* rawNamed(
   relPath: string,
   options: WalkOptions,
   onSkip: SkipHandler,
+  onEscaped: EscapedNameHandler,
 ): Generator<FileTarget> {
-  let candidates: { bytes: Buffer; shown: string[] }[] = [
-    { bytes: Buffer.from(absRoot), shown: [] },
+  let candidates: { bytes: Buffer; rel: Buffer }[] = [
+    { bytes: Buffer.from(absRoot), rel: Buffer.alloc(0) },
   ];
   for (const segment of relPath.split('/')) {
     const next: typeof candidates = [];
@@ -217,8 +225,8 @@ function* rawNamed(
       for (const name of names) {
         if (name.toString('utf8') !== segment) continue;
         next.push({
-          bytes: Buffer.concat([parent.bytes, Buffer.from('/'), name]),
-          shown: [...parent.shown, decodePath(name).path],
+          bytes: Buffer.concat([parent.bytes, SLASH, name]),
+          rel: parent.rel.length ? Buffer.concat([parent.rel, SLASH, name]) : name,
         });
       }
     }
@@ -226,7 +234,10 @@ function* rawNamed(
   }
   const prefix = toPosix(relative(options.base, absRoot));
   for (const candidate of candidates) {
-    const path = [prefix, ...candidate.shown].filter(Boolean).join('/');
+    // Decoded whole, as git decodes a path, so one escaping covers every segment.
+    const shown = decodePath(candidate.rel);
+    const path = [prefix, shown.path].filter(Boolean).join('/');
+    if (shown.escaped) onEscaped(path);
     const stats = lstatSync(candidate.bytes, { throwIfNoEntry: false });
     if (!stats?.isFile()) {
       onSkip(path, stats ? 'not-a-regular-file' : 'unreadable', 'name is not valid UTF-8');

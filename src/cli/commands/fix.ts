@@ -8,12 +8,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { describeError, log } from '../../log/logger.js';
 import { applyEdits, readText, writeAtomically } from '../../analysis/apply-edits.js';
 import type { Finding } from '../../findings/types.js';
 import { findRepoRoot } from '../../sources/gitignore.js';
 import { UsageError } from '../errors.js';
-import { executeScan, parseScanArgs } from './scan.js';
+import { currentFolder } from '../working-folder.js';
+import { executeScan, SCAN_OPTIONS } from './scan.js';
 
 export const FIX_HELP = `Usage: unsprawl fix [PATH...] [--target T] [--dry-run] [--force] [--store-cmd CMD]
 
@@ -100,27 +102,37 @@ function writePrivateFile(text: string, root: string): string {
   return path;
 }
 
+const FIX_OPTIONS = {
+  ...SCAN_OPTIONS,
+  'dry-run': { type: 'boolean', default: false },
+  force: { type: 'boolean', default: false },
+  'store-cmd': { type: 'string' },
+} as const;
+
 export async function fixCommand(argv: string[]): Promise<number> {
-  const storeIndex = argv.indexOf('--store-cmd');
-  const storeCmd = storeIndex >= 0 ? argv[storeIndex + 1] : undefined;
-  if (storeIndex >= 0 && !storeCmd) throw new UsageError('--store-cmd needs a command');
-  const rest =
-    storeIndex >= 0 ? [...argv.slice(0, storeIndex), ...argv.slice(storeIndex + 2)] : argv;
-  const dryRun = rest.includes('--dry-run');
-  const force = rest.includes('--force');
-  const { values, positionals } = parseScanArgs(
-    rest.filter((a) => a !== '--dry-run' && a !== '--force'),
-  );
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: FIX_OPTIONS,
+    allowPositionals: true,
+    strict: true,
+  });
   if (values.help) {
     process.stdout.write(FIX_HELP);
     return 0;
   }
-  if (values.history || values.range || values.staged)
-    throw new UsageError('fix works on the working tree only');
+  const dryRun = values['dry-run'];
+  const storeCmd = values['store-cmd'];
+  if (storeCmd !== undefined && !storeCmd.trim())
+    throw new UsageError('--store-cmd needs a command');
+  const given = { '--history': values.history, '--range': values.range, '--staged': values.staged };
+  const source = Object.entries(given).find(([, value]) => value !== undefined && value !== false);
+  if (source) {
+    throw new UsageError(`${source[0]} does not go with fix: it rewrites the working tree only`);
+  }
 
   const { result } = await executeScan({ ...values, 'no-redact': true }, positionals);
   const repoRoot = findRepoRoot(result.root);
-  const dirty = force ? new Set<string>() : filesWithUnstagedChanges(repoRoot);
+  const dirty = values.force ? new Set<string>() : filesWithUnstagedChanges(repoRoot);
 
   const byFile = new Map<string, PlannedFile>();
   let manual = 0;
@@ -215,7 +227,7 @@ export async function fixCommand(argv: string[]): Promise<number> {
     rewritten++;
   }
   process.stdout.write(
-    `rewrote ${rewritten} file(s) under ${relative(process.cwd(), result.root) || '.'}\n`,
+    `rewrote ${rewritten} file(s) under ${relative(currentFolder(), result.root) || '.'}\n`,
   );
   return 0;
 }

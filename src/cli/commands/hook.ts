@@ -8,6 +8,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { log } from '../../log/logger.js';
 import { UsageError } from '../errors.js';
+import { currentFolder } from '../working-folder.js';
 
 export const HOOK_HELP = `Usage: unsprawl hook install [--force] [--repo PATH]
 
@@ -35,9 +36,11 @@ function hooksDir(repo: string): string {
     output = execFileSync('git', ['rev-parse', '--git-path', 'hooks'], {
       cwd: repo,
       encoding: 'utf8',
+      // git's own "fatal:" line would only repeat the message below.
+      stdio: ['ignore', 'pipe', 'ignore'],
     });
   } catch {
-    throw new UsageError(`${repo}: not a git repository`);
+    throw new UsageError(`${repo}: not a git repository (name one with --repo PATH)`);
   }
   const dir = output.trim();
   return isAbsolute(dir) ? dir : resolve(repo, dir);
@@ -58,11 +61,15 @@ export async function hookCommand(argv: string[]): Promise<number> {
     process.stdout.write(HOOK_HELP);
     return 0;
   }
-  if (positionals[0] !== 'install' || positionals.length !== 1) {
-    throw new UsageError('usage: unsprawl hook install [--force] [--repo PATH]');
+  const [action, ...extra] = positionals;
+  if (action !== 'install') {
+    const problem = action ? `unknown action "${action}"` : 'no action given';
+    throw new UsageError(`hook: ${problem}; the one action is install (unsprawl hook install)`);
   }
+  if (extra.length) throw new UsageError(`hook install: unexpected argument "${extra[0]}"`);
 
-  const dir = hooksDir(values.repo);
+  // git run in a deleted folder would only say "not a git repository".
+  const dir = hooksDir(resolve(currentFolder(), values.repo));
   const hook = join(dir, 'pre-commit');
   if (existsSync(hook) && !values.force) {
     log.error(`${hook} already exists; keeping it. Re-run with --force to replace it.`);

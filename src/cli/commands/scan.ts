@@ -15,10 +15,11 @@ import { scanHistory, scanRange, scanStaged } from '../../pipeline/scan-git.js';
 import { toGithubAnnotations } from '../../report/github.js';
 import { toJson } from '../../report/json.js';
 import { toSarif } from '../../report/sarif.js';
-import { summaryLine, toText } from '../../report/text.js';
+import { summaryLine, toText, type TextDetail } from '../../report/text.js';
 import type { Confidence } from '../../rules/types.js';
 import { UsageError } from '../errors.js';
 import { writeReport } from '../output.js';
+import { currentFolder } from '../working-folder.js';
 import { createProgress } from '../progress.js';
 import { parseSize } from '../size.js';
 
@@ -37,8 +38,10 @@ Output:
   -o, --output FILE        write the report to FILE instead of stdout
   --no-redact              print secrets in full (never in CI logs)
   --min-confidence LEVEL   low (default), medium or high
-  -q, --quiet              no progress line, no summary on stderr
-  --verbose                more detail on stderr; --debug for everything
+  -q, --quiet              only the findings and a one-line total (nothing when clean);
+                           no progress line; only warnings and errors on stderr
+  --verbose                also list skipped files, suppressed findings, rule and thread
+                           counts; notes on stderr. --debug for everything
 
 Selection:
   --include GLOB           only files matching GLOB (repeatable)
@@ -142,13 +145,15 @@ export function filterByConfidence<T extends { confidence: Confidence }>(
   return items.filter((item) => CONFIDENCE_ORDER.indexOf(item.confidence) >= floor);
 }
 
-export function renderReport(
-  result: ScanResult,
-  format: Format,
-  values: ScanValues,
-  targetNote?: string,
-): string {
-  switch (format) {
+/** -q and --verbose change the text report and stderr only: JSON and SARIF stay the same. */
+export function textDetail(values: ScanValues): TextDetail {
+  if (values.verbose || values.debug) return 'verbose';
+  return values.quiet ? 'quiet' : 'normal';
+}
+
+export function renderReport(scan: ExecutedScan, values: ScanValues): string {
+  const { result } = scan;
+  switch (scan.checked.format) {
     case 'json':
       return toJson(result.findings, result.summary, result.notices);
     case 'sarif':
@@ -159,6 +164,7 @@ export function renderReport(
           summary: result.summary,
           rules: result.rules,
           root: result.root,
+          escapedPaths: result.escapedPaths,
         }),
         null,
         2,
@@ -173,7 +179,10 @@ export function renderReport(
         findings: result.findings,
         summary: result.summary,
         color: Boolean(color),
-        targetNote,
+        detail: textDetail(values),
+        notices: result.notices,
+        ruleCount: scan.ruleCount,
+        targetNote: scan.targetNote,
       });
     }
   }
@@ -191,6 +200,8 @@ export interface ExecutedScan {
   result: ScanResult;
   targetNote?: string;
   checked: ReturnType<typeof checkScanValues>;
+  /** Rules the scan ran: the pack and custom rules, less the disabled ones. */
+  ruleCount: number;
 }
 
 /** Everything `scan` does short of printing: shared by `scan`, `baseline`, `fix` and the Action. */
@@ -201,8 +212,10 @@ export async function executeScan(
 ): Promise<ExecutedScan> {
   if (values.debug) setLogLevel('debug');
   else if (values.verbose) setLogLevel('info');
-  else if (values.quiet) setLogLevel('error');
+  else if (values.quiet) setLogLevel('warn');
   const checked = checkScanValues(values);
+  // Before the paths are checked: in a deleted folder `.` would read as "no such file".
+  currentFolder();
   const paths = positionals.length ? positionals : ['.'];
   for (const path of paths) {
     if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
@@ -243,7 +256,9 @@ export async function executeScan(
   result.findings = filterByConfidence(result.findings, checked.minConfidence);
   result.summary.findings = result.findings.filter((f) => !f.suppression).length;
   result.summary.suppressed = result.findings.length - result.summary.findings;
-  return { result, targetNote: analysis.targetNote, checked };
+  const disabled = new Set(config.disabledRules);
+  const ruleCount = result.rules.filter((rule) => !disabled.has(rule.id)).length;
+  return { result, targetNote: analysis.targetNote, checked, ruleCount };
 }
 
 export async function scanCommand(argv: string[]): Promise<number> {
@@ -252,10 +267,8 @@ export async function scanCommand(argv: string[]): Promise<number> {
     process.stdout.write(SCAN_HELP);
     return 0;
   }
-  const { result, targetNote, checked } = await executeScan(values, positionals);
-  writeReport(renderReport(result, checked.format, values, targetNote), values.output);
-  if (checked.format !== 'text' && !values.quiet) {
-    log.info(summaryLine(result.summary));
-  }
-  return result.summary.findings > 0 ? 1 : 0;
+  const scan = await executeScan(values, positionals);
+  writeReport(renderReport(scan, values), values.output);
+  if (scan.checked.format !== 'text') log.info(summaryLine(scan.result.summary, scan.ruleCount));
+  return scan.result.summary.findings > 0 ? 1 : 0;
 }

@@ -22,7 +22,9 @@ export interface Repository {
 
 export class NotARepositoryError extends Error {
   constructor(path: string, detail: string) {
-    super(`${path} is not in a git repository (${detail})`);
+    // git's usual reason only says the same again.
+    const why = /^not a git repository/.test(detail) ? '' : ` (${detail})`;
+    super(`${path} is not in a git repository${why}`);
     this.name = 'NotARepositoryError';
   }
 }
