@@ -13144,7 +13144,7 @@ var require_ignore = __commonJS({
     var DOUBLE_SLASH = "//";
     var SLASH_CODE = 47;
     var DOT_CODE = 46;
-    var SLASH = "/";
+    var SLASH2 = "/";
     var TMP_KEY_IGNORE = "node-ignore";
     if (typeof Symbol !== "undefined") {
       TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
@@ -13265,7 +13265,7 @@ var require_ignore = __commonJS({
         const char = pattern[index];
         if (char === ESCAPE) {
           const escaped = pattern[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
+          if (escaped === SLASH2 && index + 2 === length) {
             out += hold(NEVER_MATCH);
           } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
             out += pattern.slice(index, index + 2);
@@ -13363,13 +13363,13 @@ var require_ignore = __commonJS({
         // A leading slash matches the beginning of the pathname
         /^\//,
         () => "^",
-        SLASH
+        SLASH2
       ],
       // replace special metacharacter slash after the leading slash
       [
         /\//g,
         () => "\\/",
-        SLASH
+        SLASH2
       ],
       [
         // > A leading "**" followed by a slash means match in all directories.
@@ -13484,7 +13484,7 @@ var require_ignore = __commonJS({
           if (!last2 || last2 === TRAILING_WILDCARD || last2 === TRAILING_DOUBLESTAR) {
             return source;
           }
-          return last2 === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+          return last2 === SLASH2 ? `${source}$` : `${source}(?=$|\\/$)`;
         }
       ]
     ];
@@ -13616,7 +13616,7 @@ var require_ignore = __commonJS({
       ) : replaced;
     };
     var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH) {
+      if (body[body.length - 1] === SLASH2) {
         prefix = makeRegexPrefix(body.slice(0, -1));
       }
       const head = prefix.slice(0, -1);
@@ -13624,26 +13624,26 @@ var require_ignore = __commonJS({
       return last2 === TRAILING_WILDCARD ? `${head}$` : last2 === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
     };
     var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH);
+      const index = body.indexOf(SLASH2);
       return index < 0 || index === body.length - 1;
     };
     var basenameOf = (path) => {
       const end = path.length - 1;
       const index = path.lastIndexOf(
-        SLASH,
-        path[end] === SLASH ? end - 1 : end
+        SLASH2,
+        path[end] === SLASH2 ? end - 1 : end
       );
       return index < 0 ? path : path.slice(index + 1);
     };
     var parentOf = (path) => {
       if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path.split(SLASH).filter(Boolean);
+        const slices = path.split(SLASH2).filter(Boolean);
         slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+        return slices.length ? slices.join(SLASH2) + SLASH2 : EMPTY;
       }
       const end = path.length - 1;
       const cut = path.lastIndexOf(
-        SLASH,
+        SLASH2,
         path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
       return cut < 0 ? EMPTY : path.slice(0, cut + 1);
@@ -13798,7 +13798,7 @@ var require_ignore = __commonJS({
       //   are left out once, rather than tested or compiled for every path.
       testLiteral(path) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH2 ? 2 : 1)] === "*"
         ));
         let ignored = false;
         let unignored = false;
@@ -29966,9 +29966,36 @@ function readGuardedFile(path, repoRoot, what) {
   }
 }
 
+// src/config/parse-error.ts
+function parseProblem(error, text, format) {
+  const err = error;
+  if (format === "YAML") {
+    const at = err.linePos?.[0];
+    const code = typeof err.code === "string" ? err.code : "syntax error";
+    return `not valid YAML (${code}${at ? ` at line ${at.line}, column ${at.col}` : ""})`;
+  }
+  const message = error?.message ?? "";
+  const offset = /at position (\d+)/.exec(message)?.[1];
+  if (offset === void 0) {
+    if (/end of JSON input/.test(message)) return "not valid JSON (it ends too early)";
+    return "not valid JSON (an unexpected character)";
+  }
+  const before = text.slice(0, Number(offset));
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return `not valid JSON (at line ${line}, column ${column})`;
+}
+
 // src/log/logger.ts
-var ORDER = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 };
-var threshold = process.env.UNSPRAWL_LOG ?? "warn";
+var ORDER = {
+  silent: 0,
+  error: 1,
+  warn: 2,
+  notice: 3,
+  info: 4,
+  debug: 5
+};
+var threshold = process.env.UNSPRAWL_LOG ?? "notice";
 var sink = (line) => process.stderr.write(`${line}
 `);
 function setLogLevel(level) {
@@ -29980,16 +30007,17 @@ function printable(message) {
     (c3) => `\\x${c3.charCodeAt(0).toString(16).padStart(2, "0")}`
   );
 }
-function emit(level, message, plain = false) {
+function emit(level, message) {
   if (ORDER[level] > ORDER[threshold]) return;
-  sink(`unsprawl: ${level === "info" || plain ? "" : `${level}: `}${printable(message)}`);
+  const label = level === "info" || level === "notice" ? "" : `${level}: `;
+  sink(`unsprawl: ${label}${printable(message)}`);
 }
 var log = {
   error: (message) => emit("error", message),
   warn: (message) => emit("warn", message),
   info: (message) => emit("info", message),
   /** What the user asked for happened (a file written): shown unless --quiet. */
-  notice: (message) => emit("warn", message, true),
+  notice: (message) => emit("notice", message),
   debug: (message) => emit("debug", message)
 };
 function describeError(error) {
@@ -31527,16 +31555,22 @@ async function loadConfig(request) {
   const file = request.explicit ? resolve2(request.explicit) : findConfig(request.startDir);
   if (!file) return { ...DEFAULT_CONFIG };
   const repoRoot = findRepoRoot(dirname3(file)) ?? dirname3(file);
-  let data;
+  let text;
   try {
-    const text = readGuardedFile(file, repoRoot, "config");
-    data = /\.ya?ml$/.test(file) ? yaml().parse(text) : JSON.parse(text);
+    text = readGuardedFile(file, repoRoot, "config");
   } catch (error) {
     if (error instanceof GuardedReadError && !request.explicit) {
       log.warn(`${error.message}; scanning with the default policy`);
       return { ...DEFAULT_CONFIG };
     }
     throw new ConfigError(file, [error.message.replace(`${file}: `, "")]);
+  }
+  const format = /\.ya?ml$/.test(file) ? "YAML" : "JSON";
+  let data;
+  try {
+    data = format === "YAML" ? yaml().parse(text) : JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(file, [parseProblem(error, text, format)]);
   }
   data ??= {};
   const validate = await schemaValidator();
@@ -32236,7 +32270,7 @@ function readBaseline(path, repoRoot) {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new BaselineError(`${path}: baseline is not valid JSON: ${error.message}`);
+    throw new BaselineError(`${path}: baseline is ${parseProblem(error, text, "JSON")}`);
   }
   const entries = parsed?.findings;
   if (!Array.isArray(entries)) {
@@ -32268,6 +32302,44 @@ async function applySuppressions(findings, context) {
 import { resolve as resolve4, dirname as dirname4 } from "node:path";
 import { statSync as statSync4 } from "node:fs";
 
+// src/cli/working-folder.ts
+import { readlinkSync } from "node:fs";
+
+// src/cli/errors.ts
+var UsageError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "UsageError";
+  }
+};
+
+// src/cli/working-folder.ts
+function currentFolder() {
+  try {
+    return process.cwd();
+  } catch (error) {
+    throw isWorkingFolderError(error) ? workingFolderError(error) : error;
+  }
+}
+function isWorkingFolderError(error) {
+  return error?.syscall === "uv_cwd";
+}
+function workingFolderError(error) {
+  if (error.code !== "ENOENT") {
+    return new UsageError(`the current folder cannot be read (${error.code ?? "error"})`);
+  }
+  return new UsageError(
+    `the current folder no longer exists (${lostFolder()}); cd into one that does`
+  );
+}
+function lostFolder() {
+  try {
+    return `${readlinkSync("/proc/self/cwd").replace(/ \(deleted\)$/, "")} was deleted`;
+  } catch {
+    return "it was deleted or moved";
+  }
+}
+
 // src/sources/walker.ts
 import { execFileSync as execFileSync2 } from "node:child_process";
 import { accessSync, constants as constants2, existsSync as existsSync4, lstatSync as lstatSync2, readdirSync as readdirSync2, statSync as statSync3 } from "node:fs";
@@ -32276,6 +32348,7 @@ var import_picomatch2 = __toESM(require_picomatch4(), 1);
 
 // src/sources/git/paths.ts
 var strict = new TextDecoder("utf-8", { fatal: true });
+var BACKSLASH = 92;
 function decodePath(bytes) {
   try {
     return { path: strict.decode(bytes), escaped: false };
@@ -32283,13 +32356,21 @@ function decodePath(bytes) {
     return { path: escapeInvalid(bytes), escaped: true };
   }
 }
+function encodePath(path, escaped) {
+  if (!escaped) return Buffer.from(path, "utf8");
+  const parts = path.split(/\\x([0-9A-F]{2})/);
+  return Buffer.concat(
+    parts.map((part, i2) => i2 % 2 ? Buffer.from([parseInt(part, 16)]) : Buffer.from(part))
+  );
+}
+var escapeByte = (byte) => `\\x${byte.toString(16).toUpperCase().padStart(2, "0")}`;
 function escapeInvalid(bytes) {
   let out = "";
   let i2 = 0;
   while (i2 < bytes.length) {
     const length = sequenceLength(bytes, i2);
-    if (length === 0) {
-      out += `\\x${bytes[i2].toString(16).toUpperCase().padStart(2, "0")}`;
+    if (length === 0 || bytes[i2] === BACKSLASH) {
+      out += escapeByte(bytes[i2]);
       i2++;
     } else {
       out += Buffer.from(bytes.subarray(i2, i2 + length)).toString("utf8");
@@ -32313,8 +32394,10 @@ function sequenceLength(bytes, i2) {
 
 // src/sources/walker.ts
 var EVERY_PATH = ["**", "**/*[\n\r]*", "**/*[\n\r]*/**"];
+var SLASH = Buffer.from("/");
 var toPosix3 = (path) => sep3 === "/" ? path : path.split(sep3).join("/");
-async function* walk(options, onSkip) {
+async function* walk(options, onSkip, onEscaped = () => {
+}) {
   const included = options.include.length ? (0, import_picomatch2.default)(options.include, { dot: true }) : void 0;
   const excluded = options.exclude.length ? (0, import_picomatch2.default)(options.exclude, { dot: true }) : void 0;
   const skipPaths = options.skipPaths ?? /* @__PURE__ */ new Set();
@@ -32393,7 +32476,7 @@ async function* walk(options, onSkip) {
         continue;
       }
       if (absPath.includes("\uFFFD")) {
-        yield* rawNamed(absRoot, entry.path, options, onSkip);
+        yield* rawNamed(absRoot, entry.path, options, onSkip, onEscaped);
         continue;
       }
       const stats2 = lstatSync2(absPath, { throwIfNoEntry: false });
@@ -32442,9 +32525,9 @@ function trackedButIgnored(absRoot) {
     return /* @__PURE__ */ new Set();
   }
 }
-function* rawNamed(absRoot, relPath, options, onSkip) {
+function* rawNamed(absRoot, relPath, options, onSkip, onEscaped) {
   let candidates = [
-    { bytes: Buffer.from(absRoot), shown: [] }
+    { bytes: Buffer.from(absRoot), rel: Buffer.alloc(0) }
   ];
   for (const segment of relPath.split("/")) {
     const next = [];
@@ -32458,8 +32541,8 @@ function* rawNamed(absRoot, relPath, options, onSkip) {
       for (const name of names) {
         if (name.toString("utf8") !== segment) continue;
         next.push({
-          bytes: Buffer.concat([parent.bytes, Buffer.from("/"), name]),
-          shown: [...parent.shown, decodePath(name).path]
+          bytes: Buffer.concat([parent.bytes, SLASH, name]),
+          rel: parent.rel.length ? Buffer.concat([parent.rel, SLASH, name]) : name
         });
       }
     }
@@ -32467,7 +32550,9 @@ function* rawNamed(absRoot, relPath, options, onSkip) {
   }
   const prefix = toPosix3(relative4(options.base, absRoot));
   for (const candidate of candidates) {
-    const path = [prefix, ...candidate.shown].filter(Boolean).join("/");
+    const shown = decodePath(candidate.rel);
+    const path = [prefix, shown.path].filter(Boolean).join("/");
+    if (shown.escaped) onEscaped(path);
     const stats = lstatSync2(candidate.bytes, { throwIfNoEntry: false });
     if (!stats?.isFile()) {
       onSkip(path, stats ? "not-a-regular-file" : "unreadable", "name is not valid UTF-8");
@@ -34604,7 +34689,7 @@ function scanRoot(paths) {
     const stats = statSync4(absolute, { throwIfNoEntry: false });
     return stats?.isDirectory() ? absolute : dirname4(absolute);
   }
-  return process.cwd();
+  return currentFolder();
 }
 function runOptionsFor(request) {
   return {
@@ -34619,6 +34704,7 @@ function runOptionsFor(request) {
 async function scanWorkingTree(request) {
   const root = scanRoot(request.paths);
   const skips = new SkipCounter();
+  const escapedPaths = /* @__PURE__ */ new Set();
   const files = walk(
     {
       roots: request.paths.map((p2) => resolve4(p2)),
@@ -34630,7 +34716,8 @@ async function scanWorkingTree(request) {
       maxFileSize: request.maxFileSize,
       skipPaths: new Set((request.skipPaths ?? []).map((p2) => resolve4(p2)))
     },
-    (path, reason, detail) => skips.add(path, reason, detail)
+    (path, reason, detail) => skips.add(path, reason, detail),
+    (path) => escapedPaths.add(path)
   );
   const seen = [];
   async function* targets() {
@@ -34640,19 +34727,12 @@ async function scanWorkingTree(request) {
     }
   }
   const outcome = await runTargets(targets(), runOptionsFor(request), skips);
-  return { ...outcome, rules: [...builtinRules(), ...request.extraRules], root, files: seen };
+  const rules = [...builtinRules(), ...request.extraRules];
+  return { ...outcome, rules, root, files: seen, escapedPaths };
 }
 
 // src/pipeline/scan-git.ts
 var import_picomatch3 = __toESM(require_picomatch4(), 1);
-
-// src/cli/errors.ts
-var UsageError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "UsageError";
-  }
-};
 
 // src/sources/git/run.ts
 import { execFile, spawn } from "node:child_process";
@@ -35166,7 +35246,8 @@ import { readFileSync as readFileSync8 } from "node:fs";
 import { resolve as resolve5 } from "node:path";
 var NotARepositoryError = class extends Error {
   constructor(path, detail) {
-    super(`${path} is not in a git repository (${detail})`);
+    const why = /^not a git repository/.test(detail) ? "" : ` (${detail})`;
+    super(`${path} is not in a git repository${why}`);
     this.name = "NotARepositoryError";
   }
 };
@@ -35286,7 +35367,7 @@ async function stagedChanges(cwd) {
 
 // src/pipeline/scan-git.ts
 async function scanHistory(request, options = {}) {
-  const repo = await open(request);
+  const repo = await open(request, "--history");
   const skips = new SkipCounter();
   describe(repo, skips);
   const index = await indexBlobs(repo.top, walkOptions(["--all"], options.since, false));
@@ -35297,7 +35378,7 @@ async function scanHistory(request, options = {}) {
   return scanIndex(repo, index, request, skips, { wholeVersions: options.wholeVersions });
 }
 async function scanRange(request, range, options = {}) {
-  const repo = await open(request);
+  const repo = await open(request, "--range");
   const sides = range.split(/\.\.\.?/);
   if (!range.includes("..") || sides.length !== 2) {
     throw new UsageError(`--range takes BASE..HEAD, not "${range}"`);
@@ -35315,7 +35396,7 @@ async function scanRange(request, range, options = {}) {
   return scanIndex(repo, index, request, skips, { preImages: true });
 }
 async function scanStaged(request) {
-  const repo = await open(request, openRepositoryQuick);
+  const repo = await open(request, "--staged", openRepositoryQuick);
   if (repo.bare) throw new UsageError(`${repo.top} is a bare repository: it has no index to scan`);
   const skips = new SkipCounter();
   const changes = await stagedChanges(repo.top);
@@ -35369,16 +35450,17 @@ async function scanStaged(request) {
     skips
   );
   keep(outcome, (finding) => !dropped.has(finding));
-  return result(repo, outcome, request);
+  const escaped = new Set(files.filter((f) => f.pathEscaped).map((f) => f.path));
+  return result(repo, outcome, request, escaped);
 }
-async function open(request, discover2 = openRepository) {
+async function open(request, flag, discover2 = openRepository) {
   if (request.paths.length > 1) {
-    throw new UsageError("--history, --range and --staged take one repository path");
+    throw new UsageError(`${flag} takes one repository path, not ${request.paths.length}`);
   }
   try {
     return await discover2(request.paths[0] ?? ".");
   } catch (error) {
-    if (error instanceof NotARepositoryError) throw new UsageError(error.message);
+    if (error instanceof NotARepositoryError) throw new UsageError(`${flag}: ${error.message}`);
     throw error;
   }
 }
@@ -35447,8 +35529,9 @@ function keep(outcome, predicate) {
   outcome.findings = outcome.findings.filter(predicate);
   outcome.summary.findings = outcome.findings.length;
 }
-function result(repo, outcome, request) {
-  return { ...outcome, rules: [...builtinRules(), ...request.extraRules], root: repo.top };
+function result(repo, outcome, request, escapedPaths) {
+  const rules = [...builtinRules(), ...request.extraRules];
+  return { ...outcome, rules, root: repo.top, escapedPaths };
 }
 async function scanIndex(repo, index, request, skips, options = {}) {
   for (const [path, commit] of index.submodules) {
@@ -35533,7 +35616,7 @@ async function scanIndex(repo, index, request, skips, options = {}) {
   }
   const kept = new Set([...earliest.values()].map((entry) => entry.finding));
   keep(outcome, (finding) => kept.has(finding));
-  return result(repo, outcome, request);
+  return result(repo, outcome, request, index.escapedPaths);
 }
 function baselines(blobs, headBlobs) {
   const baselineOf = /* @__PURE__ */ new Map();
@@ -35666,8 +35749,14 @@ import { join as join6 } from "node:path";
 var VERSION2 = JSON.parse(readFileSync9(join6(PACKAGE_ROOT, "package.json"), "utf8")).version;
 
 // src/report/sarif.ts
-function pathToUri(path) {
-  return path.split("/").map(encodeURIComponent).join("/");
+var URI_SAFE = /^[A-Za-z0-9\-_.!~*'()/]$/;
+function pathToUri(path, escaped = false) {
+  let uri = "";
+  for (const byte of encodePath(path, escaped)) {
+    const char = String.fromCharCode(byte);
+    uri += URI_SAFE.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return uri;
 }
 function ruleDescriptor(rule, antiPatternTags) {
   return {
@@ -35697,7 +35786,7 @@ function ruleDescriptor(rule, antiPatternTags) {
     }
   };
 }
-function resultFor(finding, ruleIndex) {
+function resultFor(finding, ruleIndex, uriOf) {
   const properties = {
     confidence: finding.confidence,
     fileKind: finding.fileKind,
@@ -35726,7 +35815,7 @@ function resultFor(finding, ruleIndex) {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: pathToUri(finding.path), uriBaseId: "%SRCROOT%" },
+          artifactLocation: { uri: uriOf(finding.path), uriBaseId: "%SRCROOT%" },
           region: {
             startLine: finding.line,
             startColumn: finding.column,
@@ -35758,7 +35847,7 @@ function resultFor(finding, ruleIndex) {
         description: { text: finding.remediation.summary },
         artifactChanges: [
           {
-            artifactLocation: { uri: pathToUri(finding.path), uriBaseId: "%SRCROOT%" },
+            artifactLocation: { uri: uriOf(finding.path), uriBaseId: "%SRCROOT%" },
             replacements: [
               {
                 deletedRegion: {
@@ -35778,6 +35867,8 @@ function resultFor(finding, ruleIndex) {
   return result2;
 }
 function toSarif(input2) {
+  const escaped = input2.escapedPaths ?? /* @__PURE__ */ new Set();
+  const uriOf = (path) => pathToUri(path, escaped.has(path) || escaped.has(path.split("!")[0]));
   const used = /* @__PURE__ */ new Map();
   const usedRules = [];
   const byId = new Map(input2.rules.map((rule) => [rule.id, rule]));
@@ -35800,7 +35891,7 @@ function toSarif(input2) {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: pathToUri(notice.subject), uriBaseId: "%SRCROOT%" }
+          artifactLocation: { uri: uriOf(notice.subject), uriBaseId: "%SRCROOT%" }
         }
       }
     ]
@@ -35835,7 +35926,7 @@ function toSarif(input2) {
             properties: { summary: input2.summary }
           }
         ],
-        results: input2.findings.filter((finding) => used.has(finding.ruleId)).map((finding) => resultFor(finding, used.get(finding.ruleId)))
+        results: input2.findings.filter((finding) => used.has(finding.ruleId)).map((finding) => resultFor(finding, used.get(finding.ruleId), uriOf))
       }
     ]
   };
@@ -35849,7 +35940,7 @@ function formatBytes(bytes) {
 }
 
 // src/cli/output.ts
-import { lstatSync as lstatSync3, renameSync, writeFileSync as writeFileSync2, mkdirSync, statSync as statSync5 } from "node:fs";
+import { lstatSync as lstatSync3, renameSync, rmSync, writeFileSync as writeFileSync2, mkdirSync, statSync as statSync5 } from "node:fs";
 import { dirname as dirname5, resolve as resolve6 } from "node:path";
 function writeReport(text, output) {
   if (!output || output === "-") {
@@ -35857,17 +35948,32 @@ function writeReport(text, output) {
     return;
   }
   const target = resolve6(output);
-  const link = lstatSync3(target, { throwIfNoEntry: false });
-  const existing = statSync5(target, { throwIfNoEntry: false });
-  if (existing?.isDirectory()) throw new UsageError(`--output ${output}: is a directory`);
-  if (link?.isSymbolicLink() || existing && !existing.isFile()) {
-    writeFileSync2(target, text);
-    return;
-  }
-  mkdirSync(dirname5(target), { recursive: true });
   const temporary = `${target}.${process.pid}.tmp`;
-  writeFileSync2(temporary, text);
-  renameSync(temporary, target);
+  try {
+    const link = lstatSync3(target, { throwIfNoEntry: false });
+    const existing = statSync5(target, { throwIfNoEntry: false });
+    if (existing?.isDirectory()) throw new UsageError(`--output ${output}: is a directory`);
+    if (link?.isSymbolicLink() || existing && !existing.isFile()) {
+      writeFileSync2(target, text);
+      return;
+    }
+    mkdirSync(dirname5(target), { recursive: true });
+    writeFileSync2(temporary, text);
+    renameSync(temporary, target);
+  } catch (error) {
+    throw cannotWrite(error, output, temporary);
+  }
+}
+function cannotWrite(error, output, temporary) {
+  if (error instanceof UsageError) return error;
+  const err = error;
+  if (!err.code || !err.syscall || err.syscall === "uv_cwd") return err;
+  try {
+    rmSync(temporary, { force: true });
+  } catch {
+  }
+  const reason = err.message.replace(/,.*$/s, "");
+  return new UsageError(`--output ${output}: cannot write it (${reason})`);
 }
 
 // src/cli/progress.ts
@@ -36001,8 +36107,9 @@ async function runSource(request, values) {
 async function executeScan(values, positionals, overrides = {}) {
   if (values.debug) setLogLevel("debug");
   else if (values.verbose) setLogLevel("info");
-  else if (values.quiet) setLogLevel("error");
+  else if (values.quiet) setLogLevel("warn");
   const checked = checkScanValues(values);
+  currentFolder();
   const paths = positionals.length ? positionals : ["."];
   for (const path of paths) {
     if (!existsSync5(path)) throw new UsageError(`${path}: no such file or directory`);
@@ -36041,7 +36148,9 @@ async function executeScan(values, positionals, overrides = {}) {
   result2.findings = filterByConfidence(result2.findings, checked.minConfidence);
   result2.summary.findings = result2.findings.filter((f) => !f.suppression).length;
   result2.summary.suppressed = result2.findings.length - result2.summary.findings;
-  return { result: result2, targetNote: analysis.targetNote, checked };
+  const disabled = new Set(config.disabledRules);
+  const ruleCount = result2.rules.filter((rule) => !disabled.has(rule.id)).length;
+  return { result: result2, targetNote: analysis.targetNote, checked, ruleCount };
 }
 
 // src/report/summary.ts
@@ -36142,10 +36251,11 @@ function relativeToWorkspace(result2, workspace) {
   if (!prefix) return;
   for (const finding of result2.findings) finding.path = `${prefix}/${finding.path}`;
   for (const notice of result2.notices) notice.subject = `${prefix}/${notice.subject}`;
+  result2.escapedPaths = new Set([...result2.escapedPaths].map((path) => `${prefix}/${path}`));
   result2.root = workspace;
 }
 async function runAction() {
-  const workspace = resolve7(process.env.GITHUB_WORKSPACE ?? process.cwd());
+  const workspace = resolve7(process.env.GITHUB_WORKSPACE ?? currentFolder());
   const path = resolve7(workspace, input("path", "."));
   const inside2 = relative5(workspace, path);
   if (inside2.startsWith("..") || isAbsolute3(inside2))
@@ -36189,7 +36299,8 @@ async function runAction() {
     notices: result2.notices,
     summary: result2.summary,
     rules: result2.rules,
-    root: result2.root
+    root: result2.root,
+    escapedPaths: result2.escapedPaths
   });
   writeReport(`${JSON.stringify(sarif, null, 2)}
 `, sarifFile);
@@ -36210,7 +36321,8 @@ if (process.env.UNSPRAWL_ACTION_IMPORT !== "1") {
       process.exitCode = code;
     },
     (error) => {
-      process.stdout.write(`::error::unsprawl: ${error.message.replace(/\r?\n/g, "%0A")}
+      const message = isWorkingFolderError(error) ? workingFolderError(error).message : error.message;
+      process.stdout.write(`::error::unsprawl: ${message.replace(/\r?\n/g, "%0A")}
 `);
       process.exitCode = 2;
     }
