@@ -33181,6 +33181,12 @@ function decodeText(buffer) {
   if (buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191) {
     return { text: buffer.toString("utf8", 3), encoding: "utf8-bom" };
   }
+  if (buffer[0] === 255 && buffer[1] === 254 && buffer[2] === 0 && buffer[3] === 0) {
+    return { text: fromUtf32(buffer.subarray(4), true), encoding: "utf32le" };
+  }
+  if (buffer[0] === 0 && buffer[1] === 0 && buffer[2] === 254 && buffer[3] === 255) {
+    return { text: fromUtf32(buffer.subarray(4), false), encoding: "utf32be" };
+  }
   if (buffer[0] === 255 && buffer[1] === 254) {
     return { text: buffer.toString("utf16le", 2), encoding: "utf16le" };
   }
@@ -33197,6 +33203,19 @@ function decodeText(buffer) {
   }
   const ascii = isAscii(buffer);
   return { text: buffer.toString(ascii ? "latin1" : "utf8"), encoding: "utf8" };
+}
+function fromUtf32(bytes, littleEndian) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length & ~3);
+  const chunks = [];
+  const points = [];
+  for (let at = 0; at < view.byteLength; at += 4) {
+    const point = view.getUint32(at, littleEndian);
+    const valid = point <= 1114111 && (point < 55296 || point > 57343);
+    points.push(valid ? point : 65533);
+    if (points.length === 8192) chunks.push(String.fromCodePoint(...points.splice(0)));
+  }
+  chunks.push(String.fromCodePoint(...points));
+  return chunks.join("");
 }
 function swapToLe(buffer) {
   const copy = Buffer.from(buffer.subarray(0, buffer.length & ~1));
@@ -34165,7 +34184,7 @@ var DEFAULT_ARCHIVE_LIMITS = {
   // reaches a few hundred, and at 200 such a member cost the whole archive.
   maxRatio: 1e3
 };
-var ZIP_PATH = /\.(zip|jar|war|ear|aar|apk|whl|egg|nupkg|vsix|xpi|crx|ipa)$/i;
+var ZIP_PATH = /\.(zip|jar|war|ear|aar|apk|whl|egg|nupkg|vsix|xpi|crx|ipa|docx|xlsx|pptx|odt|ods|odp)$/i;
 var TGZ_PATH = /\.(tar\.gz|tgz)$/i;
 function archiveKind(path, buffer) {
   const inner = path.slice(path.lastIndexOf("!") + 1);

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanWorkingTree, type ScanResult } from '../src/pipeline/scan.js';
 import { builtinRules, loadRuleFiles, RULES_DIR } from '../src/rules/load.js';
 import type { RuleSpec } from '../src/rules/types.js';
+import { decodeText } from '../src/sources/text.js';
 import { score, type TruthEntry } from './helpers/score-truth.js';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'formats');
@@ -113,7 +114,7 @@ describe('line endings', () => {
       for (const name of readdirSync(join(FIXTURES, rel))) {
         const path = rel ? `${rel}/${name}` : name;
         if (statSync(join(FIXTURES, path)).isDirectory()) walk(path);
-        else if (!/\.(zip|gz)$|utf16|truth\.json/.test(path)) textFiles.push(path);
+        else if (!/\.(zip|gz|docx)$|utf16|utf32|truth\.json/.test(path)) textFiles.push(path);
       }
     };
     walk('');
@@ -134,5 +135,29 @@ describe('line endings', () => {
     const crlf = shape(await scan(join(dir, 'crlf')));
     expect(lf.length).toBeGreaterThan(50);
     expect(crlf).toEqual(lf);
+  });
+});
+
+describe('text encodings', () => {
+  const utf32 = (text: string, littleEndian: boolean, units: number[] = []) => {
+    const points = [0xfeff, ...[...text].map((ch) => ch.codePointAt(0)!), ...units];
+    const bytes = Buffer.alloc(points.length * 4);
+    points.forEach((p, i) =>
+      littleEndian ? bytes.writeUInt32LE(p, 4 * i) : bytes.writeUInt32BE(p, 4 * i),
+    );
+    return bytes;
+  };
+
+  it('reads UTF-32 in either byte order, bad units as U+FFFD', () => {
+    const text = 'key = "Qw7Tz3Kd9Lm2Xv5Rb8Hn" # 🔑\n';
+    expect(decodeText(utf32(text, true))).toEqual({ text, encoding: 'utf32le' });
+    expect(decodeText(utf32(text, false))).toEqual({ text, encoding: 'utf32be' });
+    const bad = decodeText(utf32('a', true, [0xd800, 0x110000]))!;
+    expect(bad.text).toBe('a\ufffd\ufffd');
+  });
+
+  it('still reads UTF-16 with a byte-order mark', () => {
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a=1\n', 'utf16le')]);
+    expect(decodeText(bytes)).toEqual({ text: 'a=1\n', encoding: 'utf16le' });
   });
 });

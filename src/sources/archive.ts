@@ -1,5 +1,6 @@
 /**
- * Archive members as scan targets: zip (and jar, war, whl, nupkg, apk…), tar, tar.gz and .gz.
+ * Archive members as scan targets: zip (and jar, war, whl, nupkg, apk, docx, xlsx…), tar,
+ * tar.gz and .gz.
  * Expansion is bounded by depth, member count and total expanded bytes; a member that inflates
  * past the budget or at a ratio no real file has is named a zip bomb and skipped. Inflation uses
  * node:zlib with `maxOutputLength`, so a lying size in a header cannot make us allocate more.
@@ -47,7 +48,9 @@ export interface ArchiveBudget {
   maxMemberBytes: number;
 }
 
-const ZIP_PATH = /\.(zip|jar|war|ear|aar|apk|whl|egg|nupkg|vsix|xpi|crx|ipa)$/i;
+// Office and OpenDocument files are zips of XML: a token pasted into a runbook is in there.
+const ZIP_PATH =
+  /\.(zip|jar|war|ear|aar|apk|whl|egg|nupkg|vsix|xpi|crx|ipa|docx|xlsx|pptx|odt|ods|odp)$/i;
 const TGZ_PATH = /\.(tar\.gz|tgz)$/i;
 
 /** The kind of archive at `path`, confirmed by its magic bytes. */

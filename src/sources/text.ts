@@ -4,7 +4,7 @@
  */
 import { isAscii } from 'node:buffer';
 
-export type TextEncoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be';
+export type TextEncoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be' | 'utf32le' | 'utf32be';
 
 export interface DecodedText {
   text: string;
@@ -35,6 +35,13 @@ export function decodeText(buffer: Buffer): DecodedText | undefined {
   if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) {
     return { text: buffer.toString('utf8', 3), encoding: 'utf8-bom' };
   }
+  // UTF-32's little-endian mark begins with UTF-16's, so it is tested first.
+  if (buffer[0] === 0xff && buffer[1] === 0xfe && buffer[2] === 0 && buffer[3] === 0) {
+    return { text: fromUtf32(buffer.subarray(4), true), encoding: 'utf32le' };
+  }
+  if (buffer[0] === 0 && buffer[1] === 0 && buffer[2] === 0xfe && buffer[3] === 0xff) {
+    return { text: fromUtf32(buffer.subarray(4), false), encoding: 'utf32be' };
+  }
   if (buffer[0] === 0xff && buffer[1] === 0xfe) {
     return { text: buffer.toString('utf16le', 2), encoding: 'utf16le' };
   }
@@ -52,6 +59,22 @@ export function decodeText(buffer: Buffer): DecodedText | undefined {
   // Most source is ASCII, where Latin-1 gives the same string and copies instead of decoding.
   const ascii = isAscii(buffer);
   return { text: buffer.toString(ascii ? 'latin1' : 'utf8'), encoding: 'utf8' };
+}
+
+/** UTF-32 to a string; a unit that is no Unicode scalar value becomes U+FFFD, as in UTF-8. */
+function fromUtf32(bytes: Buffer, littleEndian: boolean): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length & ~3);
+  const chunks: string[] = [];
+  const points: number[] = [];
+  for (let at = 0; at < view.byteLength; at += 4) {
+    const point = view.getUint32(at, littleEndian);
+    const valid = point <= 0x10ffff && (point < 0xd800 || point > 0xdfff);
+    points.push(valid ? point : 0xfffd);
+    // Chunked: a call takes only so many arguments.
+    if (points.length === 8192) chunks.push(String.fromCodePoint(...points.splice(0)));
+  }
+  chunks.push(String.fromCodePoint(...points));
+  return chunks.join('');
 }
 
 function swapToLe(buffer: Uint8Array): Buffer {
