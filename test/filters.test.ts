@@ -152,6 +152,79 @@ describe('found by the second fresh-user test', () => {
   });
 });
 
+describe('passwords passed as URL parameters', () => {
+  const engine = createEngine({ extraRules: [], disabledRules: [] });
+  const scan = (text: string, path: string) =>
+    scanText(engine, `${text}\n`, path, { redact: true }).map((f) => [
+      f.column,
+      f.endColumn,
+      f.ruleId,
+      f.decodedVia?.join() ?? '',
+    ]);
+
+  it('are found in a query or a JDBC property list, percent-decoded, to the next separator', () => {
+    const cases: [string, string, (string | number)[][]][] = [
+      [
+        'app.properties',
+        'db.url=jdbc:postgresql://db.internal:5432/app?user=admin&password=S3cr3tValue9x',
+        [[67, 80, 'connection-string-password', '']],
+      ],
+      [
+        'Db.java',
+        'String url = "jdbc:mysql://host/db?user=u&passwd=Hq4vR9tLm2Zx8Kp1&useSSL=true";',
+        [[50, 66, 'connection-string-password', '']],
+      ],
+      [
+        'db.yaml',
+        'url: jdbc:sqlserver://host:1433;databaseName=x;user=sa;password=Wc7Lm2Zx8Kp1Hq4v',
+        [[65, 81, 'ado-net-connection-string-password', '']],
+      ],
+      [
+        'no-user.yaml',
+        'url: jdbc:sqlserver://host:1433;databaseName=x;password=Wc7Lm2Zx8Kp1Hq4v',
+        [[57, 73, 'connection-string-password', '']],
+      ],
+      [
+        'client.py',
+        'LOGIN = "https://api.acme.io/v1/login?user=bob&db_pwd=Zx8K%21p1Hq4vR9tL"',
+        [[55, 72, 'connection-string-password', 'percent']],
+      ],
+      [
+        'context.xml',
+        '<url>jdbc:mysql://db/app?user=app&amp;password=Tq2Lx8Wm4Zk6Rv1P&amp;ssl=true</url>',
+        [[48, 64, 'connection-string-password', '']],
+      ],
+    ];
+    for (const [path, text, expected] of cases) expect(scan(text, path), path).toEqual(expected);
+  });
+
+  it('skip templates, stand-ins, words, names that are not a password, and non-URLs', () => {
+    const safe = [
+      'jdbc:postgresql://db:5432/app?user=admin&password=${DB_PASSWORD}',
+      'jdbc:postgresql://db:5432/app?user=admin&password={{ .Values.pw }}',
+      'jdbc:postgresql://db:5432/app?user=admin&password={{.Values.pw}}',
+      'jdbc:mysql://host/db?user=u&password=changeme',
+      'jdbc:mysql://host/db?user=u&password=<password>',
+      'jdbc:mysql://host/db?user=u&password=****',
+      'jdbc:mysql://host/db?user=u&password=password',
+      'jdbc:mysql://host/db?user=u&password=your_password',
+      'https://api.acme.io/login?user=bob&password=$PW',
+      'https://api.acme.io/login?user=bob&password=:password',
+      'https://api.acme.io/reset?password_reset=Zx8Kp1Hq4vR9tLm2',
+      'see /login?user=bob&password=Zx8Kp1Hq4vR9tLm2 in the docs',
+      'https://api.acme.io/login and then password=Zx8Kp1Hq4vR9tLm2',
+    ];
+    for (const text of safe) expect(scan(text, 'app.conf'), text).toEqual([]);
+    const code = [
+      'url = f"postgresql://db/app?user={user}&password={password}"',
+      'url = "mysql://db/app?user=" + user + "&password=" + pw',
+      'url = "https://h/x?password=%s" % pw',
+      'url = f"https://h/x?password={os.environ[\'PW\']}"',
+    ];
+    for (const text of code) expect(scan(text, 'db.py'), text).toEqual([]);
+  });
+});
+
 describe('tokens glued to an escape', () => {
   const engine = createEngine({ extraRules: [], disabledRules: [] });
   const ghp = fakeGithubToken(31);
