@@ -225,6 +225,48 @@ describe('passwords passed as URL parameters', () => {
   });
 });
 
+describe('literals wrapped in a pydantic secret type', () => {
+  const engine = createEngine({ extraRules: [], disabledRules: [] });
+  const scan = (text: string) =>
+    scanText(engine, text, 'app/settings.py', { redact: true }).map((f) => [
+      f.line,
+      f.column,
+      f.endColumn,
+      f.variable,
+    ]);
+
+  it('are secrets whatever they are bound to, positional or by keyword', () => {
+    const text = [
+      'x = SecretStr("Xk9mQ2vL7pR4wZ8t")',
+      'settings = Settings(db=SecretStr(value="Xk9mQ2vL7pR4wZ8u"))',
+      'raw = SecretBytes(b"Xk9mQ2vL7pR4wZ8v")',
+      "key = SecretStr(secret_value='Tr0ub4dor&3x')",
+    ].join('\n');
+    expect(scan(`${text}\n`)).toEqual([
+      [1, 16, 32, 'x'],
+      [2, 41, 57, 'db'],
+      [3, 21, 37, 'raw'],
+      [4, 31, 43, 'key'],
+    ]);
+  });
+
+  it('skip lookups, stand-ins, words and what is too short or prose', () => {
+    const text = [
+      'a = SecretStr(os.environ["UPSTREAM_TOKEN"])',
+      'b = SecretStr("${DB_PASSWORD}")',
+      'c = SecretStr("changeme")',
+      'd = SecretStr("password")',
+      'e = SecretStr("**********")',
+      "f = SecretStr('a secret')",
+      'g = SecretStr(value="<password>")',
+      'h = SecretBytes(b"")',
+      'i = SecretStr("abc")',
+      `        return f"SecretStr('{self}')"`,
+    ].join('\n');
+    expect(scan(`${text}\n`)).toEqual([]);
+  });
+});
+
 describe('tokens glued to an escape', () => {
   const engine = createEngine({ extraRules: [], disabledRules: [] });
   const ghp = fakeGithubToken(31);
