@@ -267,6 +267,58 @@ describe('literals wrapped in a pydantic secret type', () => {
   });
 });
 
+describe('JSX attributes', () => {
+  const engine = createEngine({ extraRules: [], disabledRules: [] });
+  const scan = (text: string, path = 'src/App.tsx') =>
+    scanText(engine, text, path, { redact: true }).map((f) => [
+      f.line,
+      f.column,
+      f.endColumn,
+      f.ruleId,
+      f.variable,
+    ]);
+  const component = (attributes: string[]) =>
+    `export const App = () => (\n  <>\n${attributes.join('\n')}\n  </>\n);\n`;
+
+  it('are judged by name like assignments, braced or not, in .tsx and .jsx', () => {
+    const text = component([
+      '  <Provider secretToken={"abcd1234efgh5678ijkl"} />',
+      '  <Client apiKey="Zx8Kp1Hq4vR9tLm2Wc7L" />',
+      "  <Login password={'Hq4vR9tLm2Zx8Kp1Wc'} />",
+      '  <Login password={`Kp1Hq4vR9tLm2Wc7Zx`} />',
+      '  <Login password={process.env.PW ?? "Wc7LZx8Kp1Hq4vR9tL"} />',
+    ]);
+    const expected = [
+      [3, 27, 47, 'js-secret-literal', 'secretToken'],
+      [4, 19, 39, 'js-secret-literal', 'apiKey'],
+      [5, 21, 39, 'js-secret-literal', 'password'],
+      [6, 21, 39, 'js-secret-literal', 'password'],
+      [7, 39, 57, 'js-secret-literal', 'password'],
+    ];
+    expect(scan(text)).toEqual(expected);
+    expect(scan(text, 'src/App.jsx')).toEqual(expected);
+  });
+
+  it('are found by the parser, not only by the line heuristics that start it', () => {
+    const text = component(['  <Provider secretToken={"abcd1234efgh5678ijkl"} />']);
+    const found = detectJs(engine, text, 'src/App.tsx', engine.scan(text));
+    expect(found.map((c) => [text.slice(c.start, c.end), c.variable])).toEqual([
+      ['abcd1234efgh5678ijkl', 'secretToken'],
+    ]);
+  });
+
+  it('skip the environment, words, stand-ins, templates and names that are not a secret', () => {
+    const text = component([
+      '  <Provider secretToken={process.env.SECRET_TOKEN} password={process.env.PW} />',
+      '  <Login password={"password"} apiKey="YOUR_API_KEY" token={`${prefix}-abc`} />',
+      '  <Input type="password" name="password" placeholder="Enter your password" />',
+      '  <Field passwordLabel="Choose a strong password" tokenHint={"paste the token here"} />',
+      '  <Widget apiKey={"<your-api-key>"} secret={\'********\'} authToken={"{{ token }}"} />',
+    ]);
+    expect(scan(text)).toEqual([]);
+  });
+});
+
 describe('tokens glued to an escape', () => {
   const engine = createEngine({ extraRules: [], disabledRules: [] });
   const ghp = fakeGithubToken(31);

@@ -27,6 +27,9 @@ const QUOTE = /["'`]/;
 
 const ASSIGN =
   /(?<![\w.-])([A-Za-z_][\w.-]{0,80})['"]?\]?(?:[ \t]*:[ \t]*[\w.<>[\]?]{1,40}(?=[ \t]*=)|[ \t]+[\w.[\]*]{1,40}(?=[ \t]*=))?[ \t]*(?::=|=>|\?\?=|\|\|=|=(?![=>~])|:(?!:))[ \t]*(?:new[ \t]+)?(?:[\w.]{1,40}\()?[rRbBuUfF]?@?(["'`])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
+/** A JSX prop set to one literal in braces, `secretToken={"…"}`, which ASSIGN does not read. */
+const JSX_BRACED =
+  /(?<![\w.-])([A-Za-z_][\w-]{0,80})=\{[ \t]*(["'`])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2[ \t]*\}/g;
 const PHP_DEFINE =
   /define\([ \t]*['"](\w{1,80})['"][ \t]*,[ \t]*(["'])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
 /** `os.getenv("DB_PASSWORD", "literal")`, `ENV.fetch("TOKEN", "literal")`: a hardcoded fallback. */
@@ -125,6 +128,7 @@ export function detectCodeLines(
     if (!QUOTE.test(line)) return;
     literalPairs(engine, line, offset, ASSIGN, ruleId, out);
     if (line.includes('define(')) literalPairs(engine, line, offset, PHP_DEFINE, ruleId, out);
+    if (line.includes('={')) literalPairs(engine, line, offset, JSX_BRACED, ruleId, out);
     if (/env/i.test(line)) literalPairs(engine, line, offset, ENV_FALLBACK, ruleId, out);
     if (line.includes('Secret')) secretTypeLiterals(engine, line, offset, ruleId, out);
   });
