@@ -152,6 +152,173 @@ describe('found by the second fresh-user test', () => {
   });
 });
 
+describe('passwords passed as URL parameters', () => {
+  const engine = createEngine({ extraRules: [], disabledRules: [] });
+  const scan = (text: string, path: string) =>
+    scanText(engine, `${text}\n`, path, { redact: true }).map((f) => [
+      f.column,
+      f.endColumn,
+      f.ruleId,
+      f.decodedVia?.join() ?? '',
+    ]);
+
+  it('are found in a query or a JDBC property list, percent-decoded, to the next separator', () => {
+    const cases: [string, string, (string | number)[][]][] = [
+      [
+        'app.properties',
+        'db.url=jdbc:postgresql://db.internal:5432/app?user=admin&password=S3cr3tValue9x',
+        [[67, 80, 'connection-string-password', '']],
+      ],
+      [
+        'Db.java',
+        'String url = "jdbc:mysql://host/db?user=u&passwd=Hq4vR9tLm2Zx8Kp1&useSSL=true";',
+        [[50, 66, 'connection-string-password', '']],
+      ],
+      [
+        'db.yaml',
+        'url: jdbc:sqlserver://host:1433;databaseName=x;user=sa;password=Wc7Lm2Zx8Kp1Hq4v',
+        [[65, 81, 'ado-net-connection-string-password', '']],
+      ],
+      [
+        'no-user.yaml',
+        'url: jdbc:sqlserver://host:1433;databaseName=x;password=Wc7Lm2Zx8Kp1Hq4v',
+        [[57, 73, 'connection-string-password', '']],
+      ],
+      [
+        'client.py',
+        'LOGIN = "https://api.acme.io/v1/login?user=bob&db_pwd=Zx8K%21p1Hq4vR9tL"',
+        [[55, 72, 'connection-string-password', 'percent']],
+      ],
+      [
+        'context.xml',
+        '<url>jdbc:mysql://db/app?user=app&amp;password=Tq2Lx8Wm4Zk6Rv1P&amp;ssl=true</url>',
+        [[48, 64, 'connection-string-password', '']],
+      ],
+    ];
+    for (const [path, text, expected] of cases) expect(scan(text, path), path).toEqual(expected);
+  });
+
+  it('skip templates, stand-ins, words, names that are not a password, and non-URLs', () => {
+    const safe = [
+      'jdbc:postgresql://db:5432/app?user=admin&password=${DB_PASSWORD}',
+      'jdbc:postgresql://db:5432/app?user=admin&password={{ .Values.pw }}',
+      'jdbc:postgresql://db:5432/app?user=admin&password={{.Values.pw}}',
+      'jdbc:mysql://host/db?user=u&password=changeme',
+      'jdbc:mysql://host/db?user=u&password=<password>',
+      'jdbc:mysql://host/db?user=u&password=****',
+      'jdbc:mysql://host/db?user=u&password=password',
+      'jdbc:mysql://host/db?user=u&password=your_password',
+      'https://api.acme.io/login?user=bob&password=$PW',
+      'https://api.acme.io/login?user=bob&password=:password',
+      'https://api.acme.io/reset?password_reset=Zx8Kp1Hq4vR9tLm2',
+      'see /login?user=bob&password=Zx8Kp1Hq4vR9tLm2 in the docs',
+      'https://api.acme.io/login and then password=Zx8Kp1Hq4vR9tLm2',
+    ];
+    for (const text of safe) expect(scan(text, 'app.conf'), text).toEqual([]);
+    const code = [
+      'url = f"postgresql://db/app?user={user}&password={password}"',
+      'url = "mysql://db/app?user=" + user + "&password=" + pw',
+      'url = "https://h/x?password=%s" % pw',
+      'url = f"https://h/x?password={os.environ[\'PW\']}"',
+    ];
+    for (const text of code) expect(scan(text, 'db.py'), text).toEqual([]);
+  });
+});
+
+describe('literals wrapped in a pydantic secret type', () => {
+  const engine = createEngine({ extraRules: [], disabledRules: [] });
+  const scan = (text: string) =>
+    scanText(engine, text, 'app/settings.py', { redact: true }).map((f) => [
+      f.line,
+      f.column,
+      f.endColumn,
+      f.variable,
+    ]);
+
+  it('are secrets whatever they are bound to, positional or by keyword', () => {
+    const text = [
+      'x = SecretStr("Xk9mQ2vL7pR4wZ8t")',
+      'settings = Settings(db=SecretStr(value="Xk9mQ2vL7pR4wZ8u"))',
+      'raw = SecretBytes(b"Xk9mQ2vL7pR4wZ8v")',
+      "key = SecretStr(secret_value='Tr0ub4dor&3x')",
+    ].join('\n');
+    expect(scan(`${text}\n`)).toEqual([
+      [1, 16, 32, 'x'],
+      [2, 41, 57, 'db'],
+      [3, 21, 37, 'raw'],
+      [4, 31, 43, 'key'],
+    ]);
+  });
+
+  it('skip lookups, stand-ins, words and what is too short or prose', () => {
+    const text = [
+      'a = SecretStr(os.environ["UPSTREAM_TOKEN"])',
+      'b = SecretStr("${DB_PASSWORD}")',
+      'c = SecretStr("changeme")',
+      'd = SecretStr("password")',
+      'e = SecretStr("**********")',
+      "f = SecretStr('a secret')",
+      'g = SecretStr(value="<password>")',
+      'h = SecretBytes(b"")',
+      'i = SecretStr("abc")',
+      `        return f"SecretStr('{self}')"`,
+    ].join('\n');
+    expect(scan(`${text}\n`)).toEqual([]);
+  });
+});
+
+describe('JSX attributes', () => {
+  const engine = createEngine({ extraRules: [], disabledRules: [] });
+  const scan = (text: string, path = 'src/App.tsx') =>
+    scanText(engine, text, path, { redact: true }).map((f) => [
+      f.line,
+      f.column,
+      f.endColumn,
+      f.ruleId,
+      f.variable,
+    ]);
+  const component = (attributes: string[]) =>
+    `export const App = () => (\n  <>\n${attributes.join('\n')}\n  </>\n);\n`;
+
+  it('are judged by name like assignments, braced or not, in .tsx and .jsx', () => {
+    const text = component([
+      '  <Provider secretToken={"abcd1234efgh5678ijkl"} />',
+      '  <Client apiKey="Zx8Kp1Hq4vR9tLm2Wc7L" />',
+      "  <Login password={'Hq4vR9tLm2Zx8Kp1Wc'} />",
+      '  <Login password={`Kp1Hq4vR9tLm2Wc7Zx`} />',
+      '  <Login password={process.env.PW ?? "Wc7LZx8Kp1Hq4vR9tL"} />',
+    ]);
+    const expected = [
+      [3, 27, 47, 'js-secret-literal', 'secretToken'],
+      [4, 19, 39, 'js-secret-literal', 'apiKey'],
+      [5, 21, 39, 'js-secret-literal', 'password'],
+      [6, 21, 39, 'js-secret-literal', 'password'],
+      [7, 39, 57, 'js-secret-literal', 'password'],
+    ];
+    expect(scan(text)).toEqual(expected);
+    expect(scan(text, 'src/App.jsx')).toEqual(expected);
+  });
+
+  it('are found by the parser, not only by the line heuristics that start it', () => {
+    const text = component(['  <Provider secretToken={"abcd1234efgh5678ijkl"} />']);
+    const found = detectJs(engine, text, 'src/App.tsx', engine.scan(text));
+    expect(found.map((c) => [text.slice(c.start, c.end), c.variable])).toEqual([
+      ['abcd1234efgh5678ijkl', 'secretToken'],
+    ]);
+  });
+
+  it('skip the environment, words, stand-ins, templates and names that are not a secret', () => {
+    const text = component([
+      '  <Provider secretToken={process.env.SECRET_TOKEN} password={process.env.PW} />',
+      '  <Login password={"password"} apiKey="YOUR_API_KEY" token={`${prefix}-abc`} />',
+      '  <Input type="password" name="password" placeholder="Enter your password" />',
+      '  <Field passwordLabel="Choose a strong password" tokenHint={"paste the token here"} />',
+      '  <Widget apiKey={"<your-api-key>"} secret={\'********\'} authToken={"{{ token }}"} />',
+    ]);
+    expect(scan(text)).toEqual([]);
+  });
+});
+
 describe('tokens glued to an escape', () => {
   const engine = createEngine({ extraRules: [], disabledRules: [] });
   const ghp = fakeGithubToken(31);

@@ -27,11 +27,23 @@ const QUOTE = /["'`]/;
 
 const ASSIGN =
   /(?<![\w.-])([A-Za-z_][\w.-]{0,80})['"]?\]?(?:[ \t]*:[ \t]*[\w.<>[\]?]{1,40}(?=[ \t]*=)|[ \t]+[\w.[\]*]{1,40}(?=[ \t]*=))?[ \t]*(?::=|=>|\?\?=|\|\|=|=(?![=>~])|:(?!:))[ \t]*(?:new[ \t]+)?(?:[\w.]{1,40}\()?[rRbBuUfF]?@?(["'`])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
+/** A JSX prop set to one literal in braces, `secretToken={"…"}`, which ASSIGN does not read. */
+const JSX_BRACED =
+  /(?<![\w.-])([A-Za-z_][\w-]{0,80})=\{[ \t]*(["'`])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2[ \t]*\}/g;
 const PHP_DEFINE =
   /define\([ \t]*['"](\w{1,80})['"][ \t]*,[ \t]*(["'])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
 /** `os.getenv("DB_PASSWORD", "literal")`, `ENV.fetch("TOKEN", "literal")`: a hardcoded fallback. */
 const ENV_FALLBACK =
   /(?:getenv|environ\.get|env\.get|Getenv|getEnv|ENV\.fetch)\([ \t]*["']([A-Za-z_][\w.-]{0,80})["'][ \t]*,[ \t]*(["'])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
+/**
+ * pydantic's `SecretStr("…")`, `SecretStr(value="…")`, `SecretBytes(b"…")`: the type says the
+ * literal is a secret, whatever the name it is bound to (`x = SecretStr(…)`, a keyword argument).
+ * https://docs.pydantic.dev/latest/api/types/#pydantic.types.SecretStr
+ */
+const SECRET_TYPE =
+  /\bSecret(?:Str|Bytes)\([ \t]*(?:(?:secret_)?value[ \t]*=[ \t]*)?[rRbBuU]{0,2}(["'])((?:(?!\1)[^\\\r\n]|\\.){4,300})\1[ \t]*[,)]/g;
+/** The name a call's result is bound to: `x = `, `field: SecretStr = `, `token=` (a kwarg). */
+const BOUND_NAME = /([A-Za-z_]\w{0,80})[ \t]*(?::[^=,(\r\n]{1,60})?=[ \t]*$/;
 const XML_KEY_VALUE = /key="([\w.:-]{1,80})"[ \t]+value="([^"\r\n]{4,300})"/g;
 const XML_ELEMENT = /<([A-Za-z][\w:-]{0,60})(\s[^>\r\n]{0,200})?>([^<\r\n]{4,300})<\/\1>/g;
 
@@ -126,9 +138,32 @@ export function detectCodeLines(
     if (!QUOTE.test(line)) return;
     literalPairs(engine, line, offset, ASSIGN, ruleId, out);
     if (line.includes('define(')) literalPairs(engine, line, offset, PHP_DEFINE, ruleId, out);
+    if (line.includes('={')) literalPairs(engine, line, offset, JSX_BRACED, ruleId, out);
     if (/env/i.test(line)) literalPairs(engine, line, offset, ENV_FALLBACK, ruleId, out);
+    if (line.includes('Secret')) secretTypeLiterals(engine, line, offset, ruleId, out);
   });
   return out;
+}
+
+/** Literals wrapped in a secret type, judged as a password: a person may have chosen it. */
+function secretTypeLiterals(
+  engine: RuleEngine,
+  line: string,
+  offset: number,
+  ruleId: string,
+  out: DetectorCandidate[],
+): void {
+  SECRET_TYPE.lastIndex = 0;
+  for (let m = SECRET_TYPE.exec(line); m; m = SECRET_TYPE.exec(line)) {
+    const value = m[2]!;
+    const confidence = judgeValue('password', value);
+    if (!confidence) continue;
+    const start = offset + m.index + m[0].lastIndexOf(value);
+    const variable = BOUND_NAME.exec(line.slice(Math.max(0, m.index - 160), m.index))?.[1];
+    const end = start + value.length;
+    const candidate = makeCandidate(engine, ruleId, start, end, value, confidence, { variable });
+    if (candidate) out.push(candidate);
+  }
 }
 
 /** Terraform: literals in resources and providers, and `default`s of secret-like variables. */

@@ -1,14 +1,15 @@
 /**
  * Connection strings: URL form (`postgres://user:pass@host`, also git-credentials lines) with the
- * password percent-decoded, and ADO.NET form (`Server=…;Password=…`), where quoted values may
- * hold `;`, `@` and `!`. Runs on any text file that holds `://` or `password=`/`pwd=`.
+ * password percent-decoded, a password passed as a URL parameter (`jdbc:mysql://h/db?password=…`,
+ * `jdbc:sqlserver://h;password=…`), and ADO.NET form (`Server=…;Password=…`), where quoted values
+ * may hold `;`, `@` and `!`. Runs on any text file that holds `://` or a password word.
  */
 import { lineStartWithin } from '../../sources/text.js';
 import type { Detector, DetectorCandidate } from '../detectors.js';
 import type { RuleEngine } from '../engine.js';
 import type { TextHits } from '../text-hits.js';
 import { decodePercent } from './decode.js';
-import { judgeValue, makeCandidate } from './judge.js';
+import { classifyName, judgeValue, makeCandidate } from './judge.js';
 import { shannonEntropy } from '../entropy.js';
 import { isReference } from '../filters.js';
 import { isPlaceholder } from '../placeholder.js';
@@ -23,6 +24,17 @@ const ADO_CONTEXT =
 /** `password =` or `pwd=`, checked only after those words, which the engine's pass found. */
 const ADO_ASSIGN = /[ \t]*=/y;
 const ADO_WORDS = ['password', 'pwd'];
+/** Words in the name of a URL parameter that carries a password (`password`, `dbPasswd`, `pwd`). */
+const QUERY_WORDS = ['password', 'passwd', 'pwd'];
+/**
+ * A parameter's value runs to the next separator, quote, space, backslash (a JSON escape) or
+ * closing parenthesis (a Markdown link): a real password there is percent-encoded.
+ */
+const QUERY_VALUE = /[^&;#\s"'`<>\\)]{1,256}/y;
+/** How far back from a parameter its URL's `://` may be. */
+const MAX_URL = 2048;
+/** What ends a URL in text: the parameter and its `://` must have none of these between them. */
+const OUTSIDE_URL = /[\s"'`<>]/;
 
 function adoTriggered(text: string, hits: TextHits): boolean {
   for (const word of ADO_WORDS) {
@@ -44,6 +56,11 @@ function isLetter(code: number): boolean {
 
 function isWordCode(code: number): boolean {
   return isLetter(code) || (code >= 48 && code <= 57) || code === 95;
+}
+
+/** A character of a parameter name: a word character, `.` or `-`. */
+function isNameCode(code: number): boolean {
+  return isWordCode(code) || code === 46 || code === 45;
 }
 
 /**
@@ -103,6 +120,76 @@ export function detectUrlCredentials(engine: RuleEngine, text: string): Detector
   return out;
 }
 
+/**
+ * The `scheme://` of the URL whose parameter starts at `at` (just after its `?`, `&` or `;`), or
+ * undefined when no URL runs unbroken from a scheme to there. A `?` or `&` parameter must sit in
+ * the query; a `;` one may be a JDBC property (`jdbc:sqlserver://host;password=…`).
+ */
+function urlBefore(text: string, at: number, separator: string): string | undefined {
+  const floor = Math.max(0, at - MAX_URL);
+  const slash = text.lastIndexOf('://', at);
+  const between = slash < floor ? '' : text.slice(slash, at);
+  if (!between || OUTSIDE_URL.test(between)) return undefined;
+  if (separator !== ';' && !between.includes('?')) return undefined;
+  const begin = schemeStart(text, slash, floor);
+  return begin === -1 ? undefined : text.slice(begin, slash + 3);
+}
+
+/**
+ * Passwords passed as URL parameters: `…/app?user=admin&password=…`, `…;password=…`. Started
+ * from each password word the keyword pass found, so text without one costs nothing; the word
+ * must lie in a whole parameter name that reads as a password under the names' judgement.
+ */
+function detectQueryPasswords(
+  engine: RuleEngine,
+  text: string,
+  hits: TextHits,
+): DetectorCandidate[] {
+  const out: DetectorCandidate[] = [];
+  const seen = new Set<number>();
+  for (const word of QUERY_WORDS) {
+    for (const end of hits.endsOf(word)) {
+      let nameStart = end - word.length;
+      while (nameStart > 0 && end - nameStart < 80 && isNameCode(text.charCodeAt(nameStart - 1)))
+        nameStart--;
+      let nameEnd = end;
+      while (nameEnd - nameStart < 80 && isNameCode(text.charCodeAt(nameEnd))) nameEnd++;
+      const separator = text[nameStart - 1];
+      if (text[nameEnd] !== '=' || (separator !== '?' && separator !== '&' && separator !== ';'))
+        continue;
+      if (seen.has(nameStart)) continue;
+      seen.add(nameStart);
+      const name = text.slice(nameStart, nameEnd);
+      if (classifyName(name) !== 'password') continue;
+      const scheme = urlBefore(text, nameStart, separator);
+      if (!scheme) continue;
+      const start = nameEnd + 1;
+      QUERY_VALUE.lastIndex = start;
+      const raw = QUERY_VALUE.exec(text)?.[0];
+      // Braces are no URL characters: `{pw}`, `{{ .Values.pw }}`, `${PW}` are templates.
+      if (!raw || /[{}]/.test(raw)) continue;
+      const decoded = raw.includes('%') ? decodePercent(raw, start) : undefined;
+      const password = decoded?.text ?? raw;
+      // `:name` is a bind parameter (SQL, route patterns), filled in later.
+      if (password.startsWith(':') || !judgeValue('password', password)) continue;
+      const candidate = makeCandidate(
+        engine,
+        'connection-string-password',
+        start,
+        start + raw.length,
+        password,
+        'high',
+        {
+          decodedVia: decoded && decoded.text !== raw ? ['percent'] : undefined,
+          variable: scheme,
+        },
+      );
+      if (candidate) out.push(candidate);
+    }
+  }
+  return out;
+}
+
 /** Quoted ADO.NET values may hold `;` and brackets, which the code-like filter would reject. */
 function quotedPasswordOk(value: string): boolean {
   if (value.length < 6 || value.length > 256 || isPlaceholder(value) || isReference(value))
@@ -148,6 +235,8 @@ function detectAdo(engine: RuleEngine, text: string): DetectorCandidate[] {
   ADO_PASSWORD.lastIndex = 0;
   for (let m = ADO_PASSWORD.exec(text); m; m = ADO_PASSWORD.exec(text)) {
     const raw = m[1]!;
+    // `&amp;password=` is a URL query parameter escaped for XML: the query reader owns it.
+    if (text.startsWith('&amp;', m.index - 4)) continue;
     const lineStart = lineStartWithin(text, m.index, 400);
     const around = text.slice(lineStart, Math.min(text.length, m.index + m[0].length + 200));
     if (!ADO_CONTEXT.test(around)) continue;
@@ -172,11 +261,13 @@ function detectAdo(engine: RuleEngine, text: string): DetectorCandidate[] {
 
 export const connectionStringDetector: Detector = {
   name: 'connection-strings',
-  triggers: ADO_WORDS,
-  // Both checks are cheap given the engine's hits, and made in detect, which has them.
+  triggers: [...new Set([...ADO_WORDS, ...QUERY_WORDS])],
+  // These checks are cheap given the engine's hits, and made in detect, which has them.
   applies: () => true,
   detect(text, { engine, hits }) {
-    const out = text.includes('://') ? detectUrlCredentials(engine, text) : [];
+    const url = text.includes('://');
+    const out = url ? detectUrlCredentials(engine, text) : [];
+    if (url) out.push(...detectQueryPasswords(engine, text, hits));
     if (adoTriggered(text, hits)) out.push(...detectAdo(engine, text));
     return out;
   },

@@ -1,9 +1,10 @@
 /**
  * JavaScript/TypeScript code context through @typescript-eslint/typescript-estree: a string
  * literal (or a template without expressions) assigned to a secret-like variable, property,
- * class field or parameter default, and `process.env.X ?? 'literal'` fallbacks. `process.env.X`
- * alone is the compliant form and yields nothing. The parser is heavy, so it is loaded on the
- * first file that needs it; a file it cannot parse falls back to the line heuristics.
+ * class field, parameter default or JSX attribute, and `process.env.X ?? 'literal'` fallbacks.
+ * `process.env.X` alone is the compliant form and yields nothing. The parser is heavy, so it is
+ * loaded on the first file that needs it; a file it cannot parse falls back to the line
+ * heuristics.
  */
 import { createRequire } from 'node:module';
 import { log } from '../../log/logger.js';
@@ -81,7 +82,11 @@ function literalOf(node: unknown): Literal | undefined {
     const fallback = literalOf(node.right);
     if (envName && fallback) return { ...fallback, envName };
   }
-  if (node.type === 'TSAsExpression' || node.type === 'TSSatisfiesExpression') {
+  if (
+    node.type === 'TSAsExpression' ||
+    node.type === 'TSSatisfiesExpression' ||
+    node.type === 'JSXExpressionContainer'
+  ) {
     return literalOf(node.expression);
   }
   return undefined;
@@ -89,7 +94,13 @@ function literalOf(node: unknown): Literal | undefined {
 
 function nameOf(node: unknown): string | undefined {
   if (!isNode(node)) return undefined;
-  if (node.type === 'Identifier' || node.type === 'PrivateIdentifier') return node.name as string;
+  if (
+    node.type === 'Identifier' ||
+    node.type === 'PrivateIdentifier' ||
+    node.type === 'JSXIdentifier'
+  ) {
+    return node.name as string;
+  }
   if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
   if (node.type === 'MemberExpression') return nameOf(node.property);
   return undefined;
@@ -107,6 +118,9 @@ function binding(node: EstreeNode): [string | undefined, unknown] | undefined {
       return [nameOf(node.left), node.right];
     case 'AssignmentPattern':
       return [nameOf(node.left), node.right];
+    // `<Provider apiKey="…" />`, `password={'…'}`: a prop is bound like a property.
+    case 'JSXAttribute':
+      return [nameOf(node.name), node.value];
     default:
       return undefined;
   }
