@@ -32928,8 +32928,11 @@ var SECRET_WORDS = [
 var MAX_LINE = 4e3;
 var QUOTE = /["'`]/;
 var ASSIGN = /(?<![\w.-])([A-Za-z_][\w.-]{0,80})['"]?\]?(?:[ \t]*:[ \t]*[\w.<>[\]?]{1,40}(?=[ \t]*=)|[ \t]+[\w.[\]*]{1,40}(?=[ \t]*=))?[ \t]*(?::=|=>|\?\?=|\|\|=|=(?![=>~])|:(?!:))[ \t]*(?:new[ \t]+)?(?:[\w.]{1,40}\()?[rRbBuUfF]?@?(["'`])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
+var JSX_BRACED = /(?<![\w.-])([A-Za-z_][\w-]{0,80})=\{[ \t]*(["'`])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2[ \t]*\}/g;
 var PHP_DEFINE = /define\([ \t]*['"](\w{1,80})['"][ \t]*,[ \t]*(["'])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
 var ENV_FALLBACK = /(?:getenv|environ\.get|env\.get|Getenv|getEnv|ENV\.fetch)\([ \t]*["']([A-Za-z_][\w.-]{0,80})["'][ \t]*,[ \t]*(["'])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
+var SECRET_TYPE = /\bSecret(?:Str|Bytes)\([ \t]*(?:(?:secret_)?value[ \t]*=[ \t]*)?[rRbBuU]{0,2}(["'])((?:(?!\1)[^\\\r\n]|\\.){4,300})\1[ \t]*[,)]/g;
+var BOUND_NAME = /([A-Za-z_]\w{0,80})[ \t]*(?::[^=,(\r\n]{1,60})?=[ \t]*$/;
 var XML_KEY_VALUE = /key="([\w.:-]{1,80})"[ \t]+value="([^"\r\n]{4,300})"/g;
 var XML_ELEMENT = /<([A-Za-z][\w:-]{0,60})(\s[^>\r\n]{0,200})?>([^<\r\n]{4,300})<\/\1>/g;
 function lineRuns(text, hits, each) {
@@ -32981,9 +32984,24 @@ function detectCodeLines(engine, text, ruleId, hits) {
     if (!QUOTE.test(line)) return;
     literalPairs(engine, line, offset, ASSIGN, ruleId, out);
     if (line.includes("define(")) literalPairs(engine, line, offset, PHP_DEFINE, ruleId, out);
+    if (line.includes("={")) literalPairs(engine, line, offset, JSX_BRACED, ruleId, out);
     if (/env/i.test(line)) literalPairs(engine, line, offset, ENV_FALLBACK, ruleId, out);
+    if (line.includes("Secret")) secretTypeLiterals(engine, line, offset, ruleId, out);
   });
   return out;
+}
+function secretTypeLiterals(engine, line, offset, ruleId, out) {
+  SECRET_TYPE.lastIndex = 0;
+  for (let m = SECRET_TYPE.exec(line); m; m = SECRET_TYPE.exec(line)) {
+    const value = m[2];
+    const confidence = judgeValue("password", value);
+    if (!confidence) continue;
+    const start = offset + m.index + m[0].lastIndexOf(value);
+    const variable = BOUND_NAME.exec(line.slice(Math.max(0, m.index - 160), m.index))?.[1];
+    const end = start + value.length;
+    const candidate = makeCandidate(engine, ruleId, start, end, value, confidence, { variable });
+    if (candidate) out.push(candidate);
+  }
 }
 function detectTerraform(engine, text, hits) {
   const out = detectCodeLines(engine, text, "terraform-secret-value", hits);
@@ -33272,6 +33290,10 @@ var ADO_PASSWORD = /(?:^|[;"'\s{])(?:Password|Pwd)[ \t]*=[ \t]*(\\"(?:[^"\\\r\n]
 var ADO_CONTEXT = /(?:server|data source|host|address|addr|user id|uid|user|initial catalog|database|accountname|endpoint)[ \t]*=/i;
 var ADO_ASSIGN = /[ \t]*=/y;
 var ADO_WORDS = ["password", "pwd"];
+var QUERY_WORDS = ["password", "passwd", "pwd"];
+var QUERY_VALUE = /[^&;#\s"'`<>\\)]{1,256}/y;
+var MAX_URL = 2048;
+var OUTSIDE_URL = /[\s"'`<>]/;
 function adoTriggered(text, hits) {
   for (const word of ADO_WORDS) {
     for (const end of hits.endsOf(word)) {
@@ -33289,6 +33311,9 @@ function isLetter(code) {
 }
 function isWordCode(code) {
   return isLetter(code) || code >= 48 && code <= 57 || code === 95;
+}
+function isNameCode(code) {
+  return isWordCode(code) || code === 46 || code === 45;
 }
 function schemeStart(text, at, floor) {
   let best = -1;
@@ -33333,6 +33358,58 @@ function detectUrlCredentials(engine, text) {
   }
   return out;
 }
+function urlBefore(text, at, separator) {
+  const floor = Math.max(0, at - MAX_URL);
+  const slash = text.lastIndexOf("://", at);
+  const between = slash < floor ? "" : text.slice(slash, at);
+  if (!between || OUTSIDE_URL.test(between)) return void 0;
+  if (separator !== ";" && !between.includes("?")) return void 0;
+  const begin = schemeStart(text, slash, floor);
+  return begin === -1 ? void 0 : text.slice(begin, slash + 3);
+}
+function detectQueryPasswords(engine, text, hits) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const word of QUERY_WORDS) {
+    for (const end of hits.endsOf(word)) {
+      let nameStart = end - word.length;
+      while (nameStart > 0 && end - nameStart < 80 && isNameCode(text.charCodeAt(nameStart - 1)))
+        nameStart--;
+      let nameEnd = end;
+      while (nameEnd - nameStart < 80 && isNameCode(text.charCodeAt(nameEnd))) nameEnd++;
+      const separator = text[nameStart - 1];
+      if (text[nameEnd] !== "=" || separator !== "?" && separator !== "&" && separator !== ";")
+        continue;
+      if (seen.has(nameStart)) continue;
+      seen.add(nameStart);
+      const name = text.slice(nameStart, nameEnd);
+      if (classifyName(name) !== "password") continue;
+      const scheme = urlBefore(text, nameStart, separator);
+      if (!scheme) continue;
+      const start = nameEnd + 1;
+      QUERY_VALUE.lastIndex = start;
+      const raw = QUERY_VALUE.exec(text)?.[0];
+      if (!raw || /[{}]/.test(raw)) continue;
+      const decoded = raw.includes("%") ? decodePercent(raw, start) : void 0;
+      const password = decoded?.text ?? raw;
+      if (password.startsWith(":") || !judgeValue("password", password)) continue;
+      const candidate = makeCandidate(
+        engine,
+        "connection-string-password",
+        start,
+        start + raw.length,
+        password,
+        "high",
+        {
+          decodedVia: decoded && decoded.text !== raw ? ["percent"] : void 0,
+          variable: scheme
+        }
+      );
+      if (candidate) out.push(candidate);
+    }
+  }
+  return out;
+}
 function quotedPasswordOk(value) {
   if (value.length < 6 || value.length > 256 || isPlaceholder(value) || isReference(value))
     return false;
@@ -33365,6 +33442,7 @@ function detectAdo(engine, text) {
   ADO_PASSWORD.lastIndex = 0;
   for (let m = ADO_PASSWORD.exec(text); m; m = ADO_PASSWORD.exec(text)) {
     const raw = m[1];
+    if (text.startsWith("&amp;", m.index - 4)) continue;
     const lineStart = lineStartWithin(text, m.index, 400);
     const around = text.slice(lineStart, Math.min(text.length, m.index + m[0].length + 200));
     if (!ADO_CONTEXT.test(around)) continue;
@@ -33388,11 +33466,13 @@ function detectAdo(engine, text) {
 }
 var connectionStringDetector = {
   name: "connection-strings",
-  triggers: ADO_WORDS,
-  // Both checks are cheap given the engine's hits, and made in detect, which has them.
+  triggers: [.../* @__PURE__ */ new Set([...ADO_WORDS, ...QUERY_WORDS])],
+  // These checks are cheap given the engine's hits, and made in detect, which has them.
   applies: () => true,
   detect(text, { engine, hits }) {
-    const out = text.includes("://") ? detectUrlCredentials(engine, text) : [];
+    const url = text.includes("://");
+    const out = url ? detectUrlCredentials(engine, text) : [];
+    if (url) out.push(...detectQueryPasswords(engine, text, hits));
     if (adoTriggered(text, hits)) out.push(...detectAdo(engine, text));
     return out;
   }
@@ -33622,14 +33702,16 @@ function literalOf(node) {
     const fallback = literalOf(node.right);
     if (envName && fallback) return { ...fallback, envName };
   }
-  if (node.type === "TSAsExpression" || node.type === "TSSatisfiesExpression") {
+  if (node.type === "TSAsExpression" || node.type === "TSSatisfiesExpression" || node.type === "JSXExpressionContainer") {
     return literalOf(node.expression);
   }
   return void 0;
 }
 function nameOf(node) {
   if (!isNode(node)) return void 0;
-  if (node.type === "Identifier" || node.type === "PrivateIdentifier") return node.name;
+  if (node.type === "Identifier" || node.type === "PrivateIdentifier" || node.type === "JSXIdentifier") {
+    return node.name;
+  }
   if (node.type === "Literal" && typeof node.value === "string") return node.value;
   if (node.type === "MemberExpression") return nameOf(node.property);
   return void 0;
@@ -33645,6 +33727,9 @@ function binding(node) {
       return [nameOf(node.left), node.right];
     case "AssignmentPattern":
       return [nameOf(node.left), node.right];
+    // `<Provider apiKey="…" />`, `password={'…'}`: a prop is bound like a property.
+    case "JSXAttribute":
+      return [nameOf(node.name), node.value];
     default:
       return void 0;
   }
