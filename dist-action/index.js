@@ -30081,40 +30081,40 @@ function captureGroups(source, flags = "") {
 }
 function validateRule(raw, file, index) {
   const problems = [];
-  const record = raw ?? {};
-  const ruleId = typeof record.id === "string" ? record.id : `#${index + 1}`;
+  const record2 = raw ?? {};
+  const ruleId = typeof record2.id === "string" ? record2.id : `#${index + 1}`;
   const problem = (field, message) => problems.push({ file, ruleId, field, message });
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     problem("(rule)", "must be a mapping of fields");
     return problems;
   }
-  for (const key of Object.keys(record)) {
+  for (const key of Object.keys(record2)) {
     if (!KNOWN_FIELDS.has(key)) problem(key, "is not a rule field");
   }
   const text = (field, optional = false) => {
-    const value = record[field];
+    const value = record2[field];
     if (value === void 0 && optional) return;
     if (typeof value !== "string" || value.trim() === "")
       problem(field, "must be a non-empty string");
   };
   text("id");
-  if (typeof record.id === "string" && !RULE_ID.test(record.id)) {
+  if (typeof record2.id === "string" && !RULE_ID.test(record2.id)) {
     problem(
       "id",
-      `"${record.id}" must be kebab-case: lower-case letters, digits and single dashes`
+      `"${record2.id}" must be kebab-case: lower-case letters, digits and single dashes`
     );
   }
-  if (typeof record.id === "string" && record.id.length > 64)
+  if (typeof record2.id === "string" && record2.id.length > 64)
     problem("id", "must be at most 64 characters");
   text("name");
   text("description");
   text("kind", true);
   text("pattern");
   text("reference");
-  if (typeof record.reference === "string" && !/^https:\/\/[^\s/]+\.[^\s/]+(\/\S*)?$/.test(record.reference)) {
-    problem("reference", `"${record.reference}" must be an https URL`);
+  if (typeof record2.reference === "string" && !/^https:\/\/[^\s/]+\.[^\s/]+(\/\S*)?$/.test(record2.reference)) {
+    problem("reference", `"${record2.reference}" must be an https URL`);
   }
-  const keywords = record.keywords;
+  const keywords = record2.keywords;
   if (!Array.isArray(keywords) || keywords.length === 0) {
     problem("keywords", "must be a non-empty list of literals");
   } else {
@@ -30129,14 +30129,14 @@ function validateRule(raw, file, index) {
       }
     }
   }
-  if (record.flags !== void 0 && (typeof record.flags !== "string" || !/^i?$/.test(record.flags))) {
+  if (record2.flags !== void 0 && (typeof record2.flags !== "string" || !/^i?$/.test(record2.flags))) {
     problem("flags", 'may only be "i"');
   }
-  if (typeof record.pattern === "string") {
+  if (typeof record2.pattern === "string") {
     try {
       const groups = captureGroups(
-        record.pattern,
-        typeof record.flags === "string" ? record.flags : ""
+        record2.pattern,
+        typeof record2.flags === "string" ? record2.flags : ""
       );
       if (groups !== 1)
         problem("pattern", `must have exactly one capturing group (the secret), has ${groups}`);
@@ -30145,16 +30145,16 @@ function validateRule(raw, file, index) {
     }
   }
   const positiveNumber = (field) => {
-    const value = record[field];
+    const value = record2[field];
     if (value !== void 0 && (typeof value !== "number" || !(value > 0))) {
       problem(field, "must be a positive number");
     }
   };
   positiveNumber("near");
   positiveNumber("minEntropy");
-  if (typeof record.near === "number" && record.near > 400) problem("near", "must be at most 400");
+  if (typeof record2.near === "number" && record2.near > 400) problem("near", "must be at most 400");
   const oneOf = (field, allowed, optional) => {
-    const value = record[field];
+    const value = record2[field];
     if (value === void 0 && optional) return;
     if (typeof value !== "string" || !allowed.includes(value)) {
       problem(field, `must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}`);
@@ -30165,22 +30165,22 @@ function validateRule(raw, file, index) {
   oneOf("validate", VALIDATORS, true);
   oneOf("onInvalid", ["lower", "drop"], true);
   for (const field of ["boundary", "allowPlaceholders"]) {
-    if (record[field] !== void 0 && typeof record[field] !== "boolean")
+    if (record2[field] !== void 0 && typeof record2[field] !== "boolean")
       problem(field, "must be true or false");
   }
-  if (record.filters !== void 0) {
-    const filters = record.filters;
+  if (record2.filters !== void 0) {
+    const filters = record2.filters;
     if (!Array.isArray(filters) || filters.some((f) => !FILTER_NAMES.includes(f))) {
       problem("filters", `must be a list drawn from ${FILTER_NAMES.join(", ")}`);
     }
   }
-  if (record.tags !== void 0) {
-    if (!Array.isArray(record.tags) || record.tags.some((t2) => typeof t2 !== "string")) {
+  if (record2.tags !== void 0) {
+    if (!Array.isArray(record2.tags) || record2.tags.some((t2) => typeof t2 !== "string")) {
       problem("tags", "must be a list of strings");
     }
   }
   for (const field of ["examples", "negatives"]) {
-    const list = record[field];
+    const list = record2[field];
     if (!Array.isArray(list) || list.length === 0) {
       problem(field, "must list at least one example");
       continue;
@@ -34929,22 +34929,23 @@ async function* walkCommits(cwd, options) {
     (resolve8) => child.on("close", (code2) => resolve8(code2))
   );
   let current;
+  let order = 0;
   let header;
-  let record;
+  let record2;
   try {
     for await (const token of nulRecords(child.stdout)) {
-      if (record) {
-        record.paths.push(token);
-        if (record.paths.length === record.want) {
-          current?.entries.push(toEntry(record.fields, record.paths));
-          record = void 0;
+      if (record2) {
+        record2.paths.push(token);
+        if (record2.paths.length === record2.want) {
+          current?.entries.push(toEntry(record2.fields, record2.paths));
+          record2 = void 0;
         }
         continue;
       }
       if (header) {
         header.push(token.toString("utf8"));
         if (header.length === 5) {
-          current = { commit: toCommit(header), entries: [] };
+          current = { commit: toCommit(header, order++), entries: [] };
           header = void 0;
         }
         continue;
@@ -34960,7 +34961,7 @@ async function* walkCommits(cwd, options) {
       const fields = text.split(" ");
       const status = fields[fields.length - 1] ?? "";
       const combined = text.startsWith("::");
-      record = { fields, paths: [], want: !combined && /^[RC]/.test(status) ? 2 : 1 };
+      record2 = { fields, paths: [], want: !combined && /^[RC]/.test(status) ? 2 : 1 };
     }
     if (current) yield current;
   } finally {
@@ -34969,13 +34970,14 @@ async function* walkCommits(cwd, options) {
   const code = await closed;
   if (code !== 0) throw new GitError(args, stderr, code);
 }
-function toCommit(header) {
+function toCommit(header, order) {
   return {
     id: header[0],
     parents: header[1] ? header[1].split(" ") : [],
     committed: Number(header[2]),
     author: header[3],
-    date: header[4]
+    date: header[4],
+    order
   };
 }
 function toEntry(fields, paths) {
@@ -34996,16 +34998,35 @@ function toEntry(fields, paths) {
 
 // src/sources/git/history.ts
 var GITLINK = "160000";
+var MAX_RENAMES = 1e3;
+function seenBefore(a, b2) {
+  return a.committed < b2.committed || a.committed === b2.committed && a.order < b2.order;
+}
 async function indexBlobs(cwd, options) {
+  const renamedFrom = /* @__PURE__ */ new Map();
+  const lineageOf = (path) => {
+    let at = path;
+    for (let n = 0; n < MAX_RENAMES; n++) {
+      const before = renamedFrom.get(at);
+      if (before === void 0 || before === path) break;
+      at = before;
+    }
+    return at;
+  };
   const index = {
     blobs: /* @__PURE__ */ new Map(),
+    copies: /* @__PURE__ */ new Map(),
     submodules: /* @__PURE__ */ new Map(),
     escapedPaths: /* @__PURE__ */ new Set(),
-    commits: 0
+    commits: 0,
+    lineageOf
   };
   for await (const { commit, entries } of walkCommits(cwd, options)) {
     index.commits++;
     for (const entry of entries) {
+      if (entry.oldPath !== void 0 && entry.oldPath !== entry.path && entry.status[0] === "R") {
+        if (!renamedFrom.has(entry.path)) renamedFrom.set(entry.path, entry.oldPath);
+      }
       if (ZERO_ID.test(entry.id)) continue;
       if (entry.mode === GITLINK) {
         if (!index.submodules.has(entry.path)) index.submodules.set(entry.path, commit.id);
@@ -35013,18 +35034,40 @@ async function indexBlobs(cwd, options) {
       }
       if (entry.id === entry.oldId) continue;
       if (entry.pathEscaped) index.escapedPaths.add(entry.path);
-      const seen = index.blobs.get(entry.id);
-      if (!seen || commit.committed < seen.commit.committed) {
-        index.blobs.set(entry.id, {
-          commit,
-          path: entry.path,
-          pathEscaped: entry.pathEscaped,
-          previousId: ZERO_ID.test(entry.oldId) ? void 0 : entry.oldId
-        });
-      }
+      const sighting = {
+        commit,
+        path: entry.path,
+        pathEscaped: entry.pathEscaped,
+        lineage: lineageOf(entry.path),
+        previousId: ZERO_ID.test(entry.oldId) ? void 0 : entry.oldId
+      };
+      record(index, entry.id, sighting);
     }
   }
   return index;
+}
+function record(index, id, sighting) {
+  const first2 = index.blobs.get(id);
+  if (!first2) {
+    index.blobs.set(id, sighting);
+    return;
+  }
+  const copies = index.copies.get(id) ?? [];
+  const all = [first2, ...copies];
+  const same = all.findIndex((s) => s.lineage === sighting.lineage);
+  if (same === -1) {
+    copies.push(sighting);
+    index.copies.set(id, copies);
+  } else if (seenBefore(sighting.commit, all[same].commit)) {
+    if (same === 0) index.blobs.set(id, sighting);
+    else copies[same - 1] = sighting;
+  }
+  const earliest = copies.findIndex((s) => seenBefore(s.commit, index.blobs.get(id).commit));
+  if (earliest !== -1) {
+    const head = index.blobs.get(id);
+    index.blobs.set(id, copies[earliest]);
+    copies[earliest] = head;
+  }
 }
 
 // src/sources/changed-lines.ts
@@ -35259,9 +35302,9 @@ async function* batch(cwd, ids, maxSize, state) {
   let expect;
   let content;
   let filled = 0;
-  const answer = (record) => {
+  const answer = (record2) => {
     state.answered++;
-    return record;
+    return record2;
   };
   try {
     for await (const chunk of child.stdout) {
@@ -35439,7 +35482,7 @@ async function stagedChanges(cwd) {
   const sections = parsePatch(out.toString("latin1", pos));
   let next = 0;
   for (const { fields, path: rawPath } of records) {
-    const [, mode = "", , id = "", status = ""] = fields;
+    const [, mode = "", oldId = "", id = "", status = ""] = fields;
     const path = decodePath(rawPath);
     if (status.startsWith("U")) {
       changes.unmerged.push(path.path);
@@ -35460,6 +35503,7 @@ async function stagedChanges(cwd) {
     }
     changes.files.push({
       id,
+      previousId: ZERO_ID.test(oldId) || oldId === "" ? void 0 : oldId,
       path: path.path,
       pathEscaped: path.escaped,
       mode,
@@ -35474,7 +35518,7 @@ async function scanHistory(request, options = {}) {
   const repo = await open(request, "--history");
   const skips = new SkipCounter();
   describe(repo, skips);
-  const index = await indexBlobs(repo.top, walkOptions(["--all"], options.since, false));
+  const index = await indexBlobs(repo.top, walkOptions(["--all"], options.since, true));
   if (index.commits === 0) {
     const why = options.since ? `no commit after ${options.since}` : "the repository has no commits yet";
     note(skips, "warning", repo.top, "empty-history", `${why}: there was no history to scan`);
@@ -35524,19 +35568,33 @@ async function scanStaged(request) {
   );
   const byTarget = /* @__PURE__ */ new Map();
   const dropped = /* @__PURE__ */ new Set();
+  const heldBefore = /* @__PURE__ */ new Set();
+  const changed = files.filter((file) => file.previousId && file.added.ranges.length > 0);
   async function* targets() {
-    const ids = [...new Set(files.map((file) => file.id))];
+    const wanted = [...files.map((file) => file.id), ...changed.map((file) => file.previousId)];
+    const ids = [...new Set(wanted)];
     const contents = /* @__PURE__ */ new Map();
-    for await (const record of readBlobs(repo.top, ids, request.maxFileSize)) {
-      if ("content" in record) contents.set(record.id, record.content);
-      else reportBlobProblem(record, files.find((f) => f.id === record.id)?.path ?? "", skips);
+    for await (const record2 of readBlobs(repo.top, ids, request.maxFileSize)) {
+      if ("content" in record2) contents.set(record2.id, record2.content);
+      else reportBlobProblem(record2, files.find((f) => f.id === record2.id)?.path ?? "", skips);
     }
+    const uses = /* @__PURE__ */ new Map();
+    for (const id of wanted) uses.set(id, (uses.get(id) ?? 0) + 1);
+    const own = (id) => {
+      const content = contents.get(id);
+      const left = (uses.get(id) ?? 1) - 1;
+      uses.set(id, left);
+      return content && left > 0 ? content.slice() : content;
+    };
     for (const [n, file] of files.entries()) {
-      const content = contents.get(file.id);
+      const content = own(file.id);
       if (!content) continue;
-      const own = files.some((other, m) => m > n && other.id === file.id) ? content.slice() : content;
       byTarget.set(String(n), file);
-      yield { path: file.path, id: String(n), content: own, size: own.length };
+      yield { path: file.path, id: String(n), content, size: content.length };
+    }
+    for (const file of changed) {
+      const content = own(file.previousId);
+      if (content) yield { path: file.path, id: "before", content, size: content.length };
     }
   }
   const outcome = await runTargets(
@@ -35544,6 +35602,13 @@ async function scanStaged(request) {
     {
       ...runOptionsFor(request),
       onResult: (result2) => {
+        if (result2.id === "before") {
+          for (const f of result2.findings) {
+            heldBefore.add(`${f.ruleId}\0${f.valueDigest}\0${f.path}`);
+            dropped.add(f);
+          }
+          return;
+        }
         const file = byTarget.get(result2.id ?? "");
         for (const finding of result2.findings) {
           if (!file || !touchesAdded(file.added, finding.line, finding.endLine))
@@ -35553,7 +35618,8 @@ async function scanStaged(request) {
     },
     skips
   );
-  keep(outcome, (finding) => !dropped.has(finding));
+  const held = (f) => heldBefore.has(`${f.ruleId}\0${f.valueDigest}\0${f.path}`);
+  keep(outcome, (finding) => !dropped.has(finding) && !held(finding));
   const escaped = new Set(files.filter((f) => f.pathEscaped).map((f) => f.path));
   return result(repo, outcome, request, escaped);
 }
@@ -35620,13 +35686,13 @@ function noteEscaped(paths, skips) {
     );
   }
 }
-function reportBlobProblem(record, path, skips) {
-  if (record.tooLarge) skips.add(path, "too-large", `${record.size} bytes, blob ${record.id}`);
+function reportBlobProblem(record2, path, skips) {
+  if (record2.tooLarge) skips.add(path, "too-large", `${record2.size} bytes, blob ${record2.id}`);
   else
     skips.add(
-      `${path} (blob ${record.id})`,
+      `${path} (blob ${record2.id})`,
       "invalid-object",
-      `${record.problem}: ${record.detail}`
+      `${record2.problem}: ${record2.detail}`
     );
 }
 function keep(outcome, predicate) {
@@ -35652,29 +35718,29 @@ async function scanIndex(repo, index, request, skips, options = {}) {
       if (before && !blobs.has(before)) preImages.set(before, sighting.path);
     }
   }
-  const headBlobs = await headTree(repo);
-  const baselineOf = options.preImages || options.wholeVersions ? /* @__PURE__ */ new Map() : baselines(blobs, headBlobs);
+  const headPaths = await headTree(repo);
+  const baselineOf = options.preImages || options.wholeVersions ? /* @__PURE__ */ new Map() : baselines(index, blobs, headPaths);
   const baselineUses = /* @__PURE__ */ new Map();
   for (const before of baselineOf.values())
     baselineUses.set(before, (baselineUses.get(before) ?? 0) + 1);
   async function* targets() {
     const ids = [...blobs.keys(), ...preImages.keys()];
-    const kept2 = new KeptVersions(KEPT_VERSION_BYTES);
-    for await (const record of readBlobs(repo.top, ids, request.maxFileSize)) {
-      const sighting = blobs.get(record.id);
-      const path = sighting?.path ?? preImages.get(record.id);
-      const id = sighting ? record.id : `before:${record.id}`;
-      if (!("content" in record)) {
-        if (sighting) reportBlobProblem(record, path, skips);
+    const kept = new KeptVersions(KEPT_VERSION_BYTES);
+    for await (const record2 of readBlobs(repo.top, ids, request.maxFileSize)) {
+      const sighting = blobs.get(record2.id);
+      const path = sighting?.path ?? preImages.get(record2.id);
+      const id = sighting ? record2.id : `before:${record2.id}`;
+      if (!("content" in record2)) {
+        if (sighting) reportBlobProblem(record2, path, skips);
         continue;
       }
-      const before = baselineOf.get(record.id);
-      const baseline = before ? kept2.take(before) : void 0;
-      const changed = baseline ? changedSince(path, record.content, baseline) : void 0;
-      const uses = baselineUses.get(record.id);
-      if (uses) kept2.keep(record.id, record.content, uses);
-      const content = changed ?? (uses ? record.content.slice() : record.content);
-      const originalSize = changed ? record.size : void 0;
+      const before = baselineOf.get(record2.id);
+      const baseline = before ? kept.take(before) : void 0;
+      const changed = baseline ? changedSince(path, record2.content, baseline) : void 0;
+      const uses = baselineUses.get(record2.id);
+      if (uses) kept.keep(record2.id, record2.content, uses);
+      const content = changed ?? (uses ? record2.content.slice() : record2.content);
+      const originalSize = changed ? record2.size : void 0;
       yield { path, id, content, size: content.length, originalSize };
     }
   }
@@ -35697,36 +35763,61 @@ async function scanIndex(repo, index, request, skips, options = {}) {
   );
   const isNew = (finding) => !heldBefore.has(`${finding.ruleId}\0${finding.valueDigest}\0${finding.path}`);
   keep(outcome, (finding) => blobs.has(blobOf.get(finding) ?? "") && isNew(finding));
-  const headDigests = new Set(
-    outcome.findings.filter((f) => headBlobs.has(blobOf.get(f) ?? "")).map((f) => f.valueDigest)
-  );
-  const earliest = /* @__PURE__ */ new Map();
-  for (const finding of outcome.findings) {
-    const sighting = blobs.get(blobOf.get(finding) ?? "");
-    if (!sighting) continue;
-    const { commit, path } = sighting;
-    finding.history = {
-      commit: commit.id,
-      author: commit.author,
-      date: commit.date,
-      path,
-      presentInHead: headBlobs.has(blobOf.get(finding)) || headDigests.has(finding.valueDigest)
-    };
-    const key = `${finding.ruleId}\0${finding.valueDigest}\0${path}`;
-    const seen = earliest.get(key);
-    if (!seen || commit.committed < seen.sighting.commit.committed) {
-      earliest.set(key, { finding, sighting });
-    }
-  }
-  const kept = new Set([...earliest.values()].map((entry) => entry.finding));
-  keep(outcome, (finding) => kept.has(finding));
+  outcome.findings = attribute(outcome.findings, { index, blobs, blobOf, headPaths, select });
+  outcome.summary.findings = outcome.findings.length;
   return result(repo, outcome, request, index.escapedPaths);
 }
-function baselines(blobs, headBlobs) {
+function attribute(findings, context) {
+  const { index, blobs, blobOf, headPaths, select } = context;
+  const keyOf = (finding, lineage) => `${finding.ruleId}\0${finding.valueDigest}\0${lineage}`;
+  const inHead = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    for (const path of headPaths.get(blobOf.get(finding) ?? "") ?? []) {
+      const key = keyOf(finding, index.lineageOf(path));
+      const seen = inHead.get(key);
+      if (!seen || finding.line < seen.line) inHead.set(key, placedAt(finding, path));
+    }
+  }
+  const headDigests = new Set([...inHead.values()].map((f) => f.valueDigest));
+  const earliest = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    const id = blobOf.get(finding) ?? "";
+    const first2 = blobs.get(id);
+    if (!first2) continue;
+    const copies = (index.copies.get(id) ?? []).filter((copy) => select(copy.path));
+    for (const sighting of [first2, ...copies]) {
+      const key = keyOf(finding, sighting.lineage);
+      const seen = earliest.get(key);
+      if (!seen || seenBefore(sighting.commit, seen.sighting.commit)) {
+        earliest.set(key, { finding: placedAt(finding, sighting.path), sighting });
+      }
+    }
+  }
+  const attributed = [];
+  for (const [key, { finding, sighting }] of earliest) {
+    const now = inHead.get(key);
+    const shown = now ? { ...now } : finding;
+    shown.history = {
+      commit: sighting.commit.id,
+      author: sighting.commit.author,
+      date: sighting.commit.date,
+      path: sighting.path,
+      presentInHead: now !== void 0 || headDigests.has(finding.valueDigest)
+    };
+    attributed.push(shown);
+  }
+  return attributed.sort(compareFindings);
+}
+function placedAt(finding, path) {
+  if (finding.path === path) return { ...finding };
+  return { ...finding, path, fingerprint: fingerprint(finding.ruleId, path, finding.valueDigest) };
+}
+function baselines(index, blobs, headPaths) {
   const baselineOf = /* @__PURE__ */ new Map();
   for (const [id, sighting] of blobs) {
     const before = sighting.previousId;
-    if (!before || headBlobs.has(id) || blobs.get(before)?.path !== sighting.path) continue;
+    if (!before || headPaths.has(id) || index.copies.has(id)) continue;
+    if (blobs.get(before)?.lineage !== sighting.lineage) continue;
     baselineOf.set(id, before);
   }
   return baselineOf;
@@ -35766,14 +35857,23 @@ function changedSince(path, content, baseline) {
   return changedLines(view(content), view(baseline));
 }
 async function headTree(repo) {
-  if (!repo.head) return /* @__PURE__ */ new Set();
+  const paths = /* @__PURE__ */ new Map();
+  if (!repo.head) return paths;
   const out = await git2(repo.top, ["ls-tree", "-r", "-z", "--full-tree", repo.head]);
-  const ids = /* @__PURE__ */ new Set();
-  for (const record of out.toString("latin1").split("\0")) {
-    const fields = record.slice(0, record.indexOf("	")).split(" ");
-    if (fields[1] === "blob" && fields[2]) ids.add(fields[2]);
+  for (let at = 0; at < out.length; ) {
+    const end = out.indexOf(0, at);
+    const record2 = out.subarray(at, end === -1 ? out.length : end);
+    at = end === -1 ? out.length : end + 1;
+    const tab = record2.indexOf(9);
+    if (tab === -1) continue;
+    const [, type, id] = record2.toString("latin1", 0, tab).split(" ");
+    if (type !== "blob" || !id) continue;
+    const { path } = decodePath(record2.subarray(tab + 1));
+    const list = paths.get(id);
+    if (list) list.push(path);
+    else paths.set(id, [path]);
   }
-  return ids;
+  return paths;
 }
 
 // src/report/rule-meta.ts

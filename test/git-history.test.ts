@@ -177,3 +177,77 @@ describe('scan --history', () => {
     expect(run.stdout).toContain('rotate');
   });
 });
+
+describe('scan --history attribution', () => {
+  let dir: { path: string; cleanup: () => void };
+  beforeAll(() => (dir = tempDir()));
+  afterAll(() => dir.cleanup());
+  const lines = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`).join('\n');
+
+  it('blames the commit that added a secret, not a later one with the same time', async () => {
+    const token = fakeGithubToken(31);
+    const r = initRepo(join(dir.path, 'tie'));
+    r.write('f.txt', `${lines(1, 9)}\ntoken = ${token}\n${lines(11, 20)}\n`);
+    const added = r.commit('add', 0);
+    r.write('f.txt', `${lines(2, 9)}\ntoken = ${token}\n${lines(11, 20)}\n`);
+    r.commit('delete line 1, same second', 0);
+
+    const { findings } = await scanHistory(request(r.dir));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.history).toMatchObject({
+      commit: added,
+      path: 'f.txt',
+      presentInHead: true,
+    });
+    // Shown where it is today: line 9 of HEAD's f.txt.
+    expect([findings[0]!.path, findings[0]!.line]).toEqual(['f.txt', 9]);
+  });
+
+  it('follows a renamed file, and shows the secret at its line in HEAD', async () => {
+    const token = fakeGithubToken(32);
+    const r = initRepo(join(dir.path, 'rename'));
+    r.write('orig.txt', `${lines(1, 149)}\ntoken = ${token}\n${lines(151, 200)}\n`);
+    const added = r.commit('add', 0);
+    r.git('mv', 'orig.txt', 'new.txt');
+    r.commit('rename', 1);
+    r.write('new.txt', `${lines(1, 15)}\n${lines(1, 149)}\ntoken = ${token}\n${lines(151, 200)}\n`);
+    r.commit('insert fifteen lines on top', 2);
+
+    const { findings } = await scanHistory(request(r.dir));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.history).toMatchObject({ commit: added, path: 'orig.txt' });
+    expect([findings[0]!.path, findings[0]!.line]).toEqual(['new.txt', 165]);
+  });
+
+  it('reports a copy at another path as a second place, dated by the copy', async () => {
+    const token = fakeGithubToken(33);
+    const r = initRepo(join(dir.path, 'copy'));
+    r.write('a.txt', `token = ${token}\n`);
+    const added = r.commit('add', 0);
+    r.write('svc/copy.txt', `token = ${token}\n`);
+    const copied = r.commit('copy into a service', 1);
+
+    const { findings } = await scanHistory(request(r.dir));
+    const placed = findings.map((f) => [f.path, f.history?.commit]).sort();
+    expect(placed).toEqual([
+      ['a.txt', added],
+      ['svc/copy.txt', copied],
+    ]);
+    expect(new Set(findings.map((f) => f.fingerprint)).size).toBe(2);
+  });
+
+  it('shows a secret that left HEAD at its line in the commit that added it', async () => {
+    const token = fakeGithubToken(34);
+    const r = initRepo(join(dir.path, 'gone'));
+    r.write('c.txt', `${lines(1, 40)}\ntoken = ${token}\n`);
+    const added = r.commit('add', 0);
+    r.write('c.txt', `${lines(1, 40)}\n`);
+    r.commit('remove', 1);
+
+    const { findings } = await scanHistory(request(r.dir));
+    expect(findings.map((f) => [f.line, f.history?.commit, f.history?.presentInHead])).toEqual([
+      [41, added, false],
+    ]);
+  });
+});

@@ -82,4 +82,21 @@ describe('scan --staged', () => {
     const run = runCli(['scan', '--staged', clean.dir, '-q']);
     expect(run.code).toBe(0);
   });
+
+  it('does not blame a change that only touches a line holding an old secret', async () => {
+    const r = initRepo(join(tmp.path, 'touched'));
+    const old = fakeGithubToken(41);
+    r.write('b.txt', `first\ntoken = ${old}\nlast\n`);
+    r.commit('b', 0);
+    // New line endings and a moved line: the secret was there before this change.
+    r.write('b.txt', `token = ${old}\r\nfirst\r\nlast\r\n`);
+    r.git('add', 'b.txt');
+    expect((await scanStaged(request(r.dir))).findings).toEqual([]);
+
+    const added = fakeGithubToken(42);
+    r.write('b.txt', `token = ${old}\r\nfirst\r\nnew = ${added}\r\nlast\r\n`);
+    r.git('add', 'b.txt');
+    const { findings } = await scanStaged(request(r.dir));
+    expect(findings.map((f) => [f.path, f.line])).toEqual([['b.txt', 3]]);
+  });
 });

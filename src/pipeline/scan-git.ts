@@ -8,7 +8,9 @@ import { UsageError } from '../cli/errors.js';
 import type { Finding } from '../findings/types.js';
 import { log } from '../log/logger.js';
 import { builtinRules } from '../rules/load.js';
-import { indexBlobs, type BlobIndex, type Sighting } from '../sources/git/history.js';
+import { indexBlobs, seenBefore, type BlobIndex, type Sighting } from '../sources/git/history.js';
+import { decodePath } from '../sources/git/paths.js';
+import { fingerprint } from '../findings/fingerprint.js';
 import { archiveKind } from '../sources/archive.js';
 import { changedLines } from '../sources/changed-lines.js';
 import { touchesAdded } from '../sources/git/hunks.js';
@@ -22,7 +24,13 @@ import {
 } from '../sources/git/repo.js';
 import { git, gitMaybe } from '../sources/git/run.js';
 import { stagedChanges, type StagedFile } from '../sources/git/staged.js';
-import { runTargets, SkipCounter, type RunOutcome, type SizedTarget } from './run-targets.js';
+import {
+  compareFindings,
+  runTargets,
+  SkipCounter,
+  type RunOutcome,
+  type SizedTarget,
+} from './run-targets.js';
 import { runOptionsFor, type ScanRequest, type ScanResult } from './scan.js';
 
 export interface HistoryOptions {
@@ -42,7 +50,7 @@ export async function scanHistory(
   const repo = await open(request, '--history');
   const skips = new SkipCounter();
   describe(repo, skips);
-  const index = await indexBlobs(repo.top, walkOptions(['--all'], options.since, false));
+  const index = await indexBlobs(repo.top, walkOptions(['--all'], options.since, true));
   if (index.commits === 0) {
     const why = options.since
       ? `no commit after ${options.since}`
@@ -102,22 +110,37 @@ export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
 
   const byTarget = new Map<string, StagedFile>();
   const dropped = new Set<Finding>();
+  /** Secrets HEAD's version of a changed file held, as `rule\0digest\0path`. */
+  const heldBefore = new Set<string>();
+  // As for a range: a commit that touches a line holding an old secret (a reformat, new line
+  // endings) is not blamed for it; the history scan reports that secret.
+  const changed = files.filter((file) => file.previousId && file.added.ranges.length > 0);
   async function* targets(): AsyncGenerator<SizedTarget> {
-    const ids = [...new Set(files.map((file) => file.id))];
+    const wanted = [...files.map((file) => file.id), ...changed.map((file) => file.previousId!)];
+    const ids = [...new Set(wanted)];
     const contents = new Map<string, Uint8Array>();
     for await (const record of readBlobs(repo.top, ids, request.maxFileSize)) {
       if ('content' in record) contents.set(record.id, record.content);
       else reportBlobProblem(record, files.find((f) => f.id === record.id)?.path ?? '', skips);
     }
+    const uses = new Map<string, number>();
+    for (const id of wanted) uses.set(id, (uses.get(id) ?? 0) + 1);
+    // Each target owns its bytes, since a worker takes them over: copies until the last use.
+    const own = (id: string) => {
+      const content = contents.get(id);
+      const left = (uses.get(id) ?? 1) - 1;
+      uses.set(id, left);
+      return content && left > 0 ? content.slice() : content;
+    };
     for (const [n, file] of files.entries()) {
-      const content = contents.get(file.id);
+      const content = own(file.id);
       if (!content) continue;
-      // Each target owns its bytes, since a worker takes them over: copies until the last use.
-      const own = files.some((other, m) => m > n && other.id === file.id)
-        ? content.slice()
-        : content;
       byTarget.set(String(n), file);
-      yield { path: file.path, id: String(n), content: own, size: own.length };
+      yield { path: file.path, id: String(n), content, size: content.length };
+    }
+    for (const file of changed) {
+      const content = own(file.previousId!);
+      if (content) yield { path: file.path, id: 'before', content, size: content.length };
     }
   }
   const outcome = await runTargets(
@@ -125,6 +148,13 @@ export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
     {
       ...runOptionsFor(request),
       onResult: (result) => {
+        if (result.id === 'before') {
+          for (const f of result.findings) {
+            heldBefore.add(`${f.ruleId}\0${f.valueDigest}\0${f.path}`);
+            dropped.add(f);
+          }
+          return;
+        }
         const file = byTarget.get(result.id ?? '');
         for (const finding of result.findings) {
           if (!file || !touchesAdded(file.added, finding.line, finding.endLine))
@@ -134,7 +164,8 @@ export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
     },
     skips,
   );
-  keep(outcome, (finding) => !dropped.has(finding));
+  const held = (f: Finding) => heldBefore.has(`${f.ruleId}\0${f.valueDigest}\0${f.path}`);
+  keep(outcome, (finding) => !dropped.has(finding) && !held(finding));
   const escaped = new Set(files.filter((f) => f.pathEscaped).map((f) => f.path));
   return result(repo, outcome, request, escaped);
 }
@@ -284,12 +315,12 @@ async function scanIndex(
     }
   }
 
-  const headBlobs = await headTree(repo);
+  const headPaths = await headTree(repo);
   // A range's pre-images already decide what is new in it; it is scanned whole.
   const baselineOf =
     options.preImages || options.wholeVersions
       ? new Map<string, string>()
-      : baselines(blobs, headBlobs);
+      : baselines(index, blobs, headPaths);
   const baselineUses = new Map<string, number>();
   for (const before of baselineOf.values())
     baselineUses.set(before, (baselineUses.get(before) ?? 0) + 1);
@@ -338,31 +369,75 @@ async function scanIndex(
     !heldBefore.has(`${finding.ruleId}\0${finding.valueDigest}\0${finding.path}`);
   keep(outcome, (finding) => blobs.has(blobOf.get(finding) ?? '') && isNew(finding));
 
-  const headDigests = new Set(
-    outcome.findings.filter((f) => headBlobs.has(blobOf.get(f) ?? '')).map((f) => f.valueDigest),
-  );
-  // One finding per secret and path: the same line kept across fifty edits is one leak.
-  const earliest = new Map<string, { finding: Finding; sighting: Sighting }>();
-  for (const finding of outcome.findings) {
-    const sighting = blobs.get(blobOf.get(finding) ?? '');
-    if (!sighting) continue;
-    const { commit, path } = sighting;
-    finding.history = {
-      commit: commit.id,
-      author: commit.author,
-      date: commit.date,
-      path,
-      presentInHead: headBlobs.has(blobOf.get(finding)!) || headDigests.has(finding.valueDigest),
-    };
-    const key = `${finding.ruleId}\0${finding.valueDigest}\0${path}`;
-    const seen = earliest.get(key);
-    if (!seen || commit.committed < seen.sighting.commit.committed) {
-      earliest.set(key, { finding, sighting });
+  outcome.findings = attribute(outcome.findings, { index, blobs, blobOf, headPaths, select });
+  outcome.summary.findings = outcome.findings.length;
+  return result(repo, outcome, request, index.escapedPaths);
+}
+
+/**
+ * One finding per secret and file: the same line kept across fifty edits is one leak, a copy of
+ * it in another service is another. Each is dated by the sighting that introduced it, and shown
+ * where it sits in HEAD when it is still there, so code scanning points at today's line.
+ */
+function attribute(
+  findings: Finding[],
+  context: {
+    index: BlobIndex;
+    blobs: Map<string, Sighting>;
+    blobOf: Map<Finding, string>;
+    headPaths: Map<string, string[]>;
+    select: (path: string) => boolean;
+  },
+): Finding[] {
+  const { index, blobs, blobOf, headPaths, select } = context;
+  const keyOf = (finding: Finding, lineage: string) =>
+    `${finding.ruleId}\0${finding.valueDigest}\0${lineage}`;
+
+  const inHead = new Map<string, Finding>();
+  for (const finding of findings) {
+    for (const path of headPaths.get(blobOf.get(finding) ?? '') ?? []) {
+      const key = keyOf(finding, index.lineageOf(path));
+      const seen = inHead.get(key);
+      if (!seen || finding.line < seen.line) inHead.set(key, placedAt(finding, path));
     }
   }
-  const kept = new Set([...earliest.values()].map((entry) => entry.finding));
-  keep(outcome, (finding) => kept.has(finding));
-  return result(repo, outcome, request, index.escapedPaths);
+  const headDigests = new Set([...inHead.values()].map((f) => f.valueDigest));
+
+  const earliest = new Map<string, { finding: Finding; sighting: Sighting }>();
+  for (const finding of findings) {
+    const id = blobOf.get(finding) ?? '';
+    const first = blobs.get(id);
+    if (!first) continue;
+    const copies = (index.copies.get(id) ?? []).filter((copy) => select(copy.path));
+    for (const sighting of [first, ...copies]) {
+      const key = keyOf(finding, sighting.lineage);
+      const seen = earliest.get(key);
+      if (!seen || seenBefore(sighting.commit, seen.sighting.commit)) {
+        earliest.set(key, { finding: placedAt(finding, sighting.path), sighting });
+      }
+    }
+  }
+
+  const attributed: Finding[] = [];
+  for (const [key, { finding, sighting }] of earliest) {
+    const now = inHead.get(key);
+    const shown = now ? { ...now } : finding;
+    shown.history = {
+      commit: sighting.commit.id,
+      author: sighting.commit.author,
+      date: sighting.commit.date,
+      path: sighting.path,
+      presentInHead: now !== undefined || headDigests.has(finding.valueDigest),
+    };
+    attributed.push(shown);
+  }
+  return attributed.sort(compareFindings);
+}
+
+/** The finding as it reads at another path holding the same bytes. */
+function placedAt(finding: Finding, path: string): Finding {
+  if (finding.path === path) return { ...finding };
+  return { ...finding, path, fingerprint: fingerprint(finding.ruleId, path, finding.valueDigest) };
 }
 
 /**
@@ -371,11 +446,17 @@ async function scanIndex(
  * report keeps one finding per secret and path, the earliest). Blobs in HEAD are scanned whole:
  * what they hold decides whether a finding is still in the code.
  */
-function baselines(blobs: Map<string, Sighting>, headBlobs: Set<string>): Map<string, string> {
+function baselines(
+  index: BlobIndex,
+  blobs: Map<string, Sighting>,
+  headPaths: Map<string, string[]>,
+): Map<string, string> {
   const baselineOf = new Map<string, string>();
   for (const [id, sighting] of blobs) {
     const before = sighting.previousId;
-    if (!before || headBlobs.has(id) || blobs.get(before)?.path !== sighting.path) continue;
+    // A blob also copied elsewhere is reported there too, so it needs all of its findings.
+    if (!before || headPaths.has(id) || index.copies.has(id)) continue;
+    if (blobs.get(before)?.lineage !== sighting.lineage) continue;
     baselineOf.set(id, before);
   }
   return baselineOf;
@@ -426,15 +507,24 @@ function changedSince(path: string, content: Uint8Array, baseline: Uint8Array): 
   return changedLines(view(content), view(baseline));
 }
 
-/** Blob ids in HEAD's tree: a finding in one of them is still in the code today. */
-async function headTree(repo: Repository): Promise<Set<string>> {
-  if (!repo.head) return new Set();
+/** HEAD's tree as blob id to the paths holding it: a finding in one is still in the code. */
+async function headTree(repo: Repository): Promise<Map<string, string[]>> {
+  const paths = new Map<string, string[]>();
+  if (!repo.head) return paths;
   const out = await git(repo.top, ['ls-tree', '-r', '-z', '--full-tree', repo.head]);
-  const ids = new Set<string>();
-  for (const record of out.toString('latin1').split('\0')) {
-    // `mode type id<TAB>path`
-    const fields = record.slice(0, record.indexOf('\t')).split(' ');
-    if (fields[1] === 'blob' && fields[2]) ids.add(fields[2]);
+  for (let at = 0; at < out.length;) {
+    const end = out.indexOf(0, at);
+    const record = out.subarray(at, end === -1 ? out.length : end);
+    at = end === -1 ? out.length : end + 1;
+    // `mode type id<TAB>path`, the path as raw bytes.
+    const tab = record.indexOf(9);
+    if (tab === -1) continue;
+    const [, type, id] = record.toString('latin1', 0, tab).split(' ');
+    if (type !== 'blob' || !id) continue;
+    const { path } = decodePath(record.subarray(tab + 1));
+    const list = paths.get(id);
+    if (list) list.push(path);
+    else paths.set(id, [path]);
   }
-  return ids;
+  return paths;
 }

@@ -15,6 +15,8 @@ export interface CommitInfo {
   author: string;
   /** Author date, ISO 8601. */
   date: string;
+  /** Position in the walk (parents before children): breaks ties between equal times. */
+  order: number;
 }
 
 export interface ChangedEntry {
@@ -42,7 +44,7 @@ export interface WalkOptions {
   /** Revisions (`--all`, `base..head`), placed after `--end-of-options` where they are data. */
   revisions: string[];
   since?: string;
-  /** Pair renames, so a moved file does not count as new (ranges); history wants every blob. */
+  /** Pair renames, so a moved file keeps its identity and does not count as new. */
   renames: boolean;
 }
 
@@ -76,6 +78,7 @@ export async function* walkCommits(
   );
 
   let current: CommitChanges | undefined;
+  let order = 0;
   let header: string[] | undefined;
   /** A raw record waiting for its path(s). */
   let record: { fields: string[]; paths: Buffer[]; want: number } | undefined;
@@ -92,7 +95,7 @@ export async function* walkCommits(
       if (header) {
         header.push(token.toString('utf8'));
         if (header.length === 5) {
-          current = { commit: toCommit(header), entries: [] };
+          current = { commit: toCommit(header, order++), entries: [] };
           header = undefined;
         }
         continue;
@@ -118,13 +121,14 @@ export async function* walkCommits(
   if (code !== 0) throw new GitError(args, stderr, code);
 }
 
-function toCommit(header: string[]): CommitInfo {
+function toCommit(header: string[], order: number): CommitInfo {
   return {
     id: header[0]!,
     parents: header[1] ? header[1].split(' ') : [],
     committed: Number(header[2]),
     author: header[3]!,
     date: header[4]!,
+    order,
   };
 }
 

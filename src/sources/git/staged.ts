@@ -11,6 +11,8 @@ import { git } from './run.js';
 export interface StagedFile {
   /** Blob id in the index. */
   id: string;
+  /** Blob id in HEAD (before a rename, at the old path), when the file was there. */
+  previousId?: string;
   path: string;
   pathEscaped: boolean;
   mode: string;
@@ -60,7 +62,7 @@ export async function stagedChanges(cwd: string): Promise<StagedChanges> {
 
   let next = 0;
   for (const { fields, path: rawPath } of records) {
-    const [, mode = '', , id = '', status = ''] = fields;
+    const [, mode = '', oldId = '', id = '', status = ''] = fields;
     const path = decodePath(rawPath);
     if (status.startsWith('U')) {
       changes.unmerged.push(path.path);
@@ -82,6 +84,7 @@ export async function stagedChanges(cwd: string): Promise<StagedChanges> {
     // No section: a pure rename or mode change, which adds no line.
     changes.files.push({
       id,
+      previousId: ZERO_ID.test(oldId) || oldId === '' ? undefined : oldId,
       path: path.path,
       pathEscaped: path.escaped,
       mode,
