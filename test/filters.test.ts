@@ -415,3 +415,26 @@ describe('values with a slash (fresh-user test 3)', () => {
     expect(kept / tried).toBeGreaterThanOrEqual(0.99);
   });
 });
+
+describe('AWS secret keys named by their context (fresh-user test 3)', () => {
+  const engine = createEngine({ extraRules: [], disabledRules: [] });
+  const scan = (text: string, path: string) =>
+    scanText(engine, text, path, { redact: true }).map((f) => [
+      f.ruleId,
+      f.line,
+      f.column,
+      f.confidence,
+    ]);
+  const key = 'AKIA67OFAO7VQFTD7XNU';
+  const secret = 'b70cbus/FXl2pHqy+15VgwUFkou1iarIKkFGvmZF';
+
+  it('name the provider where a format judge found the same value', () => {
+    // The env, ini and YAML judges saw these first and hid the AWS rule behind their own.
+    expect(scan(`AWS_SECRET_ACCESS_KEY=${secret}\n`, 'd.env')).toEqual([
+      ['aws-secret-access-key', 1, 23, 'high'],
+    ]);
+    expect(scan(`[default]\naws_secret_access_key = ${secret}\n`, 'credentials')).toEqual([
+      ['aws-secret-access-key', 2, 25, 'high'],
+    ]);
+  });
+});

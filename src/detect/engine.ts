@@ -6,6 +6,7 @@ import { shannonEntropy } from './entropy.js';
 import { FILTERS } from './filters.js';
 import { isPlaceholder } from './placeholder.js';
 import { patternReach, type PatternReach } from './pattern-reach.js';
+import { preferProvider } from './prefer-provider.js';
 import { LineFeeds } from './line-feeds.js';
 import { KeywordAutomaton, MAX_HITS_PER_KEYWORD } from './prefilter.js';
 import { TextHits } from './text-hits.js';
@@ -418,11 +419,12 @@ export class RuleEngine {
 }
 
 /**
- * Two rules matching the same characters are one finding: keep the more confident, more specific
- * rule, then the longer span.
+ * Two rules matching the same characters are one finding: a provider's rule over a name-judged one
+ * on the same span, else the more confident, more specific rule, then the longer span.
  */
-function resolveOverlaps(candidates: Candidate[], compiled: CompiledRule[]): Candidate[] {
-  if (candidates.length < 2) return candidates;
+function resolveOverlaps(found: Candidate[], compiled: CompiledRule[]): Candidate[] {
+  if (found.length < 2) return found;
+  const candidates = preferProvider(found);
   const priority = new Map(compiled.map((rule) => [rule.spec, rule.priority]));
   const rank = (c: Candidate) =>
     (priority.get(c.rule) ?? 0) +
