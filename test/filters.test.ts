@@ -428,6 +428,21 @@ describe('AWS secret keys named by their context (fresh-user test 3)', () => {
   const key = 'AKIA67OFAO7VQFTD7XNU';
   const secret = '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';
 
+  it('are found under a YAML parent key up to three lines up, or beside their key id', () => {
+    const parent = `aws:\n  region: us-east-1\n  secret_access_key: ${secret}\n`;
+    expect(scan(parent, 'a.yaml')).toEqual([['aws-secret-access-key', 3, 22, 'high']]);
+    const pair = `access_key_id: ${key}\nsecret_access_key: ${secret}\n`;
+    expect(scan(pair, 'b.yaml')).toEqual([
+      ['aws-access-key-id', 1, 16, 'high'],
+      ['aws-secret-access-key', 2, 20, 'high'],
+    ]);
+  });
+
+  it('are a generic secret when AWS is named too far up', () => {
+    const far = `aws:\n  region: us-east-1\n  bucket: media\n  prefix: up\n  secret_key: ${secret}\n`;
+    expect(scan(far, 'c.yaml')).toEqual([['yaml-secret-value', 5, 15, 'high']]);
+  });
+
   it('name the provider where a format judge found the same value', () => {
     // The env, ini and YAML judges saw these first and hid the AWS rule behind their own.
     expect(scan(`AWS_SECRET_ACCESS_KEY=${secret}\n`, 'd.env')).toEqual([

@@ -162,6 +162,18 @@ describe('rule pack lint', () => {
       ]),
     );
   });
+
+  it('bounds nearLines and allows it only beside near', () => {
+    const base = rules.find((rule) => rule.id === 'aws-secret-access-key')!;
+    const fields = (extra: Record<string, unknown>) =>
+      validateRule({ ...base, family: undefined, ...extra }, 'rules/x.yaml', 0).map(
+        (p) => `${p.field}: ${p.message}`,
+      );
+    expect(fields({})).toEqual([]);
+    expect(fields({ nearLines: 6 })).toEqual(['nearLines: must be a whole number from 0 to 5']);
+    expect(fields({ nearLines: 1.5 })).toEqual(['nearLines: must be a whole number from 0 to 5']);
+    expect(fields({ near: undefined })).toEqual(['nearLines: needs near']);
+  });
 });
 
 describe('offline validity checks', () => {

@@ -27,6 +27,7 @@ const KNOWN_FIELDS = new Set([
   'pattern',
   'flags',
   'near',
+  'nearLines',
   'boundary',
   'minEntropy',
   'validate',
@@ -143,6 +144,12 @@ export function validateRule(raw: unknown, file: string, index: number): RulePro
   positiveNumber('near');
   positiveNumber('minEntropy');
   if (typeof record.near === 'number' && record.near > 400) problem('near', 'must be at most 400');
+  if (record.nearLines !== undefined) {
+    const lines = record.nearLines;
+    if (typeof lines !== 'number' || !Number.isInteger(lines) || lines < 0 || lines > 5)
+      problem('nearLines', 'must be a whole number from 0 to 5');
+    else if (record.near === undefined) problem('nearLines', 'needs near');
+  }
 
   const oneOf = (field: string, allowed: string[], optional: boolean) => {
     const value = record[field];
