@@ -173,9 +173,15 @@ describe('usage errors', () => {
     ['scan --staged <tree>', '--staged: <tree> is not in a git repository'],
     ['scan --history <tree> <tree>', '--history takes one repository path, not 2'],
     ['scan -o <tree> <tree>', '--output <tree>: is a directory'],
+    ['scan -o <file>/report.json <tree>', '--output <file>/report.json: <file> is not a folder'],
+    // Fresh-user test 3: the folders were made silently and the report left there.
     [
-      'scan -o <file>/report.json <tree>',
-      '--output <file>/report.json: cannot write it (ENOTDIR: not a directory)',
+      'scan -o <missing>/dir/out.json <tree>',
+      '--output <missing>/dir/out.json: folder <missing>/dir does not exist',
+    ],
+    [
+      'baseline -o <missing>/b.json <tree>',
+      '--output <missing>/b.json: folder <missing> does not exist',
     ],
     [
       'scan --config <missing> <tree>',

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isIdentifierOrProse } from '../src/detect/filters.js';
+import { FILTERS, isIdentifierOrProse, looksLikePath } from '../src/detect/filters.js';
 import type { DetectorCandidate } from '../src/detect/detectors.js';
 import { detectJs, jsAstDetector } from '../src/detect/formats/js-ast.js';
 import { scanText } from '../src/detect/scan-text.js';
@@ -351,6 +351,105 @@ describe('names that say the value is not the secret', () => {
     );
     expect(scan('db_password = "7nwHUfocJpoTyLsrwoI5acqo"\n', 'c.py')).toEqual([
       'code-secret-literal',
+    ]);
+  });
+});
+
+describe('values with a slash (fresh-user test 3)', () => {
+  const engine = createEngine({ extraRules: [], disabledRules: [] });
+  const scan = (text: string, path: string) =>
+    scanText(engine, text, path, { redact: true }).map((f) => [
+      f.ruleId,
+      f.line,
+      f.column,
+      f.endColumn,
+    ]);
+  // Base64 has `/` in its alphabet; a value holding one was read as a path and dropped.
+  const value = 'CeB1CZFF8jgwdnNTtielB/n8sTqcVsiH95mWIVfw';
+
+  it('are secrets when random, in every format', () => {
+    expect(scan(`password: ${value}\n`, 'a.yaml')).toEqual([['yaml-secret-value', 1, 11, 51]]);
+    expect(scan(`DB_PASSWORD=${value}\n`, 'b.env')).toEqual([['env-file-secret-value', 1, 13, 53]]);
+    expect(scan(`{"password": "${value}"}\n`, 'c.json')).toEqual([
+      ['json-secret-value', 1, 15, 55],
+    ]);
+    expect(scan(`password = "${value}"\n`, 'd.py')).toEqual([['code-secret-literal', 1, 13, 53]]);
+    expect(scan('password = "Xq9Lm2Pz8R/t4Wv7Yb3Nc"\n', 'e.py')).toEqual([
+      ['code-secret-literal', 1, 13, 34],
+    ]);
+  });
+
+  it('are paths, URLs and media types when made of names', () => {
+    for (const path of [
+      '/usr/local/bin',
+      './config/x.yaml',
+      'a/b/c.json',
+      'foo/bar',
+      '~/.ssh/id_ed25519',
+      'src/components/UserProfile2',
+      'lib/es2015/AbstractSyntaxTree',
+      '/var/lib/docker/overlay2/3f9a8c7e2b1d4a6f9e8d7c6b5a4f3e2d/merged',
+      '/uploads/Ab3dEf9GhJk2/photo.png',
+      'Summer/2024',
+    ]) {
+      expect(looksLikePath(path), path).toBe(true);
+      expect(FILTERS['secret-like-value'](path), path).toBe(false);
+    }
+    for (const other of ['https://acme.io/a/b', 's3://bucket/key/file', 'application/vnd.api+json'])
+      expect(FILTERS['secret-like-value'](other), other).toBe(false);
+    expect(scan('password: /run/secrets/db_password\n', 'a.yaml')).toEqual([]);
+    expect(scan('API_TOKEN=./secrets/api-token.txt\n', 'b.env')).toEqual([]);
+  });
+
+  it('keep at least 99% of random 40-character base64 values that hold a slash', () => {
+    const random = seeded(11);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    let tried = 0;
+    let kept = 0;
+    while (tried < 2000) {
+      const candidate = randomString(random, 40, alphabet);
+      if (!candidate.includes('/')) continue;
+      tried++;
+      if (FILTERS['secret-like-value'](candidate)) kept++;
+    }
+    expect(kept / tried).toBeGreaterThanOrEqual(0.99);
+  });
+});
+
+describe('AWS secret keys named by their context (fresh-user test 3)', () => {
+  const engine = createEngine({ extraRules: [], disabledRules: [] });
+  const scan = (text: string, path: string) =>
+    scanText(engine, text, path, { redact: true }).map((f) => [
+      f.ruleId,
+      f.line,
+      f.column,
+      f.confidence,
+    ]);
+  const key = 'AKIA67OFAO7VQFTD7XNU';
+  const secret = 'b70cbus/FXl2pHqy+15VgwUFkou1iarIKkFGvmZF';
+
+  it('are found under a YAML parent key up to three lines up, or beside their key id', () => {
+    const parent = `aws:\n  region: us-east-1\n  secret_access_key: ${secret}\n`;
+    expect(scan(parent, 'a.yaml')).toEqual([['aws-secret-access-key', 3, 22, 'high']]);
+    const pair = `access_key_id: ${key}\nsecret_access_key: ${secret}\n`;
+    expect(scan(pair, 'b.yaml')).toEqual([
+      ['aws-access-key-id', 1, 16, 'high'],
+      ['aws-secret-access-key', 2, 20, 'high'],
+    ]);
+  });
+
+  it('are a generic secret when AWS is named too far up', () => {
+    const far = `aws:\n  region: us-east-1\n  bucket: media\n  prefix: up\n  secret_key: ${secret}\n`;
+    expect(scan(far, 'c.yaml')).toEqual([['yaml-secret-value', 5, 15, 'high']]);
+  });
+
+  it('name the provider where a format judge found the same value', () => {
+    // The env, ini and YAML judges saw these first and hid the AWS rule behind their own.
+    expect(scan(`AWS_SECRET_ACCESS_KEY=${secret}\n`, 'd.env')).toEqual([
+      ['aws-secret-access-key', 1, 23, 'high'],
+    ]);
+    expect(scan(`[default]\naws_secret_access_key = ${secret}\n`, 'credentials')).toEqual([
+      ['aws-secret-access-key', 2, 25, 'high'],
     ]);
   });
 });

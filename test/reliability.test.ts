@@ -268,6 +268,7 @@ describe('no leaks', () => {
   }
 
   it('keeps secrets out of the baseline file', () => {
+    mkdirSync(join(dir.path, 'out'), { recursive: true });
     const output = join(dir.path, 'out', 'baseline.json');
     const run = runCli(['baseline', dir.path, '--output', output, '--debug']);
     expect(run.stderr).toContain('baseline of');

@@ -153,14 +153,27 @@ describe('rule pack lint', () => {
     const text = problems.map((p) => `${p.file} ${p.ruleId} ${p.field}`);
     expect(text).toEqual(
       expect.arrayContaining([
-        'rules/bad.yaml Bad_Id id',
-        'rules/bad.yaml Bad_Id pattern',
-        'rules/bad.yaml Bad_Id keywords',
-        'rules/bad.yaml Bad_Id confidence',
-        'rules/bad.yaml Bad_Id description',
-        'rules/bad.yaml Bad_Id examples',
+        // A malformed id is not repeated: the record may hold anything (a token in a config).
+        'rules/bad.yaml #1 id',
+        'rules/bad.yaml #1 pattern',
+        'rules/bad.yaml #1 keywords.0',
+        'rules/bad.yaml #1 confidence',
+        'rules/bad.yaml #1 description',
+        'rules/bad.yaml #1 examples',
       ]),
     );
+  });
+
+  it('bounds nearLines and allows it only beside near', () => {
+    const base = rules.find((rule) => rule.id === 'aws-secret-access-key')!;
+    const fields = (extra: Record<string, unknown>) =>
+      validateRule({ ...base, family: undefined, ...extra }, 'rules/x.yaml', 0).map(
+        (p) => `${p.field}: ${p.message}`,
+      );
+    expect(fields({})).toEqual([]);
+    expect(fields({ nearLines: 6 })).toEqual(['nearLines: must be a whole number from 0 to 5']);
+    expect(fields({ nearLines: 1.5 })).toEqual(['nearLines: must be a whole number from 0 to 5']);
+    expect(fields({ near: undefined })).toEqual(['nearLines: needs near']);
   });
 });
 

@@ -112,10 +112,47 @@ describe('config', () => {
     const run = runCli(['scan', dir.path]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('unsprawl.config.json');
-    expect(run.stderr).toContain('key "rotationDays": got "often"');
-    expect(run.stderr).toMatch(/key "target": got "moon"; .* allowed values: auto, vault, aws/);
+    expect(run.stderr).toContain('key "rotationDays": got a string (5 characters); it must be');
+    expect(run.stderr).toMatch(
+      /key "target": got a string \(4 characters\); .* allowed values: auto, vault, aws/,
+    );
     expect(run.stderr).toContain('key "colour" is not a config key');
     expect(run.stderr).toContain('customRules.0');
+  });
+
+  it('never quotes a value, a stray key or a custom rule field, only their kind and length', () => {
+    // Fresh-user test 3: a config holding only a token was echoed whole on stderr.
+    const config = (name: string, text: string) => {
+      const file = join(dir.path, name);
+      writeFileSync(file, text);
+      const run = runCli(['scan', dir.path, '--config', file]);
+      expect(run.code, name).toBe(2);
+      expect(run.stderr, name).not.toContain(token.slice(4, 16));
+      return run.stderr.split('\n').slice(1, -1);
+    };
+    const top = (what: string) => [`  key "(top level)": got ${what}; it must be object`];
+    expect(config('a.yaml', `${token}\n`)).toEqual(top('a string (40 characters)'));
+    expect(config('b.yaml', `- ${token}\n`)).toEqual(top('a list (1 item)'));
+    expect(config('c.json', `["${token}"]\n`)).toEqual(top('a list (1 item)'));
+    const everywhere = {
+      rotationDays: token,
+      target: token,
+      [token]: 1,
+      disabledRules: [token],
+      customRules: [{ id: token, keywords: [token], confidence: token, pattern: `${token}(` }],
+    };
+    expect(config('d.json', JSON.stringify(everywhere))).toEqual(
+      expect.arrayContaining([
+        '  a key of 40 characters is not a config key',
+        '  key "rotationDays": got a string (40 characters); it must be integer',
+        expect.stringMatching(/^ {2}key "target": got a string \(40 characters\); .*: auto, /),
+        expect.stringMatching(/^ {2}key "disabledRules.0": got a string \(40 characters\); /),
+        '  key "customRules.0.id": must be kebab-case: lower-case letters, digits and single dashes',
+        '  key "customRules.0.keywords.0": must be lower-case (the prefilter folds case)',
+        '  key "customRules.0.confidence": must be one of high, medium, low',
+        '  key "customRules.0.pattern": does not compile (Unterminated group)',
+      ]),
+    );
   });
 
   it('is found by walking up, applies disabled rules, allowed paths and custom rules', () => {

@@ -155,7 +155,7 @@ export async function runAction(): Promise<number> {
     root: result.root,
     escapedPaths: result.escapedPaths,
   });
-  writeReport(`${JSON.stringify(sarif, null, 2)}\n`, sarifFile);
+  writeReport(`${JSON.stringify(sarif, null, 2)}\n`, sarifFile, { createFolders: true });
   setOutput('sarif-file', sarifFile);
   setOutput('findings', String(result.summary.findings));
 

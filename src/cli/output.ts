@@ -3,7 +3,37 @@ import { lstatSync, renameSync, rmSync, writeFileSync, mkdirSync, statSync } fro
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
-export function writeReport(text: string, output: string | undefined): void {
+export interface WriteOptions {
+  /**
+   * Create a missing folder above the file. The CLI does not: a missing folder is more often a
+   * mistyped path than a wish, and the report would land where nobody looks. The Action does,
+   * since its sarif-file names a place in a fresh checkout.
+   */
+  createFolders?: boolean;
+}
+
+/** Fails when the folder --output names is missing or not a folder; checked before a scan too. */
+export function checkOutputFolder(output: string | undefined): void {
+  if (!output || output === '-') return;
+  const folder = dirname(output);
+  let stats;
+  try {
+    stats = statSync(dirname(resolve(output)), { throwIfNoEntry: false });
+  } catch (error) {
+    // ENOTDIR: a file sits where a folder on the way should be; it does not exist either.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTDIR')
+      throw new UsageError(`--output ${output}: cannot reach folder ${folder} (${code})`);
+  }
+  if (!stats) throw new UsageError(`--output ${output}: folder ${folder} does not exist`);
+  if (!stats.isDirectory()) throw new UsageError(`--output ${output}: ${folder} is not a folder`);
+}
+
+export function writeReport(
+  text: string,
+  output: string | undefined,
+  options: WriteOptions = {},
+): void {
   if (!output || output === '-') {
     process.stdout.write(text);
     return;
@@ -21,7 +51,8 @@ export function writeReport(text: string, output: string | undefined): void {
       writeFileSync(target, text);
       return;
     }
-    mkdirSync(dirname(target), { recursive: true });
+    if (options.createFolders) mkdirSync(dirname(target), { recursive: true });
+    else checkOutputFolder(output);
     writeFileSync(temporary, text);
     renameSync(temporary, target);
   } catch (error) {

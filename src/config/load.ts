@@ -1,7 +1,8 @@
 /**
  * Finds and reads the config: `--config FILE`, else the nearest unsprawl.config.json or
  * .unsprawl.yaml walking up from the scanned folder (stopping at the repository root). Every
- * problem is reported at once, each with the key path, the value given and what was expected.
+ * problem is reported at once, each with the key path, the kind of value given (never the value)
+ * and what was expected.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -10,7 +11,8 @@ import { GuardedReadError, readGuardedFile } from './guarded-read.js';
 import { parseProblem } from './parse-error.js';
 import { log } from '../log/logger.js';
 import { DEFAULT_CONFIG, type UnsprawlConfig } from './types.js';
-import { formatProblem, validateRule } from '../rules/validate.js';
+import { validateRule } from '../rules/validate.js';
+import { isIdentifierOrProse } from '../detect/filters.js';
 import type { RuleSpec } from '../rules/types.js';
 import { findRepoRoot } from '../sources/gitignore.js';
 import { builtinRules, PACKAGE_ROOT } from '../rules/load.js';
@@ -63,9 +65,26 @@ async function schemaValidator(): Promise<Validator> {
   return validator;
 }
 
+/**
+ * What a value is, never what it holds: a config or baseline named by mistake may be full of
+ * secrets (`--config .env`), and error messages end up in CI logs.
+ */
 function describeValue(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? 'nothing' : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  if (typeof value === 'string')
+    return `a string (${count(value.length, 'character', 'characters')})`;
+  if (Array.isArray(value)) return `a list (${count(value.length, 'item', 'items')})`;
+  if (typeof value === 'object')
+    return `a mapping (${count(Object.keys(value).length, 'key', 'keys')})`;
+  return `a ${typeof value}`;
+}
+
+/** An unknown key is named when it reads as a name (a typo), else only measured. */
+function describeKey(key: string): string {
+  const named = key.length <= 64 && (/^[A-Za-z]{1,24}$/.test(key) || isIdentifierOrProse(key));
+  return named ? `key "${key}"` : `a key of ${key.length} characters`;
 }
 
 function valueAt(data: unknown, pointer: string): unknown {
@@ -107,7 +126,8 @@ export async function loadConfig(request: ConfigRequest): Promise<UnsprawlConfig
     for (const error of validate.errors ?? []) {
       const key = error.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)';
       if (error.params.additionalProperty) {
-        problems.push(`key "${error.params.additionalProperty}" is not a config key`);
+        const key = String(error.params.additionalProperty);
+        problems.push(`${describeKey(key)} is not a config key`);
         continue;
       }
       // An enum's message says "one of the allowed values" without them; name them.
@@ -122,19 +142,16 @@ export async function loadConfig(request: ConfigRequest): Promise<UnsprawlConfig
   const config = data as Partial<UnsprawlConfig>;
   const customRules: RuleSpec[] = [];
   (Array.isArray(config.customRules) ? config.customRules : []).forEach((rule, index) => {
+    // Named by position: the rule's id is a value of the config, and may not be an id at all.
     const found = validateRule(rule, file, index);
-    problems.push(
-      ...found.map(
-        (p) => `key "customRules.${index}": ${formatProblem(p).replace(`${file}: `, '')}`,
-      ),
-    );
+    problems.push(...found.map((p) => `key "customRules.${index}.${p.field}": ${p.message}`));
     if (found.length > 0) return;
     const spec = { ...(rule as RuleSpec), family: 'custom' };
     if (
       builtinRules().some((builtin) => builtin.id === spec.id) ||
       customRules.some((c) => c.id === spec.id)
     ) {
-      problems.push(`key "customRules.${index}.id": "${spec.id}" is already a rule id`);
+      problems.push(`key "customRules.${index}.id": is already a rule id`);
       return;
     }
     // A custom rule proves itself the way built-in rules do: by its own examples.
@@ -155,10 +172,10 @@ export async function loadConfig(request: ConfigRequest): Promise<UnsprawlConfig
     ...builtinRules().map((rule) => rule.id),
     ...customRules.map((rule) => rule.id),
   ]);
-  for (const id of config.disabledRules ?? []) {
+  (config.disabledRules ?? []).forEach((id, index) => {
     if (!known.has(id))
-      log.warn(`${file}: disabledRules names "${id}", which is not a rule (see unsprawl rules)`);
-  }
+      log.warn(`${file}: disabledRules.${index} is not a rule id (see unsprawl rules)`);
+  });
 
   const here = dirname(file);
   return {

@@ -6,6 +6,7 @@ import { shannonEntropy } from './entropy.js';
 import { FILTERS } from './filters.js';
 import { isPlaceholder } from './placeholder.js';
 import { patternReach, type PatternReach } from './pattern-reach.js';
+import { preferProvider } from './prefer-provider.js';
 import { LineFeeds } from './line-feeds.js';
 import { KeywordAutomaton, MAX_HITS_PER_KEYWORD } from './prefilter.js';
 import { TextHits } from './text-hits.js';
@@ -38,6 +39,8 @@ interface CompiledRule {
 const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
 const LOWER: Record<Confidence, Confidence> = { high: 'medium', medium: 'low', low: 'low' };
 const DEFAULT_NEAR_SPAN = 200;
+/** Line breaks a keyword-context rule allows between keyword and secret, unless it says. */
+const DEFAULT_NEAR_LINES = 1;
 /** Matches per rule per text, past which the rest are the same noise. */
 export const MAX_MATCHES_PER_RULE = 500;
 /** Windows covering more than this share of a text are slower than one pass over it. */
@@ -50,6 +53,13 @@ const JOIN_GAP = 256;
 const KEYWORD_LENGTH_SPAN = 1024;
 /** The least a window costs, for the density check before building windows. */
 const MIN_WINDOW = 64;
+
+/** Line breaks in `text` before offset `end`. */
+function lineFeedsBefore(text: string, end: number): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
 
 function isWordChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
@@ -357,6 +367,7 @@ export class RuleEngine {
     out: Candidate[],
   ): void {
     const near = rule.spec.near!;
+    const lines = rule.spec.nearLines ?? DEFAULT_NEAR_LINES;
     let scannedTo = -1;
     let count = 0;
     const starts = rule.keywordIndexes
@@ -374,8 +385,7 @@ export class RuleEngine {
         const span = match.indices?.[1];
         if (!span || match[1] === undefined) continue;
         if (span[0] > near) break;
-        const gap = window.slice(0, span[0]);
-        if (gap.split('\n').length > 2) break;
+        if (lineFeedsBefore(window, span[0]) > lines) break;
         this.accept(rule, text, from + span[0], from + span[1], out);
         scannedTo = from + span[1];
         if (++count >= MAX_MATCHES_PER_RULE) return;
@@ -418,11 +428,12 @@ export class RuleEngine {
 }
 
 /**
- * Two rules matching the same characters are one finding: keep the more confident, more specific
- * rule, then the longer span.
+ * Two rules matching the same characters are one finding: a provider's rule over a name-judged one
+ * on the same span, else the more confident, more specific rule, then the longer span.
  */
-function resolveOverlaps(candidates: Candidate[], compiled: CompiledRule[]): Candidate[] {
-  if (candidates.length < 2) return candidates;
+function resolveOverlaps(found: Candidate[], compiled: CompiledRule[]): Candidate[] {
+  if (found.length < 2) return found;
+  const candidates = preferProvider(found);
   const priority = new Map(compiled.map((rule) => [rule.spec, rule.priority]));
   const rank = (c: Candidate) =>
     (priority.get(c.rule) ?? 0) +

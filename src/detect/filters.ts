@@ -20,7 +20,14 @@ const REFERENCE = [
   /^(ref|secretref|secretkeyref|vault|sops|awssm|gcpsm|azkv)\+?:/i,
 ];
 const WORDS_ONLY = /^[A-Za-z]+(?:[ _.-][A-Za-z]+)*$/;
-const PATH_LIKE = /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)[^\s]*$|^[\w.-]+\/[\w./-]+$/;
+/** Shaped like a path: rooted, relative, home or drive, or name/name. Base64 fits it too. */
+const PATH_SHAPE = /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)[^\s]*$|^[\w.-]+\/[\w./-]+$/;
+/** Only a path starts so (`./`, `../`, `~/`, `C:\`) or ends in a file extension (`.yaml`). */
+const SURELY_PATH = /^(?:\.{1,2}\/|~\/|[A-Za-z]:\\)|\.[A-Za-z][A-Za-z0-9]{0,5}$/;
+/** One word (`Summer`, `bin`, `JSON`), a word with a number (`overlay2`, `es2015`) or a number. */
+const NAME_SEGMENT = /^(?:[A-Z]?[a-z]+|[A-Z]+)\d*$|^\d+[a-z]*$/;
+const MIME_TYPE =
+  /^(?:application|audio|font|image|message|model|multipart|text|video)\/[\w.+-]+$/i;
 const URL_WITHOUT_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]+(?::\d+)?(?:[/?#][^\s]*)?$/i;
 const ANY_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 /**
@@ -32,7 +39,7 @@ const CODE_LIKE =
 const NUMBER = /^[\d.,:_-]+$/;
 const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/;
 const I18N_SENTENCE = /\s\S+\s/;
-const MIME_OR_HASH_PREFIX = /^(?:sha\d{1,3}|md5|sha)[-:]|^data:|^[a-z]+\/[a-z0-9.+-]+$/i;
+const HASH_PREFIX = /^(?:sha\d{1,3}|md5|sha)[-:]|^data:/i;
 
 export function isReference(value: string): boolean {
   return REFERENCE.some((pattern) => pattern.test(value));
@@ -64,17 +71,43 @@ function readsLikeWords(value: string): boolean {
 }
 
 /**
+ * A stretch between slashes that reads as random base64 (`CeB1CZFF8jgwdnNTtielB`), not as a
+ * name: a folder or file name is words, a number, or a hex digest (content-addressed stores).
+ */
+function randomSegment(segment: string): boolean {
+  if (segment.length < 6 || !/^[A-Za-z0-9+=]+$/.test(segment)) return false;
+  if (/^[0-9a-f]+$/.test(segment) || /^[0-9A-F]+$/.test(segment)) return false;
+  if (charClasses(segment) < 2 || NAME_SEGMENT.test(segment)) return false;
+  return !isIdentifierOrProse(segment);
+}
+
+/**
+ * A path, not a secret: `/usr/local/bin`, `./config/x.yaml`, `a/b/c.json`, `foo/bar`. Base64
+ * has `/` in its alphabet, so a value only shaped like a path is still a secret when most of it
+ * is random segments (`CeB1CZFF8jgwdnNTtielB/n8sTqcVsiH95mWIVfw`).
+ */
+export function looksLikePath(value: string): boolean {
+  if (!PATH_SHAPE.test(value)) return false;
+  if (SURELY_PATH.test(value)) return true;
+  const random = value
+    .split('/')
+    .filter(randomSegment)
+    .reduce((sum, segment) => sum + segment.length, 0);
+  return random * 2 < value.length;
+}
+
+/**
  * A generic value is kept only when it reads like machine-made randomness: long enough, mixed
  * characters, high entropy for its character set, and not a word, path, URL, number, hash or
  * reference.
  */
 function secretLikeValue(value: string): boolean {
   if (value.length < 12 || value.length > 512) return false;
-  if (isReference(value) || WORDS_ONLY.test(value) || PATH_LIKE.test(value)) return false;
+  if (isReference(value) || WORDS_ONLY.test(value) || looksLikePath(value)) return false;
   if (URL_WITHOUT_CREDENTIALS.test(value) || CODE_LIKE.test(value) || NUMBER.test(value))
     return false;
-  if (VERSION.test(value) || I18N_SENTENCE.test(value) || MIME_OR_HASH_PREFIX.test(value))
-    return false;
+  if (VERSION.test(value) || I18N_SENTENCE.test(value) || HASH_PREFIX.test(value)) return false;
+  if (MIME_TYPE.test(value)) return false;
   // A URL, with or without user:password, is not a token; the connection-URI rules own those.
   if (ANY_URL.test(value)) return false;
   // A bare hex digest is kept: under a secret-named key (api_key, client_secret, credentials) a
@@ -110,7 +143,7 @@ const NOT_A_PASSWORD =
  */
 function passwordValue(value: string): boolean {
   if (value.length < 6 || value.length > 256 || /\s/.test(value)) return false;
-  if (isReference(value) || PATH_LIKE.test(value) || URL_WITHOUT_CREDENTIALS.test(value))
+  if (isReference(value) || looksLikePath(value) || URL_WITHOUT_CREDENTIALS.test(value))
     return false;
   if (CODE_LIKE.test(value) || VERSION.test(value) || I18N_SENTENCE.test(value)) return false;
   if (MEMBER_ACCESS.test(value) || VALIDATION_RULES.test(value) || CAMEL_IDENTIFIER.test(value))

@@ -4,6 +4,7 @@
  */
 import { DETECTORS, type DetectorCandidate } from './detectors.js';
 import type { RuleEngine } from './engine.js';
+import { namedByKey, preferProvider } from './prefer-provider.js';
 import { namesNotASecret } from './formats/judge.js';
 import { judgedByShape, readsAsCode } from './reads-as-code.js';
 import { isPlaceholder } from './placeholder.js';
@@ -111,7 +112,7 @@ const ASSIGNMENT_BEFORE =
  */
 function namedOtherwise(text: string, candidate: DetectorCandidate): boolean {
   const { rule } = candidate;
-  if (rule.near === undefined || !['generic', 'structured'].includes(rule.family ?? '')) {
+  if (rule.near === undefined || !namedByKey(rule)) {
     return false;
   }
   const name = candidate.variable ?? assignedName(text, candidate.start, false);
@@ -149,7 +150,8 @@ function encodedToken(text: string, start: number, end: number): string {
 }
 
 /** Several detectors may see the same secret; one finding per span, the most confident kept. */
-function mergeOverlapping(candidates: DetectorCandidate[]): DetectorCandidate[] {
+function mergeOverlapping(all: DetectorCandidate[]): DetectorCandidate[] {
+  const candidates = preferProvider(all);
   const ordered = [...candidates].sort(
     (a, b) =>
       CONFIDENCE_RANK[b.confidence] - CONFIDENCE_RANK[a.confidence] ||

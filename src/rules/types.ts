@@ -41,6 +41,11 @@ export interface RuleSpec {
   flags?: string;
   /** Keyword-context rule: the secret must start within this many characters after a keyword. */
   near?: number;
+  /**
+   * With `near`, how many line breaks may sit between the keyword and the secret; default 1 (the
+   * keyword on the secret's line or the line above). More reaches a YAML or ini parent key.
+   */
+  nearLines?: number;
   /** Require a non-alphanumeric character (or the text edge) around the secret; default true. */
   boundary?: boolean;
   /** Shannon entropy (bits per character) the secret must reach. */

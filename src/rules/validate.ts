@@ -27,6 +27,7 @@ const KNOWN_FIELDS = new Set([
   'pattern',
   'flags',
   'near',
+  'nearLines',
   'boundary',
   'minEntropy',
   'validate',
@@ -60,7 +61,11 @@ export function captureGroups(source: string, flags = ''): number {
 export function validateRule(raw: unknown, file: string, index: number): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const record = (raw ?? {}) as Record<string, unknown>;
-  const ruleId = typeof record.id === 'string' ? record.id : `#${index + 1}`;
+  // Only a well-formed id names the rule in a message; anything else could be any text at all.
+  const ruleId =
+    typeof record.id === 'string' && RULE_ID.test(record.id) && record.id.length <= 64
+      ? record.id
+      : `#${index + 1}`;
   const problem = (field: string, message: string) =>
     problems.push({ file, ruleId, field, message });
 
@@ -80,10 +85,7 @@ export function validateRule(raw: unknown, file: string, index: number): RulePro
   };
   text('id');
   if (typeof record.id === 'string' && !RULE_ID.test(record.id)) {
-    problem(
-      'id',
-      `"${record.id}" must be kebab-case: lower-case letters, digits and single dashes`,
-    );
+    problem('id', 'must be kebab-case: lower-case letters, digits and single dashes');
   }
   if (typeof record.id === 'string' && record.id.length > 64)
     problem('id', 'must be at most 64 characters');
@@ -96,23 +98,20 @@ export function validateRule(raw: unknown, file: string, index: number): RulePro
     typeof record.reference === 'string' &&
     !/^https:\/\/[^\s/]+\.[^\s/]+(\/\S*)?$/.test(record.reference)
   ) {
-    problem('reference', `"${record.reference}" must be an https URL`);
+    problem('reference', 'must be an https URL');
   }
 
   const keywords = record.keywords;
   if (!Array.isArray(keywords) || keywords.length === 0) {
     problem('keywords', 'must be a non-empty list of literals');
   } else {
-    for (const keyword of keywords) {
+    keywords.forEach((keyword: unknown, i) => {
       if (typeof keyword !== 'string' || keyword.length < 3 || !/^[\x21-\x7e ]+$/.test(keyword)) {
-        problem(
-          'keywords',
-          `"${String(keyword)}" must be an ASCII literal of three characters or more`,
-        );
+        problem(`keywords.${i}`, 'must be an ASCII literal of three characters or more');
       } else if (keyword !== keyword.toLowerCase()) {
-        problem('keywords', `"${keyword}" must be lower-case (the prefilter folds case)`);
+        problem(`keywords.${i}`, 'must be lower-case (the prefilter folds case)');
       }
-    }
+    });
   }
 
   if (
@@ -130,7 +129,9 @@ export function validateRule(raw: unknown, file: string, index: number): RulePro
       if (groups !== 1)
         problem('pattern', `must have exactly one capturing group (the secret), has ${groups}`);
     } catch (error) {
-      problem('pattern', `does not compile: ${(error as Error).message}`);
+      // V8 quotes the whole pattern before the reason; say only the reason.
+      const reason = /: ([^:]*)$/.exec((error as Error).message)?.[1] ?? 'invalid';
+      problem('pattern', `does not compile (${reason})`);
     }
   }
 
@@ -143,12 +144,18 @@ export function validateRule(raw: unknown, file: string, index: number): RulePro
   positiveNumber('near');
   positiveNumber('minEntropy');
   if (typeof record.near === 'number' && record.near > 400) problem('near', 'must be at most 400');
+  if (record.nearLines !== undefined) {
+    const lines = record.nearLines;
+    if (typeof lines !== 'number' || !Number.isInteger(lines) || lines < 0 || lines > 5)
+      problem('nearLines', 'must be a whole number from 0 to 5');
+    else if (record.near === undefined) problem('nearLines', 'needs near');
+  }
 
   const oneOf = (field: string, allowed: string[], optional: boolean) => {
     const value = record[field];
     if (value === undefined && optional) return;
     if (typeof value !== 'string' || !allowed.includes(value)) {
-      problem(field, `must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
+      problem(field, `must be one of ${allowed.join(', ')}`);
     }
   };
   oneOf('confidence', CONFIDENCES, false);

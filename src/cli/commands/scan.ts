@@ -18,7 +18,7 @@ import { toSarif } from '../../report/sarif.js';
 import { summaryLine, toText, type TextDetail } from '../../report/text.js';
 import type { Confidence } from '../../rules/types.js';
 import { UsageError } from '../errors.js';
-import { writeReport } from '../output.js';
+import { checkOutputFolder, writeReport } from '../output.js';
 import { currentFolder } from '../working-folder.js';
 import { createProgress } from '../progress.js';
 import { parseSize } from '../size.js';
@@ -134,6 +134,8 @@ export function checkScanValues(values: ScanValues) {
   if (values.since && !values.history && values.range === undefined) {
     throw new UsageError('--since goes with --history or --range');
   }
+  // Before the scan, not after it: a long scan should not end in a report with nowhere to go.
+  checkOutputFolder(values.output);
   return { format: values.format as Format, maxFileSize, threads, minConfidence };
 }
 
