@@ -30060,6 +30060,7 @@ var KNOWN_FIELDS = /* @__PURE__ */ new Set([
   "pattern",
   "flags",
   "near",
+  "nearLines",
   "boundary",
   "minEntropy",
   "validate",
@@ -30082,7 +30083,7 @@ function captureGroups(source, flags = "") {
 function validateRule(raw, file, index) {
   const problems = [];
   const record2 = raw ?? {};
-  const ruleId = typeof record2.id === "string" ? record2.id : `#${index + 1}`;
+  const ruleId = typeof record2.id === "string" && RULE_ID.test(record2.id) && record2.id.length <= 64 ? record2.id : `#${index + 1}`;
   const problem = (field, message) => problems.push({ file, ruleId, field, message });
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     problem("(rule)", "must be a mapping of fields");
@@ -30099,10 +30100,7 @@ function validateRule(raw, file, index) {
   };
   text("id");
   if (typeof record2.id === "string" && !RULE_ID.test(record2.id)) {
-    problem(
-      "id",
-      `"${record2.id}" must be kebab-case: lower-case letters, digits and single dashes`
-    );
+    problem("id", "must be kebab-case: lower-case letters, digits and single dashes");
   }
   if (typeof record2.id === "string" && record2.id.length > 64)
     problem("id", "must be at most 64 characters");
@@ -30112,22 +30110,19 @@ function validateRule(raw, file, index) {
   text("pattern");
   text("reference");
   if (typeof record2.reference === "string" && !/^https:\/\/[^\s/]+\.[^\s/]+(\/\S*)?$/.test(record2.reference)) {
-    problem("reference", `"${record2.reference}" must be an https URL`);
+    problem("reference", "must be an https URL");
   }
   const keywords = record2.keywords;
   if (!Array.isArray(keywords) || keywords.length === 0) {
     problem("keywords", "must be a non-empty list of literals");
   } else {
-    for (const keyword of keywords) {
+    keywords.forEach((keyword, i2) => {
       if (typeof keyword !== "string" || keyword.length < 3 || !/^[\x21-\x7e ]+$/.test(keyword)) {
-        problem(
-          "keywords",
-          `"${String(keyword)}" must be an ASCII literal of three characters or more`
-        );
+        problem(`keywords.${i2}`, "must be an ASCII literal of three characters or more");
       } else if (keyword !== keyword.toLowerCase()) {
-        problem("keywords", `"${keyword}" must be lower-case (the prefilter folds case)`);
+        problem(`keywords.${i2}`, "must be lower-case (the prefilter folds case)");
       }
-    }
+    });
   }
   if (record2.flags !== void 0 && (typeof record2.flags !== "string" || !/^i?$/.test(record2.flags))) {
     problem("flags", 'may only be "i"');
@@ -30141,7 +30136,8 @@ function validateRule(raw, file, index) {
       if (groups !== 1)
         problem("pattern", `must have exactly one capturing group (the secret), has ${groups}`);
     } catch (error) {
-      problem("pattern", `does not compile: ${error.message}`);
+      const reason = /: ([^:]*)$/.exec(error.message)?.[1] ?? "invalid";
+      problem("pattern", `does not compile (${reason})`);
     }
   }
   const positiveNumber = (field) => {
@@ -30153,11 +30149,17 @@ function validateRule(raw, file, index) {
   positiveNumber("near");
   positiveNumber("minEntropy");
   if (typeof record2.near === "number" && record2.near > 400) problem("near", "must be at most 400");
+  if (record2.nearLines !== void 0) {
+    const lines = record2.nearLines;
+    if (typeof lines !== "number" || !Number.isInteger(lines) || lines < 0 || lines > 5)
+      problem("nearLines", "must be a whole number from 0 to 5");
+    else if (record2.near === void 0) problem("nearLines", "needs near");
+  }
   const oneOf = (field, allowed, optional) => {
     const value = record2[field];
     if (value === void 0 && optional) return;
     if (typeof value !== "string" || !allowed.includes(value)) {
-      problem(field, `must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}`);
+      problem(field, `must be one of ${allowed.join(", ")}`);
     }
   };
   oneOf("confidence", CONFIDENCES, false);
@@ -30203,6 +30205,161 @@ ${problems.map(formatProblem).join("\n")}`
     this.problems = problems;
   }
 };
+
+// src/detect/entropy.ts
+function shannonEntropy(value) {
+  if (value.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (let i2 = 0; i2 < value.length; i2++) {
+    const code = value.charCodeAt(i2);
+    counts.set(code, (counts.get(code) ?? 0) + 1);
+  }
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p2 = count / value.length;
+    bits -= p2 * Math.log2(p2);
+  }
+  return bits;
+}
+
+// src/detect/filters.ts
+var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+var REFERENCE = [
+  /^\$\{\{.*\}\}$/,
+  /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/,
+  /^%[A-Za-z_][A-Za-z0-9_]*%$/,
+  /^\{\{.*\}\}$/,
+  /^\$\(.*\)$/,
+  /^(process\.env|os\.environ|os\.getenv|env|ENV|var|local|data|module|secrets|vault:|projects\/[^/]+\/secrets)[.[(:/]/,
+  /^arn:aws[\w-]*:/,
+  /^@Microsoft\.KeyVault\(/i,
+  /^ENC\[/,
+  /^(ref|secretref|secretkeyref|vault|sops|awssm|gcpsm|azkv)\+?:/i
+];
+var WORDS_ONLY = /^[A-Za-z]+(?:[ _.-][A-Za-z]+)*$/;
+var PATH_SHAPE = /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)[^\s]*$|^[\w.-]+\/[\w./-]+$/;
+var SURELY_PATH = /^(?:\.{1,2}\/|~\/|[A-Za-z]:\\)|\.[A-Za-z][A-Za-z0-9]{0,5}$/;
+var NAME_SEGMENT = /^(?:[A-Z]?[a-z]+|[A-Z]+)\d*$|^\d+[a-z]*$/;
+var MIME_TYPE = /^(?:application|audio|font|image|message|model|multipart|text|video)\/[\w.+-]+$/i;
+var URL_WITHOUT_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]+(?::\d+)?(?:[/?#][^\s]*)?$/i;
+var ANY_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+var CODE_LIKE = /^[@\w.$]+\(.*\)$|^[\w.$]+<.*>$|=>|[=!]==|&&|\|\||^\{.*\}$|^\[.*\]$|;\s*$|\s(?:and|or|not|if|else|return)\s|^(?:true|false|null|nil|none|undefined)$/i;
+var NUMBER = /^[\d.,:_-]+$/;
+var VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/;
+var I18N_SENTENCE = /\s\S+\s/;
+var HASH_PREFIX = /^(?:sha\d{1,3}|md5|sha)[-:]|^data:/i;
+function isReference(value) {
+  return REFERENCE.some((pattern) => pattern.test(value));
+}
+function charClasses(value) {
+  let classes = 0;
+  if (/[a-z]/.test(value)) classes++;
+  if (/[A-Z]/.test(value)) classes++;
+  if (/[0-9]/.test(value)) classes++;
+  if (/[^A-Za-z0-9]/.test(value)) classes++;
+  return classes;
+}
+function readsLikeWords(value) {
+  const core = value.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
+  if (!/^[A-Za-z]+$/.test(core)) return false;
+  let switches = 0;
+  for (let i2 = 1; i2 < core.length; i2++) {
+    const upper = core[i2] <= "Z";
+    if (upper !== core[i2 - 1] <= "Z") switches++;
+  }
+  return switches / core.length < 0.42;
+}
+function randomSegment(segment) {
+  if (segment.length < 6 || !/^[A-Za-z0-9+=]+$/.test(segment)) return false;
+  if (/^[0-9a-f]+$/.test(segment) || /^[0-9A-F]+$/.test(segment)) return false;
+  if (charClasses(segment) < 2 || NAME_SEGMENT.test(segment)) return false;
+  return !isIdentifierOrProse(segment);
+}
+function looksLikePath(value) {
+  if (!PATH_SHAPE.test(value)) return false;
+  if (SURELY_PATH.test(value)) return true;
+  const random = value.split("/").filter(randomSegment).reduce((sum, segment) => sum + segment.length, 0);
+  return random * 2 < value.length;
+}
+function secretLikeValue(value) {
+  if (value.length < 12 || value.length > 512) return false;
+  if (isReference(value) || WORDS_ONLY.test(value) || looksLikePath(value)) return false;
+  if (URL_WITHOUT_CREDENTIALS.test(value) || CODE_LIKE.test(value) || NUMBER.test(value))
+    return false;
+  if (VERSION.test(value) || I18N_SENTENCE.test(value) || HASH_PREFIX.test(value)) return false;
+  if (MIME_TYPE.test(value)) return false;
+  if (ANY_URL.test(value)) return false;
+  if (UUID.test(value)) return false;
+  if (readsLikeWords(value)) return false;
+  const classes = charClasses(value);
+  const entropy = shannonEntropy(value);
+  if (classes < 2) return false;
+  const needed = /^[0-9a-f]+$/i.test(value) ? 3 : classes >= 3 ? 3.5 : 3.8;
+  return entropy >= needed;
+}
+var MEMBER_ACCESS = /^[A-Za-z_$][\w$]*(?:(?:\.|->|::)[A-Za-z_$][\w$]*)+$/;
+var CREDENTIAL_IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+var CREDENTIAL_PART = /(?:^|[_$.-])(?:pass(?:word|wd)?|pwd|secret|token)|[a-z](?:Pass(?:word|wd)?|Pwd|Secret|Token)|(?:^|_)(?:PASS(?:WORD|WD)?|PWD|SECRET|TOKEN)(?:$|_)/;
+var CAMEL_IDENTIFIER = /^[a-z]+(?:[A-Z][a-z]+)+$/;
+var VALIDATION_RULES = /^[a-z_]+(?::[\w,.]+)?(?:\|[a-z_]+(?::[\w,.]+)?)+$/;
+var NOT_A_PASSWORD = /^(?:password|passwd|passphrase|secret|token|string|none|null|nil|empty|required|optional|disabled|enabled|readonly|nullable|sometimes|confirmed|undefined|function|boolean|variable|username|anonymous|localhost|unchanged|hidden|protected|private|internal|default|missing|invalid|generated|encrypted|plaintext|sensitive|credentials?|authenticate|autocomplete|unknown|inherit|current|pending|forgotten|incorrect|mismatch|minlength|maxlength|placeholder|textfield|inputtype)/i;
+function passwordValue(value) {
+  if (value.length < 6 || value.length > 256 || /\s/.test(value)) return false;
+  if (isReference(value) || looksLikePath(value) || URL_WITHOUT_CREDENTIALS.test(value))
+    return false;
+  if (CODE_LIKE.test(value) || VERSION.test(value) || I18N_SENTENCE.test(value)) return false;
+  if (MEMBER_ACCESS.test(value) || VALIDATION_RULES.test(value) || CAMEL_IDENTIFIER.test(value))
+    return false;
+  if (CREDENTIAL_IDENTIFIER.test(value) && CREDENTIAL_PART.test(value)) return false;
+  if (NOT_A_PASSWORD.test(value)) return false;
+  if (/^[a-z]+$/.test(value)) return value.length >= 8 && shannonEntropy(value) >= 2.5;
+  return charClasses(value) >= 2 && shannonEntropy(value) >= 2.5;
+}
+var FILTERS = {
+  "secret-like-value": secretLikeValue,
+  "password-value": passwordValue,
+  "not-hex-only": (value) => !/^[0-9a-f]+$/i.test(value),
+  "not-uuid": (value) => !UUID.test(value)
+};
+var NAME_WORD = /[A-Z]{2,}(?![a-z])\d{0,2}|[A-Z]?[a-z]+\d{0,2}|[A-Z]\d{1,2}|\d{1,2}/g;
+function pronounceable(word) {
+  const letters = word.replace(/\d/g, "");
+  if (letters.length <= 3) return true;
+  if (new Set(letters.toLowerCase()).size < 2) return false;
+  return /[aeiouy]/i.test(letters) && !/[^aeiouy]{5}/i.test(letters);
+}
+function nameWords(run) {
+  const words = run.match(NAME_WORD) ?? [];
+  if (words.join("") !== run) return void 0;
+  for (let i2 = 0; i2 < words.length; i2++) {
+    const word = words[i2];
+    const next = words[i2 + 1];
+    if (!pronounceable(word)) return void 0;
+    const initialism = /^[A-Z]\d{1,2}$/.test(word);
+    if (/\d$/.test(word) && !initialism && next !== void 0 && !/^[A-Z]/.test(next))
+      return void 0;
+    if (/^[A-Z]{2,}/.test(word) && next !== void 0 && /^[A-Z]{2,}/.test(next)) return void 0;
+  }
+  return words;
+}
+function isIdentifierOrProse(value) {
+  const trimmed2 = value.trim();
+  if (/[A-Za-z]{2,}\S*\s+\S*[A-Za-z]{2,}/.test(trimmed2)) return true;
+  if ((trimmed2.match(/[^\x00-\x7f]/g)?.length ?? 0) >= 3 && new RegExp("\\p{L}", "u").test(trimmed2.replace(/[\x00-\x7f]/g, ""))) {
+    return true;
+  }
+  const runs = trimmed2.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const words = [];
+  for (const run of runs) {
+    if (/^[A-Za-z]$/.test(run)) continue;
+    const found = nameWords(run);
+    if (!found) return false;
+    words.push(...found.filter((word) => /[A-Za-z]/.test(word)));
+  }
+  if (words.length < 2) return false;
+  const letters = words.join("").replace(/\d/g, "").length;
+  return letters / words.length >= 3;
+}
 
 // src/sources/gitignore.ts
 import { readFileSync as readFileSync2, existsSync, statSync } from "node:fs";
@@ -30406,146 +30563,6 @@ function builtinRules() {
     builtin = existsSync2(COMPILED_RULES) ? JSON.parse(readFileSync3(COMPILED_RULES, "utf8")) : loadRuleFiles(ruleFilesIn(RULES_DIR));
   }
   return builtin;
-}
-
-// src/detect/entropy.ts
-function shannonEntropy(value) {
-  if (value.length === 0) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (let i2 = 0; i2 < value.length; i2++) {
-    const code = value.charCodeAt(i2);
-    counts.set(code, (counts.get(code) ?? 0) + 1);
-  }
-  let bits = 0;
-  for (const count of counts.values()) {
-    const p2 = count / value.length;
-    bits -= p2 * Math.log2(p2);
-  }
-  return bits;
-}
-
-// src/detect/filters.ts
-var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-var REFERENCE = [
-  /^\$\{\{.*\}\}$/,
-  /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/,
-  /^%[A-Za-z_][A-Za-z0-9_]*%$/,
-  /^\{\{.*\}\}$/,
-  /^\$\(.*\)$/,
-  /^(process\.env|os\.environ|os\.getenv|env|ENV|var|local|data|module|secrets|vault:|projects\/[^/]+\/secrets)[.[(:/]/,
-  /^arn:aws[\w-]*:/,
-  /^@Microsoft\.KeyVault\(/i,
-  /^ENC\[/,
-  /^(ref|secretref|secretkeyref|vault|sops|awssm|gcpsm|azkv)\+?:/i
-];
-var WORDS_ONLY = /^[A-Za-z]+(?:[ _.-][A-Za-z]+)*$/;
-var PATH_LIKE = /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)[^\s]*$|^[\w.-]+\/[\w./-]+$/;
-var URL_WITHOUT_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]+(?::\d+)?(?:[/?#][^\s]*)?$/i;
-var ANY_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
-var CODE_LIKE = /^[@\w.$]+\(.*\)$|^[\w.$]+<.*>$|=>|[=!]==|&&|\|\||^\{.*\}$|^\[.*\]$|;\s*$|\s(?:and|or|not|if|else|return)\s|^(?:true|false|null|nil|none|undefined)$/i;
-var NUMBER = /^[\d.,:_-]+$/;
-var VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/;
-var I18N_SENTENCE = /\s\S+\s/;
-var MIME_OR_HASH_PREFIX = /^(?:sha\d{1,3}|md5|sha)[-:]|^data:|^[a-z]+\/[a-z0-9.+-]+$/i;
-function isReference(value) {
-  return REFERENCE.some((pattern) => pattern.test(value));
-}
-function charClasses(value) {
-  let classes = 0;
-  if (/[a-z]/.test(value)) classes++;
-  if (/[A-Z]/.test(value)) classes++;
-  if (/[0-9]/.test(value)) classes++;
-  if (/[^A-Za-z0-9]/.test(value)) classes++;
-  return classes;
-}
-function readsLikeWords(value) {
-  const core = value.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
-  if (!/^[A-Za-z]+$/.test(core)) return false;
-  let switches = 0;
-  for (let i2 = 1; i2 < core.length; i2++) {
-    const upper = core[i2] <= "Z";
-    if (upper !== core[i2 - 1] <= "Z") switches++;
-  }
-  return switches / core.length < 0.42;
-}
-function secretLikeValue(value) {
-  if (value.length < 12 || value.length > 512) return false;
-  if (isReference(value) || WORDS_ONLY.test(value) || PATH_LIKE.test(value)) return false;
-  if (URL_WITHOUT_CREDENTIALS.test(value) || CODE_LIKE.test(value) || NUMBER.test(value))
-    return false;
-  if (VERSION.test(value) || I18N_SENTENCE.test(value) || MIME_OR_HASH_PREFIX.test(value))
-    return false;
-  if (ANY_URL.test(value)) return false;
-  if (UUID.test(value)) return false;
-  if (readsLikeWords(value)) return false;
-  const classes = charClasses(value);
-  const entropy = shannonEntropy(value);
-  if (classes < 2) return false;
-  const needed = /^[0-9a-f]+$/i.test(value) ? 3 : classes >= 3 ? 3.5 : 3.8;
-  return entropy >= needed;
-}
-var MEMBER_ACCESS = /^[A-Za-z_$][\w$]*(?:(?:\.|->|::)[A-Za-z_$][\w$]*)+$/;
-var CREDENTIAL_IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-var CREDENTIAL_PART = /(?:^|[_$.-])(?:pass(?:word|wd)?|pwd|secret|token)|[a-z](?:Pass(?:word|wd)?|Pwd|Secret|Token)|(?:^|_)(?:PASS(?:WORD|WD)?|PWD|SECRET|TOKEN)(?:$|_)/;
-var CAMEL_IDENTIFIER = /^[a-z]+(?:[A-Z][a-z]+)+$/;
-var VALIDATION_RULES = /^[a-z_]+(?::[\w,.]+)?(?:\|[a-z_]+(?::[\w,.]+)?)+$/;
-var NOT_A_PASSWORD = /^(?:password|passwd|passphrase|secret|token|string|none|null|nil|empty|required|optional|disabled|enabled|readonly|nullable|sometimes|confirmed|undefined|function|boolean|variable|username|anonymous|localhost|unchanged|hidden|protected|private|internal|default|missing|invalid|generated|encrypted|plaintext|sensitive|credentials?|authenticate|autocomplete|unknown|inherit|current|pending|forgotten|incorrect|mismatch|minlength|maxlength|placeholder|textfield|inputtype)/i;
-function passwordValue(value) {
-  if (value.length < 6 || value.length > 256 || /\s/.test(value)) return false;
-  if (isReference(value) || PATH_LIKE.test(value) || URL_WITHOUT_CREDENTIALS.test(value))
-    return false;
-  if (CODE_LIKE.test(value) || VERSION.test(value) || I18N_SENTENCE.test(value)) return false;
-  if (MEMBER_ACCESS.test(value) || VALIDATION_RULES.test(value) || CAMEL_IDENTIFIER.test(value))
-    return false;
-  if (CREDENTIAL_IDENTIFIER.test(value) && CREDENTIAL_PART.test(value)) return false;
-  if (NOT_A_PASSWORD.test(value)) return false;
-  if (/^[a-z]+$/.test(value)) return value.length >= 8 && shannonEntropy(value) >= 2.5;
-  return charClasses(value) >= 2 && shannonEntropy(value) >= 2.5;
-}
-var FILTERS = {
-  "secret-like-value": secretLikeValue,
-  "password-value": passwordValue,
-  "not-hex-only": (value) => !/^[0-9a-f]+$/i.test(value),
-  "not-uuid": (value) => !UUID.test(value)
-};
-var NAME_WORD = /[A-Z]{2,}(?![a-z])\d{0,2}|[A-Z]?[a-z]+\d{0,2}|[A-Z]\d{1,2}|\d{1,2}/g;
-function pronounceable(word) {
-  const letters = word.replace(/\d/g, "");
-  if (letters.length <= 3) return true;
-  if (new Set(letters.toLowerCase()).size < 2) return false;
-  return /[aeiouy]/i.test(letters) && !/[^aeiouy]{5}/i.test(letters);
-}
-function nameWords(run) {
-  const words = run.match(NAME_WORD) ?? [];
-  if (words.join("") !== run) return void 0;
-  for (let i2 = 0; i2 < words.length; i2++) {
-    const word = words[i2];
-    const next = words[i2 + 1];
-    if (!pronounceable(word)) return void 0;
-    const initialism = /^[A-Z]\d{1,2}$/.test(word);
-    if (/\d$/.test(word) && !initialism && next !== void 0 && !/^[A-Z]/.test(next))
-      return void 0;
-    if (/^[A-Z]{2,}/.test(word) && next !== void 0 && /^[A-Z]{2,}/.test(next)) return void 0;
-  }
-  return words;
-}
-function isIdentifierOrProse(value) {
-  const trimmed2 = value.trim();
-  if (/[A-Za-z]{2,}\S*\s+\S*[A-Za-z]{2,}/.test(trimmed2)) return true;
-  if ((trimmed2.match(/[^\x00-\x7f]/g)?.length ?? 0) >= 3 && new RegExp("\\p{L}", "u").test(trimmed2.replace(/[\x00-\x7f]/g, ""))) {
-    return true;
-  }
-  const runs = trimmed2.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  const words = [];
-  for (const run of runs) {
-    if (/^[A-Za-z]$/.test(run)) continue;
-    const found = nameWords(run);
-    if (!found) return false;
-    words.push(...found.filter((word) => /[A-Za-z]/.test(word)));
-  }
-  if (words.length < 2) return false;
-  const letters = words.join("").replace(/\d/g, "").length;
-  return letters / words.length >= 3;
 }
 
 // src/detect/placeholder.ts
@@ -30870,6 +30887,26 @@ function patternReach(pattern, keywords) {
   return { back: info.back + 1, ahead, lines: info.nl, lead };
 }
 
+// src/detect/prefer-provider.ts
+var CONFIDENCE_RANK = { high: 3, medium: 2, low: 1 };
+var NAMED_BY_KEY = /* @__PURE__ */ new Set(["generic", "structured"]);
+function namedByKey(rule) {
+  return NAMED_BY_KEY.has(rule.family ?? "");
+}
+function preferProvider(candidates) {
+  const providers = candidates.filter((c3) => !namedByKey(c3.rule) && !c3.decodedVia?.length);
+  if (providers.length === 0) return candidates;
+  return candidates.filter((c3) => {
+    if (!namedByKey(c3.rule) || c3.decodedVia?.length) return true;
+    const same = providers.find((p2) => p2.start === c3.start && p2.end === c3.end);
+    if (!same) return true;
+    if (CONFIDENCE_RANK[c3.confidence] > CONFIDENCE_RANK[same.confidence])
+      same.confidence = c3.confidence;
+    if (c3.variable !== void 0) same.variable ??= c3.variable;
+    return false;
+  });
+}
+
 // src/detect/line-feeds.ts
 var LineFeeds = class {
   constructor(text) {
@@ -31178,15 +31215,21 @@ var VALIDATORS2 = {
 };
 
 // src/detect/engine.ts
-var CONFIDENCE_RANK = { high: 3, medium: 2, low: 1 };
+var CONFIDENCE_RANK2 = { high: 3, medium: 2, low: 1 };
 var LOWER = { high: "medium", medium: "low", low: "low" };
 var DEFAULT_NEAR_SPAN = 200;
+var DEFAULT_NEAR_LINES = 1;
 var MAX_MATCHES_PER_RULE = 500;
 var MAX_WINDOW_SHARE = 0.5;
 var MAX_START_SHARE = 0.25;
 var JOIN_GAP = 256;
 var KEYWORD_LENGTH_SPAN = 1024;
 var MIN_WINDOW = 64;
+function lineFeedsBefore(text, end) {
+  let count = 0;
+  for (let i2 = text.indexOf("\n"); i2 !== -1 && i2 < end; i2 = text.indexOf("\n", i2 + 1)) count++;
+  return count;
+}
 function isWordChar(code) {
   return code >= 48 && code <= 57 || code >= 65 && code <= 90 || code >= 97 && code <= 122;
 }
@@ -31226,7 +31269,7 @@ var RuleEngine = class {
         return index;
       });
       const flags = `gd${spec.flags?.includes("i") ? "i" : ""}`;
-      const priority = CONFIDENCE_RANK[spec.confidence] * 10 + (spec.near === void 0 ? 2 : 1);
+      const priority = CONFIDENCE_RANK2[spec.confidence] * 10 + (spec.near === void 0 ? 2 : 1);
       return { spec, regex: new RegExp(spec.pattern, flags), keywordIndexes, priority };
     });
     for (const raw of options.triggers ?? []) {
@@ -31447,6 +31490,7 @@ var RuleEngine = class {
    */
   runNear(rule, text, keywordEnds, out) {
     const near = rule.spec.near;
+    const lines = rule.spec.nearLines ?? DEFAULT_NEAR_LINES;
     let scannedTo = -1;
     let count = 0;
     const starts = rule.keywordIndexes.flatMap((index) => keywordEnds[index] ?? []).sort((a, b2) => a - b2);
@@ -31462,8 +31506,7 @@ var RuleEngine = class {
         const span = match.indices?.[1];
         if (!span || match[1] === void 0) continue;
         if (span[0] > near) break;
-        const gap = window2.slice(0, span[0]);
-        if (gap.split("\n").length > 2) break;
+        if (lineFeedsBefore(window2, span[0]) > lines) break;
         this.accept(rule, text, from + span[0], from + span[1], out);
         scannedTo = from + span[1];
         if (++count >= MAX_MATCHES_PER_RULE) return;
@@ -31497,10 +31540,11 @@ var RuleEngine = class {
     out.push({ rule: spec, start, end, secret, confidence, validation });
   }
 };
-function resolveOverlaps(candidates, compiled) {
-  if (candidates.length < 2) return candidates;
+function resolveOverlaps(found, compiled) {
+  if (found.length < 2) return found;
+  const candidates = preferProvider(found);
   const priority = new Map(compiled.map((rule) => [rule.spec, rule.priority]));
-  const rank = (c3) => (priority.get(c3.rule) ?? 0) + CONFIDENCE_RANK[c3.confidence] - CONFIDENCE_RANK[c3.rule.confidence];
+  const rank = (c3) => (priority.get(c3.rule) ?? 0) + CONFIDENCE_RANK2[c3.confidence] - CONFIDENCE_RANK2[c3.rule.confidence];
   const ordered = [...candidates].sort(
     (a, b2) => rank(b2) - rank(a) || b2.end - b2.start - (a.end - a.start) || a.start - b2.start
   );
@@ -31545,8 +31589,19 @@ async function schemaValidator() {
   return validator;
 }
 function describeValue(value) {
-  const text = JSON.stringify(value);
-  return text === void 0 ? "nothing" : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  if (value === void 0) return "nothing";
+  if (value === null) return "null";
+  const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+  if (typeof value === "string")
+    return `a string (${count(value.length, "character", "characters")})`;
+  if (Array.isArray(value)) return `a list (${count(value.length, "item", "items")})`;
+  if (typeof value === "object")
+    return `a mapping (${count(Object.keys(value).length, "key", "keys")})`;
+  return `a ${typeof value}`;
+}
+function describeKey(key) {
+  const named = key.length <= 64 && (/^[A-Za-z]{1,24}$/.test(key) || isIdentifierOrProse(key));
+  return named ? `key "${key}"` : `a key of ${key.length} characters`;
 }
 function valueAt(data, pointer) {
   return pointer.split("/").slice(1).reduce((node, key) => node?.[key], data);
@@ -31579,7 +31634,8 @@ async function loadConfig(request) {
     for (const error of validate.errors ?? []) {
       const key = error.instancePath.replace(/^\//, "").replace(/\//g, ".") || "(top level)";
       if (error.params.additionalProperty) {
-        problems.push(`key "${error.params.additionalProperty}" is not a config key`);
+        const key2 = String(error.params.additionalProperty);
+        problems.push(`${describeKey(key2)} is not a config key`);
         continue;
       }
       const allowed = Array.isArray(error.params.allowedValues) ? `: ${error.params.allowedValues.join(", ")}` : "";
@@ -31592,15 +31648,11 @@ async function loadConfig(request) {
   const customRules = [];
   (Array.isArray(config.customRules) ? config.customRules : []).forEach((rule, index) => {
     const found = validateRule(rule, file, index);
-    problems.push(
-      ...found.map(
-        (p2) => `key "customRules.${index}": ${formatProblem(p2).replace(`${file}: `, "")}`
-      )
-    );
+    problems.push(...found.map((p2) => `key "customRules.${index}.${p2.field}": ${p2.message}`));
     if (found.length > 0) return;
     const spec = { ...rule, family: "custom" };
     if (builtinRules().some((builtin2) => builtin2.id === spec.id) || customRules.some((c3) => c3.id === spec.id)) {
-      problems.push(`key "customRules.${index}.id": "${spec.id}" is already a rule id`);
+      problems.push(`key "customRules.${index}.id": is already a rule id`);
       return;
     }
     const engine = new RuleEngine([spec]);
@@ -31619,10 +31671,10 @@ async function loadConfig(request) {
     ...builtinRules().map((rule) => rule.id),
     ...customRules.map((rule) => rule.id)
   ]);
-  for (const id of config.disabledRules ?? []) {
+  (config.disabledRules ?? []).forEach((id, index) => {
     if (!known.has(id))
-      log.warn(`${file}: disabledRules names "${id}", which is not a rule (see unsprawl rules)`);
-  }
+      log.warn(`${file}: disabledRules.${index} is not a rule id (see unsprawl rules)`);
+  });
   const here = dirname3(file);
   return {
     ...DEFAULT_CONFIG,
@@ -34158,7 +34210,7 @@ function redact(secret) {
 }
 
 // src/detect/scan-text.ts
-var CONFIDENCE_RANK2 = { high: 3, medium: 2, low: 1 };
+var CONFIDENCE_RANK3 = { high: 3, medium: 2, low: 1 };
 function scanText(engine, text, path, options) {
   const fileKind = classifyFile(path, text);
   const hits = engine.scan(text);
@@ -34223,7 +34275,7 @@ function scanText(engine, text, path, options) {
 var ASSIGNMENT_BEFORE = /([A-Za-z_][\w.-]{0,80})["'\]]?(?:\s{0,4}:\s{0,4}[A-Za-z_][\w.<>[\]| ]{0,40}?)?\s{0,4}(?:=|:=|=>|:|,)\s{0,4}["'`]?$/;
 function namedOtherwise(text, candidate) {
   const { rule } = candidate;
-  if (rule.near === void 0 || !["generic", "structured"].includes(rule.family ?? "")) {
+  if (rule.near === void 0 || !namedByKey(rule)) {
     return false;
   }
   const name = candidate.variable ?? assignedName(text, candidate.start, false);
@@ -34248,9 +34300,10 @@ function encodedToken(text, start, end) {
   while (to < text.length && to - end < 4096 && TOKEN_CHAR.test(text[to])) to++;
   return text.slice(from, to);
 }
-function mergeOverlapping(candidates) {
+function mergeOverlapping(all) {
+  const candidates = preferProvider(all);
   const ordered = [...candidates].sort(
-    (a, b2) => CONFIDENCE_RANK2[b2.confidence] - CONFIDENCE_RANK2[a.confidence] || (a.decodedVia?.length ?? 0) - (b2.decodedVia?.length ?? 0) || b2.end - b2.start - (a.end - a.start)
+    (a, b2) => CONFIDENCE_RANK3[b2.confidence] - CONFIDENCE_RANK3[a.confidence] || (a.decodedVia?.length ?? 0) - (b2.decodedVia?.length ?? 0) || b2.end - b2.start - (a.end - a.start)
   );
   const kept = [];
   for (const candidate of ordered) {
@@ -36146,7 +36199,21 @@ function formatBytes(bytes) {
 // src/cli/output.ts
 import { lstatSync as lstatSync3, renameSync, rmSync, writeFileSync as writeFileSync2, mkdirSync, statSync as statSync5 } from "node:fs";
 import { dirname as dirname5, resolve as resolve6 } from "node:path";
-function writeReport(text, output) {
+function checkOutputFolder(output) {
+  if (!output || output === "-") return;
+  const folder = dirname5(output);
+  let stats;
+  try {
+    stats = statSync5(dirname5(resolve6(output)), { throwIfNoEntry: false });
+  } catch (error) {
+    const code = error.code;
+    if (code !== "ENOTDIR")
+      throw new UsageError(`--output ${output}: cannot reach folder ${folder} (${code})`);
+  }
+  if (!stats) throw new UsageError(`--output ${output}: folder ${folder} does not exist`);
+  if (!stats.isDirectory()) throw new UsageError(`--output ${output}: ${folder} is not a folder`);
+}
+function writeReport(text, output, options = {}) {
   if (!output || output === "-") {
     process.stdout.write(text);
     return;
@@ -36161,7 +36228,8 @@ function writeReport(text, output) {
       writeFileSync2(target, text);
       return;
     }
-    mkdirSync(dirname5(target), { recursive: true });
+    if (options.createFolders) mkdirSync(dirname5(target), { recursive: true });
+    else checkOutputFolder(output);
     writeFileSync2(temporary, text);
     renameSync(temporary, target);
   } catch (error) {
@@ -36296,6 +36364,7 @@ function checkScanValues(values) {
   if (values.since && !values.history && values.range === void 0) {
     throw new UsageError("--since goes with --history or --range");
   }
+  checkOutputFolder(values.output);
   return { format: values.format, maxFileSize, threads, minConfidence };
 }
 function filterByConfidence(items, min) {
@@ -36507,7 +36576,7 @@ async function runAction() {
     escapedPaths: result2.escapedPaths
   });
   writeReport(`${JSON.stringify(sarif, null, 2)}
-`, sarifFile);
+`, sarifFile, { createFolders: true });
   setOutput("sarif-file", sarifFile);
   setOutput("findings", String(result2.summary.findings));
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
