@@ -35123,182 +35123,6 @@ function record(index, id, sighting) {
   }
 }
 
-// src/sources/changed-lines.ts
-var CONTEXT_LINES = 3;
-var HEAD_LINES = 5;
-var BLOCK_REACH = 200;
-var REALIGN = 8;
-var AGREE = 3;
-var WORTH_IT = 0.6;
-var LF = 10;
-function changedLines(content, baseline) {
-  if (content.includes(0)) return void 0;
-  if (content[0] === 255 && content[1] === 254 || content[0] === 254 && content[1] === 255)
-    return void 0;
-  const kept = new KeptRanges();
-  kept.add(0, linesForward(content, 0, HEAD_LINES));
-  const marker = new ChangeMarker(content, kept);
-  const worthIt = content.length * WORTH_IT;
-  let n = 0;
-  let o2 = 0;
-  while (n < content.length && kept.bytes <= worthIt) {
-    const run = commonRun(content, n, baseline, o2);
-    if (n + run === content.length) break;
-    const parted = n + run === 0 ? 0 : content.lastIndexOf(LF, n + run - 1) + 1;
-    o2 += parted - n;
-    n = parted;
-    const aligned = realign(content, n, baseline, o2);
-    if (!aligned) {
-      marker.unlessIn(n, oldLines(baseline, o2), worthIt);
-      break;
-    }
-    marker.changed(n, aligned.n);
-    n = aligned.n;
-    o2 = aligned.o;
-  }
-  if (kept.bytes > worthIt) return void 0;
-  return blankOutside(content, kept, kept.bytes);
-}
-function commonRun(a, aAt, b2, bAt) {
-  const limit = Math.min(a.length - aAt, b2.length - bAt);
-  let n = 0;
-  for (let step = 4096; step >= 1; step >>= 3) {
-    while (n + step <= limit && a.compare(b2, bAt + n, bAt + n + step, aAt + n, aAt + n + step) === 0) {
-      n += step;
-    }
-  }
-  return n;
-}
-function realign(content, n, baseline, o2) {
-  const newStarts = nextLineStarts(content, n, REALIGN);
-  const oldStarts = nextLineStarts(baseline, o2, REALIGN);
-  for (let skipped = 1; skipped <= 2 * REALIGN; skipped++) {
-    for (let j2 = Math.max(0, skipped - REALIGN); j2 <= Math.min(skipped, REALIGN); j2++) {
-      const atNew = newStarts[j2];
-      const atOld = oldStarts[skipped - j2];
-      if (atNew === void 0 || atOld === void 0) continue;
-      if (agree(content, atNew, baseline, atOld)) return { n: atNew, o: atOld };
-    }
-  }
-  return void 0;
-}
-function agree(content, n, baseline, o2) {
-  if (n === content.length || o2 === baseline.length) {
-    return n === content.length && o2 === baseline.length;
-  }
-  const end = linesForward(content, n, AGREE);
-  const length = end - n;
-  return o2 + length <= baseline.length && content.compare(baseline, o2, o2 + length, n, end) === 0;
-}
-function nextLineStarts(bytes, at, count) {
-  const starts = [at];
-  for (let i2 = 0; i2 < count && at < bytes.length; i2++) {
-    at = linesForward(bytes, at, 1);
-    starts.push(at);
-  }
-  return starts;
-}
-function oldLines(baseline, from) {
-  return new Set(baseline.toString("latin1", from).split("\n"));
-}
-var ChangeMarker = class {
-  constructor(content, kept) {
-    this.content = content;
-    this.kept = kept;
-  }
-  content;
-  kept;
-  /** Lines from `start` to `end` are new; an empty span is a deletion, its context still kept. */
-  changed(start, end) {
-    let from = linesBack(this.content, start, CONTEXT_LINES);
-    let to = linesForward(this.content, end, CONTEXT_LINES);
-    for (let line = start; line < end; ) {
-      const next = linesForward(this.content, line, 1);
-      if (BLOCK_LINE.test(this.lineText(line, next))) {
-        from = Math.min(from, blockEdge(this.content, line, -1, this.lineText.bind(this)));
-        to = Math.max(to, blockEdge(this.content, next, 1, this.lineText.bind(this)));
-      }
-      line = next;
-    }
-    this.kept.add(from, to);
-  }
-  /** Every line from `start` on that `old` does not hold is new (until `budget` is spent). */
-  unlessIn(start, old, budget) {
-    for (let line = start; line < this.content.length && this.kept.bytes <= budget; ) {
-      const next = linesForward(this.content, line, 1);
-      if (!old.has(this.lineText(line, next))) this.changed(line, next);
-      line = next;
-    }
-  }
-  lineText(start, end) {
-    return this.content.toString("latin1", start, this.content[end - 1] === LF ? end - 1 : end);
-  }
-};
-var BLOCK_LINE = /^[ \t"']*[A-Za-z0-9+/=]{16,}[ \t"',\\n]*\r?$/;
-function blockEdge(content, at, direction, lineText) {
-  for (let n = 0; n < BLOCK_REACH; n++) {
-    const start = direction < 0 ? linesBack(content, at, 1) : at;
-    const end = direction < 0 ? at : linesForward(content, at, 1);
-    if (start === end) break;
-    at = direction < 0 ? start : end;
-    if (!BLOCK_LINE.test(lineText(start, end))) break;
-  }
-  return at;
-}
-var KeptRanges = class {
-  starts = [];
-  ends = [];
-  bytes = 0;
-  add(start, end) {
-    while (this.ends.length > 0 && this.ends[this.ends.length - 1] >= start) {
-      const lastStart = this.starts.pop();
-      const lastEnd = this.ends.pop();
-      this.bytes -= lastEnd - lastStart;
-      start = Math.min(start, lastStart);
-      end = Math.max(end, lastEnd);
-    }
-    this.starts.push(start);
-    this.ends.push(end);
-    this.bytes += end - start;
-  }
-};
-function blankOutside(content, kept, keptBytes) {
-  const gaps = [];
-  let lineFeeds = 0;
-  for (let i2 = 0, at2 = 0; i2 <= kept.starts.length; i2++) {
-    const gapEnd = kept.starts[i2] ?? content.length;
-    gaps.push(countLineFeeds(content, at2, gapEnd));
-    lineFeeds += gaps[i2];
-    at2 = kept.ends[i2] ?? content.length;
-  }
-  const out = Buffer.allocUnsafeSlow(keptBytes + lineFeeds);
-  let at = 0;
-  for (let i2 = 0; i2 <= kept.starts.length; i2++) {
-    out.fill(LF, at, at + gaps[i2]);
-    at += gaps[i2];
-    if (i2 < kept.starts.length) at += content.copy(out, at, kept.starts[i2], kept.ends[i2]);
-  }
-  return out;
-}
-function linesBack(bytes, at, lines) {
-  for (let n = 0; n < lines && at > 0; n++) at = at >= 2 ? bytes.lastIndexOf(LF, at - 2) + 1 : 0;
-  return at;
-}
-function linesForward(bytes, at, lines) {
-  for (let n = 0; n < lines && at < bytes.length; n++) {
-    const next = bytes.indexOf(LF, at);
-    at = next === -1 ? bytes.length : next + 1;
-  }
-  return at;
-}
-function countLineFeeds(bytes, from, to) {
-  let count = 0;
-  for (let at = bytes.indexOf(LF, from); at !== -1 && at < to; at = bytes.indexOf(LF, at + 1)) {
-    count++;
-  }
-  return count;
-}
-
 // src/sources/git/hunks.ts
 var INDEX = /^index ([0-9a-f]+)\.\.([0-9a-f]+)/m;
 var HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/gm;
@@ -35566,6 +35390,294 @@ async function stagedChanges(cwd) {
   return changes;
 }
 
+// src/pipeline/history-attribution.ts
+function attribute(findings, context) {
+  const { index, blobs, blobOf, headPaths, select } = context;
+  const keyOf = (finding, lineage) => `${finding.ruleId}\0${finding.valueDigest}\0${lineage}`;
+  const inHead = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    for (const path of headPaths.get(blobOf.get(finding) ?? "") ?? []) {
+      const key = keyOf(finding, index.lineageOf(path));
+      const seen = inHead.get(key);
+      if (!seen || finding.line < seen.line) inHead.set(key, placedAt(finding, path));
+    }
+  }
+  const headDigests = new Set([...inHead.values()].map((f) => f.valueDigest));
+  const earliest = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    const id = blobOf.get(finding) ?? "";
+    const first2 = blobs.get(id);
+    if (!first2) continue;
+    const copies = (index.copies.get(id) ?? []).filter((copy) => select(copy.path));
+    for (const sighting of [first2, ...copies]) {
+      const key = keyOf(finding, sighting.lineage);
+      const seen = earliest.get(key);
+      if (!seen || seenBefore(sighting.commit, seen.sighting.commit)) {
+        earliest.set(key, { finding: placedAt(finding, sighting.path), sighting });
+      }
+    }
+  }
+  const attributed = [];
+  for (const [key, { finding, sighting }] of earliest) {
+    const now = inHead.get(key);
+    const shown = now ? { ...now } : finding;
+    shown.history = {
+      commit: sighting.commit.id,
+      author: sighting.commit.author,
+      date: sighting.commit.date,
+      path: sighting.path,
+      presentInHead: now !== void 0 || headDigests.has(finding.valueDigest)
+    };
+    attributed.push(shown);
+  }
+  return attributed.sort(compareFindings);
+}
+function placedAt(finding, path) {
+  if (finding.path === path) return { ...finding };
+  return { ...finding, path, fingerprint: fingerprint(finding.ruleId, path, finding.valueDigest) };
+}
+async function headTree(repo) {
+  const paths = /* @__PURE__ */ new Map();
+  if (!repo.head) return paths;
+  const out = await git2(repo.top, ["ls-tree", "-r", "-z", "--full-tree", repo.head]);
+  for (let at = 0; at < out.length; ) {
+    const end = out.indexOf(0, at);
+    const record2 = out.subarray(at, end === -1 ? out.length : end);
+    at = end === -1 ? out.length : end + 1;
+    const tab = record2.indexOf(9);
+    if (tab === -1) continue;
+    const [, type, id] = record2.toString("latin1", 0, tab).split(" ");
+    if (type !== "blob" || !id) continue;
+    const { path } = decodePath(record2.subarray(tab + 1));
+    const list = paths.get(id);
+    if (list) list.push(path);
+    else paths.set(id, [path]);
+  }
+  return paths;
+}
+
+// src/sources/changed-lines.ts
+var CONTEXT_LINES = 3;
+var HEAD_LINES = 5;
+var BLOCK_REACH = 200;
+var REALIGN = 8;
+var AGREE = 3;
+var WORTH_IT = 0.6;
+var LF = 10;
+function changedLines(content, baseline) {
+  if (content.includes(0)) return void 0;
+  if (content[0] === 255 && content[1] === 254 || content[0] === 254 && content[1] === 255)
+    return void 0;
+  const kept = new KeptRanges();
+  kept.add(0, linesForward(content, 0, HEAD_LINES));
+  const marker = new ChangeMarker(content, kept);
+  const worthIt = content.length * WORTH_IT;
+  let n = 0;
+  let o2 = 0;
+  while (n < content.length && kept.bytes <= worthIt) {
+    const run = commonRun(content, n, baseline, o2);
+    if (n + run === content.length) break;
+    const parted = n + run === 0 ? 0 : content.lastIndexOf(LF, n + run - 1) + 1;
+    o2 += parted - n;
+    n = parted;
+    const aligned = realign(content, n, baseline, o2);
+    if (!aligned) {
+      marker.unlessIn(n, oldLines(baseline, o2), worthIt);
+      break;
+    }
+    marker.changed(n, aligned.n);
+    n = aligned.n;
+    o2 = aligned.o;
+  }
+  if (kept.bytes > worthIt) return void 0;
+  return blankOutside(content, kept, kept.bytes);
+}
+function commonRun(a, aAt, b2, bAt) {
+  const limit = Math.min(a.length - aAt, b2.length - bAt);
+  let n = 0;
+  for (let step = 4096; step >= 1; step >>= 3) {
+    while (n + step <= limit && a.compare(b2, bAt + n, bAt + n + step, aAt + n, aAt + n + step) === 0) {
+      n += step;
+    }
+  }
+  return n;
+}
+function realign(content, n, baseline, o2) {
+  const newStarts = nextLineStarts(content, n, REALIGN);
+  const oldStarts = nextLineStarts(baseline, o2, REALIGN);
+  for (let skipped = 1; skipped <= 2 * REALIGN; skipped++) {
+    for (let j2 = Math.max(0, skipped - REALIGN); j2 <= Math.min(skipped, REALIGN); j2++) {
+      const atNew = newStarts[j2];
+      const atOld = oldStarts[skipped - j2];
+      if (atNew === void 0 || atOld === void 0) continue;
+      if (agree(content, atNew, baseline, atOld)) return { n: atNew, o: atOld };
+    }
+  }
+  return void 0;
+}
+function agree(content, n, baseline, o2) {
+  if (n === content.length || o2 === baseline.length) {
+    return n === content.length && o2 === baseline.length;
+  }
+  const end = linesForward(content, n, AGREE);
+  const length = end - n;
+  return o2 + length <= baseline.length && content.compare(baseline, o2, o2 + length, n, end) === 0;
+}
+function nextLineStarts(bytes, at, count) {
+  const starts = [at];
+  for (let i2 = 0; i2 < count && at < bytes.length; i2++) {
+    at = linesForward(bytes, at, 1);
+    starts.push(at);
+  }
+  return starts;
+}
+function oldLines(baseline, from) {
+  return new Set(baseline.toString("latin1", from).split("\n"));
+}
+var ChangeMarker = class {
+  constructor(content, kept) {
+    this.content = content;
+    this.kept = kept;
+  }
+  content;
+  kept;
+  /** Lines from `start` to `end` are new; an empty span is a deletion, its context still kept. */
+  changed(start, end) {
+    let from = linesBack(this.content, start, CONTEXT_LINES);
+    let to = linesForward(this.content, end, CONTEXT_LINES);
+    for (let line = start; line < end; ) {
+      const next = linesForward(this.content, line, 1);
+      if (BLOCK_LINE.test(this.lineText(line, next))) {
+        from = Math.min(from, blockEdge(this.content, line, -1, this.lineText.bind(this)));
+        to = Math.max(to, blockEdge(this.content, next, 1, this.lineText.bind(this)));
+      }
+      line = next;
+    }
+    this.kept.add(from, to);
+  }
+  /** Every line from `start` on that `old` does not hold is new (until `budget` is spent). */
+  unlessIn(start, old, budget) {
+    for (let line = start; line < this.content.length && this.kept.bytes <= budget; ) {
+      const next = linesForward(this.content, line, 1);
+      if (!old.has(this.lineText(line, next))) this.changed(line, next);
+      line = next;
+    }
+  }
+  lineText(start, end) {
+    return this.content.toString("latin1", start, this.content[end - 1] === LF ? end - 1 : end);
+  }
+};
+var BLOCK_LINE = /^[ \t"']*[A-Za-z0-9+/=]{16,}[ \t"',\\n]*\r?$/;
+function blockEdge(content, at, direction, lineText) {
+  for (let n = 0; n < BLOCK_REACH; n++) {
+    const start = direction < 0 ? linesBack(content, at, 1) : at;
+    const end = direction < 0 ? at : linesForward(content, at, 1);
+    if (start === end) break;
+    at = direction < 0 ? start : end;
+    if (!BLOCK_LINE.test(lineText(start, end))) break;
+  }
+  return at;
+}
+var KeptRanges = class {
+  starts = [];
+  ends = [];
+  bytes = 0;
+  add(start, end) {
+    while (this.ends.length > 0 && this.ends[this.ends.length - 1] >= start) {
+      const lastStart = this.starts.pop();
+      const lastEnd = this.ends.pop();
+      this.bytes -= lastEnd - lastStart;
+      start = Math.min(start, lastStart);
+      end = Math.max(end, lastEnd);
+    }
+    this.starts.push(start);
+    this.ends.push(end);
+    this.bytes += end - start;
+  }
+};
+function blankOutside(content, kept, keptBytes) {
+  const gaps = [];
+  let lineFeeds = 0;
+  for (let i2 = 0, at2 = 0; i2 <= kept.starts.length; i2++) {
+    const gapEnd = kept.starts[i2] ?? content.length;
+    gaps.push(countLineFeeds(content, at2, gapEnd));
+    lineFeeds += gaps[i2];
+    at2 = kept.ends[i2] ?? content.length;
+  }
+  const out = Buffer.allocUnsafeSlow(keptBytes + lineFeeds);
+  let at = 0;
+  for (let i2 = 0; i2 <= kept.starts.length; i2++) {
+    out.fill(LF, at, at + gaps[i2]);
+    at += gaps[i2];
+    if (i2 < kept.starts.length) at += content.copy(out, at, kept.starts[i2], kept.ends[i2]);
+  }
+  return out;
+}
+function linesBack(bytes, at, lines) {
+  for (let n = 0; n < lines && at > 0; n++) at = at >= 2 ? bytes.lastIndexOf(LF, at - 2) + 1 : 0;
+  return at;
+}
+function linesForward(bytes, at, lines) {
+  for (let n = 0; n < lines && at < bytes.length; n++) {
+    const next = bytes.indexOf(LF, at);
+    at = next === -1 ? bytes.length : next + 1;
+  }
+  return at;
+}
+function countLineFeeds(bytes, from, to) {
+  let count = 0;
+  for (let at = bytes.indexOf(LF, from); at !== -1 && at < to; at = bytes.indexOf(LF, at + 1)) {
+    count++;
+  }
+  return count;
+}
+
+// src/pipeline/history-versions.ts
+function baselines(index, blobs, headPaths) {
+  const baselineOf = /* @__PURE__ */ new Map();
+  for (const [id, sighting] of blobs) {
+    const before = sighting.previousId;
+    if (!before || headPaths.has(id) || index.copies.has(id)) continue;
+    if (blobs.get(before)?.lineage !== sighting.lineage) continue;
+    baselineOf.set(id, before);
+  }
+  return baselineOf;
+}
+var KEPT_VERSION_BYTES = 64 * 1024 * 1024;
+var KeptVersions = class {
+  constructor(budget) {
+    this.budget = budget;
+  }
+  budget;
+  versions = /* @__PURE__ */ new Map();
+  total = 0;
+  keep(id, content, uses) {
+    if (content.length > this.budget / 4) return;
+    this.versions.set(id, { bytes: content, uses });
+    this.total += content.length;
+    for (const [oldest, version2] of this.versions) {
+      if (this.total <= this.budget) break;
+      this.drop(oldest, version2.bytes);
+    }
+  }
+  /** The kept version's bytes, for one use: read them before the next call. */
+  take(id) {
+    const version2 = this.versions.get(id);
+    if (!version2) return void 0;
+    if (--version2.uses === 0) this.drop(id, version2.bytes);
+    return version2.bytes;
+  }
+  drop(id, bytes) {
+    this.versions.delete(id);
+    this.total -= bytes.length;
+  }
+};
+function changedSince(path, content, baseline) {
+  const view = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (archiveKind(path, view(content))) return void 0;
+  return changedLines(view(content), view(baseline));
+}
+
 // src/pipeline/scan-git.ts
 async function scanHistory(request, options = {}) {
   const repo = await open(request, "--history");
@@ -35819,114 +35931,6 @@ async function scanIndex(repo, index, request, skips, options = {}) {
   outcome.findings = attribute(outcome.findings, { index, blobs, blobOf, headPaths, select });
   outcome.summary.findings = outcome.findings.length;
   return result(repo, outcome, request, index.escapedPaths);
-}
-function attribute(findings, context) {
-  const { index, blobs, blobOf, headPaths, select } = context;
-  const keyOf = (finding, lineage) => `${finding.ruleId}\0${finding.valueDigest}\0${lineage}`;
-  const inHead = /* @__PURE__ */ new Map();
-  for (const finding of findings) {
-    for (const path of headPaths.get(blobOf.get(finding) ?? "") ?? []) {
-      const key = keyOf(finding, index.lineageOf(path));
-      const seen = inHead.get(key);
-      if (!seen || finding.line < seen.line) inHead.set(key, placedAt(finding, path));
-    }
-  }
-  const headDigests = new Set([...inHead.values()].map((f) => f.valueDigest));
-  const earliest = /* @__PURE__ */ new Map();
-  for (const finding of findings) {
-    const id = blobOf.get(finding) ?? "";
-    const first2 = blobs.get(id);
-    if (!first2) continue;
-    const copies = (index.copies.get(id) ?? []).filter((copy) => select(copy.path));
-    for (const sighting of [first2, ...copies]) {
-      const key = keyOf(finding, sighting.lineage);
-      const seen = earliest.get(key);
-      if (!seen || seenBefore(sighting.commit, seen.sighting.commit)) {
-        earliest.set(key, { finding: placedAt(finding, sighting.path), sighting });
-      }
-    }
-  }
-  const attributed = [];
-  for (const [key, { finding, sighting }] of earliest) {
-    const now = inHead.get(key);
-    const shown = now ? { ...now } : finding;
-    shown.history = {
-      commit: sighting.commit.id,
-      author: sighting.commit.author,
-      date: sighting.commit.date,
-      path: sighting.path,
-      presentInHead: now !== void 0 || headDigests.has(finding.valueDigest)
-    };
-    attributed.push(shown);
-  }
-  return attributed.sort(compareFindings);
-}
-function placedAt(finding, path) {
-  if (finding.path === path) return { ...finding };
-  return { ...finding, path, fingerprint: fingerprint(finding.ruleId, path, finding.valueDigest) };
-}
-function baselines(index, blobs, headPaths) {
-  const baselineOf = /* @__PURE__ */ new Map();
-  for (const [id, sighting] of blobs) {
-    const before = sighting.previousId;
-    if (!before || headPaths.has(id) || index.copies.has(id)) continue;
-    if (blobs.get(before)?.lineage !== sighting.lineage) continue;
-    baselineOf.set(id, before);
-  }
-  return baselineOf;
-}
-var KEPT_VERSION_BYTES = 64 * 1024 * 1024;
-var KeptVersions = class {
-  constructor(budget) {
-    this.budget = budget;
-  }
-  budget;
-  versions = /* @__PURE__ */ new Map();
-  total = 0;
-  keep(id, content, uses) {
-    if (content.length > this.budget / 4) return;
-    this.versions.set(id, { bytes: content, uses });
-    this.total += content.length;
-    for (const [oldest, version2] of this.versions) {
-      if (this.total <= this.budget) break;
-      this.drop(oldest, version2.bytes);
-    }
-  }
-  /** The kept version's bytes, for one use: read them before the next call. */
-  take(id) {
-    const version2 = this.versions.get(id);
-    if (!version2) return void 0;
-    if (--version2.uses === 0) this.drop(id, version2.bytes);
-    return version2.bytes;
-  }
-  drop(id, bytes) {
-    this.versions.delete(id);
-    this.total -= bytes.length;
-  }
-};
-function changedSince(path, content, baseline) {
-  const view = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (archiveKind(path, view(content))) return void 0;
-  return changedLines(view(content), view(baseline));
-}
-async function headTree(repo) {
-  const paths = /* @__PURE__ */ new Map();
-  if (!repo.head) return paths;
-  const out = await git2(repo.top, ["ls-tree", "-r", "-z", "--full-tree", repo.head]);
-  for (let at = 0; at < out.length; ) {
-    const end = out.indexOf(0, at);
-    const record2 = out.subarray(at, end === -1 ? out.length : end);
-    at = end === -1 ? out.length : end + 1;
-    const tab = record2.indexOf(9);
-    if (tab === -1) continue;
-    const [, type, id] = record2.toString("latin1", 0, tab).split(" ");
-    if (type !== "blob" || !id) continue;
-    const { path } = decodePath(record2.subarray(tab + 1));
-    const list = paths.get(id);
-    if (list) list.push(path);
-    else paths.set(id, [path]);
-  }
-  return paths;
 }
 
 // src/report/rule-meta.ts

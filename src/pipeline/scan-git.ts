@@ -8,11 +8,7 @@ import { UsageError } from '../cli/errors.js';
 import type { Finding } from '../findings/types.js';
 import { log } from '../log/logger.js';
 import { builtinRules } from '../rules/load.js';
-import { indexBlobs, seenBefore, type BlobIndex, type Sighting } from '../sources/git/history.js';
-import { decodePath } from '../sources/git/paths.js';
-import { fingerprint } from '../findings/fingerprint.js';
-import { archiveKind } from '../sources/archive.js';
-import { changedLines } from '../sources/changed-lines.js';
+import { indexBlobs, type BlobIndex } from '../sources/git/history.js';
 import { touchesAdded } from '../sources/git/hunks.js';
 import type { WalkOptions } from '../sources/git/log.js';
 import { readBlobs } from '../sources/git/objects.js';
@@ -22,15 +18,11 @@ import {
   openRepositoryQuick,
   type Repository,
 } from '../sources/git/repo.js';
-import { git, gitMaybe } from '../sources/git/run.js';
+import { gitMaybe } from '../sources/git/run.js';
 import { stagedChanges, type StagedFile } from '../sources/git/staged.js';
-import {
-  compareFindings,
-  runTargets,
-  SkipCounter,
-  type RunOutcome,
-  type SizedTarget,
-} from './run-targets.js';
+import { attribute, headTree } from './history-attribution.js';
+import { baselines, changedSince, KEPT_VERSION_BYTES, KeptVersions } from './history-versions.js';
+import { runTargets, SkipCounter, type RunOutcome, type SizedTarget } from './run-targets.js';
 import { runOptionsFor, type ScanRequest, type ScanResult } from './scan.js';
 
 export interface HistoryOptions {
@@ -372,159 +364,4 @@ async function scanIndex(
   outcome.findings = attribute(outcome.findings, { index, blobs, blobOf, headPaths, select });
   outcome.summary.findings = outcome.findings.length;
   return result(repo, outcome, request, index.escapedPaths);
-}
-
-/**
- * One finding per secret and file: the same line kept across fifty edits is one leak, a copy of
- * it in another service is another. Each is dated by the sighting that introduced it, and shown
- * where it sits in HEAD when it is still there, so code scanning points at today's line.
- */
-function attribute(
-  findings: Finding[],
-  context: {
-    index: BlobIndex;
-    blobs: Map<string, Sighting>;
-    blobOf: Map<Finding, string>;
-    headPaths: Map<string, string[]>;
-    select: (path: string) => boolean;
-  },
-): Finding[] {
-  const { index, blobs, blobOf, headPaths, select } = context;
-  const keyOf = (finding: Finding, lineage: string) =>
-    `${finding.ruleId}\0${finding.valueDigest}\0${lineage}`;
-
-  const inHead = new Map<string, Finding>();
-  for (const finding of findings) {
-    for (const path of headPaths.get(blobOf.get(finding) ?? '') ?? []) {
-      const key = keyOf(finding, index.lineageOf(path));
-      const seen = inHead.get(key);
-      if (!seen || finding.line < seen.line) inHead.set(key, placedAt(finding, path));
-    }
-  }
-  const headDigests = new Set([...inHead.values()].map((f) => f.valueDigest));
-
-  const earliest = new Map<string, { finding: Finding; sighting: Sighting }>();
-  for (const finding of findings) {
-    const id = blobOf.get(finding) ?? '';
-    const first = blobs.get(id);
-    if (!first) continue;
-    const copies = (index.copies.get(id) ?? []).filter((copy) => select(copy.path));
-    for (const sighting of [first, ...copies]) {
-      const key = keyOf(finding, sighting.lineage);
-      const seen = earliest.get(key);
-      if (!seen || seenBefore(sighting.commit, seen.sighting.commit)) {
-        earliest.set(key, { finding: placedAt(finding, sighting.path), sighting });
-      }
-    }
-  }
-
-  const attributed: Finding[] = [];
-  for (const [key, { finding, sighting }] of earliest) {
-    const now = inHead.get(key);
-    const shown = now ? { ...now } : finding;
-    shown.history = {
-      commit: sighting.commit.id,
-      author: sighting.commit.author,
-      date: sighting.commit.date,
-      path: sighting.path,
-      presentInHead: now !== undefined || headDigests.has(finding.valueDigest),
-    };
-    attributed.push(shown);
-  }
-  return attributed.sort(compareFindings);
-}
-
-/** The finding as it reads at another path holding the same bytes. */
-function placedAt(finding: Finding, path: string): Finding {
-  if (finding.path === path) return { ...finding };
-  return { ...finding, path, fingerprint: fingerprint(finding.ruleId, path, finding.valueDigest) };
-}
-
-/**
- * The version each blob can be scanned against: the blob it replaced, when that one is scanned
- * too and was first seen at the same path, so a secret it held is already reported there (the
- * report keeps one finding per secret and path, the earliest). Blobs in HEAD are scanned whole:
- * what they hold decides whether a finding is still in the code.
- */
-function baselines(
-  index: BlobIndex,
-  blobs: Map<string, Sighting>,
-  headPaths: Map<string, string[]>,
-): Map<string, string> {
-  const baselineOf = new Map<string, string>();
-  for (const [id, sighting] of blobs) {
-    const before = sighting.previousId;
-    // A blob also copied elsewhere is reported there too, so it needs all of its findings.
-    if (!before || headPaths.has(id) || index.copies.has(id)) continue;
-    if (blobs.get(before)?.lineage !== sighting.lineage) continue;
-    baselineOf.set(id, before);
-  }
-  return baselineOf;
-}
-
-/**
- * Blobs are read in history order (reading them grouped by path was 2.6× slower for git, whose
- * delta cache follows history), so a version waits here until the next version of its path comes.
- * Past the byte budget the longest-waiting version is dropped, and the version that needed it is
- * scanned whole: slower, never less.
- */
-const KEPT_VERSION_BYTES = 64 * 1024 * 1024;
-
-class KeptVersions {
-  private readonly versions = new Map<string, { bytes: Uint8Array; uses: number }>();
-  private total = 0;
-
-  constructor(private readonly budget: number) {}
-
-  keep(id: string, content: Uint8Array, uses: number): void {
-    if (content.length > this.budget / 4) return;
-    this.versions.set(id, { bytes: content, uses });
-    this.total += content.length;
-    for (const [oldest, version] of this.versions) {
-      if (this.total <= this.budget) break;
-      this.drop(oldest, version.bytes);
-    }
-  }
-
-  /** The kept version's bytes, for one use: read them before the next call. */
-  take(id: string): Uint8Array | undefined {
-    const version = this.versions.get(id);
-    if (!version) return undefined;
-    if (--version.uses === 0) this.drop(id, version.bytes);
-    return version.bytes;
-  }
-
-  private drop(id: string, bytes: Uint8Array): void {
-    this.versions.delete(id);
-    this.total -= bytes.length;
-  }
-}
-
-/** What `content` changed since `baseline`, or undefined to scan it whole (archives too). */
-function changedSince(path: string, content: Uint8Array, baseline: Uint8Array): Buffer | undefined {
-  const view = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (archiveKind(path, view(content))) return undefined;
-  return changedLines(view(content), view(baseline));
-}
-
-/** HEAD's tree as blob id to the paths holding it: a finding in one is still in the code. */
-async function headTree(repo: Repository): Promise<Map<string, string[]>> {
-  const paths = new Map<string, string[]>();
-  if (!repo.head) return paths;
-  const out = await git(repo.top, ['ls-tree', '-r', '-z', '--full-tree', repo.head]);
-  for (let at = 0; at < out.length;) {
-    const end = out.indexOf(0, at);
-    const record = out.subarray(at, end === -1 ? out.length : end);
-    at = end === -1 ? out.length : end + 1;
-    // `mode type id<TAB>path`, the path as raw bytes.
-    const tab = record.indexOf(9);
-    if (tab === -1) continue;
-    const [, type, id] = record.toString('latin1', 0, tab).split(' ');
-    if (type !== 'blob' || !id) continue;
-    const { path } = decodePath(record.subarray(tab + 1));
-    const list = paths.get(id);
-    if (list) list.push(path);
-    else paths.set(id, [path]);
-  }
-  return paths;
 }
