@@ -36571,14 +36571,7 @@ async function runAction() {
   const { result: result2, targetNote } = await executeScan(values, positionals, { inline: true });
   relativeToWorkspace(result2, workspace);
   const sarifFile = resolve7(workspace, input("sarif-file", "unsprawl.sarif"));
-  const sarif = toSarif({
-    findings: result2.findings,
-    notices: result2.notices,
-    summary: result2.summary,
-    rules: result2.rules,
-    root: result2.root,
-    escapedPaths: result2.escapedPaths
-  });
+  const sarif = toSarif(result2);
   writeReport(`${JSON.stringify(sarif, null, 2)}
 `, sarifFile, { createFolders: true });
   setOutput("sarif-file", sarifFile);

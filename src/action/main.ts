@@ -147,14 +147,7 @@ export async function runAction(): Promise<number> {
   relativeToWorkspace(result, workspace);
 
   const sarifFile = resolve(workspace, input('sarif-file', 'unsprawl.sarif'));
-  const sarif = toSarif({
-    findings: result.findings,
-    notices: result.notices,
-    summary: result.summary,
-    rules: result.rules,
-    root: result.root,
-    escapedPaths: result.escapedPaths,
-  });
+  const sarif = toSarif(result);
   writeReport(`${JSON.stringify(sarif, null, 2)}\n`, sarifFile, { createFolders: true });
   setOutput('sarif-file', sarifFile);
   setOutput('findings', String(result.summary.findings));

@@ -159,18 +159,7 @@ export function renderReport(scan: ExecutedScan, values: ScanValues): string {
     case 'json':
       return toJson(result.findings, result.summary, result.notices);
     case 'sarif':
-      return `${JSON.stringify(
-        toSarif({
-          findings: result.findings,
-          notices: result.notices,
-          summary: result.summary,
-          rules: result.rules,
-          root: result.root,
-          escapedPaths: result.escapedPaths,
-        }),
-        null,
-        2,
-      )}\n`;
+      return `${JSON.stringify(toSarif(result), null, 2)}\n`;
     case 'github':
       return toGithubAnnotations(result.findings);
     case 'text': {
