@@ -17,6 +17,7 @@ import {
   randomText,
   signature,
   sourceLine,
+  unmergedBranch,
 } from './history-kit.mjs';
 
 const SERVICES = 6;
@@ -222,14 +223,11 @@ export async function generateEditsRepo({ commits = 5000, dir }) {
     }
   }
 
-  // An unmerged branch off the middle of history.
-  await stream.write(
-    `commit refs/heads/unmerged\nmark :${++mark}\n` +
-      signature('Dev X', 'x@example.test', start + commits * 1800) +
-      data('wip') +
-      `from :${Math.ceil(commits / 2)}\n` +
-      `M 100644 inline wip/creds.txt\n${data(`token ${fakeToken(random)}\n`)}`,
-  );
+  await unmergedBranch(stream, random, {
+    mark: ++mark,
+    from: Math.ceil(commits / 2),
+    when: start + commits * 1800,
+  });
   planted.push({ path: 'wip/creds.txt', branch: 'unmerged' });
   await stream.done();
   return { commits: mark, planted };

@@ -28,6 +28,7 @@ import {
   lcg,
   signature,
   sourceFile,
+  unmergedBranch,
 } from './history-kit.mjs';
 
 /**
@@ -71,14 +72,11 @@ async function generateRewritesRepo({ commits, files, dir }) {
     last = mark;
   }
   planted.push({ path: paths[7], repeated: true });
-  // An unmerged branch off the middle of history.
-  await stream.write(
-    `commit refs/heads/unmerged\nmark :${++mark}\n` +
-      signature('Dev X', 'x@example.test', start + commits * 1800) +
-      data('wip') +
-      `from :${Math.ceil(commits / 2)}\n` +
-      `M 100644 inline wip/creds.txt\n${data(`token ${fakeToken(random)}\n`)}`,
-  );
+  await unmergedBranch(stream, random, {
+    mark: ++mark,
+    from: Math.ceil(commits / 2),
+    when: start + commits * 1800,
+  });
   planted.push({ path: 'wip/creds.txt', branch: 'unmerged' });
   await stream.done();
   return { commits: commits + 1, planted };

@@ -134,3 +134,14 @@ export function countBlobs(dir) {
   ).toString();
   return listing.split('\n').filter((type) => type === 'blob').length;
 }
+
+/** A branch off commit mark `from` that is never merged, holding one token (in wip/creds.txt). */
+export async function unmergedBranch(stream, random, { mark, from, when }) {
+  await stream.write(
+    `commit refs/heads/unmerged\nmark :${mark}\n` +
+      signature('Dev X', 'x@example.test', when) +
+      data('wip') +
+      `from :${from}\n` +
+      `M 100644 inline wip/creds.txt\n${data(`token ${fakeToken(random)}\n`)}`,
+  );
+}
