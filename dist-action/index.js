@@ -11906,41 +11906,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p2 = new Promise(function(resolve8, reject) {
+        var p2 = new Promise(function(resolve9, reject) {
           pushCb(value, function(err, result2) {
             if (err) {
               reject(err);
               return;
             }
-            resolve8(result2);
+            resolve9(result2);
           });
         });
         p2.catch(noop);
         return p2;
       }
       function unshift(value) {
-        var p2 = new Promise(function(resolve8, reject) {
+        var p2 = new Promise(function(resolve9, reject) {
           unshiftCb(value, function(err, result2) {
             if (err) {
               reject(err);
               return;
             }
-            resolve8(result2);
+            resolve9(result2);
           });
         });
         p2.catch(noop);
         return p2;
       }
       function drained() {
-        var p2 = new Promise(function(resolve8) {
+        var p2 = new Promise(function(resolve9) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve8();
+              resolve9();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve8();
+                resolve9();
                 queue.drain = previousDrain;
               };
             }
@@ -12426,9 +12426,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve9, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve8(stats) : reject(error);
+            return error === null ? resolve9(stats) : reject(error);
           });
         });
       }
@@ -12452,10 +12452,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve9, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve8(entries);
+              resolve9(entries);
             } else {
               reject(error);
             }
@@ -12465,10 +12465,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve9, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve8(entries));
+          stream.once("end", () => resolve9(entries));
         });
       }
     };
@@ -16941,7 +16941,7 @@ var require_compile2 = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve8.call(this, root, ref);
+      let _sch = resolve9.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a2 = root.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
         const { schemaId } = this.opts;
@@ -16968,7 +16968,7 @@ var require_compile2 = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve8(root, ref) {
+    function resolve9(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -17832,7 +17832,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve8(baseURI, relativeURI, options) {
+    function resolve9(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -18223,7 +18223,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve8,
+      resolve: resolve9,
       resolveComponent,
       equal,
       serialize,
@@ -22588,8 +22588,8 @@ var require_common3 = __commonJS({
       let res;
       let rej;
       return {
-        promise: new Promise((resolve8, reject) => {
-          res = resolve8;
+        promise: new Promise((resolve9, reject) => {
+          res = resolve9;
           rej = reject;
         }),
         resolve: res,
@@ -23685,7 +23685,7 @@ var require_dist2 = __commonJS({
         } else {
           signal = (_a2 = options.signal) !== null && _a2 !== void 0 ? _a2 : null;
         }
-        const { promise: ret, resolve: resolve8, reject } = (0, common_1.promiseResolvers)();
+        const { promise: ret, resolve: resolve9, reject } = (0, common_1.promiseResolvers)();
         const taskInfo = new task_queue_1.TaskInfo({
           task,
           transferList,
@@ -23702,7 +23702,7 @@ var require_dist2 = __commonJS({
           if (err !== null) {
             reject(err);
           } else {
-            resolve8(result2);
+            resolve9(result2);
           }
           queueMicrotask(this._maybeDrain.bind(this));
         });
@@ -23808,10 +23808,10 @@ var require_dist2 = __commonJS({
             }
           }
         }
-        const onPoolFlushed = () => new Promise((resolve8) => {
+        const onPoolFlushed = () => new Promise((resolve9) => {
           const numberOfWorkers = this.workers.size;
           if (numberOfWorkers === 0) {
-            resolve8();
+            resolve9();
             return;
           }
           let numberOfWorkersDone = 0;
@@ -23820,7 +23820,7 @@ var require_dist2 = __commonJS({
               numberOfWorkersDone++;
             }
             if (numberOfWorkers === numberOfWorkersDone) {
-              resolve8();
+              resolve9();
             }
           };
           this.workers.onTaskDone(checkIfWorkerIsDone);
@@ -27231,12 +27231,12 @@ function gitP(...args) {
         );
       }
       return chain.then(function() {
-        return new Promise(function(resolve8, reject) {
+        return new Promise(function(resolve9, reject) {
           const callback = (err, result2) => {
             if (err) {
               return reject(toError(err));
             }
-            resolve8(result2);
+            resolve9(result2);
           };
           args2.push(callback);
           git22[fn].apply(git22, args2);
@@ -29902,7 +29902,7 @@ var init_esm = __esm({
 import { execFileSync as execFileSync3 } from "node:child_process";
 import { appendFileSync, existsSync as existsSync6, mkdtempSync, readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { isAbsolute as isAbsolute3, join as join7, relative as relative5, resolve as resolve7, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join7, relative as relative5, resolve as resolve8, sep as sep4 } from "node:path";
 
 // src/config/load.ts
 import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:fs";
@@ -31692,9 +31692,82 @@ import { parseArgs } from "node:util";
 // src/analysis/git-facts.ts
 import { execFileSync } from "node:child_process";
 import { relative as relative3, sep as sep2 } from "node:path";
+
+// src/sources/git/run.ts
+import { execFile, spawn } from "node:child_process";
+var ENV = { ...process.env, GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
+var SAFE = [
+  "-c",
+  "core.pager=cat",
+  "-c",
+  "color.ui=false",
+  "-c",
+  "diff.external=",
+  "-c",
+  "diff.relative=false"
+];
+var GitError = class extends Error {
+  constructor(args, stderr, exitCode) {
+    super(`git ${args[0]} failed: ${firstLine(stderr) || `exit code ${exitCode}`}`);
+    this.args = args;
+    this.stderr = stderr;
+    this.exitCode = exitCode;
+    this.name = "GitError";
+  }
+  args;
+  stderr;
+  exitCode;
+};
+function firstLine(text) {
+  return text.split("\n").map((line) => line.trim()).find(Boolean) ?? "";
+}
+function git(cwd, args, input2) {
+  return new Promise((resolve9, reject) => {
+    const child = execFile(
+      "git",
+      [...SAFE, ...args],
+      { cwd, env: ENV, encoding: "buffer", maxBuffer: 1 << 30 },
+      (error, stdout, stderr) => {
+        if (error) {
+          const code = typeof error.code === "number" ? error.code : null;
+          if (error.code === "ENOENT") {
+            reject(new GitError(args, "git is not installed or not on PATH", null));
+          } else reject(new GitError(args, stderr.toString("utf8"), code));
+        } else resolve9(stdout);
+      }
+    );
+    if (input2 !== void 0) child.stdin?.end(input2);
+  });
+}
+async function gitMaybe(cwd, args) {
+  try {
+    return await git(cwd, args);
+  } catch (error) {
+    if (error instanceof GitError && error.exitCode !== null) return void 0;
+    throw error;
+  }
+}
+function spawnGit(cwd, args) {
+  return spawn("git", [...SAFE, ...args], { cwd, env: ENV });
+}
+async function* nulRecords(stream) {
+  let pending;
+  for await (const chunk of stream) {
+    const data = pending ? Buffer.concat([pending, chunk]) : chunk;
+    let start = 0;
+    for (let nul = data.indexOf(0, start); nul !== -1; nul = data.indexOf(0, start)) {
+      yield data.subarray(start, nul);
+      start = nul + 1;
+    }
+    pending = start < data.length ? Buffer.from(data.subarray(start)) : void 0;
+  }
+  if (pending?.length) yield pending;
+}
+
+// src/analysis/git-facts.ts
 var toPosix2 = (path) => sep2 === "/" ? path : path.split(sep2).join("/");
 var MAX_BLAMES = 400;
-function git(args, cwd) {
+function git2(args, cwd) {
   try {
     return execFileSync("git", args, {
       cwd,
@@ -31706,26 +31779,33 @@ function git(args, cwd) {
     return void 0;
   }
 }
-function gitFacts(scanRoot2) {
+function trackedFiles(path) {
+  const repoRoot = findRepoRoot(path);
+  if (!repoRoot) return Promise.resolve(void 0);
+  return git(repoRoot, ["ls-files", "-z"]).then(
+    (out) => new Set(out.toString("utf8").split("\0").filter(Boolean)),
+    () => void 0
+  );
+}
+async function gitFacts(scanRoot2, tracked = trackedFiles(scanRoot2)) {
   const repoRoot = findRepoRoot(scanRoot2);
   if (!repoRoot)
     return { isTracked: () => false, trackedPaths: () => void 0, lineDate: () => void 0 };
   const prefix = toPosix2(relative3(repoRoot, scanRoot2));
   const toRepoPath = (path) => prefix ? `${prefix}/${path}` : path;
-  let tracked;
-  const trackedSet = () => tracked ??= new Set((git(["ls-files", "-z"], repoRoot) ?? "").split("\0").filter(Boolean));
+  const paths = await tracked ?? /* @__PURE__ */ new Set();
   let blames = 0;
   return {
     repoRoot,
     isTracked(path) {
-      return trackedSet().has(toRepoPath(path));
+      return paths.has(toRepoPath(path));
     },
     trackedPaths() {
-      return [...trackedSet()];
+      return [...paths];
     },
     lineDate(path, line) {
       if (blames++ >= MAX_BLAMES) return void 0;
-      const out = git(
+      const out = git2(
         ["blame", "--porcelain", "-L", `${line},${line}`, "--", toRepoPath(path)],
         repoRoot
       );
@@ -32259,7 +32339,7 @@ var MAX_SHARED_NAMES = 10;
 async function analyze(findings, context) {
   if (findings.length === 0) return {};
   const now = context.now ?? /* @__PURE__ */ new Date();
-  const facts = gitFacts(context.root);
+  const facts = await gitFacts(context.root, context.tracked);
   const references = new Map(context.rules?.map((rule) => [rule.id, rule.reference]));
   const requested = context.target && context.target !== "auto" ? context.target : context.config.target;
   const k8sFinding = findings.find((f) => f.fileKind === "k8s-manifest")?.path;
@@ -34728,8 +34808,10 @@ async function runTargets(source, options, skips) {
         skips.add(result2.path, result2.skipped.reason, result2.skipped.detail);
         continue;
       }
-      files++;
-      bytes += result2.bytes;
+      if (options.counted?.(result2) !== false) {
+        files++;
+        bytes += result2.bytes;
+      }
       for (const finding of result2.findings) findings.push(finding);
     }
     options.onProgress?.({ files, bytes, findings: findings.length });
@@ -34749,7 +34831,7 @@ async function runTargets(source, options, skips) {
   }
   const threads = Math.max(1, options.threads ?? defaultThreads());
   if (exhausted || options.inline) {
-    const engine = createEngine(options.setup);
+    const engine = options.engine ?? createEngine(options.setup);
     collect(scanBatch(engine, first2, scanOptions));
     for (let next = exhausted ? void 0 : await iterator.next(); next && !next.done; next = await iterator.next()) {
       collect(scanBatch(engine, [next.value], scanOptions));
@@ -34805,7 +34887,7 @@ async function runTargets(source, options, skips) {
     first2.forEach(add);
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
       add(next.value);
-      while (inFlight > threads * 3) await new Promise((resolve8) => wake = resolve8);
+      while (inFlight > threads * 3) await new Promise((resolve9) => wake = resolve9);
     }
     dispatch();
     for (let settled = 0; settled < pending.length; ) {
@@ -34890,68 +34972,7 @@ async function scanWorkingTree(request) {
 
 // src/pipeline/scan-git.ts
 var import_picomatch3 = __toESM(require_picomatch4(), 1);
-
-// src/sources/git/run.ts
-import { execFile, spawn } from "node:child_process";
-var ENV = { ...process.env, GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
-var SAFE = ["-c", "core.pager=cat", "-c", "color.ui=false", "-c", "diff.external="];
-var GitError = class extends Error {
-  constructor(args, stderr, exitCode) {
-    super(`git ${args[0]} failed: ${firstLine(stderr) || `exit code ${exitCode}`}`);
-    this.args = args;
-    this.stderr = stderr;
-    this.exitCode = exitCode;
-    this.name = "GitError";
-  }
-  args;
-  stderr;
-  exitCode;
-};
-function firstLine(text) {
-  return text.split("\n").map((line) => line.trim()).find(Boolean) ?? "";
-}
-function git2(cwd, args, input2) {
-  return new Promise((resolve8, reject) => {
-    const child = execFile(
-      "git",
-      [...SAFE, ...args],
-      { cwd, env: ENV, encoding: "buffer", maxBuffer: 1 << 30 },
-      (error, stdout, stderr) => {
-        if (error) {
-          const code = typeof error.code === "number" ? error.code : null;
-          if (error.code === "ENOENT") {
-            reject(new GitError(args, "git is not installed or not on PATH", null));
-          } else reject(new GitError(args, stderr.toString("utf8"), code));
-        } else resolve8(stdout);
-      }
-    );
-    if (input2 !== void 0) child.stdin?.end(input2);
-  });
-}
-async function gitMaybe(cwd, args) {
-  try {
-    return await git2(cwd, args);
-  } catch (error) {
-    if (error instanceof GitError && error.exitCode !== null) return void 0;
-    throw error;
-  }
-}
-function spawnGit(cwd, args) {
-  return spawn("git", [...SAFE, ...args], { cwd, env: ENV });
-}
-async function* nulRecords(stream) {
-  let pending;
-  for await (const chunk of stream) {
-    const data = pending ? Buffer.concat([pending, chunk]) : chunk;
-    let start = 0;
-    for (let nul = data.indexOf(0, start); nul !== -1; nul = data.indexOf(0, start)) {
-      yield data.subarray(start, nul);
-      start = nul + 1;
-    }
-    pending = start < data.length ? Buffer.from(data.subarray(start)) : void 0;
-  }
-  if (pending?.length) yield pending;
-}
+import { resolve as resolve6 } from "node:path";
 
 // src/sources/git/log.ts
 var HEADER = "%x01%H%x00%P%x00%ct%x00%an <%ae>%x00%aI";
@@ -34979,7 +35000,7 @@ async function* walkCommits(cwd, options) {
   let stderr = "";
   child.stderr.on("data", (chunk) => stderr += chunk.toString("utf8"));
   const closed = new Promise(
-    (resolve8) => child.on("close", (code2) => resolve8(code2))
+    (resolve9) => child.on("close", (code2) => resolve9(code2))
   );
   let current;
   let order = 0;
@@ -35171,7 +35192,7 @@ function blobId(content, algorithm) {
 async function* batch(cwd, ids, maxSize, state) {
   const child = spawnGit(cwd, ["cat-file", "--batch"]);
   child.stderr.on("data", (chunk) => state.stderr += chunk.toString("utf8"));
-  const exited = new Promise((resolve8) => child.on("close", () => resolve8()));
+  const exited = new Promise((resolve9) => child.on("close", () => resolve9()));
   child.stdin.on("error", () => {
   });
   void pump(child.stdin, ids);
@@ -35254,10 +35275,10 @@ async function pump(stdin, ids) {
     const text = `${ids.slice(i2, i2 + CHUNK).join("\n")}
 `;
     if (!stdin.write(text)) {
-      const drained = await new Promise((resolve8) => {
-        stdin.once("drain", () => resolve8(true));
-        stdin.once("error", () => resolve8(false));
-        stdin.once("close", () => resolve8(false));
+      const drained = await new Promise((resolve9) => {
+        stdin.once("drain", () => resolve9(true));
+        stdin.once("error", () => resolve9(false));
+        stdin.once("close", () => resolve9(false));
       });
       if (!drained) return;
     }
@@ -35282,31 +35303,46 @@ async function openRepository(path) {
 }
 async function openRepositoryQuick(path) {
   const dir = resolve5(path);
-  return discover(path, async (args) => (await git2(dir, args)).toString("utf8"));
+  return discover(path, async (args) => (await git(dir, args)).toString("utf8"));
 }
 async function discover(path, run) {
   const dir = resolve5(path);
+  const args = ["rev-parse", "--absolute-git-dir", "--is-bare-repository", "--git-path", "shallow"];
+  const all = await run([
+    ...args,
+    "--show-toplevel",
+    "HEAD^{commit}",
+    "--symbolic-full-name",
+    "HEAD"
+  ]).then((out) => out.trim().split("\n")).catch(() => void 0);
+  if (all?.length === 6 && all[1] === "false") {
+    const [gitDir2 = "", , shallow, top2 = "", head2 = "", ref = ""] = all;
+    const branch2 = ref === "HEAD" ? "" : ref.replace(/^refs\/heads\//, "");
+    return repository(dir, gitDir2, false, top2, head2, branch2, shallow);
+  }
+  const quiet = (args2) => run(args2).catch(() => void 0);
+  const answers = Promise.all([
+    quiet(["rev-parse", "--show-toplevel"]),
+    quiet(["rev-parse", "-q", "--verify", "HEAD^{commit}"]),
+    quiet(["symbolic-ref", "-q", "--short", "HEAD"])
+  ]);
   let facts;
   try {
-    const args = [
-      "rev-parse",
-      "--absolute-git-dir",
-      "--is-bare-repository",
-      "--git-path",
-      "shallow"
-    ];
     facts = (await run(args)).trim().split("\n");
   } catch (error) {
+    await answers;
     const why = firstLine(error.message).replace(/^.*?fatal: /, "");
     throw new NotARepositoryError(path, why);
   }
   const gitDir = facts[0];
   const bare = facts[1] === "true";
-  const [top, head, branch] = await Promise.all([
-    bare ? gitDir : run(["rev-parse", "--show-toplevel"]),
-    run(["rev-parse", "-q", "--verify", "HEAD^{commit}"]).catch(() => ""),
-    run(["symbolic-ref", "-q", "--short", "HEAD"]).catch(() => "")
-  ]);
+  const [top = "", head = "", branch = ""] = await answers;
+  if (!bare && !top.trim()) {
+    throw new NotARepositoryError(path, "inside the git folder, not a work tree");
+  }
+  return repository(dir, gitDir, bare, bare ? gitDir : top, head, branch, facts[2]);
+}
+function repository(dir, gitDir, bare, top, head, branch, shallow) {
   return {
     top: top.trim(),
     gitDir,
@@ -35315,7 +35351,7 @@ async function discover(path, run) {
     branch: branch.trim() || void 0,
     detached: !branch.trim(),
     // A linked worktree keeps `shallow` in the common folder: ask git where it is.
-    shallowCuts: readShallow(resolve5(dir, facts[2] ?? resolve5(gitDir, "shallow")))
+    shallowCuts: readShallow(resolve5(dir, shallow ?? resolve5(gitDir, "shallow")))
   };
 }
 function readShallow(file) {
@@ -35328,7 +35364,7 @@ function readShallow(file) {
 
 // src/sources/git/staged.ts
 async function stagedChanges(cwd) {
-  const out = await git2(cwd, [
+  const out = await git(cwd, [
     "diff",
     "--cached",
     "--raw",
@@ -35439,7 +35475,7 @@ function placedAt(finding, path) {
 async function headTree(repo) {
   const paths = /* @__PURE__ */ new Map();
   if (!repo.head) return paths;
-  const out = await git2(repo.top, ["ls-tree", "-r", "-z", "--full-tree", repo.head]);
+  const out = await git(repo.top, ["ls-tree", "-r", "-z", "--full-tree", repo.head]);
   for (let at = 0; at < out.length; ) {
     const end = out.indexOf(0, at);
     const record2 = out.subarray(at, end === -1 ? out.length : end);
@@ -35709,10 +35745,15 @@ async function scanRange(request, range, options = {}) {
   return scanIndex(repo, index, request, skips, { preImages: true });
 }
 async function scanStaged(request) {
-  const repo = await open(request, "--staged", openRepositoryQuick);
+  const opened = open(request, "--staged", openRepositoryQuick);
+  const staged = stagedChanges(resolve6(request.paths[0] ?? ".")).catch((error) => error);
+  const options = runOptionsFor(request);
+  const engine = createEngine(options.setup);
+  const repo = await opened;
   if (repo.bare) throw new UsageError(`${repo.top} is a bare repository: it has no index to scan`);
   const skips = new SkipCounter();
-  const changes = await stagedChanges(repo.top);
+  const changes = await staged;
+  if (changes instanceof Error) throw changes;
   for (const path of changes.submodules) {
     note(skips, "note", path, "submodule", "submodule change: scan the submodule on its own");
   }
@@ -35727,6 +35768,7 @@ async function scanStaged(request) {
   }
   const select = pathFilter(request, skips);
   const files = changes.files.filter((file) => select(file.path));
+  const tracked = files.length > 0 ? trackedFiles(repo.top) : void 0;
   noteEscaped(
     files.filter((f) => f.pathEscaped).map((f) => f.path),
     skips
@@ -35765,7 +35807,9 @@ async function scanStaged(request) {
   const outcome = await runTargets(
     targets(),
     {
-      ...runOptionsFor(request),
+      ...options,
+      engine,
+      counted: (result2) => result2.id !== "before",
       onResult: (result2) => {
         if (result2.id === "before") {
           for (const f of result2.findings) {
@@ -35786,7 +35830,7 @@ async function scanStaged(request) {
   const held = (f) => heldBefore.has(`${f.ruleId}\0${f.valueDigest}\0${f.path}`);
   keep(outcome, (finding) => !dropped.has(finding) && !held(finding));
   const escaped = new Set(files.filter((f) => f.pathEscaped).map((f) => f.path));
-  return result(repo, outcome, request, escaped);
+  return { ...result(repo, outcome, request, escaped), tracked };
 }
 async function open(request, flag, discover2 = openRepository) {
   if (request.paths.length > 1) {
@@ -35915,6 +35959,7 @@ async function scanIndex(repo, index, request, skips, options = {}) {
     targets(),
     {
       ...runOptionsFor(request),
+      counted: (result2) => !result2.id?.startsWith("before:"),
       onResult: (result2) => {
         const id = result2.id ?? "";
         if (id.startsWith("before:")) {
@@ -36202,13 +36247,13 @@ function formatBytes(bytes) {
 
 // src/cli/output.ts
 import { lstatSync as lstatSync3, renameSync, rmSync, writeFileSync as writeFileSync2, mkdirSync, statSync as statSync5 } from "node:fs";
-import { dirname as dirname5, resolve as resolve6 } from "node:path";
+import { dirname as dirname5, resolve as resolve7 } from "node:path";
 function checkOutputFolder(output) {
   if (!output || output === "-") return;
   const folder = dirname5(output);
   let stats;
   try {
-    stats = statSync5(dirname5(resolve6(output)), { throwIfNoEntry: false });
+    stats = statSync5(dirname5(resolve7(output)), { throwIfNoEntry: false });
   } catch (error) {
     const code = error.code;
     if (code !== "ENOTDIR")
@@ -36222,7 +36267,7 @@ function writeReport(text, output, options = {}) {
     process.stdout.write(text);
     return;
   }
-  const target = resolve6(output);
+  const target = resolve7(output);
   const temporary = `${target}.${process.pid}.tmp`;
   try {
     const link = lstatSync3(target, { throwIfNoEntry: false });
@@ -36418,7 +36463,8 @@ async function executeScan(values, positionals, overrides = {}) {
     target: values.target,
     rules: result2.rules,
     staged: Boolean(values.staged),
-    files: result2.files
+    files: result2.files,
+    tracked: result2.tracked
   });
   const baseline = values.baseline ?? config.baseline;
   await applySuppressions(result2.findings, { config, root: result2.root, baseline });
@@ -36532,8 +36578,8 @@ function relativeToWorkspace(result2, workspace) {
   result2.root = workspace;
 }
 async function runAction() {
-  const workspace = resolve7(process.env.GITHUB_WORKSPACE ?? currentFolder());
-  const path = resolve7(workspace, input("path", "."));
+  const workspace = resolve8(process.env.GITHUB_WORKSPACE ?? currentFolder());
+  const path = resolve8(workspace, input("path", "."));
   const inside2 = relative5(workspace, path);
   if (inside2.startsWith("..") || isAbsolute3(inside2))
     throw new Error(`input path ${path} is outside the workspace ${workspace}`);
@@ -36554,23 +36600,23 @@ async function runAction() {
     log.warn("mode pr outside a pull_request event: scanning the whole tree");
   if (mode === "history") argv.push("--history");
   const baseline = input("baseline");
-  if (baseline) argv.push("--baseline", resolve7(workspace, baseline));
+  if (baseline) argv.push("--baseline", resolve8(workspace, baseline));
   const config = input("config");
   if (mode === "pr" && range) {
     const repo = execFileSync3("git", ["rev-parse", "--show-toplevel"], {
       cwd: path,
       encoding: "utf8"
     }).trim();
-    const names = config ? [relative5(repo, resolve7(workspace, config)).split(sep4).join("/")] : CONFIG_NAMES;
+    const names = config ? [relative5(repo, resolve8(workspace, config)).split(sep4).join("/")] : CONFIG_NAMES;
     const policy = baseConfig(repo, range.split("..")[0], names);
     if (policy) argv.push("--config", policy);
   } else if (config) {
-    argv.push("--config", resolve7(workspace, config));
+    argv.push("--config", resolve8(workspace, config));
   }
   const { values, positionals } = parseScanArgs(argv);
   const { result: result2, targetNote } = await executeScan(values, positionals, { inline: true });
   relativeToWorkspace(result2, workspace);
-  const sarifFile = resolve7(workspace, input("sarif-file", "unsprawl.sarif"));
+  const sarifFile = resolve8(workspace, input("sarif-file", "unsprawl.sarif"));
   const sarif = toSarif(result2);
   writeReport(`${JSON.stringify(sarif, null, 2)}
 `, sarifFile, { createFolders: true });

@@ -1,8 +1,13 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanHistory } from '../src/pipeline/scan-git.js';
+import {
+  NotARepositoryError,
+  openRepository,
+  openRepositoryQuick,
+} from '../src/sources/git/repo.js';
 import { runCli, tempDir } from './helpers/cli.js';
 import { GIT_ENV, initRepo, request, type TestRepo } from './helpers/git-repo.js';
 import { fakeGithubToken } from './helpers/tokens.js';
@@ -122,4 +127,35 @@ describe('git edge cases', () => {
     expect(result.summary.skipped['invalid-object']).toBe(2);
     expect(result.summary.files).toBe(7);
   });
+});
+
+describe('finding the repository', () => {
+  const openers = { 'bare plumbing': openRepositoryQuick, 'simple-git': openRepository };
+
+  for (const [name, open] of Object.entries(openers)) {
+    it(`knows the top, HEAD and branch in every state of HEAD (${name})`, async () => {
+      const repo = initRepo(join(tmp.path, `states-${name}`));
+      mkdirSync(join(repo.dir, 'sub'));
+      const unborn = await open(join(repo.dir, 'sub'));
+      expect(unborn).toMatchObject({ top: repo.dir, bare: false, branch: 'main' });
+      expect(unborn.head).toBeUndefined();
+
+      repo.git('checkout', '-q', '-b', 'feature/x');
+      const head = repo.commit('first', 0);
+      const onBranch = await open(join(repo.dir, 'sub'));
+      expect(onBranch).toMatchObject({ top: repo.dir, head, branch: 'feature/x', detached: false });
+
+      repo.git('checkout', '-q', '--detach');
+      const detached = await open(repo.dir);
+      expect(detached).toMatchObject({ head, detached: true });
+      expect(detached.branch).toBeUndefined();
+
+      const bare = join(tmp.path, `bare-${name}.git`);
+      execFileSync('git', ['clone', '-q', '--bare', repo.dir, bare], { env: GIT_ENV });
+      expect(await open(bare)).toMatchObject({ top: bare, gitDir: bare, bare: true, head });
+
+      await expect(open(join(repo.dir, '.git'))).rejects.toThrow(NotARepositoryError);
+      await expect(open(tmp.path)).rejects.toThrow(NotARepositoryError);
+    });
+  }
 });

@@ -39,6 +39,8 @@ describe('scan --staged', () => {
     const result = await scanStaged(request(repo.dir));
     expect(result.findings.map((f) => [f.path, f.line])).toEqual([['new dir/creds.env', 1]]);
     expect(result.findings[0]!.history).toBeUndefined();
+    // settings.py's HEAD version is read to compare against, not scanned for the commit.
+    expect(result.summary.files).toBe(2);
   });
 
   it('exits 1 from the CLI, run from a subfolder, and never prints the unstaged secret', () => {
@@ -52,6 +54,18 @@ describe('scan --staged', () => {
     expect(finding.antiPatterns).toContain('hardcoded-in-git');
     expect(finding.antiPatterns).toContain('env-file-committed');
     expect(finding.antiPatterns).not.toContain('unrotated');
+  });
+
+  it('names paths from the top even when the user config makes diffs relative', () => {
+    repo.git('config', 'diff.relative', 'true');
+    try {
+      const run = runCli(['scan', '--staged', '--format', 'json', 'docs'], { cwd: repo.dir });
+      expect(run.code).toBe(1);
+      const [finding] = JSON.parse(run.stdout).findings;
+      expect(finding.path).toBe('new dir/creds.env');
+    } finally {
+      repo.git('config', '--unset', 'diff.relative');
+    }
   });
 
   it('works before the first commit', async () => {

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { relative, sep } from 'node:path';
 import { log } from '../log/logger.js';
+import { git as gitAsync } from '../sources/git/run.js';
 import { findRepoRoot } from '../sources/gitignore.js';
 
 const toPosix = (path: string) => (sep === '/' ? path : path.split(sep).join('/'));
@@ -35,24 +36,39 @@ function git(args: string[], cwd: string): string | undefined {
   }
 }
 
-export function gitFacts(scanRoot: string): GitFacts {
+/**
+ * git's list of tracked files in the repository holding `path`. A pre-commit hook starts it
+ * while it scans, so its analysis finds the list ready instead of waiting for git afterwards.
+ */
+export function trackedFiles(path: string): Promise<Set<string> | undefined> {
+  const repoRoot = findRepoRoot(path);
+  if (!repoRoot) return Promise.resolve(undefined);
+  return gitAsync(repoRoot, ['ls-files', '-z']).then(
+    (out) => new Set(out.toString('utf8').split('\0').filter(Boolean)),
+    () => undefined,
+  );
+}
+
+/** `tracked`: the list from `trackedFiles`, when the scan started reading it already. */
+export async function gitFacts(
+  scanRoot: string,
+  tracked = trackedFiles(scanRoot),
+): Promise<GitFacts> {
   const repoRoot = findRepoRoot(scanRoot);
   if (!repoRoot)
     return { isTracked: () => false, trackedPaths: () => undefined, lineDate: () => undefined };
   const prefix = toPosix(relative(repoRoot, scanRoot));
   const toRepoPath = (path: string) => (prefix ? `${prefix}/${path}` : path);
 
-  let tracked: Set<string> | undefined;
-  const trackedSet = () =>
-    (tracked ??= new Set((git(['ls-files', '-z'], repoRoot) ?? '').split('\0').filter(Boolean)));
+  const paths = (await tracked) ?? new Set<string>();
   let blames = 0;
   return {
     repoRoot,
     isTracked(path) {
-      return trackedSet().has(toRepoPath(path));
+      return paths.has(toRepoPath(path));
     },
     trackedPaths() {
-      return [...trackedSet()];
+      return [...paths];
     },
     lineDate(path, line) {
       if (blames++ >= MAX_BLAMES) return undefined;

@@ -26,6 +26,8 @@ export interface AnalysisContext {
   staged?: boolean;
   /** The files the scan read, relative to `root`, when it walked a tree. */
   files?: string[];
+  /** git's list of tracked files, when the scan started reading it (`trackedFiles`). */
+  tracked?: Promise<Set<string> | undefined>;
 }
 
 export interface AnalysisResult {
@@ -42,7 +44,7 @@ export async function analyze(
 ): Promise<AnalysisResult> {
   if (findings.length === 0) return {};
   const now = context.now ?? new Date();
-  const facts = gitFacts(context.root);
+  const facts = await gitFacts(context.root, context.tracked);
   const references = new Map(context.rules?.map((rule) => [rule.id, rule.reference]));
 
   const requested = (

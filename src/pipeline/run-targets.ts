@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { describeError, log } from '../log/logger.js';
 import type { Finding, Notice, ScanSummary, SkipReason } from '../findings/types.js';
 import type { ScanOptions, ScanTarget, TargetResult } from '../pool/scan-target.js';
+import type { RuleEngine } from '../detect/engine.js';
 import { createEngine, scanBatch, type WorkerSetup } from '../pool/worker.js';
 
 export interface SizedTarget extends ScanTarget {
@@ -18,8 +19,12 @@ export interface RunOptions extends ScanOptions {
   /** Never start workers (the bundled GitHub Action ships no worker file). */
   inline?: boolean;
   setup: WorkerSetup;
+  /** The rules already compiled for `setup`, for an in-process scan that built them early. */
+  engine?: RuleEngine;
   onProgress?: (progress: { files: number; bytes: number; findings: number }) => void;
   onResult?: (result: TargetResult) => void;
+  /** Targets read only to compare against (a change's pre-images) are not counted as scanned. */
+  counted?: (result: TargetResult) => boolean;
 }
 
 export interface RunOutcome {
@@ -97,8 +102,10 @@ export async function runTargets(
         skips.add(result.path, result.skipped.reason, result.skipped.detail);
         continue;
       }
-      files++;
-      bytes += result.bytes;
+      if (options.counted?.(result) !== false) {
+        files++;
+        bytes += result.bytes;
+      }
       for (const finding of result.findings) findings.push(finding);
     }
     options.onProgress?.({ files, bytes, findings: findings.length });
@@ -120,7 +127,7 @@ export async function runTargets(
 
   const threads = Math.max(1, options.threads ?? defaultThreads());
   if (exhausted || options.inline) {
-    const engine = createEngine(options.setup);
+    const engine = options.engine ?? createEngine(options.setup);
     collect(scanBatch(engine, first, scanOptions));
     // Streaming, one target at a time, so memory stays flat on a large inline scan.
     for (

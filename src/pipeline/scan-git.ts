@@ -3,6 +3,7 @@
  * introduced, or what is staged in the index. Each returns the same ScanResult as the working
  * tree scan, with paths relative to the repository's top level as git names them.
  */
+import { resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { UsageError } from '../cli/errors.js';
 import type { Finding } from '../findings/types.js';
@@ -22,6 +23,8 @@ import { gitMaybe } from '../sources/git/run.js';
 import { stagedChanges, type StagedFile } from '../sources/git/staged.js';
 import { attribute, headTree } from './history-attribution.js';
 import { baselines, changedSince, KEPT_VERSION_BYTES, KeptVersions } from './history-versions.js';
+import { trackedFiles } from '../analysis/git-facts.js';
+import { createEngine } from '../pool/worker.js';
 import { runTargets, SkipCounter, type RunOutcome, type SizedTarget } from './run-targets.js';
 import { runOptionsFor, type ScanRequest, type ScanResult } from './scan.js';
 
@@ -77,10 +80,17 @@ export async function scanRange(
 }
 
 export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
-  const repo = await open(request, '--staged', openRepositoryQuick);
+  // A pre-commit hook waits on three rounds of git processes; the first two start together and
+  // the rules compile while they run, instead of after.
+  const opened = open(request, '--staged', openRepositoryQuick);
+  const staged = stagedChanges(resolve(request.paths[0] ?? '.')).catch((error: Error) => error);
+  const options = runOptionsFor(request);
+  const engine = createEngine(options.setup);
+  const repo = await opened;
   if (repo.bare) throw new UsageError(`${repo.top} is a bare repository: it has no index to scan`);
   const skips = new SkipCounter();
-  const changes = await stagedChanges(repo.top);
+  const changes = await staged;
+  if (changes instanceof Error) throw changes;
   for (const path of changes.submodules) {
     note(skips, 'note', path, 'submodule', 'submodule change: scan the submodule on its own');
   }
@@ -95,6 +105,7 @@ export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
   }
   const select = pathFilter(request, skips);
   const files = changes.files.filter((file) => select(file.path));
+  const tracked = files.length > 0 ? trackedFiles(repo.top) : undefined;
   noteEscaped(
     files.filter((f) => f.pathEscaped).map((f) => f.path),
     skips,
@@ -138,7 +149,9 @@ export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
   const outcome = await runTargets(
     targets(),
     {
-      ...runOptionsFor(request),
+      ...options,
+      engine,
+      counted: (result) => result.id !== 'before',
       onResult: (result) => {
         if (result.id === 'before') {
           for (const f of result.findings) {
@@ -159,7 +172,7 @@ export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
   const held = (f: Finding) => heldBefore.has(`${f.ruleId}\0${f.valueDigest}\0${f.path}`);
   keep(outcome, (finding) => !dropped.has(finding) && !held(finding));
   const escaped = new Set(files.filter((f) => f.pathEscaped).map((f) => f.path));
-  return result(repo, outcome, request, escaped);
+  return { ...result(repo, outcome, request, escaped), tracked };
 }
 
 async function open(
@@ -346,6 +359,7 @@ async function scanIndex(
     targets(),
     {
       ...runOptionsFor(request),
+      counted: (result) => !result.id?.startsWith('before:'),
       onResult: (result) => {
         const id = result.id ?? '';
         if (id.startsWith('before:')) {

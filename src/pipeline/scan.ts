@@ -43,6 +43,8 @@ export interface ScanResult {
   /** Paths shown with `\xNN` escapes (names that are not valid UTF-8): a report that needs the
    * bytes, such as a SARIF URI, decodes these and only these. */
   escapedPaths: Set<string>;
+  /** git's list of tracked files, when the scan started reading it for the analysis. */
+  tracked?: Promise<Set<string> | undefined>;
 }
 
 /** The folder reported paths are relative to: the one folder scanned, else the working folder. */

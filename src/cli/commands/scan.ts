@@ -241,6 +241,7 @@ export async function executeScan(
     rules: result.rules,
     staged: Boolean(values.staged),
     files: result.files,
+    tracked: result.tracked,
   });
   const baseline = values.baseline ?? config.baseline;
   await applySuppressions(result.findings, { config, root: result.root, baseline });

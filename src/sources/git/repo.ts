@@ -50,27 +50,59 @@ export async function openRepositoryQuick(path: string): Promise<Repository> {
 
 async function discover(path: string, run: Runner): Promise<Repository> {
   const dir = resolve(path);
+  // A pre-commit hook pays several milliseconds for each git process: one call answers
+  // everything in a work tree whose HEAD has a commit; the rest take the careful way.
+  const args = ['rev-parse', '--absolute-git-dir', '--is-bare-repository', '--git-path', 'shallow'];
+  const all = await run([
+    ...args,
+    '--show-toplevel',
+    'HEAD^{commit}',
+    '--symbolic-full-name',
+    'HEAD',
+  ])
+    .then((out) => out.trim().split('\n'))
+    .catch(() => undefined);
+  if (all?.length === 6 && all[1] === 'false') {
+    const [gitDir = '', , shallow, top = '', head = '', ref = ''] = all;
+    const branch = ref === 'HEAD' ? '' : ref.replace(/^refs\/heads\//, '');
+    return repository(dir, gitDir, false, top, head, branch, shallow);
+  }
+
+  // None of these needs another's answer, so they run side by side. The work tree's top fails
+  // in a bare repository, where it is not asked for.
+  const quiet = (args: string[]) => run(args).catch(() => undefined);
+  const answers = Promise.all([
+    quiet(['rev-parse', '--show-toplevel']),
+    quiet(['rev-parse', '-q', '--verify', 'HEAD^{commit}']),
+    quiet(['symbolic-ref', '-q', '--short', 'HEAD']),
+  ]);
   let facts: string[];
   try {
-    const args = [
-      'rev-parse',
-      '--absolute-git-dir',
-      '--is-bare-repository',
-      '--git-path',
-      'shallow',
-    ];
     facts = (await run(args)).trim().split('\n');
   } catch (error) {
+    await answers;
     const why = firstLine((error as Error).message).replace(/^.*?fatal: /, '');
     throw new NotARepositoryError(path, why);
   }
   const gitDir = facts[0]!;
   const bare = facts[1] === 'true';
-  const [top, head, branch] = await Promise.all([
-    bare ? gitDir : run(['rev-parse', '--show-toplevel']),
-    run(['rev-parse', '-q', '--verify', 'HEAD^{commit}']).catch(() => ''),
-    run(['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => ''),
-  ]);
+  const [top = '', head = '', branch = ''] = await answers;
+  // Inside the git folder of a repository with a work tree, git has no top to give.
+  if (!bare && !top.trim()) {
+    throw new NotARepositoryError(path, 'inside the git folder, not a work tree');
+  }
+  return repository(dir, gitDir, bare, bare ? gitDir : top, head, branch, facts[2]);
+}
+
+function repository(
+  dir: string,
+  gitDir: string,
+  bare: boolean,
+  top: string,
+  head: string,
+  branch: string,
+  shallow: string | undefined,
+): Repository {
   return {
     top: top.trim(),
     gitDir,
@@ -79,7 +111,7 @@ async function discover(path: string, run: Runner): Promise<Repository> {
     branch: branch.trim() || undefined,
     detached: !branch.trim(),
     // A linked worktree keeps `shallow` in the common folder: ask git where it is.
-    shallowCuts: readShallow(resolve(dir, facts[2] ?? resolve(gitDir, 'shallow'))),
+    shallowCuts: readShallow(resolve(dir, shallow ?? resolve(gitDir, 'shallow'))),
   };
 }
 

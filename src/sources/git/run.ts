@@ -6,8 +6,20 @@ import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child
 
 /** The scan only reads: optional locks (index refresh) would write to the scanned repository. */
 const ENV = { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
-/** Never let a user's config turn on pagers, colours, external diff drivers or textconv. */
-const SAFE = ['-c', 'core.pager=cat', '-c', 'color.ui=false', '-c', 'diff.external='];
+/**
+ * Never let a user's config turn on pagers, colours or external diff drivers, or make diffs name
+ * paths from the folder git runs in instead of the top.
+ */
+const SAFE = [
+  '-c',
+  'core.pager=cat',
+  '-c',
+  'color.ui=false',
+  '-c',
+  'diff.external=',
+  '-c',
+  'diff.relative=false',
+];
 
 export class GitError extends Error {
   constructor(
