@@ -1,7 +1,9 @@
-// Bundles the CLI and the pool's worker into dist/unsprawl.mjs and dist/worker.mjs. One file
+// Bundles the CLI and the pool's worker into dist/cli.cjs and dist/worker.mjs, with the
+// launcher dist/unsprawl.mjs. One file
 // each: resolving and reading some eighty modules cost every run about 60 ms before it did any
 // work, a third of a pre-commit hook's budget. The TypeScript parser stays outside, loaded only
 // by the few files that need it.
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -30,9 +32,27 @@ const common = {
   define: { UNSPRAWL_WORKER_FILE: JSON.stringify('./worker.mjs') },
 };
 
+// The CLI itself is CommonJS, run by the launcher through V8's code cache (src/cli/launch.ts):
+// node:vm compiles scripts with a cache, not ES modules. Dynamic imports become require(), which
+// a script needs no loader hook for, and import.meta.url names the bundle.
+const cli = await build({
+  ...common,
+  format: 'cjs',
+  write: false,
+  // Strict from the first line, as the ES modules it is built from were.
+  banner: {
+    js: `"use strict";\nconst __bundleUrl = require('node:url').pathToFileURL(__filename).href;`,
+  },
+  define: { ...common.define, 'import.meta.url': '__bundleUrl' },
+  supported: { 'dynamic-import': false },
+  entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+  outfile: join(root, 'dist', 'cli.cjs'),
+});
+// The launcher wraps the bundle in a function, where a #! line is a syntax error.
+writeFileSync(join(root, 'dist', 'cli.cjs'), cli.outputFiles[0].text.replace(/^#!.*\n/, ''));
 await build({
   ...common,
-  entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+  entryPoints: [join(root, 'src', 'cli', 'launch.ts')],
   // esbuild keeps the entry's own #! line first.
   outfile: join(root, 'dist', 'unsprawl.mjs'),
 });
@@ -41,3 +61,4 @@ await build({
   entryPoints: [join(root, 'src', 'pool', 'worker.ts')],
   outfile: join(root, 'dist', 'worker.mjs'),
 });
+await import('./build-code-cache.mjs');

@@ -3,10 +3,20 @@
  * problems are reported.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import Module from 'node:module';
 import { join } from 'node:path';
+import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli, tempDir, type CliRun } from './helpers/cli.js';
+import { CLI, ROOT, runCli, tempDir, type CliRun } from './helpers/cli.js';
 import { fakeGithubToken } from './helpers/tokens.js';
 
 const token = fakeGithubToken(31);
@@ -251,6 +261,46 @@ describe('usage errors', () => {
       );
     } finally {
       tmp.cleanup();
+    }
+  });
+});
+
+describe('the launcher and its code cache', () => {
+  it('is handed a code cache this Node accepts, made by the build', () => {
+    const bundle = join(ROOT, 'dist', 'cli.cjs');
+    const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), {
+      filename: bundle,
+      cachedData: readFileSync(join(ROOT, 'dist', 'cli.cache')),
+    });
+    expect(script.cachedDataRejected).toBe(false);
+  });
+
+  it('runs the same scan when the cache is damaged or missing', () => {
+    const pkg = tempDir();
+    try {
+      mkdirSync(join(pkg.path, 'dist'));
+      for (const file of ['unsprawl.mjs', 'cli.cjs', 'worker.mjs', 'rules.json', 'keywords.bin'])
+        copyFileSync(join(ROOT, 'dist', file), join(pkg.path, 'dist', file));
+      copyFileSync(join(ROOT, 'package.json'), join(pkg.path, 'package.json'));
+      for (const folder of ['rules', 'schema', 'node_modules'])
+        symlinkSync(join(ROOT, folder), join(pkg.path, folder));
+      const launcher = join(pkg.path, 'dist', 'unsprawl.mjs');
+      const scan = () =>
+        spawnSync(process.execPath, [launcher, 'scan', dir.path, '--format', 'json'], {
+          encoding: 'utf8',
+        });
+      const expected = runCli(['scan', dir.path, '--format', 'json']);
+
+      const missing = scan();
+      writeFileSync(join(pkg.path, 'dist', 'cli.cache'), 'not a code cache');
+      const damaged = scan();
+
+      for (const run of [missing, damaged]) {
+        expect(run.status).toBe(expected.code);
+        expect(JSON.parse(run.stdout).findings).toEqual(JSON.parse(expected.stdout).findings);
+      }
+    } finally {
+      pkg.cleanup();
     }
   });
 });
