@@ -30587,6 +30587,84 @@ function isPlaceholder(value) {
   return PLACEHOLDER_PATTERNS.some((pattern) => pattern.test(value));
 }
 
+// src/detect/start-test.ts
+var ALTERNATIVE = /^\(\?:\^\|((?:\\[nrst]|\[(?:\\.|[^\]\\])+\]))\)/;
+var LOOK_BEHIND = /^\(\?<!\[\^((?:\\.|[^\]\\])+)\]\)/;
+function startTest(source, flags) {
+  if (hasTopLevelBar(source)) return void 0;
+  const alternative = flags.includes("m") ? null : ALTERNATIVE.exec(source);
+  if (alternative) return new CharacterStart(alternative[1], flags, 0);
+  const lookBehind = LOOK_BEHIND.exec(source);
+  if (lookBehind) return new CharacterStart(`[${lookBehind[1]}]`, flags, 1);
+  return void 0;
+}
+var CharacterStart = class {
+  constructor(atom, flags, offset) {
+    this.offset = offset;
+    this.matcher = new RegExp(`^(?:${atom})$`, flags.replace(/[gyd]/g, ""));
+    const allowed = [];
+    for (let c3 = 0; c3 < 128; c3++) {
+      if (!this.matcher.test(String.fromCharCode(c3))) continue;
+      this.table[c3] = 1;
+      allowed.push(String.fromCharCode(c3));
+    }
+    const wide = this.matcher.test("\xA0") || this.matcher.test("\u2028");
+    this.few = allowed.length <= 3 && !wide ? allowed : void 0;
+    this.atLines = !wide && allowed.every((c3) => c3 === "\n" || c3 === "\r");
+  }
+  offset;
+  table = new Uint8Array(128);
+  matcher;
+  /** The allowed characters, when they are few and all ASCII: found with indexOf. */
+  few;
+  atLines;
+  allows(text, p2) {
+    if (p2 === 0) return true;
+    const at = p2 - this.offset;
+    if (at >= text.length) return false;
+    const c3 = text.charCodeAt(at);
+    return c3 < 128 ? this.table[c3] === 1 : this.matcher.test(text[at]);
+  }
+  starts(text) {
+    const few = this.few;
+    if (!few) {
+      return (p2, last2) => {
+        for (let q2 = p2; q2 <= last2; q2++) if (this.allows(text, q2)) return q2;
+        return -1;
+      };
+    }
+    const found = few.map(() => -2);
+    return (p2, last2) => {
+      if (p2 === 0) return 0;
+      const from = p2 - this.offset;
+      let first2 = -1;
+      for (let k2 = 0; k2 < few.length; k2++) {
+        let at = found[k2];
+        if (at !== -1 && at < from) {
+          at = text.indexOf(few[k2], from);
+          found[k2] = at;
+        }
+        if (at !== -1 && (first2 === -1 || at < first2)) first2 = at;
+      }
+      return first2 === -1 || first2 + this.offset > last2 ? -1 : first2 + this.offset;
+    };
+  }
+};
+function hasTopLevelBar(source) {
+  let depth = 0;
+  let inClass = false;
+  for (let i2 = 0; i2 < source.length; i2++) {
+    const c3 = source[i2];
+    if (c3 === "\\") i2++;
+    else if (inClass) inClass = c3 !== "]";
+    else if (c3 === "[") inClass = true;
+    else if (c3 === "(") depth++;
+    else if (c3 === ")") depth--;
+    else if (c3 === "|" && depth === 0) return true;
+  }
+  return false;
+}
+
 // src/detect/pattern-reach.ts
 var MAX_EXACT = 256;
 var MAX_REACH = 4096;
@@ -31308,12 +31386,15 @@ var RuleEngine = class {
   runWhole(rule, text, keywordEnds, feeds, out) {
     const reach = this.reachOf(rule);
     const hits = reach && this.hitsInOrder(rule, keywordEnds, text.length);
+    const anchored = this.startTestOf(rule)?.atLines === true;
     if (reach && hits) {
       const starts = this.startsFor(reach, hits, text.length);
       if (starts) return this.runStarts(rule, text, starts, out);
       const windows = this.windowsFor(reach, hits, text.length, feeds);
+      if (windows && anchored) return this.runStarts(rule, text, startsOf(windows), out);
       if (windows) return this.runWindows(rule, text, windows, out);
     }
+    if (anchored) return this.runStarts(rule, text, [0, text.length], out);
     const { regex } = rule;
     regex.lastIndex = 0;
     let count = 0;
@@ -31323,6 +31404,12 @@ var RuleEngine = class {
       if (span && match[1] !== void 0) this.accept(rule, text, span[0], span[1], out);
       if (++count >= MAX_MATCHES_PER_RULE) break;
     }
+  }
+  startTestOf(rule) {
+    if (rule.startTest === void 0) {
+      rule.startTest = this.windows ? startTest(rule.regex.source, rule.regex.flags) ?? null : null;
+    }
+    return rule.startTest ?? void 0;
   }
   /** What the rule's pattern reads around a keyword, when provably bounded (null: it is not). */
   reachOf(rule) {
@@ -31398,11 +31485,13 @@ var RuleEngine = class {
       rule.regex.source,
       rule.regex.flags.replace("g", "y")
     );
+    const test = this.startTestOf(rule);
+    const nextStart = test ? test.starts(text) : (p2, last2) => p2 <= last2 ? p2 : -1;
     let next = 0;
     let count = 0;
     for (let w = 0; w < starts.length; w += 2) {
       const last2 = starts[w + 1];
-      for (let p2 = Math.max(starts[w], next); p2 <= last2; p2++) {
+      for (let p2 = nextStart(Math.max(starts[w], next), last2); p2 !== -1 && p2 <= last2; p2 = nextStart(p2 + 1, last2)) {
         sticky.lastIndex = p2;
         const match = sticky.exec(text);
         if (!match) continue;
@@ -31554,6 +31643,11 @@ function resolveOverlaps(found, compiled) {
     if (!overlaps) kept.push(candidate);
   }
   return kept.sort((a, b2) => a.start - b2.start || a.end - b2.end);
+}
+function startsOf(windows) {
+  const starts = [];
+  for (let w = 0; w < windows.length; w += 3) starts.push(windows[w], windows[w + 1]);
+  return starts;
 }
 
 // src/config/load.ts
@@ -33648,8 +33742,10 @@ function looksEncoded(text, start, end) {
     if (c3 >= 65 && c3 <= 90) upper = true;
     else if (c3 >= 97 && c3 <= 122) lower = true;
     else if (c3 >= 48 && c3 <= 57) digit = true;
+    else continue;
+    if (upper && lower || digit && (upper || lower)) return true;
   }
-  return upper && lower || digit && (upper || lower);
+  return false;
 }
 var RUN_CHAR = new Uint8Array(65536);
 for (const c3 of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-") {

@@ -28,6 +28,7 @@ import { detectGlued } from '../src/detect/formats/glued.js';
 import { loadFormatDetectors } from '../src/detect/formats/index.js';
 import { judgeValue } from '../src/detect/formats/judge.js';
 import { patternReach } from '../src/detect/pattern-reach.js';
+import { startTest } from '../src/detect/start-test.js';
 import { KeywordAutomaton } from '../src/detect/prefilter.js';
 import { scanText } from '../src/detect/scan-text.js';
 import { builtinRules, SAVED_AUTOMATON } from '../src/rules/load.js';
@@ -125,6 +126,59 @@ describe('pattern reach', () => {
       ),
     );
     expect(local.length).toBeGreaterThan(whole.length / 2);
+  });
+});
+
+describe('start tests read where a match may begin', () => {
+  const allowed = (source: string, flags: string, text: string) => {
+    const test = startTest(source, flags)!;
+    const all: number[] = [];
+    for (let p = 0; p <= text.length; p++) if (test.allows(text, p)) all.push(p);
+    const stepped: number[] = [];
+    const next = test.starts(text);
+    for (let p = next(0, text.length); p !== -1; p = next(p + 1, text.length)) stepped.push(p);
+    expect(stepped, `${source} next`).toEqual(all);
+    return all;
+  };
+
+  it('reads line and word boundaries at the opening, and nothing else', () => {
+    expect(allowed('(?:^|\\n)[ \\t]*key=(\\w+)', 'i', 'ab\nkey=1\n')).toEqual([0, 2, 8]);
+    expect(allowed('(?<![^\\n\\r])[ \\t]*key', '', 'a\r\nkey\n')).toEqual([0, 2, 3, 7]);
+    expect(allowed('(?:^|[\\n;])pwd=(\\w+)', '', 'a;b\nc d')).toEqual([0, 1, 3]);
+    expect(allowed('(?:^|\\s)-u (\\S+)', '', 'a\u00a0-u x')).toEqual([0, 1, 4]);
+
+    for (const [source, flags] of [
+      ['(?:^|\\n)a|b', ''],
+      ['(?:^|\\n)a', 'm'],
+      ['(?:^|(?<!&amp);|["\'\\s])Password=', 'i'],
+      ['(?<![A-Za-z0-9])(ghp_[A-Za-z0-9]{36})', ''],
+    ]) {
+      expect(startTest(source!, flags!), source).toBeUndefined();
+    }
+  });
+
+  it('never rules out where a built-in rule matches', () => {
+    const tested = rules.flatMap((rule) => {
+      const regex = new RegExp(rule.pattern, `${rule.flags ?? ''}g`);
+      const test = startTest(regex.source, regex.flags);
+      return test ? [{ rule, regex, test }] : [];
+    });
+    expect(tested.length).toBeGreaterThanOrEqual(8);
+    const lines = fc.array(
+      fc.constantFrom(...tested.flatMap(({ rule }) => rule.examples.map((e) => e.text)), ...PIECES),
+      { maxLength: 12 },
+    );
+    fc.assert(
+      fc.property(lines, fc.constantFrom('\n', '\r\n', ';', ' ', ''), (parts, glue) => {
+        const text = parts.join(glue);
+        for (const { rule, regex, test } of tested) {
+          for (const m of text.matchAll(regex)) {
+            expect(test.allows(text, m.index), rule.id).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 300, seed: 20261204 },
+    );
   });
 });
 

@@ -5,6 +5,7 @@
 import { shannonEntropy } from './entropy.js';
 import { FILTERS } from './filters.js';
 import { isPlaceholder } from './placeholder.js';
+import { startTest, type StartTest } from './start-test.js';
 import { patternReach, type PatternReach } from './pattern-reach.js';
 import { preferProvider } from './prefer-provider.js';
 import { LineFeeds } from './line-feeds.js';
@@ -34,6 +35,8 @@ interface CompiledRule {
   reach?: PatternReach | null;
   /** The pattern anchored at lastIndex, for attempts at known starts; built on first use. */
   sticky?: RegExp;
+  /** Where a match may start, when the pattern opens at a line or word boundary. */
+  startTest?: StartTest | null;
 }
 
 const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
@@ -162,12 +165,17 @@ export class RuleEngine {
   ): void {
     const reach = this.reachOf(rule);
     const hits = reach && this.hitsInOrder(rule, keywordEnds, text.length);
+    // Line-anchored patterns: attempts at each line start beat V8's pass along the text, which
+    // tries a leading look-behind at every character.
+    const anchored = this.startTestOf(rule)?.atLines === true;
     if (reach && hits) {
       const starts = this.startsFor(reach, hits, text.length);
       if (starts) return this.runStarts(rule, text, starts, out);
       const windows = this.windowsFor(reach, hits, text.length, feeds);
+      if (windows && anchored) return this.runStarts(rule, text, startsOf(windows), out);
       if (windows) return this.runWindows(rule, text, windows, out);
     }
+    if (anchored) return this.runStarts(rule, text, [0, text.length], out);
     const { regex } = rule;
     regex.lastIndex = 0;
     let count = 0;
@@ -177,6 +185,16 @@ export class RuleEngine {
       if (span && match[1] !== undefined) this.accept(rule, text, span[0], span[1], out);
       if (++count >= MAX_MATCHES_PER_RULE) break;
     }
+  }
+
+  private startTestOf(rule: CompiledRule): StartTest | undefined {
+    if (rule.startTest === undefined) {
+      // The reference behaviour (`windows: false`) runs every pattern along the whole text.
+      rule.startTest = this.windows
+        ? (startTest(rule.regex.source, rule.regex.flags) ?? null)
+        : null;
+    }
+    return rule.startTest ?? undefined;
   }
 
   /** What the rule's pattern reads around a keyword, when provably bounded (null: it is not). */
@@ -261,11 +279,17 @@ export class RuleEngine {
       rule.regex.source,
       rule.regex.flags.replace('g', 'y'),
     ));
+    const test = this.startTestOf(rule);
+    const nextStart = test ? test.starts(text) : (p: number, last: number) => (p <= last ? p : -1);
     let next = 0;
     let count = 0;
     for (let w = 0; w < starts.length; w += 2) {
       const last = starts[w + 1]!;
-      for (let p = Math.max(starts[w]!, next); p <= last; p++) {
+      for (
+        let p = nextStart(Math.max(starts[w]!, next), last);
+        p !== -1 && p <= last;
+        p = nextStart(p + 1, last)
+      ) {
         sticky.lastIndex = p;
         const match = sticky.exec(text);
         if (!match) continue;
@@ -448,4 +472,11 @@ function resolveOverlaps(found: Candidate[], compiled: CompiledRule[]): Candidat
     if (!overlaps) kept.push(candidate);
   }
   return kept.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/** Windows' flat (first start, last start, end) triples as runStarts' (first, last) pairs. */
+function startsOf(windows: number[]): number[] {
+  const starts: number[] = [];
+  for (let w = 0; w < windows.length; w += 3) starts.push(windows[w]!, windows[w + 1]!);
+  return starts;
 }

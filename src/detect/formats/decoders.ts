@@ -62,6 +62,7 @@ interface Budget {
   attempts: number;
 }
 
+/** Base64 of text mixes cases; hex is digits with one case of letters. */
 function looksEncoded(text: string, start: number, end: number): boolean {
   let upper = false;
   let lower = false;
@@ -71,9 +72,11 @@ function looksEncoded(text: string, start: number, end: number): boolean {
     if (c >= 65 && c <= 90) upper = true;
     else if (c >= 97 && c <= 122) lower = true;
     else if (c >= 48 && c <= 57) digit = true;
+    else continue;
+    // Decided as soon as it is: a camelCase name is a few characters in.
+    if ((upper && lower) || (digit && (upper || lower))) return true;
   }
-  // Base64 of text mixes cases; hex is digits with one case of letters.
-  return (upper && lower) || (digit && (upper || lower));
+  return false;
 }
 
 /** Base64, base64url and hex characters: the runs below are long, no spaces, mixed. */
