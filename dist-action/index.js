@@ -34866,8 +34866,8 @@ var WARN_REASONS = /* @__PURE__ */ new Set([
   "archive-limit",
   "match-limit"
 ]);
-function defaultThreads() {
-  return Math.max(1, availableParallelism());
+function defaultThreads(reservedCores = 0) {
+  return Math.max(1, availableParallelism() - reservedCores);
 }
 var SkipCounter = class {
   counts = {};
@@ -36055,6 +36055,9 @@ async function scanIndex(repo, index, request, skips, options = {}) {
     targets(),
     {
       ...runOptionsFor(request),
+      // A history scan reads and compares versions on this thread while git hands them over:
+      // on two cores, a second worker only made both wait for each other (2.2 s against 2.0 s).
+      threads: request.threads ?? (baselineOf.size ? defaultThreads(1) : void 0),
       counted: (result2) => !result2.id?.startsWith("before:"),
       onResult: (result2) => {
         const id = result2.id ?? "";

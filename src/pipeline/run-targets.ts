@@ -56,8 +56,9 @@ const WARN_REASONS = new Set<string>([
   'match-limit',
 ]);
 
-export function defaultThreads(): number {
-  return Math.max(1, availableParallelism());
+/** One worker per core, less the cores the caller's own work keeps busy. */
+export function defaultThreads(reservedCores = 0): number {
+  return Math.max(1, availableParallelism() - reservedCores);
 }
 
 export class SkipCounter {
