@@ -33669,9 +33669,11 @@ function detectAdo(engine, text) {
   for (let m = ADO_PASSWORD.exec(text); m; m = ADO_PASSWORD.exec(text)) {
     const raw = m[1];
     if (text.startsWith("&amp;", m.index - 4)) continue;
-    const lineStart = lineStartWithin(text, m.index, 400);
-    const around = text.slice(lineStart, Math.min(text.length, m.index + m[0].length + 200));
-    if (!ADO_CONTEXT.test(around)) continue;
+    const keyAt = m.index + m[0].search(/Password|Pwd/i);
+    const lineStart = lineStartWithin(text, keyAt, 400);
+    const lineEnd = text.indexOf("\n", keyAt);
+    const end = Math.min(lineEnd === -1 ? text.length : lineEnd, m.index + m[0].length + 200);
+    if (!ADO_CONTEXT.test(text.slice(lineStart, end))) continue;
     const { value, shift, length, quoted } = unwrapAdo(raw);
     if (quoted ? !quotedPasswordOk(value) : !unquotedPasswordOk(value)) continue;
     const start = m.index + m[0].length - raw.length + shift;
@@ -35386,9 +35388,10 @@ async function pump(stdin, ids) {
 import { readFileSync as readFileSync8 } from "node:fs";
 import { resolve as resolve5 } from "node:path";
 var NotARepositoryError = class extends Error {
-  constructor(path, detail) {
+  /** `whole`: the message as it stands, for a path that is in a repository but not usable. */
+  constructor(path, detail, whole = false) {
     const why = /^not a git repository/.test(detail) ? "" : ` (${detail})`;
-    super(`${path} is not in a git repository${why}`);
+    super(whole ? `${path} ${detail}` : `${path} is not in a git repository${why}`);
     this.name = "NotARepositoryError";
   }
 };
@@ -35434,7 +35437,8 @@ async function discover(path, run) {
   const bare = facts[1] === "true";
   const [top = "", head = "", branch = ""] = await answers;
   if (!bare && !top.trim()) {
-    throw new NotARepositoryError(path, "inside the git folder, not a work tree");
+    const where = "is inside a repository's git folder: run it from the work tree";
+    throw new NotARepositoryError(path, where, true);
   }
   return repository(dir, gitDir, bare, bare ? gitDir : top, head, branch, facts[2]);
 }
@@ -35846,7 +35850,9 @@ async function scanStaged(request) {
   const options = runOptionsFor(request);
   const engine = createEngine(options.setup);
   const repo = await opened;
-  if (repo.bare) throw new UsageError(`${repo.top} is a bare repository: it has no index to scan`);
+  if (repo.bare) {
+    throw new UsageError(`--staged: ${repo.top} is a bare repository: it has no index to scan`);
+  }
   const skips = new SkipCounter();
   const changes = await staged;
   if (changes instanceof Error) throw changes;
@@ -35939,11 +35945,11 @@ async function open(request, flag, discover2 = openRepository) {
     throw error;
   }
 }
-var RELATIVE = /^\d+[ .](second|minute|hour|day|week|month|year)s?([ .]ago)?$/i;
+var RELATIVE = /^(?:\d+[ .](second|minute|hour|day|week|month|year)s?([ .]ago)?|yesterday|today|now)$/i;
 function walkOptions(revisions, since, renames) {
   if (since !== void 0 && Number.isNaN(Date.parse(since)) && !RELATIVE.test(since.trim())) {
     throw new UsageError(
-      `--since takes a date such as 2024-01-31 or "6 months ago", not "${since}"`
+      `--since takes a date such as 2024-01-31, "6 months ago" or yesterday, not "${since}"`
     );
   }
   return { revisions, since, renames };

@@ -9,9 +9,11 @@ import {
   mkdirSync,
   readFileSync,
   realpathSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
 import Module from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
@@ -176,6 +178,7 @@ describe('usage errors', () => {
     ['scan --format yaml <tree>', '--format must be one of text, json, sarif, github, not "yaml"'],
     ['scan --format', "Option '--format <value>' argument missing"],
     ['scan --quiet=yes <tree>', "Option '-q, --quiet' does not take an argument"],
+    ['scan --bogus <tree>', 'unknown option --bogus: run `unsprawl scan --help` for the options'],
     ['scan <missing>', '<missing>: no such file or directory'],
     ['scan --threads 0 <tree>', '--threads takes a whole number from 1 to 256, not "0"'],
     ['scan --since 2024-01-01 <tree>', '--since goes with --history or --range'],
@@ -266,39 +269,72 @@ describe('usage errors', () => {
 });
 
 describe('the launcher and its code cache', () => {
-  it('is handed a code cache this Node accepts, made by the build', () => {
+  it('is handed a code cache this Node accepts, made by the build and sealed with a digest', () => {
     const bundle = join(ROOT, 'dist', 'cli.cjs');
-    const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), {
+    const source = readFileSync(bundle);
+    const file = readFileSync(join(ROOT, 'dist', 'cli.cache'));
+    const cache = file.subarray(32);
+    const digest = createHash('sha256').update(source).update(cache).digest();
+    expect(file.subarray(0, 32).equals(digest)).toBe(true);
+    const script = new Script(Module.wrap(source.toString('utf8')), {
       filename: bundle,
-      cachedData: readFileSync(join(ROOT, 'dist', 'cli.cache')),
+      cachedData: cache,
     });
     expect(script.cachedDataRejected).toBe(false);
   });
 
-  it('runs the same scan when the cache is damaged or missing', () => {
+  it('runs the same scan, and the bundle as it is, whatever happened to the cache', () => {
     const pkg = tempDir();
     try {
       mkdirSync(join(pkg.path, 'dist'));
-      for (const file of ['unsprawl.mjs', 'cli.cjs', 'worker.mjs', 'rules.json', 'keywords.bin'])
+      const files = ['unsprawl.mjs', 'cli.cjs', 'cli.cache', 'worker.mjs', 'rules.json'];
+      for (const file of [...files, 'keywords.bin'])
         copyFileSync(join(ROOT, 'dist', file), join(pkg.path, 'dist', file));
       copyFileSync(join(ROOT, 'package.json'), join(pkg.path, 'package.json'));
       for (const folder of ['rules', 'schema', 'node_modules'])
         symlinkSync(join(ROOT, folder), join(pkg.path, folder));
-      const launcher = join(pkg.path, 'dist', 'unsprawl.mjs');
-      const scan = () =>
-        spawnSync(process.execPath, [launcher, 'scan', dir.path, '--format', 'json'], {
-          encoding: 'utf8',
-        });
+      // Started the way npm links a command: through a symlink, kept as it is.
+      symlinkSync(join(pkg.path, 'dist', 'unsprawl.mjs'), join(pkg.path, 'unsprawl'));
+      const cli = (...args: string[]) =>
+        spawnSync(
+          process.execPath,
+          ['--preserve-symlinks-main', join(pkg.path, 'unsprawl'), ...args],
+          {
+            encoding: 'utf8',
+          },
+        );
+      const scan = () => cli('scan', dir.path, '--format', 'json');
       const expected = runCli(['scan', dir.path, '--format', 'json']);
+      const cacheFile = join(pkg.path, 'dist', 'cli.cache');
+      const intact = readFileSync(cacheFile);
 
-      const missing = scan();
-      writeFileSync(join(pkg.path, 'dist', 'cli.cache'), 'not a code cache');
-      const damaged = scan();
-
-      for (const run of [missing, damaged]) {
-        expect(run.status).toBe(expected.code);
+      const runs = [scan()];
+      // Bytes changed in the middle: V8 would crash on them if it were handed them.
+      const damaged = Buffer.from(intact);
+      for (const at of [100, 30_000, damaged.length - 4]) damaged.writeUInt32LE(0xffffffff, at);
+      writeFileSync(cacheFile, damaged);
+      runs.push(scan());
+      writeFileSync(cacheFile, 'not a code cache');
+      runs.push(scan());
+      rmSync(cacheFile);
+      runs.push(scan());
+      for (const run of runs) {
+        expect(run.status, run.stderr).toBe(expected.code);
         expect(JSON.parse(run.stdout).findings).toEqual(JSON.parse(expected.stdout).findings);
       }
+
+      // A same-length edit of the bundle runs as edited, not as the cache remembers it.
+      writeFileSync(cacheFile, intact);
+      const bundle = join(pkg.path, 'dist', 'cli.cjs');
+      const text = readFileSync(bundle, 'utf8');
+      expect(text).toContain('unknown command');
+      writeFileSync(bundle, text.replace('unknown command', 'UNKNOWN COMMAND'));
+      expect(cli('nonsense').stderr).toContain('UNKNOWN COMMAND');
+
+      rmSync(bundle);
+      const broken = cli('--version');
+      expect(broken.status).toBe(2);
+      expect(broken.stderr).toMatch(/^unsprawl: error: cannot start: .*cli\.cjs/);
     } finally {
       pkg.cleanup();
     }

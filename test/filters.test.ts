@@ -150,6 +150,13 @@ describe('found by the second fresh-user test', () => {
       'ado-net-connection-string-password',
     ]);
   });
+
+  it('reads connection-string context from the password line, not the line above it', () => {
+    const ini = '[app]\nhost = db.internal\npassword = Tb8kQ2mZr7Lx0pWv9w5\n';
+    expect(scan(ini, 'app.ini').map((f) => [f.ruleId, f.line])).toEqual([
+      ['config-secret-value', 3],
+    ]);
+  });
 });
 
 describe('passwords passed as URL parameters', () => {

@@ -153,8 +153,14 @@ describe('finding the repository', () => {
       const bare = join(tmp.path, `bare-${name}.git`);
       execFileSync('git', ['clone', '-q', '--bare', repo.dir, bare], { env: GIT_ENV });
       expect(await open(bare)).toMatchObject({ top: bare, gitDir: bare, bare: true, head });
+      const staged = runCli(['scan', '--staged', bare]);
+      expect(staged.code).toBe(2);
+      expect(staged.stderr).toContain(`--staged: ${bare} is a bare repository`);
 
       await expect(open(join(repo.dir, '.git'))).rejects.toThrow(NotARepositoryError);
+      await expect(open(join(repo.dir, '.git'))).rejects.toThrow(
+        /\.git is inside a repository's git folder: run it from the work tree$/,
+      );
       await expect(open(tmp.path)).rejects.toThrow(NotARepositoryError);
     });
   }

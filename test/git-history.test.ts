@@ -129,6 +129,14 @@ describe('scan --history', () => {
     );
   });
 
+  it('takes the day names git reads, such as yesterday', async () => {
+    // Every commit here is from 2024: none is newer than yesterday.
+    for (const since of ['yesterday', 'today', 'now', '2 weeks ago']) {
+      const result = await scanHistory(request(repo.dir), { since });
+      expect(result.findings, since).toEqual([]);
+    }
+  });
+
   it('rejects a range that names no commit', async () => {
     await expect(scanRange(request(repo.dir), 'main..nope')).rejects.toThrow(/not a commit/);
     await expect(scanRange(request(repo.dir), 'main')).rejects.toThrow(/BASE\.\.HEAD/);

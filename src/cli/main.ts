@@ -72,6 +72,12 @@ export async function main(argv: string[]): Promise<number> {
       log.error(workingFolderError(err).message);
       return 2;
     }
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      // Node's own text suggests `-- "--flag"`, which no user of this command wants.
+      const option = /'([^']+)'/.exec(err.message)?.[1] ?? 'given';
+      log.error(`unknown option ${option}: run \`unsprawl ${name} --help\` for the options`);
+      return 2;
+    }
     if (USER_ERRORS.some((type) => err instanceof type) || err.code?.startsWith('ERR_PARSE_ARGS')) {
       log.error(err.message);
       return 2;

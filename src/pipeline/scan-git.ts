@@ -93,7 +93,9 @@ export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
   const options = runOptionsFor(request);
   const engine = createEngine(options.setup);
   const repo = await opened;
-  if (repo.bare) throw new UsageError(`${repo.top} is a bare repository: it has no index to scan`);
+  if (repo.bare) {
+    throw new UsageError(`--staged: ${repo.top} is a bare repository: it has no index to scan`);
+  }
   const skips = new SkipCounter();
   const changes = await staged;
   if (changes instanceof Error) throw changes;
@@ -197,7 +199,8 @@ async function open(
   }
 }
 
-const RELATIVE = /^\d+[ .](second|minute|hour|day|week|month|year)s?([ .]ago)?$/i;
+const RELATIVE =
+  /^(?:\d+[ .](second|minute|hour|day|week|month|year)s?([ .]ago)?|yesterday|today|now)$/i;
 
 function walkOptions(
   revisions: string[],
@@ -207,7 +210,7 @@ function walkOptions(
   // git reads any text as some date; a typo must not become a silently different window.
   if (since !== undefined && Number.isNaN(Date.parse(since)) && !RELATIVE.test(since.trim())) {
     throw new UsageError(
-      `--since takes a date such as 2024-01-31 or "6 months ago", not "${since}"`,
+      `--since takes a date such as 2024-01-31, "6 months ago" or yesterday, not "${since}"`,
     );
   }
   return { revisions, since, renames };

@@ -46,7 +46,7 @@ export function summaryLine(summary: ScanSummary, ruleCount?: number): string {
       : `on ${summary.threads} worker thread${summary.threads === 1 ? '' : 's'}`;
   const engine = ruleCount === undefined ? '' : ` with ${ruleCount} rules ${where}`;
   return (
-    `scanned ${summary.files} files, ${formatBytes(summary.bytes)} in ${summary.seconds.toFixed(2)} s${rate}` +
+    `scanned ${plural(summary.files, 'file')}, ${formatBytes(summary.bytes)} in ${summary.seconds.toFixed(2)} s${rate}` +
     `${engine}${skipped ? `; skipped: ${skipped}` : ''}`
   );
 }

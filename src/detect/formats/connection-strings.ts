@@ -237,9 +237,13 @@ function detectAdo(engine: RuleEngine, text: string): DetectorCandidate[] {
     const raw = m[1]!;
     // `&amp;password=` is a URL query parameter escaped for XML: the query reader owns it.
     if (text.startsWith('&amp;', m.index - 4)) continue;
-    const lineStart = lineStartWithin(text, m.index, 400);
-    const around = text.slice(lineStart, Math.min(text.length, m.index + m[0].length + 200));
-    if (!ADO_CONTEXT.test(around)) continue;
+    // The context is the line of the `Password=` itself: the match may open with the line feed
+    // before it, and an INI file's `host =` on the line above is no connection string.
+    const keyAt = m.index + m[0].search(/Password|Pwd/i);
+    const lineStart = lineStartWithin(text, keyAt, 400);
+    const lineEnd = text.indexOf('\n', keyAt);
+    const end = Math.min(lineEnd === -1 ? text.length : lineEnd, m.index + m[0].length + 200);
+    if (!ADO_CONTEXT.test(text.slice(lineStart, end))) continue;
     const { value, shift, length, quoted } = unwrapAdo(raw);
     if (quoted ? !quotedPasswordOk(value) : !unquotedPasswordOk(value)) continue;
     const start = m.index + m[0].length - raw.length + shift;

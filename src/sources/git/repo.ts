@@ -21,10 +21,11 @@ export interface Repository {
 }
 
 export class NotARepositoryError extends Error {
-  constructor(path: string, detail: string) {
+  /** `whole`: the message as it stands, for a path that is in a repository but not usable. */
+  constructor(path: string, detail: string, whole = false) {
     // git's usual reason only says the same again.
     const why = /^not a git repository/.test(detail) ? '' : ` (${detail})`;
-    super(`${path} is not in a git repository${why}`);
+    super(whole ? `${path} ${detail}` : `${path} is not in a git repository${why}`);
     this.name = 'NotARepositoryError';
   }
 }
@@ -89,7 +90,8 @@ async function discover(path: string, run: Runner): Promise<Repository> {
   const [top = '', head = '', branch = ''] = await answers;
   // Inside the git folder of a repository with a work tree, git has no top to give.
   if (!bare && !top.trim()) {
-    throw new NotARepositoryError(path, 'inside the git folder, not a work tree');
+    const where = "is inside a repository's git folder: run it from the work tree";
+    throw new NotARepositoryError(path, where, true);
   }
   return repository(dir, gitDir, bare, bare ? gitDir : top, head, branch, facts[2]);
 }
