@@ -89,6 +89,7 @@ function measure(command, args, { cwd, times = runs } = {}) {
     files: last.summary?.files,
     bytes: last.summary?.bytes,
     findings: last.summary?.findings,
+    threads: last.summary?.threads,
     runs: times,
   };
 }
@@ -215,12 +216,14 @@ if (wants('history')) {
       writeFileSync(join(dir, '.git', 'bench-complete'), 'ok\n');
     }
     const label = `3 history ${shape} ${commits}`;
+    // The default: a history scan keeps a core for reading and comparing versions.
     const ours = scan(['--history', dir]);
-    const row = report(label, cores, ours);
+    const row = report(label, ours.threads ?? cores, ours);
     console.log(
       `${''.padEnd(28)}      blobs/s ${(ours.files / ours.wall).toFixed(0)}  MB/s ${row.mbPerS?.toFixed(1)}`,
     );
-    report(label, 1, scan(['--history', dir, '--threads', '1']));
+    const other = ours.threads === 1 ? cores : 1;
+    report(label, other, scan(['--history', dir, '--threads', String(other)]));
     const replay = measure(process.execPath, [join(ROOT, 'bench/replay-log-p.mjs'), dir]);
     report(`3 git log -p replay ${shape}`, cores, replay, { slowerBy: replay.wall / ours.wall });
   }
