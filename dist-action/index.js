@@ -33204,9 +33204,24 @@ function declared(match, value) {
   );
   return /([A-Za-z_][\w]{0,80})['"]?\]?$/.exec(beforeOperator)?.[1];
 }
+var WRAPPED = /(?::=|=>|=|:)[ \t]*(?:\(|\\)?[ \t]*$/;
+var WRAP_TAIL = /[ \t]*(?:\(|\\)?[ \t]*$/;
+var NEXT_LITERAL = /^[ \t]*[rRbBuUfF]?@?["'`]/;
+function withNextLine(text, offset, line) {
+  const lineEnd = offset + line.length;
+  const nextStart = text.startsWith("\r\n", lineEnd) ? lineEnd + 2 : lineEnd + 1;
+  if (nextStart > text.length) return line;
+  let nextEnd = nextStart;
+  while (nextEnd < text.length && !isBreak(text.charCodeAt(nextEnd))) nextEnd++;
+  const next = text.slice(nextStart, nextEnd);
+  if (next.length > MAX_LINE || !NEXT_LITERAL.test(next)) return line;
+  const head = line.replace(WRAP_TAIL, (tail) => " ".repeat(tail.length));
+  return `${head}${" ".repeat(nextStart - lineEnd)}${next}`;
+}
 function detectCodeLines(engine, text, ruleId, hits) {
   const out = [];
   lineRuns(text, hits, (line, offset) => {
+    if (WRAPPED.test(line)) line = withNextLine(text, offset, line);
     if (!QUOTE.test(line)) return;
     literalPairs(engine, line, offset, ASSIGN, ruleId, out);
     if (line.includes("define(")) literalPairs(engine, line, offset, PHP_DEFINE, ruleId, out);
@@ -34100,19 +34115,23 @@ var jsonDetector = {
 var RULE2 = "yaml-secret-value";
 var KEY_LINE = /^[ \t]*(?:-[ \t]+)?([\w.\-/]{1,100})[ \t]*:[ \t]+("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s#'"|>&*!{[][^\r\n#]*?)[ \t]*$/gm;
 var NOT_SECRET_KEYS = /^(user|username|login|host|hostname|port|database|db|url|endpoint|region|namespace)$/i;
-function valueSpan(node) {
+function valueSpan(node, text) {
   const range = node.range;
-  if (!range) return void 0;
+  if (!range || typeof node.value !== "string") return void 0;
+  if (node.type === "BLOCK_FOLDED" || node.type === "BLOCK_LITERAL") {
+    const line = node.value.trim();
+    if (!line || /[\r\n]/.test(line)) return void 0;
+    const at = text.indexOf(line, range[0]);
+    return at !== -1 && at + line.length <= range[1] ? [at, at + line.length, line] : void 0;
+  }
   const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
-  if (node.type === "BLOCK_FOLDED" || node.type === "BLOCK_LITERAL") return void 0;
-  return quoted ? [range[0] + 1, range[1] - 1] : [range[0], range[1]];
+  return quoted ? [range[0] + 1, range[1] - 1, node.value] : [range[0], range[1], node.value];
 }
 function scalarPair(walk3, name, node, ruleId = RULE2) {
-  if (typeof node.value !== "string") return;
-  const span = valueSpan(node);
+  const span = valueSpan(node, walk3.text);
   if (!span) return;
   const raw = walk3.text.slice(span[0], span[1]);
-  const candidate = assignment(walk3.engine, ruleId, name, node.value, span[0]);
+  const candidate = assignment(walk3.engine, ruleId, name, span[2], span[0]);
   if (candidate) {
     candidate.end = span[0] + raw.length;
     walk3.out.push(candidate);
@@ -34124,12 +34143,12 @@ function secretData(walk3, node, encoded) {
     if (!yaml().isScalar(pair.key) || !yaml().isScalar(pair.value) || typeof pair.value.value !== "string")
       continue;
     const name = String(pair.key.value);
-    const span = valueSpan(pair.value);
+    const span = valueSpan(pair.value, walk3.text);
     if (!span) continue;
     const raw = walk3.text.slice(span[0], span[1]);
     const decoded = encoded ? decodeBase64(raw.trim(), span[0]) : void 0;
     if (encoded && !decoded) continue;
-    const value = decoded?.text ?? pair.value.value;
+    const value = decoded?.text ?? span[2];
     const via = decoded ? ["base64"] : void 0;
     const inner = [
       ...walk3.engine.detect(value),
@@ -34185,15 +34204,15 @@ function visit(walk3, node, key, depth) {
   } else if (yaml().isSeq(node)) {
     for (const item of node.items) {
       if (yaml().isScalar(item) && typeof item.value === "string" && key === "environment") {
-        const eq = item.value.indexOf("=");
-        const span = valueSpan(item);
+        const span = valueSpan(item, walk3.text);
+        const eq = span ? span[2].indexOf("=") : -1;
         if (eq > 0 && span) {
-          const name = item.value.slice(0, eq);
+          const name = span[2].slice(0, eq);
           const candidate = assignment(
             walk3.engine,
             RULE2,
             name,
-            item.value.slice(eq + 1),
+            span[2].slice(eq + 1),
             span[0] + eq + 1
           );
           if (candidate) walk3.out.push(candidate);

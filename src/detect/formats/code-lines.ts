@@ -124,6 +124,33 @@ function declared(match: string, value: string): string | undefined {
   return /([A-Za-z_][\w]{0,80})['"]?\]?$/.exec(beforeOperator)?.[1];
 }
 
+/**
+ * A line that ends in an assignment with nothing assigned yet: `const apiKey =` (Prettier),
+ * `API_KEY = (` (Black), `token = \\` (a continuation), `apiKey:` (an object property).
+ */
+const WRAPPED = /(?::=|=>|=|:)[ \t]*(?:\(|\\)?[ \t]*$/;
+/** What comes after the operator on a wrapped line: read as spaces. */
+const WRAP_TAIL = /[ \t]*(?:\(|\\)?[ \t]*$/;
+/** The literal a wrapped assignment's next line opens with. */
+const NEXT_LITERAL = /^[ \t]*[rRbBuUfF]?@?["'`]/;
+
+/**
+ * The line with the next one after it, the line break (and a `(` or `\\` before it) read as
+ * spaces: as long as the text it covers, so offsets stay true, and the assignment reads as one
+ * line. Unchanged unless the next line opens with a literal.
+ */
+function withNextLine(text: string, offset: number, line: string): string {
+  const lineEnd = offset + line.length;
+  const nextStart = text.startsWith('\r\n', lineEnd) ? lineEnd + 2 : lineEnd + 1;
+  if (nextStart > text.length) return line;
+  let nextEnd = nextStart;
+  while (nextEnd < text.length && !isBreak(text.charCodeAt(nextEnd))) nextEnd++;
+  const next = text.slice(nextStart, nextEnd);
+  if (next.length > MAX_LINE || !NEXT_LITERAL.test(next)) return line;
+  const head = line.replace(WRAP_TAIL, (tail) => ' '.repeat(tail.length));
+  return `${head}${' '.repeat(nextStart - lineEnd)}${next}`;
+}
+
 /** String literals assigned to secret-like names, in any C-like or scripting language. */
 export function detectCodeLines(
   engine: RuleEngine,
@@ -133,6 +160,8 @@ export function detectCodeLines(
 ): DetectorCandidate[] {
   const out: DetectorCandidate[] = [];
   lineRuns(text, hits, (line, offset) => {
+    // `apiKey =` with the literal on the next line, as formatters wrap a long assignment.
+    if (WRAPPED.test(line)) line = withNextLine(text, offset, line);
     // Both patterns end in a quoted literal; most lines with a secret-like word hold none
     // (`readonly apiKey?: string;`), and this test is far cheaper than either pattern.
     if (!QUOTE.test(line)) return;

@@ -33,21 +33,30 @@ interface Walk {
   out: DetectorCandidate[];
 }
 
-/** Offsets of a scalar's value inside the text, quotes excluded. */
-function valueSpan(node: Scalar): [number, number] | undefined {
+/**
+ * Offsets of a scalar's value inside the text, quotes excluded, and the value. A block scalar
+ * (`password: |` or `>-` with the value on the next line) counts when it holds one line: the
+ * value is that line, where it stands; a longer block is prose or a key file, which the rules
+ * read on their own.
+ */
+function valueSpan(node: Scalar, text: string): [number, number, string] | undefined {
   const range = node.range;
-  if (!range) return undefined;
+  if (!range || typeof node.value !== 'string') return undefined;
+  if (node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL') {
+    const line = node.value.trim();
+    if (!line || /[\r\n]/.test(line)) return undefined;
+    const at = text.indexOf(line, range[0]);
+    return at !== -1 && at + line.length <= range[1] ? [at, at + line.length, line] : undefined;
+  }
   const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
-  if (node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL') return undefined;
-  return quoted ? [range[0] + 1, range[1] - 1] : [range[0], range[1]];
+  return quoted ? [range[0] + 1, range[1] - 1, node.value] : [range[0], range[1], node.value];
 }
 
 function scalarPair(walk: Walk, name: string, node: Scalar, ruleId = RULE): void {
-  if (typeof node.value !== 'string') return;
-  const span = valueSpan(node);
+  const span = valueSpan(node, walk.text);
   if (!span) return;
   const raw = walk.text.slice(span[0], span[1]);
-  const candidate = assignment(walk.engine, ruleId, name, node.value, span[0]);
+  const candidate = assignment(walk.engine, ruleId, name, span[2], span[0]);
   if (candidate) {
     candidate.end = span[0] + raw.length;
     walk.out.push(candidate);
@@ -65,12 +74,12 @@ function secretData(walk: Walk, node: Node, encoded: boolean): void {
     )
       continue;
     const name = String(pair.key.value);
-    const span = valueSpan(pair.value);
+    const span = valueSpan(pair.value, walk.text);
     if (!span) continue;
     const raw = walk.text.slice(span[0], span[1]);
     const decoded = encoded ? decodeBase64(raw.trim(), span[0]) : undefined;
     if (encoded && !decoded) continue;
-    const value = decoded?.text ?? pair.value.value;
+    const value = decoded?.text ?? span[2];
     const via = decoded ? ['base64'] : undefined;
     const inner: DetectorCandidate[] = [
       ...walk.engine.detect(value),
@@ -134,15 +143,15 @@ function visit(walk: Walk, node: Node | null | undefined, key: string, depth: nu
     for (const item of node.items) {
       // Compose `environment:` list form: `- DB_PASSWORD=literal`.
       if (yaml().isScalar(item) && typeof item.value === 'string' && key === 'environment') {
-        const eq = item.value.indexOf('=');
-        const span = valueSpan(item);
+        const span = valueSpan(item, walk.text);
+        const eq = span ? span[2].indexOf('=') : -1;
         if (eq > 0 && span) {
-          const name = item.value.slice(0, eq);
+          const name = span[2].slice(0, eq);
           const candidate = assignment(
             walk.engine,
             RULE,
             name,
-            item.value.slice(eq + 1),
+            span[2].slice(eq + 1),
             span[0] + eq + 1,
           );
           if (candidate) walk.out.push(candidate);
