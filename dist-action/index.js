@@ -30582,8 +30582,14 @@ function isDegenerate(value) {
   const zeros = value.split("").filter((ch) => ch === "0").length;
   return value.length >= 12 && zeros / value.length > 0.7;
 }
+var EMPTY_INPUT_DIGESTS = /* @__PURE__ */ new Set([
+  "d41d8cd98f00b204e9800998ecf8427e",
+  "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+]);
 function isPlaceholder(value) {
   if (isDegenerate(value)) return true;
+  if (value.length >= 32 && EMPTY_INPUT_DIGESTS.has(value.toLowerCase())) return true;
   return PLACEHOLDER_PATTERNS.some((pattern) => pattern.test(value));
 }
 
@@ -32194,7 +32200,12 @@ function replacementFor(finding, choice, names) {
     endLine: finding.endLine,
     endColumn: finding.endColumn
   };
-  const withQuotes = { ...inner, column: finding.column - 1, endColumn: finding.endColumn + 1 };
+  const prefix = finding.quotePrefix?.length ?? 0;
+  const withQuotes = {
+    ...inner,
+    column: finding.column - 1 - prefix,
+    endColumn: finding.endColumn + 1
+  };
   if (choice.target === "k8s" && finding.fileKind === "k8s-manifest") {
     return {
       replacement: k8sReplacement(choice, names),
@@ -33206,22 +33217,41 @@ function declared(match, value) {
 }
 var WRAPPED = /(?::=|=>|=|:)[ \t]*(?:\(|\\)?[ \t]*$/;
 var WRAP_TAIL = /[ \t]*(?:\(|\\)?[ \t]*$/;
-var NEXT_LITERAL = /^[ \t]*[rRbBuUfF]?@?["'`]/;
+var NOT_ASSIGNMENT = /^[ \t]*(?:#|\/\/|\/\*|\*|--|<!--|(?:if|elif|else|for|foreach|while|except|catch|case|default|def|fn|func|function|class|struct|interface|with|return|lambda|switch|when|unless|until|match)\b)/;
+var KEY_ONLY = /^[ \t]*(?:"[^"\r\n]{1,80}"|'[^'\r\n]{1,80}'|[A-Za-z_$][\w$.-]{0,80})[ \t]*:[ \t]*$/;
+var QUOTED_ARROW = /["'][ \t]*=>[ \t]*$/;
+var NEXT_LITERAL = /^[ \t]+[rRbBuUfF]{0,2}@?["'`]/;
+var PIECE_ENDS = /(?:[+.\\])[ \t]*$/;
+var PIECE_OPENS = /^[ \t]*(?:[rRbBuUfF]{0,2}["'`]|[+.])/;
+function wrapsAssignment(line) {
+  if (!WRAPPED.test(line) || NOT_ASSIGNMENT.test(line)) return false;
+  const operator = line.replace(WRAP_TAIL, "");
+  if (operator.endsWith("=>")) return QUOTED_ARROW.test(operator);
+  if (operator.endsWith(":") && !operator.endsWith(":=")) return KEY_ONLY.test(operator);
+  return true;
+}
 function withNextLine(text, offset, line) {
   const lineEnd = offset + line.length;
   const nextStart = text.startsWith("\r\n", lineEnd) ? lineEnd + 2 : lineEnd + 1;
   if (nextStart > text.length) return line;
-  let nextEnd = nextStart;
-  while (nextEnd < text.length && !isBreak(text.charCodeAt(nextEnd))) nextEnd++;
+  const nextEnd = lineEndAt(text, nextStart);
   const next = text.slice(nextStart, nextEnd);
-  if (next.length > MAX_LINE || !NEXT_LITERAL.test(next)) return line;
+  if (next.length > MAX_LINE || !NEXT_LITERAL.test(next) || PIECE_ENDS.test(next)) return line;
+  const afterStart = text.startsWith("\r\n", nextEnd) ? nextEnd + 2 : nextEnd + 1;
+  const after = text.slice(afterStart, lineEndAt(text, afterStart));
+  if (!/[,;)\]}][ \t]*$/.test(next) && PIECE_OPENS.test(after)) return line;
   const head = line.replace(WRAP_TAIL, (tail) => " ".repeat(tail.length));
   return `${head}${" ".repeat(nextStart - lineEnd)}${next}`;
+}
+function lineEndAt(text, from) {
+  let end = from;
+  while (end < text.length && !isBreak(text.charCodeAt(end))) end++;
+  return end;
 }
 function detectCodeLines(engine, text, ruleId, hits) {
   const out = [];
   lineRuns(text, hits, (line, offset) => {
-    if (WRAPPED.test(line)) line = withNextLine(text, offset, line);
+    if (wrapsAssignment(line)) line = withNextLine(text, offset, line);
     if (!QUOTE.test(line)) return;
     literalPairs(engine, line, offset, ASSIGN, ruleId, out);
     if (line.includes("define(")) literalPairs(engine, line, offset, PHP_DEFINE, ruleId, out);
@@ -34121,7 +34151,8 @@ function valueSpan(node, text) {
   if (node.type === "BLOCK_FOLDED" || node.type === "BLOCK_LITERAL") {
     const line = node.value.trim();
     if (!line || /[\r\n]/.test(line)) return void 0;
-    const at = text.indexOf(line, range[0]);
+    const body = text.slice(range[0], range[1]).search(/[\r\n]/);
+    const at = body === -1 ? -1 : text.indexOf(line, range[0] + body);
     return at !== -1 && at + line.length <= range[1] ? [at, at + line.length, line] : void 0;
   }
   const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
@@ -34458,6 +34489,9 @@ function scanText(engine, text, path, options) {
     if (variable) finding.variable = variable;
     const quote = quoteAround(text, candidate.start, candidate.end);
     if (quote) finding.quote = quote;
+    const before = text.slice(Math.max(0, candidate.start - 4), candidate.start - 1);
+    const prefix = quote && quote !== "`" ? STRING_PREFIX.exec(before) : null;
+    if (prefix) finding.quotePrefix = prefix[1];
     const previous = start.line > 1 ? positions.lineText(start.line - 1) : void 0;
     const allow = allowedBy(positions.lineText(start.line), previous);
     if (allow) {
@@ -34484,6 +34518,7 @@ function assignedName(text, start, afterComma = true) {
   if (!match || !afterComma && /,\s{0,4}["'`]?$/.test(match[0])) return void 0;
   return match[1];
 }
+var STRING_PREFIX = /(?<![\w$@])([rRbBuUfF]{1,2}|[@$]{1,2})$/;
 function quoteAround(text, start, end) {
   const before = text[start - 1];
   if ((before === '"' || before === "'" || before === "`") && text[end] === before) return before;

@@ -275,6 +275,18 @@ describe('unsprawl fix', () => {
     expect(readdirSync(join(home.path, '.unsprawl'))).toHaveLength(1);
   });
 
+  it('replaces a string prefix with its literal: b"…" must not become bos.environ[…]', () => {
+    fixtureRepo();
+    const token = readFileSync(join(FIXTURE, 'services/api/.env'), 'utf8').match(/ghp_\w+/)![0];
+    writeFileSync(join(dir.path, 'prefixed.py'), `import os\nGITHUB_TOKEN = b"${token}"\n`);
+    git(['add', '-A']);
+    git(['commit', '-qm', 'prefixed literal']);
+    expect(runCli(['fix', dir.path], { env: { HOME: home.path } }).code).toBe(0);
+    const fixed = readFileSync(join(dir.path, 'prefixed.py'), 'utf8');
+    expect(fixed).not.toContain(token);
+    expect(fixed).toMatch(/^GITHUB_TOKEN = os\.environ/m);
+  });
+
   it('quotes file names in the values script and leaves archive members for a manual change', () => {
     fixtureRepo();
     const hostile = 'a\ntouch PWNED\n.env';

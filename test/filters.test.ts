@@ -112,6 +112,17 @@ describe('code-line assignments', () => {
       [6, 'code-secret-literal'],
     ]);
   });
+
+  it('skip the digests of empty input, which stand for "no value" (fresh-user test 4)', () => {
+    const text = [
+      'EMPTY_SECRET_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"',
+      'API_SECRET_MD5 = "D41D8CD98F00B204E9800998ECF8427E"',
+      'TOKEN_SHA1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709"',
+      'API_SECRET = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"',
+    ].join('\n');
+    const found = scanText(engine, `${text}\n`, 'app/settings.py', { redact: true });
+    expect(found.map((f) => f.line)).toEqual([4]);
+  });
 });
 
 describe('found by the second fresh-user test', () => {

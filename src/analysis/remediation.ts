@@ -173,7 +173,12 @@ function replacementFor(finding: Finding, choice: TargetChoice, names: Names) {
     endLine: finding.endLine,
     endColumn: finding.endColumn,
   };
-  const withQuotes = { ...inner, column: finding.column - 1, endColumn: finding.endColumn + 1 };
+  const prefix = finding.quotePrefix?.length ?? 0;
+  const withQuotes = {
+    ...inner,
+    column: finding.column - 1 - prefix,
+    endColumn: finding.endColumn + 1,
+  };
 
   if (choice.target === 'k8s' && finding.fileKind === 'k8s-manifest') {
     return {

@@ -89,6 +89,10 @@ export function scanText(
     if (variable) finding.variable = variable;
     const quote = quoteAround(text, candidate.start, candidate.end);
     if (quote) finding.quote = quote;
+    // A backtick's prefix is a tag function, which the code calls: not part of the literal.
+    const before = text.slice(Math.max(0, candidate.start - 4), candidate.start - 1);
+    const prefix = quote && quote !== '`' ? STRING_PREFIX.exec(before) : null;
+    if (prefix) finding.quotePrefix = prefix[1];
     const previous = start.line > 1 ? positions.lineText(start.line - 1) : undefined;
     const allow = allowedBy(positions.lineText(start.line), previous);
     if (allow) {
@@ -130,6 +134,9 @@ function assignedName(text: string, start: number, afterComma = true): string | 
   if (!match || (!afterComma && /,\s{0,4}["'`]?$/.test(match[0]))) return undefined;
   return match[1];
 }
+
+/** Python's `b"…"`, `rb'…'`, `f"…"` and C#'s `@"…"`, `$"…"`: part of the literal, not of the code. */
+const STRING_PREFIX = /(?<![\w$@])([rRbBuUfF]{1,2}|[@$]{1,2})$/;
 
 /** The quote character around a literal, so a fix can replace the whole string literal. */
 function quoteAround(text: string, start: number, end: number): '"' | "'" | '`' | undefined {

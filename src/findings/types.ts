@@ -80,6 +80,9 @@ export interface Finding {
   variable?: string;
   /** The quote around the literal in the file, when it is a quoted string. */
   quote?: '"' | "'" | '`';
+  /** A string prefix before that quote (Python `b`, `rb`, `f`; C# `@`, `$`), which a fix
+   * replaces with the literal. */
+  quotePrefix?: string;
   history?: HistorySighting;
   /** Other places the same value was seen in this scan. */
   sharedWith?: string[];

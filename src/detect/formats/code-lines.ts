@@ -131,24 +131,55 @@ function declared(match: string, value: string): string | undefined {
 const WRAPPED = /(?::=|=>|=|:)[ \t]*(?:\(|\\)?[ \t]*$/;
 /** What comes after the operator on a wrapped line: read as spaces. */
 const WRAP_TAIL = /[ \t]*(?:\(|\\)?[ \t]*$/;
-/** The literal a wrapped assignment's next line opens with. */
-const NEXT_LITERAL = /^[ \t]*[rRbBuUfF]?@?["'`]/;
+/** Lines that end like an assignment and are not one: comments, control flow, declarations. */
+const NOT_ASSIGNMENT =
+  /^[ \t]*(?:#|\/\/|\/\*|\*|--|<!--|(?:if|elif|else|for|foreach|while|except|catch|case|default|def|fn|func|function|class|struct|interface|with|return|lambda|switch|when|unless|until|match)\b)/;
+/** `:` ends an object key or a dict entry only when the key is all the line holds. */
+const KEY_ONLY =
+  /^[ \t]*(?:"[^"\r\n]{1,80}"|'[^'\r\n]{1,80}'|[A-Za-z_$][\w$.-]{0,80})[ \t]*:[ \t]*$/;
+/** `=>` at a line's end is a quoted array key's (`'token' =>`), not a JavaScript arrow. */
+const QUOTED_ARROW = /["'][ \t]*=>[ \t]*$/;
+/** The literal a wrapped assignment's indented next line opens with. */
+const NEXT_LITERAL = /^[ \t]+[rRbBuUfF]{0,2}@?["'`]/;
+/** A value that goes on: the line ends in `+`, `.`, `..` or `\\`, or the next opens a piece. */
+const PIECE_ENDS = /(?:[+.\\])[ \t]*$/;
+const PIECE_OPENS = /^[ \t]*(?:[rRbBuUfF]{0,2}["'`]|[+.])/;
+
+function wrapsAssignment(line: string): boolean {
+  if (!WRAPPED.test(line) || NOT_ASSIGNMENT.test(line)) return false;
+  const operator = line.replace(WRAP_TAIL, '');
+  if (operator.endsWith('=>')) return QUOTED_ARROW.test(operator);
+  if (operator.endsWith(':') && !operator.endsWith(':=')) return KEY_ONLY.test(operator);
+  return true;
+}
 
 /**
  * The line with the next one after it, the line break (and a `(` or `\\` before it) read as
  * spaces: as long as the text it covers, so offsets stay true, and the assignment reads as one
- * line. Unchanged unless the next line opens with a literal.
+ * line. Unchanged unless the next line is indented and opens with a literal that is the whole
+ * value: a value built of several pieces (`"a"\n"b"` in Python, `"a" +` in JavaScript) is left
+ * alone, since its first piece is not the secret and a fix of it would break the code.
  */
 function withNextLine(text: string, offset: number, line: string): string {
   const lineEnd = offset + line.length;
   const nextStart = text.startsWith('\r\n', lineEnd) ? lineEnd + 2 : lineEnd + 1;
   if (nextStart > text.length) return line;
-  let nextEnd = nextStart;
-  while (nextEnd < text.length && !isBreak(text.charCodeAt(nextEnd))) nextEnd++;
+  const nextEnd = lineEndAt(text, nextStart);
   const next = text.slice(nextStart, nextEnd);
-  if (next.length > MAX_LINE || !NEXT_LITERAL.test(next)) return line;
+  if (next.length > MAX_LINE || !NEXT_LITERAL.test(next) || PIECE_ENDS.test(next)) return line;
+  const afterStart = text.startsWith('\r\n', nextEnd) ? nextEnd + 2 : nextEnd + 1;
+  const after = text.slice(afterStart, lineEndAt(text, afterStart));
+  // Without a `,`, `;` or bracket to end it, a literal followed by another is one piece of many.
+  if (!/[,;)\]}][ \t]*$/.test(next) && PIECE_OPENS.test(after)) return line;
+
   const head = line.replace(WRAP_TAIL, (tail) => ' '.repeat(tail.length));
   return `${head}${' '.repeat(nextStart - lineEnd)}${next}`;
+}
+
+function lineEndAt(text: string, from: number): number {
+  let end = from;
+  while (end < text.length && !isBreak(text.charCodeAt(end))) end++;
+  return end;
 }
 
 /** String literals assigned to secret-like names, in any C-like or scripting language. */
@@ -161,7 +192,7 @@ export function detectCodeLines(
   const out: DetectorCandidate[] = [];
   lineRuns(text, hits, (line, offset) => {
     // `apiKey =` with the literal on the next line, as formatters wrap a long assignment.
-    if (WRAPPED.test(line)) line = withNextLine(text, offset, line);
+    if (wrapsAssignment(line)) line = withNextLine(text, offset, line);
     // Both patterns end in a quoted literal; most lines with a secret-like word hold none
     // (`readonly apiKey?: string;`), and this test is far cheaper than either pattern.
     if (!QUOTE.test(line)) return;

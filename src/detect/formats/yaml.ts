@@ -45,7 +45,9 @@ function valueSpan(node: Scalar, text: string): [number, number, string] | undef
   if (node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL') {
     const line = node.value.trim();
     if (!line || /[\r\n]/.test(line)) return undefined;
-    const at = text.indexOf(line, range[0]);
+    // From the line after the `|` or `>`, where a comment may stand.
+    const body = text.slice(range[0], range[1]).search(/[\r\n]/);
+    const at = body === -1 ? -1 : text.indexOf(line, range[0] + body);
     return at !== -1 && at + line.length <= range[1] ? [at, at + line.length, line] : undefined;
   }
   const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
