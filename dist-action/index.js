@@ -33215,8 +33215,8 @@ function declared(match, value) {
   );
   return /([A-Za-z_][\w]{0,80})['"]?\]?$/.exec(beforeOperator)?.[1];
 }
-var WRAPPED = /(?::=|=>|=|:)[ \t]*(?:\(|\\)?[ \t]*$/;
-var WRAP_TAIL = /[ \t]*(?:\(|\\)?[ \t]*$/;
+var WRAPPED = /(?::=|=>|=|:)[ \t]*(?:\(|\\)?[ \t]*(?:(?:#|\/\/)[^\r\n]*)?$/;
+var WRAP_TAIL = /[ \t]*(?:\(|\\)?[ \t]*(?:(?:#|\/\/)[^\r\n]*)?$/;
 var NOT_ASSIGNMENT = /^[ \t]*(?:#|\/\/|\/\*|\*|--|<!--|(?:if|elif|else|for|foreach|while|except|catch|case|default|def|fn|func|function|class|struct|interface|with|return|lambda|switch|when|unless|until|match)\b)/;
 var KEY_ONLY = /^[ \t]*(?:"[^"\r\n]{1,80}"|'[^'\r\n]{1,80}'|[A-Za-z_$][\w$.-]{0,80})[ \t]*:[ \t]*$/;
 var QUOTED_ARROW = /["'][ \t]*=>[ \t]*$/;
@@ -34070,7 +34070,7 @@ var jsAstDetector = {
 };
 
 // src/detect/formats/json.ts
-var JSON_PAIR = /"((?:[^"\\\r\n]|\\.){1,100})"[ \t]*:[ \t]*"((?:[^"\\\r\n]|\\.){1,4096})"/g;
+var JSON_PAIR = /"((?:[^"\\\r\n]|\\.){1,100})"[ \t]*:[ \t]*(?:\r?\n[ \t]*)?"((?:[^"\\\r\n]|\\.){1,4096})"/g;
 var JSON_STRING = /"((?:[^"\\\r\n]|\\.)*)"/g;
 function jsonPairs(engine, text, dockerConfig) {
   const out = [];

@@ -126,11 +126,12 @@ function declared(match: string, value: string): string | undefined {
 
 /**
  * A line that ends in an assignment with nothing assigned yet: `const apiKey =` (Prettier),
- * `API_KEY = (` (Black), `token = \\` (a continuation), `apiKey:` (an object property).
+ * `API_KEY = (` (Black), `token = \\` (a continuation), `apiKey:` (an object property), maybe
+ * with a comment after it (`API_KEY = (  # noqa`).
  */
-const WRAPPED = /(?::=|=>|=|:)[ \t]*(?:\(|\\)?[ \t]*$/;
-/** What comes after the operator on a wrapped line: read as spaces. */
-const WRAP_TAIL = /[ \t]*(?:\(|\\)?[ \t]*$/;
+const WRAPPED = /(?::=|=>|=|:)[ \t]*(?:\(|\\)?[ \t]*(?:(?:#|\/\/)[^\r\n]*)?$/;
+/** What comes after the operator on a wrapped line, a comment included: read as spaces. */
+const WRAP_TAIL = /[ \t]*(?:\(|\\)?[ \t]*(?:(?:#|\/\/)[^\r\n]*)?$/;
 /** Lines that end like an assignment and are not one: comments, control flow, declarations. */
 const NOT_ASSIGNMENT =
   /^[ \t]*(?:#|\/\/|\/\*|\*|--|<!--|(?:if|elif|else|for|foreach|while|except|catch|case|default|def|fn|func|function|class|struct|interface|with|return|lambda|switch|when|unless|until|match)\b)/;

@@ -10,7 +10,9 @@ import { assignment, judgeValue, makeCandidate } from './judge.js';
 import { detectCodeLines } from './code-lines.js';
 import { detectUrlCredentials } from './connection-strings.js';
 
-const JSON_PAIR = /"((?:[^"\\\r\n]|\\.){1,100})"[ \t]*:[ \t]*"((?:[^"\\\r\n]|\\.){1,4096})"/g;
+/** A value may stand on the line after its key, as some writers and hand-edited files put it. */
+const JSON_PAIR =
+  /"((?:[^"\\\r\n]|\\.){1,100})"[ \t]*:[ \t]*(?:\r?\n[ \t]*)?"((?:[^"\\\r\n]|\\.){1,4096})"/g;
 const JSON_STRING = /"((?:[^"\\\r\n]|\\.)*)"/g;
 
 function jsonPairs(engine: RuleEngine, text: string, dockerConfig: boolean): DetectorCandidate[] {
