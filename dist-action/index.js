@@ -33232,16 +33232,24 @@ function wrapsAssignment(line) {
 }
 function withNextLine(text, offset, line) {
   const lineEnd = offset + line.length;
-  const nextStart = text.startsWith("\r\n", lineEnd) ? lineEnd + 2 : lineEnd + 1;
+  let nextStart = afterBreak(text, lineEnd);
+  let nextEnd = lineEndAt(text, nextStart);
+  for (let skipped = 0; skipped < 2 && COMMENT_LINE.test(text.slice(nextStart, nextEnd)); skipped++) {
+    nextStart = afterBreak(text, nextEnd);
+    nextEnd = lineEndAt(text, nextStart);
+  }
   if (nextStart > text.length) return line;
-  const nextEnd = lineEndAt(text, nextStart);
   const next = text.slice(nextStart, nextEnd);
   if (next.length > MAX_LINE || !NEXT_LITERAL.test(next) || PIECE_ENDS.test(next)) return line;
-  const afterStart = text.startsWith("\r\n", nextEnd) ? nextEnd + 2 : nextEnd + 1;
+  const afterStart = afterBreak(text, nextEnd);
   const after = text.slice(afterStart, lineEndAt(text, afterStart));
   if (!/[,;)\]}][ \t]*$/.test(next) && PIECE_OPENS.test(after)) return line;
   const head = line.replace(WRAP_TAIL, (tail) => " ".repeat(tail.length));
   return `${head}${" ".repeat(nextStart - lineEnd)}${next}`;
+}
+var COMMENT_LINE = /^[ \t]*(?:#|\/\/)/;
+function afterBreak(text, at) {
+  return text.startsWith("\r\n", at) ? at + 2 : at + 1;
 }
 function lineEndAt(text, from) {
   let end = from;
@@ -34053,9 +34061,9 @@ function detectJs(engine, text, path, hits) {
 }
 function inComment(text, offset) {
   const lineStart = lineStartWithin(text, offset, 400);
-  return COMMENT_LINE.test(text.slice(lineStart, offset));
+  return COMMENT_LINE2.test(text.slice(lineStart, offset));
 }
-var COMMENT_LINE = /^[ \t]*(?:\/\/|\/\*|\*)/;
+var COMMENT_LINE2 = /^[ \t]*(?:\/\/|\/\*|\*)/;
 var jsAstDetector = {
   name: "js-ast",
   triggers: SECRET_WORDS,

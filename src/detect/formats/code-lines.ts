@@ -163,18 +163,34 @@ function wrapsAssignment(line: string): boolean {
  */
 function withNextLine(text: string, offset: number, line: string): string {
   const lineEnd = offset + line.length;
-  const nextStart = text.startsWith('\r\n', lineEnd) ? lineEnd + 2 : lineEnd + 1;
+  let nextStart = afterBreak(text, lineEnd);
+  let nextEnd = lineEndAt(text, nextStart);
+  // A comment line or two may stand between (`API_SECRET = (`, `# rotated monthly`, `"…"`).
+  for (
+    let skipped = 0;
+    skipped < 2 && COMMENT_LINE.test(text.slice(nextStart, nextEnd));
+    skipped++
+  ) {
+    nextStart = afterBreak(text, nextEnd);
+    nextEnd = lineEndAt(text, nextStart);
+  }
   if (nextStart > text.length) return line;
-  const nextEnd = lineEndAt(text, nextStart);
   const next = text.slice(nextStart, nextEnd);
   if (next.length > MAX_LINE || !NEXT_LITERAL.test(next) || PIECE_ENDS.test(next)) return line;
-  const afterStart = text.startsWith('\r\n', nextEnd) ? nextEnd + 2 : nextEnd + 1;
+  const afterStart = afterBreak(text, nextEnd);
   const after = text.slice(afterStart, lineEndAt(text, afterStart));
   // Without a `,`, `;` or bracket to end it, a literal followed by another is one piece of many.
   if (!/[,;)\]}][ \t]*$/.test(next) && PIECE_OPENS.test(after)) return line;
 
   const head = line.replace(WRAP_TAIL, (tail) => ' '.repeat(tail.length));
   return `${head}${' '.repeat(nextStart - lineEnd)}${next}`;
+}
+
+const COMMENT_LINE = /^[ \t]*(?:#|\/\/)/;
+
+/** Where the line after the break at `at` starts (past `\r\n`, `\n` or `\r`). */
+function afterBreak(text: string, at: number): number {
+  return text.startsWith('\r\n', at) ? at + 2 : at + 1;
 }
 
 function lineEndAt(text: string, from: number): number {
