@@ -33178,14 +33178,14 @@ function lineRuns(text, hits, each) {
   for (const at of hits.startsOfAny(SECRET_WORDS)) {
     if (at < doneTo) continue;
     let start = at;
-    let end = at;
+    let end;
     if (feedsOnly) {
       start = at === 0 ? 0 : text.lastIndexOf("\n", at - 1) + 1;
       end = text.indexOf("\n", at);
       if (end === -1) end = text.length;
     } else {
       while (start > 0 && !isBreak(text.charCodeAt(start - 1))) start--;
-      while (end < text.length && !isBreak(text.charCodeAt(end))) end++;
+      end = lineEndAt(text, at);
     }
     doneTo = end;
     if (end - start <= MAX_LINE) each(text.slice(start, end), start);

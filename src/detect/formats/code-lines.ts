@@ -59,14 +59,14 @@ export function lineRuns(
   for (const at of hits.startsOfAny(SECRET_WORDS)) {
     if (at < doneTo) continue;
     let start = at;
-    let end = at;
+    let end: number;
     if (feedsOnly) {
       start = at === 0 ? 0 : text.lastIndexOf('\n', at - 1) + 1;
       end = text.indexOf('\n', at);
       if (end === -1) end = text.length;
     } else {
       while (start > 0 && !isBreak(text.charCodeAt(start - 1))) start--;
-      while (end < text.length && !isBreak(text.charCodeAt(end))) end++;
+      end = lineEndAt(text, at);
     }
     doneTo = end;
     if (end - start <= MAX_LINE) each(text.slice(start, end), start);
@@ -193,6 +193,7 @@ function afterBreak(text: string, at: number): number {
   return text.startsWith('\r\n', at) ? at + 2 : at + 1;
 }
 
+/** Where the line holding `from` ends: its `\n` or `\r`, or the end of the text. */
 function lineEndAt(text: string, from: number): number {
   let end = from;
   while (end < text.length && !isBreak(text.charCodeAt(end))) end++;
