@@ -36014,7 +36014,10 @@ function walkOptions(revisions, since, renames) {
       `--since takes a date such as 2024-01-31, "6 months ago" or yesterday, not "${since}"`
     );
   }
-  return { revisions, since, renames };
+  return { revisions, since: since === void 0 ? void 0 : sinceForGit(since), renames };
+}
+function sinceForGit(since) {
+  return /^\s*\d{4}-\d{2}-\d{2}\s*$/.test(since) ? `${since.trim()} 00:00:00` : since;
 }
 function note(skips, level, subject, reason, message) {
   if (level === "warning") log.warn(`${subject}: ${message}`);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../src/findings/types.js';
-import { scanHistory, scanRange } from '../src/pipeline/scan-git.js';
+import { scanHistory, scanRange, sinceForGit } from '../src/pipeline/scan-git.js';
 import { runCli, tempDir } from './helpers/cli.js';
 import { initRepo, request, type TestRepo } from './helpers/git-repo.js';
 import { sarifValidator } from './helpers/sarif-schema.js';
@@ -101,9 +101,27 @@ describe('scan --history', () => {
   });
 
   it('keeps to the commits after --since', async () => {
-    const result = await scanHistory(request(repo.dir), { since: '2024-01-12' });
+    const result = await scanHistory(request(repo.dir), { since: '2024-01-12T18:00:00Z' });
     const paths = result.findings.map((f) => f.history?.path).sort();
     expect(paths).toEqual(['caf\\xE9 notes.txt', 'side.txt', 'wip.txt']);
+  });
+
+  it('reads a --since day as from its midnight, whatever the time of day the scan runs', async () => {
+    expect(sinceForGit('2024-01-12')).toBe('2024-01-12 00:00:00');
+    expect(sinceForGit('2024-01-12 18:30')).toBe('2024-01-12 18:30');
+    expect(sinceForGit('yesterday')).toBe('yesterday');
+    // git fills a bare date with the current time of day; in UTC, "keys" was committed at noon
+    // on 2024-01-11 and "move keys" at noon on 2024-01-12.
+    const zone = process.env.TZ;
+    process.env.TZ = 'UTC';
+    try {
+      const result = await scanHistory(request(repo.dir), { since: '2024-01-12' });
+      const paths = result.findings.map((f) => f.history?.path).sort();
+      expect(paths).toEqual(['caf\\xE9 notes.txt', 'new/keys.txt', 'side.txt', 'wip.txt']);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 
   it('--range reports only what those commits introduced', async () => {

@@ -213,7 +213,15 @@ function walkOptions(
       `--since takes a date such as 2024-01-31, "6 months ago" or yesterday, not "${since}"`,
     );
   }
-  return { revisions, since, renames };
+  return { revisions, since: since === undefined ? undefined : sinceForGit(since), renames };
+}
+
+/**
+ * git fills a date without a time with the time of day the scan runs, so `--since 2024-01-31`
+ * would drop that day's morning commits in the afternoon: a bare day starts at its midnight.
+ */
+export function sinceForGit(since: string): string {
+  return /^\s*\d{4}-\d{2}-\d{2}\s*$/.test(since) ? `${since.trim()} 00:00:00` : since;
 }
 
 function note(
