@@ -29900,7 +29900,7 @@ var init_esm = __esm({
 
 // src/action/main.ts
 import { execFileSync as execFileSync3 } from "node:child_process";
-import { appendFileSync, existsSync as existsSync6, mkdtempSync, readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
+import { appendFileSync, existsSync as existsSync7, mkdtempSync, readFileSync as readFileSync11, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute as isAbsolute3, join as join7, relative as relative5, resolve as resolve8, sep as sep4 } from "node:path";
 
@@ -31786,7 +31786,7 @@ async function loadConfig(request) {
 }
 
 // src/cli/commands/scan.ts
-import { existsSync as existsSync5 } from "node:fs";
+import { existsSync as existsSync6 } from "node:fs";
 import { parseArgs } from "node:util";
 
 // src/analysis/git-facts.ts
@@ -32536,7 +32536,7 @@ async function applySuppressions(findings, context) {
 }
 
 // src/pipeline/scan.ts
-import { resolve as resolve4, dirname as dirname4 } from "node:path";
+import { resolve as resolve4, dirname as dirname5 } from "node:path";
 import { statSync as statSync4 } from "node:fs";
 
 // src/cli/working-folder.ts
@@ -32807,7 +32807,7 @@ function* rawNamed(absRoot, relPath, options, onSkip, onEscaped) {
 import { availableParallelism } from "node:os";
 
 // src/pool/worker.ts
-import { readFileSync as readFileSync7 } from "node:fs";
+import { readFileSync as readFileSync8 } from "node:fs";
 
 // src/detect/detectors.ts
 var DETECTORS = [];
@@ -33925,7 +33925,45 @@ var gluedTokenDetector = {
 };
 
 // src/detect/formats/js-ast.ts
-import { createRequire } from "node:module";
+import { existsSync as existsSync5 } from "node:fs";
+import { createRequire as createRequire2 } from "node:module";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+
+// src/code-cache.ts
+import { createHash } from "node:crypto";
+import { readFileSync as readFileSync6 } from "node:fs";
+import Module, { createRequire } from "node:module";
+import { dirname as dirname4 } from "node:path";
+import { Script } from "node:vm";
+var DIGEST_BYTES = 32;
+function runCachedBundle(bundle, cacheFile) {
+  const source = readFileSync6(bundle);
+  const digest = (cache2) => createHash("sha256").update(source).update(cache2).digest();
+  const script = new Script(Module.wrap(source.toString("utf8")), {
+    filename: bundle,
+    cachedData: matchingCache(cacheFile, digest)
+  });
+  const module = { exports: {} };
+  const run = script.runInThisContext();
+  run(module.exports, createRequire(bundle), module, bundle, dirname4(bundle));
+  return {
+    exports: module.exports,
+    sealedCache() {
+      const cache2 = script.createCachedData();
+      return Buffer.concat([digest(cache2), cache2]);
+    }
+  };
+}
+function matchingCache(cacheFile, digest) {
+  let file;
+  try {
+    file = readFileSync6(cacheFile);
+  } catch {
+    return void 0;
+  }
+  const cache2 = file.subarray(DIGEST_BYTES);
+  return digest(cache2).equals(file.subarray(0, DIGEST_BYTES)) ? cache2 : void 0;
+}
 
 // src/detect/reads-as-code.ts
 function isPasswordRule({ rule }) {
@@ -33950,11 +33988,16 @@ var JS_PATH = /\.(m?[jt]sx?|c[jt]s)$/i;
 var MAX_PARSE = 512 * 1024;
 var parseFn;
 function parser() {
-  if (!parseFn) {
-    const require2 = createRequire(import.meta.url);
-    parseFn = require2("@typescript-eslint/typescript-estree").parse;
-  }
+  parseFn ??= loadParser().parse;
   return parseFn;
+}
+function loadParser() {
+  if (typeof UNSPRAWL_PARSER_BUNDLE === "string") {
+    const bundle = fileURLToPath2(new URL(UNSPRAWL_PARSER_BUNDLE, import.meta.url));
+    const cache2 = bundle.replace(/\.cjs$/, ".cache");
+    if (existsSync5(bundle)) return runCachedBundle(bundle, cache2).exports;
+  }
+  return createRequire2(import.meta.url)("@typescript-eslint/typescript-estree");
 }
 function isNode(value) {
   return typeof value === "object" && value !== null && typeof value.type === "string";
@@ -34325,13 +34368,13 @@ function loadFormatDetectors() {
 }
 
 // src/detect/automaton-cache.ts
-import { readFileSync as readFileSync6, writeFileSync } from "node:fs";
+import { readFileSync as readFileSync7, writeFileSync } from "node:fs";
 var INT_TABLES = ["delta", "outFirst", "outNext", "outKeyword"];
 var CLASS_TABLE_BYTES = 65536;
 function loadAutomaton(path, keywords) {
   let bytes;
   try {
-    bytes = readFileSync6(path);
+    bytes = readFileSync7(path);
   } catch {
     return void 0;
   }
@@ -34417,7 +34460,7 @@ function classifyFile(fullPath, text) {
 }
 
 // src/findings/fingerprint.ts
-import { createHash, scryptSync } from "node:crypto";
+import { createHash as createHash2, scryptSync } from "node:crypto";
 var SALT = "unsprawl/value-digest/v1";
 var SCRYPT = { N: 2048, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 var cache = /* @__PURE__ */ new Map();
@@ -34435,7 +34478,7 @@ function valueDigest(secret) {
   return digest;
 }
 function fingerprint(ruleId, path, digest) {
-  return createHash("sha256").update(`${ruleId}\0${path}\0${digest}`).digest("hex").slice(0, 32);
+  return createHash2("sha256").update(`${ruleId}\0${path}\0${digest}`).digest("hex").slice(0, 32);
 }
 
 // src/findings/redact.ts
@@ -34888,7 +34931,7 @@ function injectFault(target) {
   const [kind, name] = (process.env.UNSPRAWL_TEST_FAULT ?? "").split(":");
   if (!name || !target.path.includes(name)) return;
   if (kind === "throw") {
-    const text = target.absPath ? readFileSync7(target.absPath, "utf8") : "";
+    const text = target.absPath ? readFileSync8(target.absPath, "utf8") : "";
     throw new Error(`injected fault in the middle of ${text}`);
   }
   if (kind === "oom") {
@@ -35086,7 +35129,7 @@ function scanRoot(paths) {
   if (paths.length === 1) {
     const absolute = resolve4(paths[0]);
     const stats = statSync4(absolute, { throwIfNoEntry: false });
-    return stats?.isDirectory() ? absolute : dirname4(absolute);
+    return stats?.isDirectory() ? absolute : dirname5(absolute);
   }
   return currentFolder();
 }
@@ -35329,7 +35372,7 @@ function touchesAdded(added, line, endLine) {
 }
 
 // src/sources/git/objects.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 async function* readBlobs(cwd, ids, maxSize) {
   let next = 0;
   while (next < ids.length) {
@@ -35347,7 +35390,7 @@ function firstLine2(text) {
   return text.trim().split("\n")[0]?.replace(/^(fatal|error): /, "") ?? "";
 }
 function blobId(content, algorithm) {
-  return createHash2(algorithm).update(`blob ${content.length}\0`).update(content).digest("hex");
+  return createHash3(algorithm).update(`blob ${content.length}\0`).update(content).digest("hex");
 }
 async function* batch(cwd, ids, maxSize, state) {
   const child = spawnGit(cwd, ["cat-file", "--batch"]);
@@ -35447,7 +35490,7 @@ async function pump(stdin, ids) {
 }
 
 // src/sources/git/repo.ts
-import { readFileSync as readFileSync8 } from "node:fs";
+import { readFileSync as readFileSync9 } from "node:fs";
 import { resolve as resolve5 } from "node:path";
 var NotARepositoryError = class extends Error {
   /** `whole`: the message as it stands, for a path that is in a repository but not usable. */
@@ -35518,7 +35561,7 @@ function repository(dir, gitDir, bare, top, head, branch, shallow) {
 }
 function readShallow(file) {
   try {
-    return readFileSync8(file, "utf8").split("\n").filter(Boolean);
+    return readFileSync9(file, "utf8").split("\n").filter(Boolean);
   } catch {
     return [];
   }
@@ -36220,9 +36263,9 @@ function toGithubAnnotations(findings, limit = Infinity) {
 import { pathToFileURL } from "node:url";
 
 // src/version.ts
-import { readFileSync as readFileSync9 } from "node:fs";
+import { readFileSync as readFileSync10 } from "node:fs";
 import { join as join6 } from "node:path";
-var VERSION2 = JSON.parse(readFileSync9(join6(PACKAGE_ROOT, "package.json"), "utf8")).version;
+var VERSION2 = JSON.parse(readFileSync10(join6(PACKAGE_ROOT, "package.json"), "utf8")).version;
 
 // src/report/sarif.ts
 var URI_SAFE = /^[A-Za-z0-9\-_.!~*'()/]$/;
@@ -36417,13 +36460,13 @@ function formatBytes(bytes) {
 
 // src/cli/output.ts
 import { lstatSync as lstatSync3, renameSync, rmSync, writeFileSync as writeFileSync2, mkdirSync, statSync as statSync5 } from "node:fs";
-import { dirname as dirname5, resolve as resolve7 } from "node:path";
+import { dirname as dirname6, resolve as resolve7 } from "node:path";
 function checkOutputFolder(output) {
   if (!output || output === "-") return;
-  const folder = dirname5(output);
+  const folder = dirname6(output);
   let stats;
   try {
-    stats = statSync5(dirname5(resolve7(output)), { throwIfNoEntry: false });
+    stats = statSync5(dirname6(resolve7(output)), { throwIfNoEntry: false });
   } catch (error) {
     const code = error.code;
     if (code !== "ENOTDIR")
@@ -36447,7 +36490,7 @@ function writeReport(text, output, options = {}) {
       writeFileSync2(target, text);
       return;
     }
-    if (options.createFolders) mkdirSync(dirname5(target), { recursive: true });
+    if (options.createFolders) mkdirSync(dirname6(target), { recursive: true });
     else checkOutputFolder(output);
     writeFileSync2(temporary, text);
     renameSync(temporary, target);
@@ -36604,7 +36647,7 @@ async function executeScan(values, positionals, overrides = {}) {
   currentFolder();
   const paths = positionals.length ? positionals : ["."];
   for (const path of paths) {
-    if (!existsSync5(path)) throw new UsageError(`${path}: no such file or directory`);
+    if (!existsSync6(path)) throw new UsageError(`${path}: no such file or directory`);
   }
   const config = await loadConfig({ explicit: values.config, startDir: scanRoot(paths) });
   const progress = createProgress(values.quiet);
@@ -36705,7 +36748,7 @@ function pullRequestRange() {
   const eventPath = process.env.GITHUB_EVENT_PATH;
   if (!eventPath) return void 0;
   try {
-    const event = JSON.parse(readFileSync10(eventPath, "utf8"));
+    const event = JSON.parse(readFileSync11(eventPath, "utf8"));
     const base = event.pull_request?.base?.sha;
     const head = event.pull_request?.head?.sha;
     return base && head ? `${base}..${head}` : void 0;
@@ -36730,7 +36773,7 @@ function baseConfig(repo, base, names) {
     writeFileSync3(file, text);
     return file;
   }
-  if (names.some((name) => existsSync6(join7(repo, name)))) {
+  if (names.some((name) => existsSync7(join7(repo, name)))) {
     log.warn(
       "the pull request adds a config the base branch does not have: it is ignored for this scan"
     );
@@ -36753,7 +36796,7 @@ async function runAction() {
   const inside2 = relative5(workspace, path);
   if (inside2.startsWith("..") || isAbsolute3(inside2))
     throw new Error(`input path ${path} is outside the workspace ${workspace}`);
-  if (!existsSync6(path)) throw new Error(`input path ${path} does not exist`);
+  if (!existsSync7(path)) throw new Error(`input path ${path} does not exist`);
   if (process.env.GITHUB_EVENT_NAME?.startsWith("pull_request") && !process.env.GITHUB_EVENT_PATH) {
     log.warn("pull_request event without GITHUB_EVENT_PATH: scanning the whole tree");
   }

@@ -269,26 +269,29 @@ describe('usage errors', () => {
 });
 
 describe('the launcher and its code cache', () => {
-  it('is handed a code cache this Node accepts, made by the build and sealed with a digest', () => {
-    const bundle = join(ROOT, 'dist', 'cli.cjs');
-    const source = readFileSync(bundle);
-    const file = readFileSync(join(ROOT, 'dist', 'cli.cache'));
-    const cache = file.subarray(32);
-    const digest = createHash('sha256').update(source).update(cache).digest();
-    expect(file.subarray(0, 32).equals(digest)).toBe(true);
-    const script = new Script(Module.wrap(source.toString('utf8')), {
-      filename: bundle,
-      cachedData: cache,
-    });
-    expect(script.cachedDataRejected).toBe(false);
-  });
+  it.each(['cli', 'parser'])(
+    'is handed a %s code cache this Node accepts, made by the build and sealed with a digest',
+    (name) => {
+      const bundle = join(ROOT, 'dist', `${name}.cjs`);
+      const source = readFileSync(bundle);
+      const file = readFileSync(join(ROOT, 'dist', `${name}.cache`));
+      const cache = file.subarray(32);
+      const digest = createHash('sha256').update(source).update(cache).digest();
+      expect(file.subarray(0, 32).equals(digest)).toBe(true);
+      const script = new Script(Module.wrap(source.toString('utf8')), {
+        filename: bundle,
+        cachedData: cache,
+      });
+      expect(script.cachedDataRejected).toBe(false);
+    },
+  );
 
   it('runs the same scan, and the bundle as it is, whatever happened to the cache', () => {
     const pkg = tempDir();
     try {
       mkdirSync(join(pkg.path, 'dist'));
       const files = ['unsprawl.mjs', 'cli.cjs', 'cli.cache', 'worker.mjs', 'rules.json'];
-      for (const file of [...files, 'keywords.bin'])
+      for (const file of [...files, 'keywords.bin', 'parser.cjs', 'parser.cache'])
         copyFileSync(join(ROOT, 'dist', file), join(pkg.path, 'dist', file));
       copyFileSync(join(ROOT, 'package.json'), join(pkg.path, 'package.json'));
       for (const folder of ['rules', 'schema', 'node_modules'])
@@ -303,20 +306,42 @@ describe('the launcher and its code cache', () => {
             encoding: 'utf8',
           },
         );
-      const scan = () => cli('scan', dir.path, '--format', 'json');
-      const expected = runCli(['scan', dir.path, '--format', 'json']);
+      // A property only the JavaScript parser reads, so both caches are used.
+      const source = join(pkg.path, 'scanned');
+      mkdirSync(source);
+      writeFileSync(
+        join(source, 'config.js'),
+        'export default {\n  dbPassword: "Vq7mLr2xTn9KcW4b",\n};\n',
+      );
+      copyFileSync(join(dir.path, 'src', 'app.js'), join(source, 'app.js'));
+      const scan = () => cli('scan', source, '--format', 'json');
+      const expected = runCli(['scan', source, '--format', 'json']);
+      expect(JSON.parse(expected.stdout).findings).toContainEqual(
+        expect.objectContaining({ ruleId: 'js-secret-literal' }),
+      );
       const cacheFile = join(pkg.path, 'dist', 'cli.cache');
+      const parserCache = join(pkg.path, 'dist', 'parser.cache');
       const intact = readFileSync(cacheFile);
+      const parserIntact = readFileSync(parserCache);
 
       const runs = [scan()];
       // Bytes changed in the middle: V8 would crash on them if it were handed them.
-      const damaged = Buffer.from(intact);
-      for (const at of [100, 30_000, damaged.length - 4]) damaged.writeUInt32LE(0xffffffff, at);
-      writeFileSync(cacheFile, damaged);
+      const damage = (bytes: Buffer) => {
+        const damaged = Buffer.from(bytes);
+        for (const at of [100, 30_000, damaged.length - 4]) damaged.writeUInt32LE(0xffffffff, at);
+        return damaged;
+      };
+      writeFileSync(cacheFile, damage(intact));
+      writeFileSync(parserCache, damage(parserIntact));
       runs.push(scan());
       writeFileSync(cacheFile, 'not a code cache');
+      writeFileSync(parserCache, 'not a code cache');
       runs.push(scan());
       rmSync(cacheFile);
+      rmSync(parserCache);
+      runs.push(scan());
+      // A package without the parser's bundle loads the parser from node_modules.
+      rmSync(join(pkg.path, 'dist', 'parser.cjs'));
       runs.push(scan());
       for (const run of runs) {
         expect(run.status, run.stderr).toBe(expected.code);

@@ -6,7 +6,10 @@
  * loaded on the first file that needs it; a file it cannot parse falls back to the line
  * heuristics.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { runCachedBundle } from '../../code-cache.js';
 import { log } from '../../log/logger.js';
 import { lineStartWithin } from '../../sources/text.js';
 import type { Detector, DetectorCandidate } from '../detectors.js';
@@ -27,13 +30,26 @@ interface EstreeNode {
 }
 type ParseFn = (code: string, options: Record<string, unknown>) => EstreeNode;
 
+/** Set in the CLI and worker bundles (scripts/build-bundle.mjs): the parser's own bundle. */
+declare const UNSPRAWL_PARSER_BUNDLE: string | undefined;
+
 let parseFn: ParseFn | undefined;
 function parser(): ParseFn {
-  if (!parseFn) {
-    const require = createRequire(import.meta.url);
-    parseFn = (require('@typescript-eslint/typescript-estree') as { parse: ParseFn }).parse;
-  }
+  parseFn ??= (loadParser() as { parse: ParseFn }).parse;
   return parseFn;
+}
+
+/**
+ * The bundled parser with its code cache when it sits beside this code (an installed CLI);
+ * node_modules otherwise (the compiled sources the tests run, or a bundle whose parser is gone).
+ */
+function loadParser(): unknown {
+  if (typeof UNSPRAWL_PARSER_BUNDLE === 'string') {
+    const bundle = fileURLToPath(new URL(UNSPRAWL_PARSER_BUNDLE, import.meta.url));
+    const cache = bundle.replace(/\.cjs$/, '.cache');
+    if (existsSync(bundle)) return runCachedBundle(bundle, cache).exports;
+  }
+  return createRequire(import.meta.url)('@typescript-eslint/typescript-estree');
 }
 
 interface Literal {
