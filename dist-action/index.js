@@ -7499,8 +7499,8 @@ var require_path = __commonJS({
 
 // node_modules/is-extglob/index.js
 var require_is_extglob = __commonJS({
-  "node_modules/is-extglob/index.js"(exports, module) {
-    module.exports = function isExtglob(str) {
+  "node_modules/is-extglob/index.js"(exports, module2) {
+    module2.exports = function isExtglob(str) {
       if (typeof str !== "string" || str === "") {
         return false;
       }
@@ -7516,7 +7516,7 @@ var require_is_extglob = __commonJS({
 
 // node_modules/is-glob/index.js
 var require_is_glob = __commonJS({
-  "node_modules/is-glob/index.js"(exports, module) {
+  "node_modules/is-glob/index.js"(exports, module2) {
     var isExtglob = require_is_extglob();
     var chars = { "{": "}", "(": ")", "[": "]" };
     var strictCheck = function(str) {
@@ -7629,7 +7629,7 @@ var require_is_glob = __commonJS({
       }
       return false;
     };
-    module.exports = function isGlob(str, options) {
+    module2.exports = function isGlob(str, options) {
       if (typeof str !== "string" || str === "") {
         return false;
       }
@@ -7647,7 +7647,7 @@ var require_is_glob = __commonJS({
 
 // node_modules/glob-parent/index.js
 var require_glob_parent = __commonJS({
-  "node_modules/glob-parent/index.js"(exports, module) {
+  "node_modules/glob-parent/index.js"(exports, module2) {
     "use strict";
     var isGlob = require_is_glob();
     var pathPosixDirname = __require("path").posix.dirname;
@@ -7657,7 +7657,7 @@ var require_glob_parent = __commonJS({
     var enclosure = /[\{\[].*[\}\]]$/;
     var globby = /(^|[^\\])([\{\[]|\([^\)]+$)/;
     var escaped = /\\([\!\*\?\|\[\]\(\)\{\}])/g;
-    module.exports = function globParent(str, opts) {
+    module2.exports = function globParent(str, opts) {
       var options = Object.assign({ flipBackslashes: true }, opts);
       if (options.flipBackslashes && isWin32 && str.indexOf(slash) < 0) {
         str = str.replace(backslash, slash);
@@ -7758,10 +7758,10 @@ var require_utils = __commonJS({
 
 // node_modules/braces/lib/stringify.js
 var require_stringify2 = __commonJS({
-  "node_modules/braces/lib/stringify.js"(exports, module) {
+  "node_modules/braces/lib/stringify.js"(exports, module2) {
     "use strict";
     var utils = require_utils();
-    module.exports = (ast, options = {}) => {
+    module2.exports = (ast, options = {}) => {
       const stringify = (node, parent = {}) => {
         const invalidBlock = options.escapeInvalid && utils.isInvalidBrace(parent);
         const invalidNode = node.invalid === true && options.escapeInvalid === true;
@@ -7789,9 +7789,9 @@ var require_stringify2 = __commonJS({
 
 // node_modules/is-number/index.js
 var require_is_number = __commonJS({
-  "node_modules/is-number/index.js"(exports, module) {
+  "node_modules/is-number/index.js"(exports, module2) {
     "use strict";
-    module.exports = function(num) {
+    module2.exports = function(num) {
       if (typeof num === "number") {
         return num - num === 0;
       }
@@ -7805,7 +7805,7 @@ var require_is_number = __commonJS({
 
 // node_modules/to-regex-range/index.js
 var require_to_regex_range = __commonJS({
-  "node_modules/to-regex-range/index.js"(exports, module) {
+  "node_modules/to-regex-range/index.js"(exports, module2) {
     "use strict";
     var isNumber = require_is_number();
     var toRegexRange = (min, max, options) => {
@@ -8010,13 +8010,13 @@ var require_to_regex_range = __commonJS({
     }
     toRegexRange.cache = {};
     toRegexRange.clearCache = () => toRegexRange.cache = {};
-    module.exports = toRegexRange;
+    module2.exports = toRegexRange;
   }
 });
 
 // node_modules/fill-range/index.js
 var require_fill_range = __commonJS({
-  "node_modules/fill-range/index.js"(exports, module) {
+  "node_modules/fill-range/index.js"(exports, module2) {
     "use strict";
     var util = __require("util");
     var toRegexRange = require_to_regex_range();
@@ -8204,13 +8204,13 @@ var require_fill_range = __commonJS({
       }
       return fillLetters(start, end, Math.max(Math.abs(step), 1), opts);
     };
-    module.exports = fill;
+    module2.exports = fill;
   }
 });
 
 // node_modules/braces/lib/compile.js
 var require_compile = __commonJS({
-  "node_modules/braces/lib/compile.js"(exports, module) {
+  "node_modules/braces/lib/compile.js"(exports, module2) {
     "use strict";
     var fill = require_fill_range();
     var utils = require_utils();
@@ -8256,13 +8256,13 @@ var require_compile = __commonJS({
       };
       return walk3(ast);
     };
-    module.exports = compile;
+    module2.exports = compile;
   }
 });
 
 // node_modules/braces/lib/expand.js
 var require_expand = __commonJS({
-  "node_modules/braces/lib/expand.js"(exports, module) {
+  "node_modules/braces/lib/expand.js"(exports, module2) {
     "use strict";
     var fill = require_fill_range();
     var stringify = require_stringify2();
@@ -8350,15 +8350,15 @@ var require_expand = __commonJS({
       };
       return utils.flatten(walk3(ast));
     };
-    module.exports = expand;
+    module2.exports = expand;
   }
 });
 
 // node_modules/braces/lib/constants.js
 var require_constants = __commonJS({
-  "node_modules/braces/lib/constants.js"(exports, module) {
+  "node_modules/braces/lib/constants.js"(exports, module2) {
     "use strict";
-    module.exports = {
+    module2.exports = {
       MAX_LENGTH: 1e4,
       // Digits
       CHAR_0: "0",
@@ -8457,7 +8457,7 @@ var require_constants = __commonJS({
 
 // node_modules/braces/lib/parse.js
 var require_parse = __commonJS({
-  "node_modules/braces/lib/parse.js"(exports, module) {
+  "node_modules/braces/lib/parse.js"(exports, module2) {
     "use strict";
     var stringify = require_stringify2();
     var {
@@ -8689,13 +8689,13 @@ var require_parse = __commonJS({
       push({ type: "eos" });
       return ast;
     };
-    module.exports = parse;
+    module2.exports = parse;
   }
 });
 
 // node_modules/braces/index.js
 var require_braces = __commonJS({
-  "node_modules/braces/index.js"(exports, module) {
+  "node_modules/braces/index.js"(exports, module2) {
     "use strict";
     var stringify = require_stringify2();
     var compile = require_compile();
@@ -8752,13 +8752,13 @@ var require_braces = __commonJS({
       }
       return options.expand !== true ? braces.compile(input2, options) : braces.expand(input2, options);
     };
-    module.exports = braces;
+    module2.exports = braces;
   }
 });
 
 // node_modules/micromatch/node_modules/picomatch/lib/constants.js
 var require_constants2 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/constants.js"(exports, module) {
+  "node_modules/micromatch/node_modules/picomatch/lib/constants.js"(exports, module2) {
     "use strict";
     var path = __require("path");
     var WIN_SLASH = "\\\\/";
@@ -8827,7 +8827,7 @@ var require_constants2 = __commonJS({
       word: "A-Za-z0-9_",
       xdigit: "A-Fa-f0-9"
     };
-    module.exports = {
+    module2.exports = {
       DEFAULT_MAX_EXTGLOB_RECURSION,
       MAX_LENGTH: 1024 * 64,
       POSIX_REGEX_SOURCE,
@@ -9020,7 +9020,7 @@ var require_utils2 = __commonJS({
 
 // node_modules/micromatch/node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/scan.js"(exports, module) {
+  "node_modules/micromatch/node_modules/picomatch/lib/scan.js"(exports, module2) {
     "use strict";
     var utils = require_utils2();
     var {
@@ -9344,13 +9344,13 @@ var require_scan = __commonJS({
       }
       return state;
     };
-    module.exports = scan;
+    module2.exports = scan;
   }
 });
 
 // node_modules/micromatch/node_modules/picomatch/lib/parse.js
 var require_parse2 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/parse.js"(exports, module) {
+  "node_modules/micromatch/node_modules/picomatch/lib/parse.js"(exports, module2) {
     "use strict";
     var constants4 = require_constants2();
     var utils = require_utils2();
@@ -10346,13 +10346,13 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module.exports = parse;
+    module2.exports = parse;
   }
 });
 
 // node_modules/micromatch/node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/picomatch.js"(exports, module) {
+  "node_modules/micromatch/node_modules/picomatch/lib/picomatch.js"(exports, module2) {
     "use strict";
     var path = __require("path");
     var scan = require_scan();
@@ -10487,21 +10487,21 @@ var require_picomatch = __commonJS({
       }
     };
     picomatch4.constants = constants4;
-    module.exports = picomatch4;
+    module2.exports = picomatch4;
   }
 });
 
 // node_modules/micromatch/node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/index.js"(exports, module) {
+  "node_modules/micromatch/node_modules/picomatch/index.js"(exports, module2) {
     "use strict";
-    module.exports = require_picomatch();
+    module2.exports = require_picomatch();
   }
 });
 
 // node_modules/micromatch/index.js
 var require_micromatch = __commonJS({
-  "node_modules/micromatch/index.js"(exports, module) {
+  "node_modules/micromatch/index.js"(exports, module2) {
     "use strict";
     var util = __require("util");
     var braces = require_braces();
@@ -10656,7 +10656,7 @@ var require_micromatch = __commonJS({
       return micromatch.braces(pattern, { ...options, expand: true });
     };
     micromatch.hasBraces = hasBraces;
-    module.exports = micromatch;
+    module2.exports = micromatch;
   }
 });
 
@@ -10827,12 +10827,12 @@ var require_pattern = __commonJS({
 
 // node_modules/merge2/index.js
 var require_merge2 = __commonJS({
-  "node_modules/merge2/index.js"(exports, module) {
+  "node_modules/merge2/index.js"(exports, module2) {
     "use strict";
     var Stream = __require("stream");
     var PassThrough = Stream.PassThrough;
     var slice = Array.prototype.slice;
-    module.exports = merge2;
+    module2.exports = merge2;
     function merge2() {
       const streamsQueue = [];
       const args = slice.call(arguments);
@@ -11252,9 +11252,9 @@ var require_out = __commonJS({
 
 // node_modules/queue-microtask/index.js
 var require_queue_microtask = __commonJS({
-  "node_modules/queue-microtask/index.js"(exports, module) {
+  "node_modules/queue-microtask/index.js"(exports, module2) {
     var promise;
-    module.exports = typeof queueMicrotask === "function" ? queueMicrotask.bind(typeof window !== "undefined" ? window : global) : (cb) => (promise || (promise = Promise.resolve())).then(cb).catch((err) => setTimeout(() => {
+    module2.exports = typeof queueMicrotask === "function" ? queueMicrotask.bind(typeof window !== "undefined" ? window : global) : (cb) => (promise || (promise = Promise.resolve())).then(cb).catch((err) => setTimeout(() => {
       throw err;
     }, 0));
   }
@@ -11262,8 +11262,8 @@ var require_queue_microtask = __commonJS({
 
 // node_modules/run-parallel/index.js
 var require_run_parallel = __commonJS({
-  "node_modules/run-parallel/index.js"(exports, module) {
-    module.exports = runParallel;
+  "node_modules/run-parallel/index.js"(exports, module2) {
+    module2.exports = runParallel;
     var queueMicrotask2 = require_queue_microtask();
     function runParallel(tasks, cb) {
       let results, pending, keys;
@@ -11640,7 +11640,7 @@ var require_out2 = __commonJS({
 
 // node_modules/reusify/reusify.js
 var require_reusify = __commonJS({
-  "node_modules/reusify/reusify.js"(exports, module) {
+  "node_modules/reusify/reusify.js"(exports, module2) {
     "use strict";
     function reusify(Constructor) {
       var head = new Constructor();
@@ -11665,13 +11665,13 @@ var require_reusify = __commonJS({
         release
       };
     }
-    module.exports = reusify;
+    module2.exports = reusify;
   }
 });
 
 // node_modules/fastq/queue.js
 var require_queue = __commonJS({
-  "node_modules/fastq/queue.js"(exports, module) {
+  "node_modules/fastq/queue.js"(exports, module2) {
     "use strict";
     var reusify = require_reusify();
     function fastqueue(context, worker, _concurrency) {
@@ -11949,8 +11949,8 @@ var require_queue = __commonJS({
         return p2;
       }
     }
-    module.exports = fastqueue;
-    module.exports.promise = queueAsPromised;
+    module2.exports = fastqueue;
+    module2.exports.promise = queueAsPromised;
   }
 });
 
@@ -13026,7 +13026,7 @@ var require_settings4 = __commonJS({
 
 // node_modules/fast-glob/out/index.js
 var require_out4 = __commonJS({
-  "node_modules/fast-glob/out/index.js"(exports, module) {
+  "node_modules/fast-glob/out/index.js"(exports, module2) {
     "use strict";
     var taskManager = require_tasks();
     var async_1 = require_async6();
@@ -13121,13 +13121,13 @@ var require_out4 = __commonJS({
         throw new TypeError("Patterns must be a string (non empty) or an array of strings");
       }
     }
-    module.exports = FastGlob;
+    module2.exports = FastGlob;
   }
 });
 
 // node_modules/ignore/index.js
 var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
+  "node_modules/ignore/index.js"(exports, module2) {
     function makeArray(subject) {
       return Array.isArray(subject) ? subject : [subject];
     }
@@ -13983,10 +13983,10 @@ var require_ignore = __commonJS({
     ) {
       setupWindows();
     }
-    module.exports = factory;
+    module2.exports = factory;
     factory.default = factory;
-    module.exports.isPathValid = isPathValid;
-    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+    module2.exports.isPathValid = isPathValid;
+    define(module2.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
   }
 });
 
@@ -15999,9 +15999,9 @@ var require_subschema = __commonJS({
 
 // node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports, module) {
+  "node_modules/fast-deep-equal/index.js"(exports, module2) {
     "use strict";
-    module.exports = function equal(a, b2) {
+    module2.exports = function equal(a, b2) {
       if (a === b2) return true;
       if (a && b2 && typeof a == "object" && typeof b2 == "object") {
         if (a.constructor !== b2.constructor) return false;
@@ -16034,9 +16034,9 @@ var require_fast_deep_equal = __commonJS({
 
 // node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports, module) {
+  "node_modules/json-schema-traverse/index.js"(exports, module2) {
     "use strict";
-    var traverse = module.exports = function(schema, opts, cb) {
+    var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
         cb = opts;
         opts = {};
@@ -17043,8 +17043,8 @@ var require_compile2 = __commonJS({
 
 // node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports, module) {
-    module.exports = {
+  "node_modules/ajv/dist/refs/data.json"(exports, module2) {
+    module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
       type: "object",
@@ -17062,7 +17062,7 @@ var require_data = __commonJS({
 
 // node_modules/fast-uri/lib/utils.js
 var require_utils5 = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports, module) {
+  "node_modules/fast-uri/lib/utils.js"(exports, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -17572,7 +17572,7 @@ var require_utils5 = __commonJS({
       }
       return uriTokens.length ? uriTokens.join("") : void 0;
     }
-    module.exports = {
+    module2.exports = {
       nonSimpleDomain,
       recomposeAuthority,
       reescapeHostDelimiters,
@@ -17596,7 +17596,7 @@ var require_utils5 = __commonJS({
 
 // node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports, module) {
+  "node_modules/fast-uri/lib/schemes.js"(exports, module2) {
     "use strict";
     var { isUUID } = require_utils5();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -17796,7 +17796,7 @@ var require_schemes = __commonJS({
         scheme.toLowerCase()
       ]) || void 0;
     }
-    module.exports = {
+    module2.exports = {
       wsIsSecure,
       SCHEMES,
       isValidSchemeName,
@@ -17807,7 +17807,7 @@ var require_schemes = __commonJS({
 
 // node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports, module) {
+  "node_modules/fast-uri/index.js"(exports, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils5();
     var { SCHEMES, getSchemeHandler } = require_schemes();
@@ -18229,9 +18229,9 @@ var require_fast_uri = __commonJS({
       serialize,
       parse
     };
-    module.exports = fastUri;
-    module.exports.default = fastUri;
-    module.exports.fastUri = fastUri;
+    module2.exports = fastUri;
+    module2.exports.default = fastUri;
+    module2.exports.fastUri = fastUri;
   }
 });
 
@@ -20670,8 +20670,8 @@ var require_discriminator = __commonJS({
 
 // node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
-    module.exports = {
+  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module2) {
+    module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
       title: "Core schema meta-schema",
@@ -20827,7 +20827,7 @@ var require_json_schema_draft_07 = __commonJS({
 
 // node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports, module) {
+  "node_modules/ajv/dist/ajv.js"(exports, module2) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
@@ -20857,8 +20857,8 @@ var require_ajv = __commonJS({
       }
     };
     exports.Ajv = Ajv;
-    module.exports = exports = Ajv;
-    module.exports.Ajv = Ajv;
+    module2.exports = exports = Ajv;
+    module2.exports.Ajv = Ajv;
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.default = Ajv;
     var validate_1 = require_validate();
@@ -20897,7 +20897,7 @@ var require_ajv = __commonJS({
 
 // node_modules/picomatch/lib/constants.js
 var require_constants4 = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
+  "node_modules/picomatch/lib/constants.js"(exports, module2) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -20966,7 +20966,7 @@ var require_constants4 = __commonJS({
       word: "A-Za-z0-9_",
       xdigit: "A-Fa-f0-9"
     };
-    module.exports = {
+    module2.exports = {
       MAX_LENGTH: 1024 * 64,
       POSIX_REGEX_SOURCE,
       // regular expressions
@@ -21160,7 +21160,7 @@ var require_utils6 = __commonJS({
 
 // node_modules/picomatch/lib/scan.js
 var require_scan2 = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
+  "node_modules/picomatch/lib/scan.js"(exports, module2) {
     "use strict";
     var utils = require_utils6();
     var {
@@ -21484,13 +21484,13 @@ var require_scan2 = __commonJS({
       }
       return state;
     };
-    module.exports = scan;
+    module2.exports = scan;
   }
 });
 
 // node_modules/picomatch/lib/parse.js
 var require_parse3 = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
+  "node_modules/picomatch/lib/parse.js"(exports, module2) {
     "use strict";
     var constants4 = require_constants4();
     var utils = require_utils6();
@@ -22252,13 +22252,13 @@ var require_parse3 = __commonJS({
       }
       return source;
     };
-    module.exports = parse;
+    module2.exports = parse;
   }
 });
 
 // node_modules/picomatch/lib/picomatch.js
 var require_picomatch3 = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+  "node_modules/picomatch/lib/picomatch.js"(exports, module2) {
     "use strict";
     var scan = require_scan2();
     var parse = require_parse3();
@@ -22392,13 +22392,13 @@ var require_picomatch3 = __commonJS({
       }
     };
     picomatch4.constants = constants4;
-    module.exports = picomatch4;
+    module2.exports = picomatch4;
   }
 });
 
 // node_modules/picomatch/index.js
 var require_picomatch4 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
+  "node_modules/picomatch/index.js"(exports, module2) {
     "use strict";
     var pico = require_picomatch3();
     var utils = require_utils6();
@@ -22409,14 +22409,14 @@ var require_picomatch4 = __commonJS({
       return pico(glob, options, returnState);
     }
     Object.assign(picomatch4, pico);
-    module.exports = picomatch4;
+    module2.exports = picomatch4;
   }
 });
 
 // node_modules/piscina/package.json
 var require_package = __commonJS({
-  "node_modules/piscina/package.json"(exports, module) {
-    module.exports = {
+  "node_modules/piscina/package.json"(exports, module2) {
+    module2.exports = {
       name: "piscina",
       version: "5.3.2",
       description: "A fast, efficient Node.js Worker Thread Pool implementation",
@@ -24089,13 +24089,13 @@ var require_dist2 = __commonJS({
 
 // node_modules/piscina/dist/main.js
 var require_main = __commonJS({
-  "node_modules/piscina/dist/main.js"(exports, module) {
+  "node_modules/piscina/dist/main.js"(exports, module2) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
     };
     var index_1 = __importDefault(require_dist2());
-    module.exports = index_1.default;
+    module2.exports = index_1.default;
   }
 });
 
@@ -24134,14 +24134,14 @@ var init_esm_wrapper = __esm({
 
 // node_modules/ms/index.js
 var require_ms = __commonJS({
-  "node_modules/ms/index.js"(exports, module) {
+  "node_modules/ms/index.js"(exports, module2) {
     var s = 1e3;
     var m = s * 60;
     var h2 = m * 60;
     var d = h2 * 24;
     var w = d * 7;
     var y2 = d * 365.25;
-    module.exports = function(val, options) {
+    module2.exports = function(val, options) {
       options = options || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
@@ -24250,7 +24250,7 @@ var require_ms = __commonJS({
 
 // node_modules/debug/src/common.js
 var require_common4 = __commonJS({
-  "node_modules/debug/src/common.js"(exports, module) {
+  "node_modules/debug/src/common.js"(exports, module2) {
     function setup(env) {
       createDebug.debug = createDebug;
       createDebug.default = createDebug;
@@ -24421,13 +24421,13 @@ var require_common4 = __commonJS({
       createDebug.enable(createDebug.load());
       return createDebug;
     }
-    module.exports = setup;
+    module2.exports = setup;
   }
 });
 
 // node_modules/debug/src/browser.js
 var require_browser = __commonJS({
-  "node_modules/debug/src/browser.js"(exports, module) {
+  "node_modules/debug/src/browser.js"(exports, module2) {
     exports.formatArgs = formatArgs;
     exports.save = save;
     exports.load = load;
@@ -24535,7 +24535,7 @@ var require_browser = __commonJS({
       typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
     }
     function formatArgs(args) {
-      args[0] = (this.useColors ? "%c" : "") + this.namespace + (this.useColors ? " %c" : " ") + args[0] + (this.useColors ? "%c " : " ") + "+" + module.exports.humanize(this.diff);
+      args[0] = (this.useColors ? "%c" : "") + this.namespace + (this.useColors ? " %c" : " ") + args[0] + (this.useColors ? "%c " : " ") + "+" + module2.exports.humanize(this.diff);
       if (!this.useColors) {
         return;
       }
@@ -24583,8 +24583,8 @@ var require_browser = __commonJS({
       } catch (error) {
       }
     }
-    module.exports = require_common4()(exports);
-    var { formatters } = module.exports;
+    module2.exports = require_common4()(exports);
+    var { formatters } = module2.exports;
     formatters.j = function(v) {
       try {
         return JSON.stringify(v);
@@ -24597,7 +24597,7 @@ var require_browser = __commonJS({
 
 // node_modules/debug/src/node.js
 var require_node = __commonJS({
-  "node_modules/debug/src/node.js"(exports, module) {
+  "node_modules/debug/src/node.js"(exports, module2) {
     var tty = __require("tty");
     var util = __require("util");
     exports.init = init;
@@ -24725,7 +24725,7 @@ var require_node = __commonJS({
         const colorCode = "\x1B[3" + (c3 < 8 ? c3 : "8;5;" + c3);
         const prefix = `  ${colorCode};1m${name} \x1B[0m`;
         args[0] = prefix + args[0].split("\n").join("\n" + prefix);
-        args.push(colorCode + "m+" + module.exports.humanize(this.diff) + "\x1B[0m");
+        args.push(colorCode + "m+" + module2.exports.humanize(this.diff) + "\x1B[0m");
       } else {
         args[0] = getDate() + name + " " + args[0];
       }
@@ -24756,8 +24756,8 @@ var require_node = __commonJS({
         debug2.inspectOpts[keys[i2]] = exports.inspectOpts[keys[i2]];
       }
     }
-    module.exports = require_common4()(exports);
-    var { formatters } = module.exports;
+    module2.exports = require_common4()(exports);
+    var { formatters } = module2.exports;
     formatters.o = function(v) {
       this.inspectOpts.colors = this.useColors;
       return util.inspect(v, this.inspectOpts).split("\n").map((str) => str.trim()).join(" ");
@@ -24771,11 +24771,11 @@ var require_node = __commonJS({
 
 // node_modules/debug/src/index.js
 var require_src = __commonJS({
-  "node_modules/debug/src/index.js"(exports, module) {
+  "node_modules/debug/src/index.js"(exports, module2) {
     if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
-      module.exports = require_browser();
+      module2.exports = require_browser();
     } else {
-      module.exports = require_node();
+      module2.exports = require_node();
     }
   }
 });
@@ -29394,7 +29394,7 @@ var init_esm = __esm({
       }
     });
     require_git = __commonJS2({
-      "src/git.js"(exports, module) {
+      "src/git.js"(exports, module2) {
         "use strict";
         var { GitExecutor: GitExecutor2 } = (init_git_executor(), __toCommonJS(git_executor_exports));
         var { SimpleGitApi: SimpleGitApi2 } = (init_simple_git_api(), __toCommonJS(simple_git_api_exports));
@@ -29758,7 +29758,7 @@ var init_esm = __esm({
             trailingFunctionArgument2(arguments)
           );
         };
-        module.exports = Git2;
+        module2.exports = Git2;
       }
     });
     init_git_error();
@@ -31214,6 +31214,97 @@ var TextHits = class {
   }
 };
 
+// src/detect/keyword-scan-module.ts
+var KEYWORD_SCAN_WASM = Buffer.from(
+  "AGFzbQEAAAABDAFgB39/f39/f38BfwMDAgAABQMBAAEGEAN/AUEAC38BQQALfwFBAAsHQgYGbWVtb3J5AgAGcmVzdW1lAwALcmVzdW1lVW5pdHMDAQdsYXN0Um93AwIJc2NhbkJ5dGVzAAAIc2NhblV0ZjgAAQqLAgJ2AQJ/IAQhCAJAA0AgASACTw0BIAMgBiABLQAALQAAakECdGooAgAhByABQQFqIQEgByEGIAdBAEgEQCAHQX9zIQYgCCABIABrNgIAIAggBjYCBCAIQQhqIQggCCAFTw0CCwwACwsgASQAIAYkAiAIIARrQQN2C5EBAQN/IAQhCAJAA0AgASACTw0BIAEtAAAhCSADIAYgCS0AAGpBAnRqKAIAIQcgAUEBaiEBIAAgCUHAAXFBgAFHIAlB8AFPamohACAHIQYgB0EASARAIAdBf3MhBiAIIAA2AgAgCCAGNgIEIAhBCGohCCAIIAVPDQILDAALCyABJAAgBiQCIAAkASAIIARrQQN2Cw==",
+  "base64"
+);
+
+// src/detect/keyword-scan.ts
+var PAGE = 65536;
+var CLASS_BYTES = 256;
+var OUTPUT_PAIRS = 1 << 14;
+var CHUNK_BYTES = 1024 * 1024;
+var compiled;
+function module() {
+  if (compiled === void 0) {
+    try {
+      compiled = new WebAssembly.Module(KEYWORD_SCAN_WASM);
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+var ByteScanner = class _ByteScanner {
+  constructor(wasm, tables) {
+    this.tables = tables;
+    this.exports = new WebAssembly.Instance(wasm, {}).exports;
+    this.delta = CLASS_BYTES;
+    this.out = this.delta + tables.delta.byteLength;
+    this.text = this.out + OUTPUT_PAIRS * 8;
+    const memory = this.exports.memory;
+    const needed = this.text + CHUNK_BYTES - memory.buffer.byteLength;
+    if (needed > 0) memory.grow(Math.ceil(needed / PAGE));
+    this.memoryBytes = new Uint8Array(memory.buffer);
+    this.memoryWords = new Int32Array(memory.buffer);
+    for (let byte = 0; byte < 128; byte++) this.memoryBytes[byte] = tables.classOf[byte];
+    this.memoryWords.set(tables.delta, this.delta >> 2);
+  }
+  tables;
+  exports;
+  delta;
+  out;
+  text;
+  /** Views of the memory, which never grows after the constructor. */
+  memoryBytes;
+  memoryWords;
+  /** Undefined when WebAssembly cannot run here. */
+  static create(tables) {
+    const wasm = module();
+    return wasm ? new _ByteScanner(wasm, tables) : void 0;
+  }
+  /** Every keyword occurrence, as the string pass would report it. */
+  scan(source, keywordCount) {
+    const { bytes, ascii } = source;
+    const ends = new Array(keywordCount);
+    const { outFirst, outNext, outKeyword, shift } = this.tables;
+    const { scanBytes, scanUtf8, resume, resumeUnits, lastRow } = this.exports;
+    const run = ascii ? scanBytes : scanUtf8;
+    const outEnd = this.out + OUTPUT_PAIRS * 8;
+    let units = 0;
+    let row = 0;
+    for (let chunk = 0; chunk < bytes.length; chunk += CHUNK_BYTES) {
+      const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
+      this.memoryBytes.set(piece, this.text);
+      const end = this.text + piece.length;
+      for (let at = this.text; at < end; ) {
+        const pairs2 = run(
+          ascii ? this.text - chunk : units,
+          at,
+          end,
+          this.delta,
+          this.out,
+          outEnd,
+          row
+        );
+        const words = this.memoryWords;
+        for (let pair = 0, word = this.out >> 2; pair < pairs2; pair++, word += 2) {
+          const offset = words[word];
+          for (let o2 = outFirst[words[word + 1] >> shift]; o2 !== -1; o2 = outNext[o2]) {
+            const list = ends[outKeyword[o2]] ??= [];
+            if (list.length < MAX_HITS_PER_KEYWORD) list.push(offset);
+          }
+        }
+        at = resume.value;
+        row = lastRow.value;
+        if (!ascii) units = resumeUnits.value;
+      }
+    }
+    return { ends };
+  }
+};
+
 // src/detect/validators.ts
 var BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 var crcTable;
@@ -31322,6 +31413,8 @@ var RuleEngine = class {
   compiled;
   /** One pass over a text finds every keyword and trigger word. */
   automaton;
+  /** The automaton's byte pass, made on first use; null where WebAssembly cannot run. */
+  byteScanner;
   /** For each keyword, the rules that list it. */
   rulesByKeyword;
   keywordLengths;
@@ -31367,9 +31460,16 @@ var RuleEngine = class {
     this.automaton = options.automatonFor?.(keywords) ?? new KeywordAutomaton(keywords);
     this.keywordLengths = keywords.map((keyword) => keyword.length);
   }
-  /** Every keyword and trigger word in `text`, in one pass. */
-  scan(text) {
-    return new TextHits(text, this.automaton.scan(text).ends, this.keywordIndex);
+  /**
+   * Every keyword and trigger word in `text`, in one pass: over `source`, the bytes `text` was
+   * decoded from, when given and WebAssembly runs here (twice as fast), else over the string.
+   */
+  scan(text, source) {
+    if (source && this.byteScanner === void 0) {
+      this.byteScanner = ByteScanner.create(this.automaton.tables()) ?? null;
+    }
+    const hits = source && this.byteScanner?.scan(source, this.automaton.keywords.length) || this.automaton.scan(text);
+    return new TextHits(text, hits.ends, this.keywordIndex);
   }
   /** All candidates in `text`, overlapping ones resolved in favour of the more specific rule. */
   detect(text, textHits = this.scan(text)) {
@@ -31635,10 +31735,10 @@ var RuleEngine = class {
     out.push({ rule: spec, start, end, secret, confidence, validation });
   }
 };
-function resolveOverlaps(found, compiled) {
+function resolveOverlaps(found, compiled2) {
   if (found.length < 2) return found;
   const candidates = preferProvider(found);
-  const priority = new Map(compiled.map((rule) => [rule.spec, rule.priority]));
+  const priority = new Map(compiled2.map((rule) => [rule.spec, rule.priority]));
   const rank = (c3) => (priority.get(c3.rule) ?? 0) + CONFIDENCE_RANK2[c3.confidence] - CONFIDENCE_RANK2[c3.rule.confidence];
   const ordered = [...candidates].sort(
     (a, b2) => rank(b2) - rank(a) || b2.end - b2.start - (a.end - a.start) || a.start - b2.start
@@ -33461,7 +33561,7 @@ var configFileDetector = {
 };
 
 // src/sources/text.ts
-import { isAscii } from "node:buffer";
+import { isAscii, isUtf8 } from "node:buffer";
 var SNIFF_BYTES = 8192;
 function looksUtf16(buffer, evenNul) {
   const length = Math.min(buffer.length, SNIFF_BYTES) & ~1;
@@ -33476,7 +33576,9 @@ function looksUtf16(buffer, evenNul) {
 }
 function decodeText(buffer) {
   if (buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191) {
-    return { text: buffer.toString("utf8", 3), encoding: "utf8-bom" };
+    const body = buffer.subarray(3);
+    const source2 = isUtf8(body) ? { bytes: body, ascii: isAscii(body) } : void 0;
+    return { text: body.toString("utf8"), encoding: "utf8-bom", source: source2 };
   }
   if (buffer[0] === 255 && buffer[1] === 254 && buffer[2] === 0 && buffer[3] === 0) {
     return { text: fromUtf32(buffer.subarray(4), true), encoding: "utf32le" };
@@ -33499,7 +33601,8 @@ function decodeText(buffer) {
     return void 0;
   }
   const ascii = isAscii(buffer);
-  return { text: buffer.toString(ascii ? "latin1" : "utf8"), encoding: "utf8" };
+  const source = ascii || isUtf8(buffer) ? { bytes: buffer, ascii } : void 0;
+  return { text: buffer.toString(ascii ? "latin1" : "utf8"), encoding: "utf8", source };
 }
 function fromUtf32(bytes, littleEndian) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length & ~3);
@@ -33943,11 +34046,11 @@ function runCachedBundle(bundle, cacheFile) {
     filename: bundle,
     cachedData: matchingCache(cacheFile, digest)
   });
-  const module = { exports: {} };
+  const module2 = { exports: {} };
   const run = script.runInThisContext();
-  run(module.exports, createRequire(bundle), module, bundle, dirname4(bundle));
+  run(module2.exports, createRequire(bundle), module2, bundle, dirname4(bundle));
   return {
-    exports: module.exports,
+    exports: module2.exports,
     sealedCache() {
       const cache2 = script.createCachedData();
       return Buffer.concat([digest(cache2), cache2]);
@@ -34490,9 +34593,9 @@ function redact(secret) {
 
 // src/detect/scan-text.ts
 var CONFIDENCE_RANK3 = { high: 3, medium: 2, low: 1 };
-function scanText(engine, text, path, options) {
+function scanText(engine, text, path, options, source) {
   const fileKind = classifyFile(path, text);
-  const hits = engine.scan(text);
+  const hits = engine.scan(text, source);
   let candidates = engine.detect(text, hits);
   for (const detector of DETECTORS) {
     if (!detector.applies(path, text, fileKind)) continue;
@@ -34866,7 +34969,13 @@ function scanTarget(engine, target, options) {
   const bytes = target.originalSize ?? buffer.length;
   const decoded = decodeText(buffer);
   if (!decoded) return { ...base, findings: [], bytes, skipped: { reason: "binary" } };
-  const findings = scanText(engine, decoded.text, target.path, { redact: options.redact });
+  const findings = scanText(
+    engine,
+    decoded.text,
+    target.path,
+    { redact: options.redact },
+    decoded.source
+  );
   const warnings = matchLimitWarnings(target.path, findings);
   return { ...base, findings, bytes, ...warnings.length ? { warnings } : {} };
 }
@@ -34913,7 +35022,14 @@ function scanArchive(engine, path, buffer, kind, depth, budget, options, result2
     }
     const decoded = decodeText(member.content);
     if (!decoded) continue;
-    result2.findings.push(...scanText(engine, decoded.text, memberPath, { redact: options.redact }));
+    const found = scanText(
+      engine,
+      decoded.text,
+      memberPath,
+      { redact: options.redact },
+      decoded.source
+    );
+    result2.findings.push(...found);
   }
 }
 

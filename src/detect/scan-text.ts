@@ -14,7 +14,7 @@ import { classifyFile } from '../findings/file-kind.js';
 import { fingerprint, valueDigest } from '../findings/fingerprint.js';
 import { redact } from '../findings/redact.js';
 import type { Finding } from '../findings/types.js';
-import { lineStartWithin, PositionMap } from '../sources/text.js';
+import { lineStartWithin, PositionMap, type TextBytes } from '../sources/text.js';
 
 export interface ScanTextOptions {
   redact: boolean;
@@ -27,9 +27,10 @@ export function scanText(
   text: string,
   path: string,
   options: ScanTextOptions,
+  source?: TextBytes,
 ): Finding[] {
   const fileKind = classifyFile(path, text);
-  const hits = engine.scan(text);
+  const hits = engine.scan(text, source);
   let candidates: DetectorCandidate[] = engine.detect(text, hits);
 
   for (const detector of DETECTORS) {

@@ -144,7 +144,13 @@ export function scanTarget(
   const bytes = target.originalSize ?? buffer.length;
   const decoded = decodeText(buffer);
   if (!decoded) return { ...base, findings: [], bytes, skipped: { reason: 'binary' } };
-  const findings = scanText(engine, decoded.text, target.path, { redact: options.redact });
+  const findings = scanText(
+    engine,
+    decoded.text,
+    target.path,
+    { redact: options.redact },
+    decoded.source,
+  );
   const warnings = matchLimitWarnings(target.path, findings);
   return { ...base, findings, bytes, ...(warnings.length ? { warnings } : {}) };
 }
@@ -216,6 +222,13 @@ function scanArchive(
     }
     const decoded = decodeText(member.content);
     if (!decoded) continue;
-    result.findings.push(...scanText(engine, decoded.text, memberPath, { redact: options.redact }));
+    const found = scanText(
+      engine,
+      decoded.text,
+      memberPath,
+      { redact: options.redact },
+      decoded.source,
+    );
+    result.findings.push(...found);
   }
 }

@@ -2,13 +2,22 @@
  * Bytes to text. Detection runs on JavaScript strings, so every supported encoding becomes one,
  * and offsets in it are the UTF-16 columns that SARIF reports.
  */
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 
 export type TextEncoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be' | 'utf32le' | 'utf32be';
 
 export interface DecodedText {
   text: string;
   encoding: TextEncoding;
+  /** The bytes `text` is exactly the UTF-8 decoding of, when it is (no replaced bytes). */
+  source?: TextBytes;
+}
+
+/** Bytes a text was decoded from as UTF-8, for a pass that reads bytes instead of the string. */
+export interface TextBytes {
+  bytes: Uint8Array;
+  /** Every byte is below 0x80: byte offsets are string offsets. */
+  ascii: boolean;
 }
 
 /** Bytes sniffed for NULs and UTF-16 patterns. */
@@ -33,7 +42,9 @@ function looksUtf16(buffer: Uint8Array, evenNul: boolean): boolean {
  */
 export function decodeText(buffer: Buffer): DecodedText | undefined {
   if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) {
-    return { text: buffer.toString('utf8', 3), encoding: 'utf8-bom' };
+    const body = buffer.subarray(3);
+    const source = isUtf8(body) ? { bytes: body, ascii: isAscii(body) } : undefined;
+    return { text: body.toString('utf8'), encoding: 'utf8-bom', source };
   }
   // UTF-32's little-endian mark begins with UTF-16's, so it is tested first.
   if (buffer[0] === 0xff && buffer[1] === 0xfe && buffer[2] === 0 && buffer[3] === 0) {
@@ -58,7 +69,8 @@ export function decodeText(buffer: Buffer): DecodedText | undefined {
   }
   // Most source is ASCII, where Latin-1 gives the same string and copies instead of decoding.
   const ascii = isAscii(buffer);
-  return { text: buffer.toString(ascii ? 'latin1' : 'utf8'), encoding: 'utf8' };
+  const source = ascii || isUtf8(buffer) ? { bytes: buffer, ascii } : undefined;
+  return { text: buffer.toString(ascii ? 'latin1' : 'utf8'), encoding: 'utf8', source };
 }
 
 /** UTF-32 to a string; a unit that is no Unicode scalar value becomes U+FFFD, as in UTF-8. */

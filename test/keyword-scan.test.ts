@@ -1,0 +1,95 @@
+/**
+ * The keyword automaton's byte pass (WebAssembly) must report exactly what the string pass
+ * reports, offsets in UTF-16 units included, on any text the decoder hands it; and the module in
+ * the sources must be the assembly of its .wat.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ByteScanner } from '../src/detect/keyword-scan.js';
+import { KEYWORD_SCAN_WASM } from '../src/detect/keyword-scan-module.js';
+import { KeywordAutomaton, MAX_HITS_PER_KEYWORD } from '../src/detect/prefilter.js';
+import { createEngine } from '../src/pool/worker.js';
+import { decodeText } from '../src/sources/text.js';
+
+const engine = createEngine({ extraRules: [], disabledRules: [] });
+
+/** Both passes over `bytes` as the scanner decodes them. */
+function bothPasses(automaton: KeywordAutomaton, bytes: Buffer) {
+  const decoded = decodeText(bytes)!;
+  const scanner = ByteScanner.create(automaton.tables())!;
+  return {
+    decoded,
+    strings: automaton.scan(decoded.text).ends,
+    bytes: decoded.source && scanner.scan(decoded.source, automaton.keywords.length).ends,
+  };
+}
+
+describe('the keyword byte pass', () => {
+  it('is the assembly of keyword-scan.wat', async () => {
+    // @ts-expect-error: a build script, plain JavaScript
+    const { assembleKeywordScan } = await import('../scripts/build-wasm.mjs');
+    const source: string = await assembleKeywordScan();
+    const base64 = [...source.matchAll(/^ +'([A-Za-z0-9+/=]+)'/gm)].map((m) => m[1]).join('');
+    expect(Buffer.from(base64, 'base64').equals(KEYWORD_SCAN_WASM)).toBe(true);
+  });
+
+  it('finds what the string pass finds, at the same UTF-16 offsets (random texts)', () => {
+    // Keyword pieces, ASCII, and characters of two, three and four bytes in UTF-8.
+    const piece = fc.oneof(
+      fc.constantFrom('password', 'api_key', 'token', 'AKIA', 'ghp_', 'secret=', 'xoxb-', 'SK'),
+      fc.string({ maxLength: 8 }),
+      fc.constantFrom('é', 'ß', '—', '’', '→', '中文', '😀', '🔑', '\n', '\r\n', '\t', ' '),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), fc.boolean(), (pieces, bom) => {
+        const text = pieces.join('');
+        const body = Buffer.from(text, 'utf8');
+        const bytes = bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
+        if (!decodeText(bytes)) return; // a NUL made it binary
+        const result = bothPasses(engine.automaton, bytes);
+        expect(result.decoded.source).toBeDefined();
+        expect(result.bytes).toEqual(result.strings);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('goes on past a full output area, across chunks, and keeps the per-keyword cap', () => {
+    const automaton = new KeywordAutomaton(['key', 'ab', 'token']);
+    // 60,000 hits of one keyword (over the cap), 30,000 of another, and a keyword cut by every
+    // 1 MiB chunk boundary, in text long enough for three chunks, with wide characters before.
+    const line = 'ab key ab\n';
+    let text = '😀é'.repeat(10) + line.repeat(30_000);
+    while (text.length < 3.2 * 1024 * 1024) text += 'x'.repeat(1000) + 'token ';
+    const result = bothPasses(automaton, Buffer.from(text, 'utf8'));
+    expect(result.strings[1]!.length).toBe(MAX_HITS_PER_KEYWORD);
+    expect(result.bytes).toEqual(result.strings);
+
+    const ascii = text.replace(/😀é/g, 'zz');
+    const plain = bothPasses(automaton, Buffer.from(ascii, 'latin1'));
+    expect(plain.decoded.source?.ascii).toBe(true);
+    expect(plain.bytes).toEqual(plain.strings);
+    // A keyword across the first chunk boundary, found once, whole.
+    const cut = 1024 * 1024 - 2;
+    const straddling = `${'x'.repeat(cut)}token${'x'.repeat(10)}`;
+    const across = bothPasses(automaton, Buffer.from(straddling, 'latin1'));
+    expect(across.bytes![2]).toEqual([cut + 5]);
+  });
+
+  it('is not used where bytes and string disagree: invalid UTF-8 and UTF-16', () => {
+    expect(decodeText(Buffer.from([0x61, 0x70, 0x69, 0xff, 0x6b, 0x65, 0x79]))!.source).toBe(
+      undefined,
+    );
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('api_key=1', 'utf16le')]);
+    expect(decodeText(utf16)!.source).toBe(undefined);
+    // Text the decoder repairs still gets the string pass, with the same findings as before.
+    const repaired = Buffer.concat([
+      Buffer.from('token = "'),
+      Buffer.from([0xc3]),
+      Buffer.from('"'),
+    ]);
+    const decoded = decodeText(repaired)!;
+    expect(decoded.source).toBe(undefined);
+    expect(engine.scan(decoded.text).keywordEnds).toEqual(engine.automaton.scan(decoded.text).ends);
+  });
+});
