@@ -35139,7 +35139,7 @@ async function runTargets(source, options, skips) {
   const first2 = [];
   let firstBytes = 0;
   let exhausted = false;
-  while (firstBytes < INLINE_BYTES && first2.length < INLINE_FILES) {
+  while (!options.large && firstBytes < INLINE_BYTES && first2.length < INLINE_FILES) {
     const next = await iterator.next();
     if (next.done) {
       exhausted = true;
@@ -36040,12 +36040,16 @@ async function scanHistory(request, options = {}) {
   const repo = await open(request, "--history");
   const skips = new SkipCounter();
   describe(repo, skips);
+  const headPaths = headTreeBeside(repo);
   const index = await indexBlobs(repo.top, walkOptions(["--all"], options.since, true));
   if (index.commits === 0) {
     const why = options.since ? `no commit after ${options.since}` : "the repository has no commits yet";
     note(skips, "warning", repo.top, "empty-history", `${why}: there was no history to scan`);
   }
-  return scanIndex(repo, index, request, skips, { wholeVersions: options.wholeVersions });
+  return scanIndex(repo, index, request, skips, {
+    wholeVersions: options.wholeVersions,
+    headPaths
+  });
 }
 async function scanRange(request, range, options = {}) {
   const repo = await open(request, "--range");
@@ -36061,9 +36065,10 @@ async function scanRange(request, range, options = {}) {
   }
   const skips = new SkipCounter();
   describe(repo, skips);
+  const headPaths = headTreeBeside(repo);
   const index = await indexBlobs(repo.top, walkOptions([range], options.since, true));
   if (index.commits === 0) note(skips, "note", range, "empty-range", "the range holds no commits");
-  return scanIndex(repo, index, request, skips, { preImages: true });
+  return scanIndex(repo, index, request, skips, { preImages: true, headPaths });
 }
 async function scanStaged(request) {
   const opened = open(request, "--staged", openRepositoryQuick);
@@ -36230,6 +36235,12 @@ function reportBlobProblem(record2, path, skips) {
       `${record2.problem}: ${record2.detail}`
     );
 }
+function headTreeBeside(repo) {
+  const paths = headTree(repo);
+  paths.catch(() => {
+  });
+  return paths;
+}
 function keep(outcome, predicate) {
   outcome.findings = outcome.findings.filter(predicate);
   outcome.summary.findings = outcome.findings.length;
@@ -36253,7 +36264,7 @@ async function scanIndex(repo, index, request, skips, options = {}) {
       if (before && !blobs.has(before)) preImages.set(before, sighting.path);
     }
   }
-  const headPaths = await headTree(repo);
+  const headPaths = await (options.headPaths ?? headTree(repo));
   const baselineOf = options.preImages || options.wholeVersions ? /* @__PURE__ */ new Map() : baselines(index, blobs, headPaths);
   const baselineUses = /* @__PURE__ */ new Map();
   for (const before of baselineOf.values())
@@ -36288,6 +36299,7 @@ async function scanIndex(repo, index, request, skips, options = {}) {
       // A history scan reads and compares versions on this thread while git hands them over:
       // on two cores, a second worker only made both wait for each other (2.2 s against 2.0 s).
       threads: request.threads ?? (baselineOf.size ? defaultThreads(1) : void 0),
+      large: blobs.size + preImages.size >= INLINE_FILES,
       counted: (result2) => !result2.id?.startsWith("before:"),
       onResult: (result2) => {
         const id = result2.id ?? "";

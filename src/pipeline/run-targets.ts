@@ -25,6 +25,11 @@ export interface RunOptions extends ScanOptions {
   onResult?: (result: TargetResult) => void;
   /** Targets read only to compare against (a change's pre-images) are not counted as scanned. */
   counted?: (result: TargetResult) => boolean;
+  /**
+   * The caller knows the work is large (a history's thousands of blobs): the workers start before
+   * the first target is read, so their start-up overlaps reading instead of following it.
+   */
+  large?: boolean;
 }
 
 export interface RunOutcome {
@@ -37,7 +42,7 @@ const BATCH_BYTES = 2 * 1024 * 1024;
 const BATCH_FILES = 256;
 /** Below this much work, starting workers costs more than it saves. */
 const INLINE_BYTES = 8 * 1024 * 1024;
-const INLINE_FILES = 400;
+export const INLINE_FILES = 400;
 /** Notices kept per reason; the summary still counts every skip. */
 const NOTICES_PER_REASON = 200;
 /** Per-worker heap cap; UNSPRAWL_WORKER_HEAP_MB tunes it (the fault tests use a small one). */
@@ -116,7 +121,7 @@ export async function runTargets(
   const first: SizedTarget[] = [];
   let firstBytes = 0;
   let exhausted = false;
-  while (firstBytes < INLINE_BYTES && first.length < INLINE_FILES) {
+  while (!options.large && firstBytes < INLINE_BYTES && first.length < INLINE_FILES) {
     const next = await iterator.next();
     if (next.done) {
       exhausted = true;

@@ -27,6 +27,7 @@ import { trackedFiles } from '../analysis/git-facts.js';
 import { createEngine } from '../pool/worker.js';
 import {
   defaultThreads,
+  INLINE_FILES,
   runTargets,
   SkipCounter,
   type RunOutcome,
@@ -51,6 +52,7 @@ export async function scanHistory(
   const repo = await open(request, '--history');
   const skips = new SkipCounter();
   describe(repo, skips);
+  const headPaths = headTreeBeside(repo);
   const index = await indexBlobs(repo.top, walkOptions(['--all'], options.since, true));
   if (index.commits === 0) {
     const why = options.since
@@ -58,7 +60,10 @@ export async function scanHistory(
       : 'the repository has no commits yet';
     note(skips, 'warning', repo.top, 'empty-history', `${why}: there was no history to scan`);
   }
-  return scanIndex(repo, index, request, skips, { wholeVersions: options.wholeVersions });
+  return scanIndex(repo, index, request, skips, {
+    wholeVersions: options.wholeVersions,
+    headPaths,
+  });
 }
 
 /** `BASE..HEAD` (or `BASE...HEAD`): the blobs those commits introduced, for a pull request. */
@@ -80,9 +85,10 @@ export async function scanRange(
   }
   const skips = new SkipCounter();
   describe(repo, skips);
+  const headPaths = headTreeBeside(repo);
   const index = await indexBlobs(repo.top, walkOptions([range], options.since, true));
   if (index.commits === 0) note(skips, 'note', range, 'empty-range', 'the range holds no commits');
-  return scanIndex(repo, index, request, skips, { preImages: true });
+  return scanIndex(repo, index, request, skips, { preImages: true, headPaths });
 }
 
 export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
@@ -293,6 +299,16 @@ function reportBlobProblem(
     );
 }
 
+/**
+ * HEAD's tree, read while the commits are walked: a monorepo's tree takes git a while to list.
+ * A failure is reported where the result is awaited, not as an unhandled rejection meanwhile.
+ */
+function headTreeBeside(repo: Repository): Promise<Map<string, string[]>> {
+  const paths = headTree(repo);
+  paths.catch(() => {});
+  return paths;
+}
+
 function keep(outcome: RunOutcome, predicate: (finding: Finding) => boolean): void {
   outcome.findings = outcome.findings.filter(predicate);
   outcome.summary.findings = outcome.findings.length;
@@ -320,7 +336,11 @@ async function scanIndex(
   index: BlobIndex,
   request: ScanRequest,
   skips: SkipCounter,
-  options: { preImages?: boolean; wholeVersions?: boolean } = {},
+  options: {
+    preImages?: boolean;
+    wholeVersions?: boolean;
+    headPaths?: Promise<Map<string, string[]>>;
+  } = {},
 ): Promise<ScanResult> {
   for (const [path, commit] of index.submodules) {
     const message = `submodule (first seen in ${commit}): not entered; scan it on its own`;
@@ -337,7 +357,7 @@ async function scanIndex(
     }
   }
 
-  const headPaths = await headTree(repo);
+  const headPaths = await (options.headPaths ?? headTree(repo));
   // A range's pre-images already decide what is new in it; it is scanned whole.
   const baselineOf =
     options.preImages || options.wholeVersions
@@ -379,6 +399,7 @@ async function scanIndex(
       // A history scan reads and compares versions on this thread while git hands them over:
       // on two cores, a second worker only made both wait for each other (2.2 s against 2.0 s).
       threads: request.threads ?? (baselineOf.size ? defaultThreads(1) : undefined),
+      large: blobs.size + preImages.size >= INLINE_FILES,
       counted: (result) => !result.id?.startsWith('before:'),
       onResult: (result) => {
         const id = result.id ?? '';
