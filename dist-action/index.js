@@ -31216,15 +31216,15 @@ var TextHits = class {
 
 // src/detect/keyword-scan-module.ts
 var KEYWORD_SCAN_WASM = Buffer.from(
-  "AGFzbQEAAAABDAFgB39/f39/f38BfwMDAgAABQMBAAEGEAN/AUEAC38BQQALfwFBAAsHQgYGbWVtb3J5AgAGcmVzdW1lAwALcmVzdW1lVW5pdHMDAQdsYXN0Um93AwIJc2NhbkJ5dGVzAAAIc2NhblV0ZjgAAQqLAgJ2AQJ/IAQhCAJAA0AgASACTw0BIAMgBiABLQAALQAAakECdGooAgAhByABQQFqIQEgByEGIAdBAEgEQCAHQX9zIQYgCCABIABrNgIAIAggBjYCBCAIQQhqIQggCCAFTw0CCwwACwsgASQAIAYkAiAIIARrQQN2C5EBAQN/IAQhCAJAA0AgASACTw0BIAEtAAAhCSADIAYgCS0AAGpBAnRqKAIAIQcgAUEBaiEBIAAgCUHAAXFBgAFHIAlB8AFPamohACAHIQYgB0EASARAIAdBf3MhBiAIIAA2AgAgCCAGNgIEIAhBCGohCCAIIAVPDQILDAALCyABJAAgBiQCIAAkASAIIARrQQN2Cw==",
+  "AGFzbQEAAAABFwJgBX9/f39/AGALf39/f39/f39/f38AAwQDAAEABQMBAAEGJAd/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEACwdgCwZtZW1vcnkCAARyb3cwAwAEcm93MQMBBHJvdzIDAgRvdXQwAwMEb3V0MQMEBG91dDIDBQV1bml0cwMGCXNjYW5CeXRlcwAACnNjYW5CeXRlczMAAQhzY2FuVXRmOAACCuUDA14BAX8CQANAIAEgAk8NASAEIAEtAAAtAABqKAKAAiEFIAFBAWohASAFIQQgBUEASARAIAVBf3MhBCADIAEgAGs2AgAgAyAENgIEIANBCGohAwsMAAsLIAQkACADJAMLiQIBBH8gAiABaiEOAkADQCACIA5PDQEgBCACLQAALQAAaigCgAIhCyAHIAUtAAAtAABqKAKAAiEMIAogCC0AAC0AAGooAoACIQ0gAkEBaiECIAVBAWohBSAIQQFqIQggCyEEIAwhByANIQogCyAMciANckEASARAIAtBAEgEQCALQX9zIQQgAyACIABrNgIAIAMgBDYCBCADQQhqIQMLIAxBAEgEQCAMQX9zIQcgBiAFIABrNgIAIAYgBzYCBCAGQQhqIQYLIA1BAEgEQCANQX9zIQogCSAIIABrNgIAIAkgCjYCBCAJQQhqIQkLCwwACwsgBCQAIAckASAKJAIgAyQDIAYkBCAJJAULeQECfwJAA0AgASACTw0BIAEtAAAhBiAEIAYtAABqKAKAAiEFIAFBAWohASAAIAZBwAFxQYABRyAGQfABT2pqIQAgBSEEIAVBAEgEQCAFQX9zIQQgAyAANgIAIAMgBDYCBCADQQhqIQMLDAALCyAEJAAgAyQDIAAkBgs=",
   "base64"
 );
 
 // src/detect/keyword-scan.ts
 var PAGE = 65536;
-var CLASS_BYTES = 256;
-var OUTPUT_PAIRS = 1 << 14;
-var CHUNK_BYTES = 1024 * 1024;
+var DELTA = 256;
+var CHUNK_BYTES = 256 * 1024;
+var STREAMS_FROM_BYTES = 3 * 1024;
 var compiled;
 function module() {
   if (compiled === void 0) {
@@ -31237,71 +31237,95 @@ function module() {
   return compiled;
 }
 var ByteScanner = class _ByteScanner {
-  constructor(wasm, tables) {
+  constructor(wasm, tables, keywords) {
     this.tables = tables;
     this.exports = new WebAssembly.Instance(wasm, {}).exports;
-    this.delta = CLASS_BYTES;
-    this.out = this.delta + tables.delta.byteLength;
-    this.text = this.out + OUTPUT_PAIRS * 8;
+    this.warmUp = Math.max(1, ...keywords.map((keyword) => keyword.length));
+    this.out = DELTA + tables.delta.byteLength;
+    this.text = this.out + (CHUNK_BYTES + 3 * this.warmUp) * 8;
     const memory = this.exports.memory;
     const needed = this.text + CHUNK_BYTES - memory.buffer.byteLength;
     if (needed > 0) memory.grow(Math.ceil(needed / PAGE));
     this.memoryBytes = new Uint8Array(memory.buffer);
     this.memoryWords = new Int32Array(memory.buffer);
-    for (let byte = 0; byte < 128; byte++) this.memoryBytes[byte] = tables.classOf[byte];
-    this.memoryWords.set(tables.delta, this.delta >> 2);
+    for (let byte = 0; byte < 128; byte++) this.memoryBytes[byte] = tables.classOf[byte] * 4;
+    const cells = this.memoryWords.subarray(DELTA / 4, DELTA / 4 + tables.delta.length);
+    tables.delta.forEach((cell2, n) => cells[n] = cell2 < 0 ? ~(~cell2 * 4) : cell2 * 4);
+    this.shift = tables.shift + 2;
   }
   tables;
   exports;
-  delta;
   out;
   text;
+  /** The longest keyword: a stream started this far before its stretch is in the right state. */
+  warmUp;
   /** Views of the memory, which never grows after the constructor. */
   memoryBytes;
   memoryWords;
+  shift;
   /** Undefined when WebAssembly cannot run here. */
-  static create(tables) {
+  static create(tables, keywords) {
     const wasm = module();
-    return wasm ? new _ByteScanner(wasm, tables) : void 0;
+    return wasm ? new _ByteScanner(wasm, tables, keywords) : void 0;
   }
   /** Every keyword occurrence, as the string pass would report it. */
   scan(source, keywordCount) {
     const { bytes, ascii } = source;
     const ends = new Array(keywordCount);
-    const { outFirst, outNext, outKeyword, shift } = this.tables;
-    const { scanBytes, scanUtf8, resume, resumeUnits, lastRow } = this.exports;
-    const run = ascii ? scanBytes : scanUtf8;
-    const outEnd = this.out + OUTPUT_PAIRS * 8;
+    const x2 = this.exports;
     let units = 0;
     let row = 0;
     for (let chunk = 0; chunk < bytes.length; chunk += CHUNK_BYTES) {
       const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
       this.memoryBytes.set(piece, this.text);
-      const end = this.text + piece.length;
-      for (let at = this.text; at < end; ) {
-        const pairs2 = run(
-          ascii ? this.text - chunk : units,
-          at,
-          end,
-          this.delta,
-          this.out,
-          outEnd,
-          row
-        );
-        const words = this.memoryWords;
-        for (let pair = 0, word = this.out >> 2; pair < pairs2; pair++, word += 2) {
-          const offset = words[word];
-          for (let o2 = outFirst[words[word + 1] >> shift]; o2 !== -1; o2 = outNext[o2]) {
-            const list = ends[outKeyword[o2]] ??= [];
-            if (list.length < MAX_HITS_PER_KEYWORD) list.push(offset);
-          }
-        }
-        at = resume.value;
-        row = lastRow.value;
-        if (!ascii) units = resumeUnits.value;
+      const length = piece.length;
+      const start = this.text - chunk;
+      if (!ascii) {
+        x2.scanUtf8(units, this.text, this.text + length, this.out, row);
+        this.collect(ends, this.out, x2.out0.value, -1);
+        row = x2.row0.value;
+        units = x2.units.value;
+        continue;
       }
+      const part = Math.floor(length / 3);
+      if (length < STREAMS_FROM_BYTES || part < 2 * this.warmUp) {
+        x2.scanBytes(start, this.text, this.text + length, this.out, row);
+        this.collect(ends, this.out, x2.out0.value, -1);
+        row = x2.row0.value;
+        continue;
+      }
+      const begin1 = part - this.warmUp;
+      const begin2 = 2 * part - this.warmUp;
+      const out1 = this.out + part * 8;
+      const out2 = out1 + (part + this.warmUp) * 8;
+      const at = this.text;
+      x2.scanBytes3(start, part, at, this.out, row, at + begin1, out1, 0, at + begin2, out2, 0);
+      const end0 = x2.out0.value;
+      const [row1, row2] = [x2.row1.value, x2.row2.value];
+      let [end1, end2] = [x2.out1.value, x2.out2.value];
+      x2.scanBytes(start, at + begin1 + part, at + 2 * part, end1, row1);
+      end1 = x2.out0.value;
+      x2.scanBytes(start, at + begin2 + part, at + length, end2, row2);
+      end2 = x2.out0.value;
+      row = x2.row0.value;
+      this.collect(ends, this.out, end0, -1);
+      this.collect(ends, out1, end1, chunk + part);
+      this.collect(ends, out2, end2, chunk + 2 * part);
     }
     return { ends };
+  }
+  /** The keywords behind each pair in [from, to) that ends past `after`, into `ends`. */
+  collect(ends, from, to, after) {
+    const { outFirst, outNext, outKeyword } = this.tables;
+    const words = this.memoryWords;
+    for (let word = from / 4; word < to / 4; word += 2) {
+      const offset = words[word];
+      if (offset <= after) continue;
+      for (let o2 = outFirst[words[word + 1] >> this.shift]; o2 !== -1; o2 = outNext[o2]) {
+        const list = ends[outKeyword[o2]] ??= [];
+        if (list.length < MAX_HITS_PER_KEYWORD) list.push(offset);
+      }
+    }
   }
 };
 
@@ -31466,7 +31490,8 @@ var RuleEngine = class {
    */
   scan(text, source) {
     if (source && this.byteScanner === void 0) {
-      this.byteScanner = ByteScanner.create(this.automaton.tables()) ?? null;
+      const { automaton } = this;
+      this.byteScanner = ByteScanner.create(automaton.tables(), automaton.keywords) ?? null;
     }
     const hits = source && this.byteScanner?.scan(source, this.automaton.keywords.length) || this.automaton.scan(text);
     return new TextHits(text, hits.ends, this.keywordIndex);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ByteScanner } from '../src/detect/keyword-scan.js';
+import { ByteScanner, CHUNK_BYTES } from '../src/detect/keyword-scan.js';
 import { KEYWORD_SCAN_WASM } from '../src/detect/keyword-scan-module.js';
 import { KeywordAutomaton, MAX_HITS_PER_KEYWORD } from '../src/detect/prefilter.js';
 import { createEngine } from '../src/pool/worker.js';
@@ -16,7 +16,7 @@ const engine = createEngine({ extraRules: [], disabledRules: [] });
 /** Both passes over `bytes` as the scanner decodes them. */
 function bothPasses(automaton: KeywordAutomaton, bytes: Buffer) {
   const decoded = decodeText(bytes)!;
-  const scanner = ByteScanner.create(automaton.tables())!;
+  const scanner = ByteScanner.create(automaton.tables(), automaton.keywords)!;
   return {
     decoded,
     strings: automaton.scan(decoded.text).ends,
@@ -54,10 +54,44 @@ describe('the keyword byte pass', () => {
     );
   });
 
-  it('goes on past a full output area, across chunks, and keeps the per-keyword cap', () => {
+  it('finds the same in long ASCII text, walked as three streams (random texts)', () => {
+    // Keywords anywhere, around the thirds where the streams meet included.
+    const automaton = engine.automaton;
+    const words = ['password', 'api_key', 'token', 'AKIA', 'client_secret', 'sk_live', 'xoxb-'];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 3 * 1024, max: 40 * 1024 }),
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(...words)), {
+          maxLength: 40,
+        }),
+        (length, placed) => {
+          const text = Array.from({ length }, (_, i) => 'abc def\n'[i % 8])
+            .join('')
+            .split('');
+          for (const [where, word] of placed) {
+            const at = Math.min(length - word.length, Math.floor(where * length));
+            text.splice(at, word.length, ...word);
+          }
+          // Each third's edge: a keyword ending before it (in the next stream's warm-up), one
+          // across it, and one just after it.
+          for (const third of [1, 2]) {
+            for (const shift of [-20, -3, 1]) {
+              text.splice(Math.floor(length / 3) * third + shift, 5, ...'token');
+            }
+          }
+          const result = bothPasses(automaton, Buffer.from(text.join(''), 'latin1'));
+          expect(result.decoded.source?.ascii).toBe(true);
+          expect(result.bytes).toEqual(result.strings);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('goes on across chunks, and keeps the per-keyword cap', () => {
     const automaton = new KeywordAutomaton(['key', 'ab', 'token']);
-    // 60,000 hits of one keyword (over the cap), 30,000 of another, and a keyword cut by every
-    // 1 MiB chunk boundary, in text long enough for three chunks, with wide characters before.
+    // 60,000 hits of one keyword (over the cap), 30,000 of another, and keywords across chunk
+    // boundaries, in text long enough for many chunks, with wide characters before.
     const line = 'ab key ab\n';
     let text = '😀é'.repeat(10) + line.repeat(30_000);
     while (text.length < 3.2 * 1024 * 1024) text += 'x'.repeat(1000) + 'token ';
@@ -70,7 +104,7 @@ describe('the keyword byte pass', () => {
     expect(plain.decoded.source?.ascii).toBe(true);
     expect(plain.bytes).toEqual(plain.strings);
     // A keyword across the first chunk boundary, found once, whole.
-    const cut = 1024 * 1024 - 2;
+    const cut = CHUNK_BYTES - 2;
     const straddling = `${'x'.repeat(cut)}token${'x'.repeat(10)}`;
     const across = bothPasses(automaton, Buffer.from(straddling, 'latin1'));
     expect(across.bytes![2]).toEqual([cut + 5]);

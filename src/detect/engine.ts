@@ -140,7 +140,8 @@ export class RuleEngine {
    */
   scan(text: string, source?: TextBytes): TextHits {
     if (source && this.byteScanner === undefined) {
-      this.byteScanner = ByteScanner.create(this.automaton.tables()) ?? null;
+      const { automaton } = this;
+      this.byteScanner = ByteScanner.create(automaton.tables(), automaton.keywords) ?? null;
     }
     const hits =
       (source && this.byteScanner?.scan(source, this.automaton.keywords.length)) ||
