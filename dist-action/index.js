@@ -9352,7 +9352,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/parse.js"(exports, module2) {
     "use strict";
-    var constants4 = require_constants2();
+    var constants3 = require_constants2();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -9360,7 +9360,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -9566,7 +9566,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -9599,8 +9599,8 @@ var require_parse2 = __commonJS({
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
       const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants4.globChars(win32);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(win32);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -10299,7 +10299,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(win32);
+      } = constants3.globChars(win32);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -10358,7 +10358,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse = require_parse2();
     var utils = require_utils2();
-    var constants4 = require_constants2();
+    var constants3 = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch4 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -10486,7 +10486,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch4.constants = constants4;
+    picomatch4.constants = constants3;
     module2.exports = picomatch4;
   }
 });
@@ -14367,11 +14367,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants3) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants4);
+          this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -14388,10 +14388,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants3) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants4);
+        this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -14452,8 +14452,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants4) {
-        this.code = optimizeExpr(this.code, names, constants4);
+      optimizeNames(names, constants3) {
+        this.code = optimizeExpr(this.code, names, constants3);
         return this;
       }
       get names() {
@@ -14482,12 +14482,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants3) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants4))
+          if (n.optimizeNames(names, constants3))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -14540,12 +14540,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants3) {
         var _a2;
-        this.else = (_a2 = this.else) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants4);
-        if (!(super.optimizeNames(names, constants4) || this.else))
+        this.else = (_a2 = this.else) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants3);
+        if (!(super.optimizeNames(names, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants4);
+        this.condition = optimizeExpr(this.condition, names, constants3);
         return this;
       }
       get names() {
@@ -14568,10 +14568,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants4);
+        this.iteration = optimizeExpr(this.iteration, names, constants3);
         return this;
       }
       get names() {
@@ -14607,10 +14607,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants4);
+        this.iterable = optimizeExpr(this.iterable, names, constants3);
         return this;
       }
       get names() {
@@ -14652,11 +14652,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants3) {
         var _a2, _b;
-        super.optimizeNames(names, constants4);
-        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants4);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
+        super.optimizeNames(names, constants3);
+        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants3);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
         return this;
       }
       get names() {
@@ -14957,7 +14957,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants4) {
+    function optimizeExpr(expr, names, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -14972,14 +14972,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c3 = constants4[n.str];
+        const c3 = constants3[n.str];
         if (c3 === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c3;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants4[c3.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants3[c3.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -21492,7 +21492,7 @@ var require_scan2 = __commonJS({
 var require_parse3 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module2) {
     "use strict";
-    var constants4 = require_constants4();
+    var constants3 = require_constants4();
     var utils = require_utils6();
     var {
       MAX_LENGTH,
@@ -21500,7 +21500,7 @@ var require_parse3 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -21531,8 +21531,8 @@ var require_parse3 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -22205,7 +22205,7 @@ var require_parse3 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(opts.windows);
+      } = constants3.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -22263,7 +22263,7 @@ var require_picomatch3 = __commonJS({
     var scan = require_scan2();
     var parse = require_parse3();
     var utils = require_utils6();
-    var constants4 = require_constants4();
+    var constants3 = require_constants4();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch4 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -22391,7 +22391,7 @@ var require_picomatch3 = __commonJS({
         return /$^/;
       }
     };
-    picomatch4.constants = constants4;
+    picomatch4.constants = constants3;
     module2.exports = picomatch4;
   }
 });
@@ -29900,7 +29900,7 @@ var init_esm = __esm({
 
 // src/action/main.ts
 import { execFileSync as execFileSync3 } from "node:child_process";
-import { appendFileSync, existsSync as existsSync7, mkdtempSync, readFileSync as readFileSync11, writeFileSync as writeFileSync3 } from "node:fs";
+import { appendFileSync, existsSync as existsSync6, mkdtempSync, readFileSync as readFileSync11, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute as isAbsolute3, join as join7, relative as relative5, resolve as resolve8, sep as sep4 } from "node:path";
 
@@ -30362,9 +30362,9 @@ function isIdentifierOrProse(value) {
 }
 
 // src/sources/gitignore.ts
+var import_ignore = __toESM(require_ignore(), 1);
 import { readFileSync as readFileSync2, existsSync, statSync } from "node:fs";
 import { dirname, join, relative as relative2, sep } from "node:path";
-var import_ignore = __toESM(require_ignore(), 1);
 var MAX_IGNORE_FILE = 1024 * 1024;
 var toPosix = (path) => sep === "/" ? path : path.split(sep).join("/");
 var GitignoreSet = class _GitignoreSet {
@@ -30374,13 +30374,12 @@ var GitignoreSet = class _GitignoreSet {
   base;
   /** Directory (relative to `base`, '' for base itself) to its rules. */
   byDir = /* @__PURE__ */ new Map();
-  /** Glob patterns that prune whole directories from the walk, when that is exact. */
-  pruneGlobs = [];
   /**
-   * Loads every .gitignore from the repository root down to and inside `base`, except inside
-   * folders matched by `skipGlobs` (which the walk will not enter either).
+   * The rules of every .gitignore from the repository root down to `base`. Those of folders
+   * inside `base` are added by the walk as it enters them (addFolder), before it judges anything
+   * there.
    */
-  static async load(base, skipGlobs = []) {
+  static load(base) {
     const set = new _GitignoreSet(base);
     const repoRoot = findRepoRoot(base);
     const ancestors = [];
@@ -30389,7 +30388,6 @@ var GitignoreSet = class _GitignoreSet {
       if (dirname(dir) === dir) break;
     }
     if (repoRoot) ancestors.unshift(repoRoot);
-    const allLines = [];
     for (const dir of ancestors) {
       if (dir === base) continue;
       const lines = set.readIgnoreFile(join(dir, ".gitignore"));
@@ -30399,30 +30397,16 @@ var GitignoreSet = class _GitignoreSet {
           "",
           lines.flatMap((line) => rebase(line, prefix))
         );
-        allLines.push(...lines);
       }
     }
     const rootLines = set.readIgnoreFile(join(base, ".gitignore"));
-    if (rootLines) {
-      set.addRules("", rootLines);
-      allLines.push(...rootLines);
-    }
-    set.pruneGlobs.push(...pruneGlobsFor(allLines));
-    const nested = await fastGlob()("**/.gitignore", {
-      cwd: base,
-      dot: true,
-      onlyFiles: true,
-      followSymbolicLinks: false,
-      suppressErrors: true,
-      ignore: ["**/.git/**", ...skipGlobs, ...set.pruneGlobs]
-    });
-    for (const file of nested.sort()) {
-      if (file === ".gitignore") continue;
-      const dir = dirname(file);
-      const lines = set.readIgnoreFile(join(base, file));
-      if (lines) set.addRules(dir, lines);
-    }
+    if (rootLines) set.addRules("", rootLines);
     return set;
+  }
+  /** Reads the .gitignore of `dir` (relative to base, `/`-separated), a folder below base. */
+  addFolder(dir) {
+    const lines = this.readIgnoreFile(join(this.base, dir, ".gitignore"));
+    if (lines) this.addRules(dir, lines);
   }
   readIgnoreFile(path) {
     try {
@@ -30483,17 +30467,6 @@ function rebase(line, prefix) {
   const clean = body.replace(/^\//, "");
   if (!clean.startsWith(`${prefix}/`)) return [];
   return [`${negated ? "!" : ""}/${clean.slice(prefix.length + 1)}`];
-}
-function pruneGlobsFor(lines) {
-  if (lines.some((line) => line.trim().startsWith("!"))) return [];
-  const globs = [];
-  for (const raw of lines) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#")) continue;
-    const name = line.replace(/^\*\*\//, "").replace(/\/$/, "");
-    if (/^[\w.-]+$/.test(name) && name !== "." && name !== "..") globs.push(`**/${name}/**`);
-  }
-  return globs;
 }
 
 // src/rules/load.ts
@@ -31911,7 +31884,7 @@ async function loadConfig(request) {
 }
 
 // src/cli/commands/scan.ts
-import { existsSync as existsSync6 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import { parseArgs } from "node:util";
 
 // src/analysis/git-facts.ts
@@ -32703,10 +32676,10 @@ function lostFolder() {
 }
 
 // src/sources/walker.ts
-import { execFileSync as execFileSync2 } from "node:child_process";
-import { accessSync, constants as constants2, existsSync as existsSync4, lstatSync as lstatSync2, readdirSync as readdirSync2, statSync as statSync3 } from "node:fs";
-import { basename as basename2, isAbsolute as isAbsolute2, join as join5, relative as relative4, resolve as resolve3, sep as sep3 } from "node:path";
 var import_picomatch2 = __toESM(require_picomatch4(), 1);
+import { execFileSync as execFileSync2 } from "node:child_process";
+import { lstatSync as lstatSync2, readdirSync as readdirSync2, statSync as statSync3 } from "node:fs";
+import { basename as basename2, isAbsolute as isAbsolute2, join as join5, relative as relative4, resolve as resolve3, sep as sep3 } from "node:path";
 
 // src/sources/git/paths.ts
 var strict = new TextDecoder("utf-8", { fatal: true });
@@ -32755,7 +32728,6 @@ function sequenceLength(bytes, i2) {
 }
 
 // src/sources/walker.ts
-var EVERY_PATH = ["**", "**/*[\n\r]*", "**/*[\n\r]*/**"];
 var SLASH = Buffer.from("/");
 var toPosix3 = (path) => sep3 === "/" ? path : path.split(sep3).join("/");
 async function* walk(options, onSkip, onEscaped = () => {
@@ -32763,14 +32735,13 @@ async function* walk(options, onSkip, onEscaped = () => {
   const included = options.include.length ? (0, import_picomatch2.default)(options.include, { dot: true }) : void 0;
   const excluded = options.exclude.length ? (0, import_picomatch2.default)(options.exclude, { dot: true }) : void 0;
   const skipPaths = options.skipPaths ?? /* @__PURE__ */ new Set();
-  const admit = (absPath, size, root, ignores) => {
-    const path = toPosix3(relative4(options.base, absPath)) || basename2(absPath);
+  const admit = (absPath, size, path = toPosix3(relative4(options.base, absPath)) || basename2(absPath), relPath, ignores) => {
     if (skipPaths.has(absPath)) return void 0;
     if (excluded?.(path) || included && !included(path)) {
       onSkip(path, "excluded");
       return void 0;
     }
-    if (root && ignores?.ignores(toPosix3(relative4(root, absPath)))) {
+    if (relPath !== void 0 && ignores?.ignores(relPath)) {
       onSkip(path, "ignored-by-gitignore");
       return void 0;
     }
@@ -32797,58 +32768,50 @@ async function* walk(options, onSkip, onEscaped = () => {
       }
       continue;
     }
-    const dependencyGlobs = options.dependencies ? [] : ["**/node_modules/**"];
-    const ignores = options.gitignore ? await GitignoreSet.load(absRoot, dependencyGlobs) : void 0;
+    const ignores = options.gitignore ? GitignoreSet.load(absRoot) : void 0;
     const trackedIgnored = options.gitignore ? trackedButIgnored(absRoot) : /* @__PURE__ */ new Set();
-    const noteDependencies = (dir, relDir) => {
-      const relPath = relDir ? `${relDir}/node_modules` : "node_modules";
-      if (!existsSync4(join5(dir, "node_modules")) || ignores?.ignores(`${relPath}/`)) return;
-      const path = toPosix3(relative4(options.base, join5(dir, "node_modules")));
-      onSkip(path, "dependencies", "installed packages; --include-dependencies scans them");
-    };
-    if (dependencyGlobs.length) noteDependencies(absRoot, "");
-    const stream = fastGlob().stream(EVERY_PATH, {
-      cwd: absRoot,
-      dot: true,
-      onlyFiles: false,
-      followSymbolicLinks: false,
-      suppressErrors: true,
-      // No stats from fast-glob: one entry it cannot lstat (a name that is not valid UTF-8)
-      // silently ends its whole walk. We lstat each file ourselves.
-      stats: false,
-      objectMode: true,
-      ignore: ["**/.git/**", "**/.git", ...dependencyGlobs, ...ignores?.pruneGlobs ?? []]
-    });
-    for await (const raw of stream) {
-      const entry = raw;
-      const absPath = resolve3(absRoot, entry.path);
-      const dirent = entry.dirent;
+    const prefix = toPosix3(relative4(options.base, absRoot));
+    const inside2 = prefix !== ".." && !prefix.startsWith("../") && !isAbsolute2(prefix);
+    const shown = (relPath) => inside2 ? prefix ? `${prefix}/${relPath}` : relPath : toPosix3(relative4(options.base, join5(absRoot, relPath)));
+    for (const entry of listTree(absRoot, ignores, options.dependencies === true)) {
+      if ("unlisted" in entry) {
+        onSkip(shown(entry.unlisted), "unreadable", "folder cannot be listed");
+        continue;
+      }
+      const { relPath, dirent } = entry;
+      const absPath = join5(absRoot, relPath);
       if (dirent.isDirectory()) {
-        if (!canList(absPath)) {
-          onSkip(toPosix3(relative4(options.base, absPath)), "unreadable", "folder cannot be listed");
-        } else if (dependencyGlobs.length) noteDependencies(absPath, toPosix3(entry.path));
+        if (!options.dependencies && dirent.name === "node_modules") {
+          const detail = "installed packages; --include-dependencies scans them";
+          onSkip(shown(relPath), "dependencies", detail);
+        }
         continue;
       }
       if (dirent.isSymbolicLink()) {
-        onSkip(toPosix3(relative4(options.base, absPath)), "symlink");
+        onSkip(shown(relPath), "symlink");
         continue;
       }
       if (!dirent.isFile()) {
-        onSkip(toPosix3(relative4(options.base, absPath)), "not-a-regular-file");
+        onSkip(shown(relPath), "not-a-regular-file");
         continue;
       }
-      if (absPath.includes("\uFFFD")) {
-        yield* rawNamed(absRoot, entry.path, options, onSkip, onEscaped);
+      if (relPath.includes("\uFFFD")) {
+        yield* rawNamed(absRoot, relPath, options, onSkip, onEscaped);
         continue;
       }
       const stats2 = lstatSync2(absPath, { throwIfNoEntry: false });
       if (!stats2) {
-        onSkip(toPosix3(relative4(options.base, absPath)), "unreadable", "vanished during the walk");
+        onSkip(shown(relPath), "unreadable", "vanished during the walk");
         continue;
       }
-      const relPath = toPosix3(entry.path);
       const tracked = trackedIgnored.delete(relPath);
-      const target = admit(absPath, stats2.size, absRoot, tracked ? void 0 : ignores);
+      const target = admit(
+        absPath,
+        stats2.size,
+        shown(relPath),
+        relPath,
+        tracked ? void 0 : ignores
+      );
       if (target) yield target;
     }
     for (const relPath of trackedIgnored) {
@@ -32861,12 +32824,32 @@ async function* walk(options, onSkip, onEscaped = () => {
     }
   }
 }
-function canList(dir) {
-  try {
-    accessSync(dir, constants2.R_OK | constants2.X_OK);
-    return true;
-  } catch {
-    return false;
+function* listTree(absRoot, ignores, dependencies) {
+  const folders = [""];
+  for (let relDir = folders.pop(); relDir !== void 0; relDir = folders.pop()) {
+    let entries;
+    try {
+      entries = readdirSync2(relDir ? join5(absRoot, relDir) : absRoot, { withFileTypes: true });
+    } catch {
+      if (relDir) yield { unlisted: relDir };
+      continue;
+    }
+    if (relDir && entries.some((entry) => entry.name === ".gitignore" && entry.isFile())) {
+      ignores?.addFolder(relDir);
+    }
+    const below = [];
+    for (const dirent of entries) {
+      if (dirent.name === ".git") continue;
+      const relPath = relDir ? `${relDir}/${dirent.name}` : dirent.name;
+      if (dirent.isDirectory()) {
+        if (ignores?.ignores(`${relPath}/`)) continue;
+        yield { relPath, dirent };
+        if (dirent.name !== "node_modules" || dependencies) below.push(relPath);
+        continue;
+      }
+      yield { relPath, dirent };
+    }
+    for (let n = below.length - 1; n >= 0; n--) folders.push(below[n]);
   }
 }
 function trackedButIgnored(absRoot) {
@@ -34053,7 +34036,7 @@ var gluedTokenDetector = {
 };
 
 // src/detect/formats/js-ast.ts
-import { existsSync as existsSync5 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { createRequire as createRequire2 } from "node:module";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
@@ -34123,7 +34106,7 @@ function loadParser() {
   if (typeof UNSPRAWL_PARSER_BUNDLE === "string") {
     const bundle = fileURLToPath2(new URL(UNSPRAWL_PARSER_BUNDLE, import.meta.url));
     const cache2 = bundle.replace(/\.cjs$/, ".cache");
-    if (existsSync5(bundle)) return runCachedBundle(bundle, cache2).exports;
+    if (existsSync4(bundle)) return runCachedBundle(bundle, cache2).exports;
   }
   return createRequire2(import.meta.url)("@typescript-eslint/typescript-estree");
 }
@@ -34532,7 +34515,7 @@ function loadAutomaton(path, keywords) {
 }
 
 // src/pool/scan-target.ts
-import { closeSync as closeSync2, constants as constants3, fstatSync as fstatSync2, openSync as openSync2, readSync } from "node:fs";
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readSync } from "node:fs";
 
 // src/findings/allow-comments.ts
 var SAME_LINE = [
@@ -34927,7 +34910,7 @@ function bufferFor(size) {
 function readWhole(absPath, maxFileSize) {
   let fd;
   try {
-    fd = openSync2(absPath, constants3.O_RDONLY | constants3.O_NONBLOCK);
+    fd = openSync2(absPath, constants2.O_RDONLY | constants2.O_NONBLOCK);
   } catch (error) {
     return { reason: "unreadable", detail: error.code ?? "error" };
   }
@@ -36800,7 +36783,7 @@ async function executeScan(values, positionals, overrides = {}) {
   currentFolder();
   const paths = positionals.length ? positionals : ["."];
   for (const path of paths) {
-    if (!existsSync6(path)) throw new UsageError(`${path}: no such file or directory`);
+    if (!existsSync5(path)) throw new UsageError(`${path}: no such file or directory`);
   }
   const config = await loadConfig({ explicit: values.config, startDir: scanRoot(paths) });
   const progress = createProgress(values.quiet);
@@ -36926,7 +36909,7 @@ function baseConfig(repo, base, names) {
     writeFileSync3(file, text);
     return file;
   }
-  if (names.some((name) => existsSync7(join7(repo, name)))) {
+  if (names.some((name) => existsSync6(join7(repo, name)))) {
     log.warn(
       "the pull request adds a config the base branch does not have: it is ignored for this scan"
     );
@@ -36949,7 +36932,7 @@ async function runAction() {
   const inside2 = relative5(workspace, path);
   if (inside2.startsWith("..") || isAbsolute3(inside2))
     throw new Error(`input path ${path} is outside the workspace ${workspace}`);
-  if (!existsSync7(path)) throw new Error(`input path ${path} does not exist`);
+  if (!existsSync6(path)) throw new Error(`input path ${path} does not exist`);
   if (process.env.GITHUB_EVENT_NAME?.startsWith("pull_request") && !process.env.GITHUB_EVENT_PATH) {
     log.warn("pull_request event without GITHUB_EVENT_PATH: scanning the whole tree");
   }

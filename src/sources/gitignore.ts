@@ -4,7 +4,6 @@
  */
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { fastGlob } from '../deps.js';
 import ignore, { type Ignore } from 'ignore';
 import { log } from '../log/logger.js';
 
@@ -16,16 +15,14 @@ const toPosix = (path: string) => (sep === '/' ? path : path.split(sep).join('/'
 export class GitignoreSet {
   /** Directory (relative to `base`, '' for base itself) to its rules. */
   private readonly byDir = new Map<string, Ignore>();
-  /** Glob patterns that prune whole directories from the walk, when that is exact. */
-  readonly pruneGlobs: string[] = [];
-
   private constructor(private readonly base: string) {}
 
   /**
-   * Loads every .gitignore from the repository root down to and inside `base`, except inside
-   * folders matched by `skipGlobs` (which the walk will not enter either).
+   * The rules of every .gitignore from the repository root down to `base`. Those of folders
+   * inside `base` are added by the walk as it enters them (addFolder), before it judges anything
+   * there.
    */
-  static async load(base: string, skipGlobs: string[] = []): Promise<GitignoreSet> {
+  static load(base: string): GitignoreSet {
     const set = new GitignoreSet(base);
     const repoRoot = findRepoRoot(base);
     const ancestors: string[] = [];
@@ -35,7 +32,6 @@ export class GitignoreSet {
     }
     if (repoRoot) ancestors.unshift(repoRoot);
 
-    const allLines: string[] = [];
     for (const dir of ancestors) {
       if (dir === base) continue;
       const lines = set.readIgnoreFile(join(dir, '.gitignore'));
@@ -47,31 +43,17 @@ export class GitignoreSet {
           '',
           lines.flatMap((line) => rebase(line, prefix)),
         );
-        allLines.push(...lines);
       }
     }
     const rootLines = set.readIgnoreFile(join(base, '.gitignore'));
-    if (rootLines) {
-      set.addRules('', rootLines);
-      allLines.push(...rootLines);
-    }
-    set.pruneGlobs.push(...pruneGlobsFor(allLines));
-
-    const nested = await fastGlob()('**/.gitignore', {
-      cwd: base,
-      dot: true,
-      onlyFiles: true,
-      followSymbolicLinks: false,
-      suppressErrors: true,
-      ignore: ['**/.git/**', ...skipGlobs, ...set.pruneGlobs],
-    });
-    for (const file of nested.sort()) {
-      if (file === '.gitignore') continue;
-      const dir = dirname(file);
-      const lines = set.readIgnoreFile(join(base, file));
-      if (lines) set.addRules(dir, lines);
-    }
+    if (rootLines) set.addRules('', rootLines);
     return set;
+  }
+
+  /** Reads the .gitignore of `dir` (relative to base, `/`-separated), a folder below base. */
+  addFolder(dir: string): void {
+    const lines = this.readIgnoreFile(join(this.base, dir, '.gitignore'));
+    if (lines) this.addRules(dir, lines);
   }
 
   private readIgnoreFile(path: string): string[] | undefined {
@@ -140,21 +122,4 @@ function rebase(line: string, prefix: string): string[] {
   const clean = body.replace(/^\//, '');
   if (!clean.startsWith(`${prefix}/`)) return [];
   return [`${negated ? '!' : ''}/${clean.slice(prefix.length + 1)}`];
-}
-
-/**
- * Directory names that the ignore files exclude outright (`node_modules/`, `dist`) become walk
- * prunes, so the walker never lists them. Only when no rule re-includes anything, since a
- * negation could bring a file back from inside.
- */
-function pruneGlobsFor(lines: string[]): string[] {
-  if (lines.some((line) => line.trim().startsWith('!'))) return [];
-  const globs: string[] = [];
-  for (const raw of lines) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const name = line.replace(/^\*\*\//, '').replace(/\/$/, '');
-    if (/^[\w.-]+$/.test(name) && name !== '.' && name !== '..') globs.push(`**/${name}/**`);
-  }
-  return globs;
 }

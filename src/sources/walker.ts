@@ -3,10 +3,8 @@
  * include/exclude globs. Every file it passes over is counted by reason, never dropped silently.
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { Entry } from 'fast-glob';
-import { fastGlob } from '../deps.js';
 import picomatch from 'picomatch';
 import { decodePath } from './git/paths.js';
 import { findRepoRoot, GitignoreSet } from './gitignore.js';
@@ -39,12 +37,6 @@ export type SkipHandler = (path: string, reason: SkipReason, detail?: string) =>
 /** Told each path the walk reports (scanned or skipped) that shows `\xNN` escapes. */
 export type EscapedNameHandler = (path: string) => void;
 
-/**
- * fast-glob's `**` does not match names that hold a line break, so those are asked for by
- * name as well; fast-glob drops the duplicates.
- */
-const EVERY_PATH = ['**', '**/*[\n\r]*', '**/*[\n\r]*/**'];
-
 const SLASH = Buffer.from('/');
 const toPosix = (path: string) => (sep === '/' ? path : path.split(sep).join('/'));
 
@@ -57,14 +49,20 @@ export async function* walk(
   const excluded = options.exclude.length ? picomatch(options.exclude, { dot: true }) : undefined;
   const skipPaths = options.skipPaths ?? new Set<string>();
 
-  const admit = (absPath: string, size: number, root?: string, ignores?: GitignoreSet) => {
-    const path = toPosix(relative(options.base, absPath)) || basename(absPath);
+  /** `relPath`: relative to the walked root, for its .gitignore rules; `path`: as reported. */
+  const admit = (
+    absPath: string,
+    size: number,
+    path = toPosix(relative(options.base, absPath)) || basename(absPath),
+    relPath?: string,
+    ignores?: GitignoreSet,
+  ) => {
     if (skipPaths.has(absPath)) return undefined;
     if (excluded?.(path) || (included && !included(path))) {
       onSkip(path, 'excluded');
       return undefined;
     }
-    if (root && ignores?.ignores(toPosix(relative(root, absPath)))) {
+    if (relPath !== undefined && ignores?.ignores(relPath)) {
       onSkip(path, 'ignored-by-gitignore');
       return undefined;
     }
@@ -95,63 +93,57 @@ export async function* walk(
       continue;
     }
 
-    const dependencyGlobs = options.dependencies ? [] : ['**/node_modules/**'];
-    const ignores = options.gitignore
-      ? await GitignoreSet.load(absRoot, dependencyGlobs)
-      : undefined;
+    const ignores = options.gitignore ? GitignoreSet.load(absRoot) : undefined;
     // Files git tracks are in the repository whatever .gitignore says; they are scanned.
     const trackedIgnored = options.gitignore ? trackedButIgnored(absRoot) : new Set<string>();
-    // The walk never enters node_modules, so each one is named here, from its parent folder.
-    const noteDependencies = (dir: string, relDir: string) => {
-      const relPath = relDir ? `${relDir}/node_modules` : 'node_modules';
-      if (!existsSync(join(dir, 'node_modules')) || ignores?.ignores(`${relPath}/`)) return;
-      const path = toPosix(relative(options.base, join(dir, 'node_modules')));
-      onSkip(path, 'dependencies', 'installed packages; --include-dependencies scans them');
-    };
-    if (dependencyGlobs.length) noteDependencies(absRoot, '');
-    const stream = fastGlob().stream(EVERY_PATH, {
-      cwd: absRoot,
-      dot: true,
-      onlyFiles: false,
-      followSymbolicLinks: false,
-      suppressErrors: true,
-      // No stats from fast-glob: one entry it cannot lstat (a name that is not valid UTF-8)
-      // silently ends its whole walk. We lstat each file ourselves.
-      stats: false,
-      objectMode: true,
-      ignore: ['**/.git/**', '**/.git', ...dependencyGlobs, ...(ignores?.pruneGlobs ?? [])],
-    });
-    for await (const raw of stream) {
-      const entry = raw as unknown as Entry;
-      const absPath = resolve(absRoot, entry.path);
-      const dirent = entry.dirent;
+    // Reported paths are relative to the base; for a root inside it, without a path.relative each.
+    const prefix = toPosix(relative(options.base, absRoot));
+    const inside = prefix !== '..' && !prefix.startsWith('../') && !isAbsolute(prefix);
+    const shown = (relPath: string) =>
+      inside
+        ? prefix
+          ? `${prefix}/${relPath}`
+          : relPath
+        : toPosix(relative(options.base, join(absRoot, relPath)));
+    for (const entry of listTree(absRoot, ignores, options.dependencies === true)) {
+      if ('unlisted' in entry) {
+        onSkip(shown(entry.unlisted), 'unreadable', 'folder cannot be listed');
+        continue;
+      }
+      const { relPath, dirent } = entry;
+      const absPath = join(absRoot, relPath);
       if (dirent.isDirectory()) {
-        // fast-glob passes over a folder it cannot list without a word; say so here.
-        if (!canList(absPath)) {
-          onSkip(toPosix(relative(options.base, absPath)), 'unreadable', 'folder cannot be listed');
-        } else if (dependencyGlobs.length) noteDependencies(absPath, toPosix(entry.path));
+        if (!options.dependencies && dirent.name === 'node_modules') {
+          const detail = 'installed packages; --include-dependencies scans them';
+          onSkip(shown(relPath), 'dependencies', detail);
+        }
         continue;
       }
       if (dirent.isSymbolicLink()) {
-        onSkip(toPosix(relative(options.base, absPath)), 'symlink');
+        onSkip(shown(relPath), 'symlink');
         continue;
       }
       if (!dirent.isFile()) {
-        onSkip(toPosix(relative(options.base, absPath)), 'not-a-regular-file');
+        onSkip(shown(relPath), 'not-a-regular-file');
         continue;
       }
-      if (absPath.includes('\uFFFD')) {
-        yield* rawNamed(absRoot, entry.path, options, onSkip, onEscaped);
+      if (relPath.includes('\uFFFD')) {
+        yield* rawNamed(absRoot, relPath, options, onSkip, onEscaped);
         continue;
       }
       const stats = lstatSync(absPath, { throwIfNoEntry: false });
       if (!stats) {
-        onSkip(toPosix(relative(options.base, absPath)), 'unreadable', 'vanished during the walk');
+        onSkip(shown(relPath), 'unreadable', 'vanished during the walk');
         continue;
       }
-      const relPath = toPosix(entry.path);
       const tracked = trackedIgnored.delete(relPath);
-      const target = admit(absPath, stats.size, absRoot, tracked ? undefined : ignores);
+      const target = admit(
+        absPath,
+        stats.size,
+        shown(relPath),
+        relPath,
+        tracked ? undefined : ignores,
+      );
       if (target) yield target;
     }
     // Tracked files inside folders .gitignore prunes were never walked.
@@ -166,12 +158,48 @@ export async function* walk(
   }
 }
 
-function canList(dir: string): boolean {
-  try {
-    accessSync(dir, constants.R_OK | constants.X_OK);
-    return true;
-  } catch {
-    return false;
+type Listed = { relPath: string; dirent: Dirent } | { unlisted: string };
+
+/**
+ * Every entry under `absRoot`, depth first, as paths relative to it: one readdir per folder, and
+ * each folder's .gitignore read before anything in it is judged. Folders never entered: `.git`,
+ * the ones .gitignore ignores (nothing inside an ignored folder can be re-included; files git
+ * tracks there are added back by the caller), and node_modules unless `dependencies`.
+ *
+ * fast-glob walked this tree in 0.7 s of the main thread (and once more to find nested
+ * .gitignore files); this walk takes 0.15 s, time the workers had been waiting for on two cores.
+ */
+function* listTree(
+  absRoot: string,
+  ignores: GitignoreSet | undefined,
+  dependencies: boolean,
+): Generator<Listed> {
+  const folders = [''];
+  for (let relDir = folders.pop(); relDir !== undefined; relDir = folders.pop()) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(relDir ? join(absRoot, relDir) : absRoot, { withFileTypes: true });
+    } catch {
+      if (relDir) yield { unlisted: relDir };
+      continue;
+    }
+    if (relDir && entries.some((entry) => entry.name === '.gitignore' && entry.isFile())) {
+      ignores?.addFolder(relDir);
+    }
+    const below: string[] = [];
+    for (const dirent of entries) {
+      if (dirent.name === '.git') continue;
+      const relPath = relDir ? `${relDir}/${dirent.name}` : dirent.name;
+      if (dirent.isDirectory()) {
+        if (ignores?.ignores(`${relPath}/`)) continue;
+        yield { relPath, dirent };
+        if (dirent.name !== 'node_modules' || dependencies) below.push(relPath);
+        continue;
+      }
+      yield { relPath, dirent };
+    }
+    // Popped from the end: reversed, so folders are entered in the order they were listed.
+    for (let n = below.length - 1; n >= 0; n--) folders.push(below[n]!);
   }
 }
 

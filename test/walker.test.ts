@@ -1,0 +1,103 @@
+/**
+ * The working-tree walk reads each folder's .gitignore as it enters it and never enters an
+ * ignored folder; git is the oracle: on trees with nested ignore files, negations and ignored
+ * folders, the walk admits exactly the files `git ls-files --others --exclude-standard` lists.
+ */
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { walk, type WalkOptions } from '../src/sources/walker.js';
+import { tempDir } from './helpers/cli.js';
+import { initRepo } from './helpers/git-repo.js';
+
+let tmp: { path: string; cleanup: () => void };
+beforeAll(() => (tmp = tempDir()));
+afterAll(() => tmp.cleanup());
+
+async function walked(root: string, extra: Partial<WalkOptions> = {}) {
+  const admitted: string[] = [];
+  const skipped: string[] = [];
+  const options: WalkOptions = {
+    roots: [root],
+    base: root,
+    include: [],
+    exclude: [],
+    gitignore: true,
+    dependencies: true,
+    maxFileSize: 1024 * 1024,
+    ...extra,
+  };
+  for await (const target of walk(options, (path, reason) => skipped.push(`${reason} ${path}`))) {
+    admitted.push(target.path);
+  }
+  return { admitted: admitted.sort(), skipped: skipped.sort() };
+}
+
+const FOLDERS = ['a', 'a/b', 'a/b/c', 'build', 'a/build', 'logs', 'a/logs/old', 'node_modules/x'];
+const FILES = ['app.js', 'keep.txt', 'debug.log', 'notes.txt', '.env', 'build.js', 'x.cfg'];
+const RULES = [
+  '*.log',
+  '!keep.log',
+  '*.txt',
+  '!keep.txt',
+  'build/',
+  '/logs',
+  'b/',
+  '.env',
+  '!/a/.env',
+  'c',
+  '**/old/**',
+  '*.cfg',
+  '!x.cfg',
+];
+
+describe('the working-tree walk', () => {
+  it('admits what git lists as untracked and not ignored (random nested .gitignore files)', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom('', ...FOLDERS), fc.subarray(RULES)), { maxLength: 4 }),
+        async (ignoreFiles) => {
+          const root = join(tmp.path, `tree-${run++}`);
+          const repo = initRepo(root);
+          for (const folder of ['', ...FOLDERS]) {
+            for (const file of FILES) {
+              const path = join(root, folder, file);
+              mkdirSync(dirname(path), { recursive: true });
+              writeFileSync(path, `${folder}/${file}\n`);
+            }
+          }
+          for (const [folder, rules] of ignoreFiles) {
+            writeFileSync(join(root, folder, '.gitignore'), `${rules.join('\n')}\n`);
+          }
+          const listed = repo.git('ls-files', '-z', '--others', '--exclude-standard');
+          const expected = listed.split('\0').filter(Boolean).sort();
+          expect((await walked(root)).admitted).toEqual(expected);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('names node_modules, links, a .git file and folders it cannot list, and skips them', async () => {
+    const root = join(tmp.path, 'kinds');
+    mkdirSync(join(root, 'pkg', 'node_modules', 'dep'), { recursive: true });
+    writeFileSync(join(root, 'pkg', 'node_modules', 'dep', 'index.js'), 'x\n');
+    writeFileSync(join(root, 'pkg', 'main.js'), 'x\n');
+    // A worktree's or submodule's `.git` is a file pointing elsewhere: never scanned.
+    writeFileSync(join(root, 'pkg', '.git'), 'gitdir: /elsewhere\n');
+    symlinkSync(join(root, 'pkg', 'main.js'), join(root, 'link.js'));
+    // A folder whose name is not valid UTF-8 cannot be listed through a decoded name.
+    mkdirSync(Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([0xe9])]));
+
+    const { admitted, skipped } = await walked(root, { dependencies: false });
+    expect(admitted).toEqual(['pkg/main.js']);
+    expect(skipped).toEqual([
+      'dependencies pkg/node_modules',
+      'symlink link.js',
+      'unreadable caf\uFFFD',
+    ]);
+    expect((await walked(root)).admitted).toEqual(['pkg/main.js', 'pkg/node_modules/dep/index.js']);
+  });
+});
