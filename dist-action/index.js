@@ -31145,14 +31145,16 @@ var KeywordAutomaton = class {
 
 // src/detect/text-hits.ts
 var TextHits = class {
-  constructor(text, keywordEnds, keywordIndex) {
+  constructor(text, keywordEnds, keywordIndex, encodedRuns2) {
     this.text = text;
     this.keywordEnds = keywordEnds;
     this.keywordIndex = keywordIndex;
+    this.encodedRuns = encodedRuns2;
   }
   text;
   keywordEnds;
   keywordIndex;
+  encodedRuns;
   looked = /* @__PURE__ */ new Map();
   /** End offsets of every case-insensitive occurrence of `word` (lower case), in text order. */
   endsOf(word) {
@@ -31189,11 +31191,17 @@ var TextHits = class {
 
 // src/detect/keyword-scan-module.ts
 var KEYWORD_SCAN_WASM = Buffer.from(
-  "AGFzbQEAAAABFwJgBX9/f39/AGALf39/f39/f39/f38AAwQDAAEABQMBAAEGJAd/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEACwdgCwZtZW1vcnkCAARyb3cwAwAEcm93MQMBBHJvdzIDAgRvdXQwAwMEb3V0MQMEBG91dDIDBQV1bml0cwMGCXNjYW5CeXRlcwAACnNjYW5CeXRlczMAAQhzY2FuVXRmOAACCuUDA14BAX8CQANAIAEgAk8NASAEIAEtAAAtAABqKAKAAiEFIAFBAWohASAFIQQgBUEASARAIAVBf3MhBCADIAEgAGs2AgAgAyAENgIEIANBCGohAwsMAAsLIAQkACADJAMLiQIBBH8gAiABaiEOAkADQCACIA5PDQEgBCACLQAALQAAaigCgAIhCyAHIAUtAAAtAABqKAKAAiEMIAogCC0AAC0AAGooAoACIQ0gAkEBaiECIAVBAWohBSAIQQFqIQggCyEEIAwhByANIQogCyAMciANckEASARAIAtBAEgEQCALQX9zIQQgAyACIABrNgIAIAMgBDYCBCADQQhqIQMLIAxBAEgEQCAMQX9zIQcgBiAFIABrNgIAIAYgBzYCBCAGQQhqIQYLIA1BAEgEQCANQX9zIQogCSAIIABrNgIAIAkgCjYCBCAJQQhqIQkLCwwACwsgBCQAIAckASAKJAIgAyQDIAYkBCAJJAULeQECfwJAA0AgASACTw0BIAEtAAAhBiAEIAYtAABqKAKAAiEFIAFBAWohASAAIAZBwAFxQYABRyAGQfABT2pqIQAgBSEEIAVBAEgEQCAFQX9zIQQgAyAANgIAIAMgBDYCBCADQQhqIQMLDAALCyAEJAAgAyQDIAAkBgs=",
+  "AGFzbQEAAAABFwJgBX9/f39/AGALf39/f39/f39/f38AAwUEAAEAAAUDAQABBikIfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEACwdyDQZtZW1vcnkCAARyb3cwAwAEcm93MQMBBHJvdzIDAgRvdXQwAwMEb3V0MQMEBG91dDIDBQV1bml0cwMGBHRhaWwDBwlzY2FuQnl0ZXMAAApzY2FuQnl0ZXMzAAEIc2NhblV0ZjgAAghmaW5kUnVucwADCrgFBF4BAX8CQANAIAEgAk8NASAEIAEtAAAtAABqKAKAAiEFIAFBAWohASAFIQQgBUEASARAIAVBf3MhBCADIAEgAGs2AgAgAyAENgIEIANBCGohAwsMAAsLIAQkACADJAMLiQIBBH8gAiABaiEOAkADQCACIA5PDQEgBCACLQAALQAAaigCgAIhCyAHIAUtAAAtAABqKAKAAiEMIAogCC0AAC0AAGooAoACIQ0gAkEBaiECIAVBAWohBSAIQQFqIQggCyEEIAwhByANIQogCyAMciANckEASARAIAtBAEgEQCALQX9zIQQgAyACIABrNgIAIAMgBDYCBCADQQhqIQMLIAxBAEgEQCAMQX9zIQcgBiAFIABrNgIAIAYgBzYCBCAGQQhqIQYLIA1BAEgEQCANQX9zIQogCSAIIABrNgIAIAkgCjYCBCAJQQhqIQkLCwwACwsgBCQAIAckASAKJAIgAyQDIAYkBCAJJAULeQECfwJAA0AgASACTw0BIAEtAAAhBiAEIAYtAABqKAKAAiEFIAFBAWohASAAIAZBwAFxQYABRyAGQfABT2pqIQAgBSEEIAVBAEgEQCAFQX9zIQQgAyAANgIAIAMgBDYCBCADQQhqIQMLDAALCyAEJAAgAyQDIAAkBgvRAQEDf0F/JAcCQANAIAFBFGogAksNASABQRNqIQUgBCAFLQAAai0AAEUEQCAFQQFqIQEMAQsgBSEGAkADQCAGIAFNDQEgBCAGQQFrLQAAai0AAEUNASAGQQFrIQYMAAsLIAVBAWohBwJAA0AgByACTw0BIAQgBy0AAGotAABFDQEgB0EBaiEHDAALCyAHIAJPBEAgBiAAayQHDAILIAcgBmtBFE8EQCADIAYgAGs2AgAgAyAHIABrNgIEIANBCGohAwsgB0EBaiEBDAALCyADJAML",
   "base64"
 );
 
+// src/detect/run-alphabet.ts
+var RUN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-";
+var MIN_RUN = 20;
+
 // src/detect/keyword-scan.ts
+var IN_RUN = new Uint8Array(256);
+for (const c3 of RUN_ALPHABET) IN_RUN[c3.charCodeAt(0)] = 1;
 var PAGE = 65536;
 var DELTA = 256;
 var CHUNK_BYTES = 256 * 1024;
@@ -31214,7 +31222,8 @@ var ByteScanner = class _ByteScanner {
     this.tables = tables;
     this.exports = new WebAssembly.Instance(wasm, {}).exports;
     this.warmUp = Math.max(1, ...keywords.map((keyword) => keyword.length));
-    this.out = DELTA + tables.delta.byteLength;
+    this.alphabet = DELTA + tables.delta.byteLength;
+    this.out = this.alphabet + IN_RUN.length;
     this.text = this.out + (CHUNK_BYTES + 3 * this.warmUp) * 8;
     const memory = this.exports.memory;
     const needed = this.text + CHUNK_BYTES - memory.buffer.byteLength;
@@ -31222,12 +31231,14 @@ var ByteScanner = class _ByteScanner {
     this.memoryBytes = new Uint8Array(memory.buffer);
     this.memoryWords = new Int32Array(memory.buffer);
     for (let byte = 0; byte < 128; byte++) this.memoryBytes[byte] = tables.classOf[byte] * 4;
+    this.memoryBytes.set(IN_RUN, this.alphabet);
     const cells = this.memoryWords.subarray(DELTA / 4, DELTA / 4 + tables.delta.length);
     tables.delta.forEach((cell2, n) => cells[n] = cell2 < 0 ? ~(~cell2 * 4) : cell2 * 4);
     this.shift = tables.shift + 2;
   }
   tables;
   exports;
+  alphabet;
   out;
   text;
   /** The longest keyword: a stream started this far before its stretch is in the right state. */
@@ -31241,10 +31252,14 @@ var ByteScanner = class _ByteScanner {
     const wasm = module();
     return wasm ? new _ByteScanner(wasm, tables, keywords) : void 0;
   }
-  /** Every keyword occurrence, as the string pass would report it. */
+  /**
+   * Every keyword occurrence, as the string pass would report it; for ASCII text also the
+   * encoded runs (run-alphabet.ts), found while the bytes are at hand.
+   */
   scan(source, keywordCount) {
     const { bytes, ascii } = source;
     const ends = new Array(keywordCount);
+    const runs = ascii ? new RunCollector(bytes) : void 0;
     const x2 = this.exports;
     let units = 0;
     let row = 0;
@@ -31253,6 +31268,14 @@ var ByteScanner = class _ByteScanner {
       this.memoryBytes.set(piece, this.text);
       const length = piece.length;
       const start = this.text - chunk;
+      if (runs) {
+        const from = runs.enter(chunk, piece);
+        if (from < length) {
+          x2.findRuns(start, this.text + from, this.text + length, this.out, this.alphabet);
+          runs.add(this.memoryWords, this.out / 4, x2.out0.value / 4);
+          runs.leave(chunk, piece, from, x2.tail.value);
+        }
+      }
       if (!ascii) {
         x2.scanUtf8(units, this.text, this.text + length, this.out, row);
         this.collect(ends, this.out, x2.out0.value, -1);
@@ -31285,7 +31308,7 @@ var ByteScanner = class _ByteScanner {
       this.collect(ends, out1, end1, chunk + part);
       this.collect(ends, out2, end2, chunk + 2 * part);
     }
-    return { ends };
+    return { ends, runs: runs?.finish() };
   }
   /** The keywords behind each pair in [from, to) that ends past `after`, into `ends`. */
   collect(ends, from, to, after) {
@@ -31299,6 +31322,45 @@ var ByteScanner = class _ByteScanner {
         if (list.length < MAX_HITS_PER_KEYWORD) list.push(offset);
       }
     }
+  }
+};
+var RunCollector = class {
+  constructor(bytes) {
+    this.bytes = bytes;
+  }
+  bytes;
+  runs = [];
+  /** Where a run that reached the last chunk's end started, or -1. */
+  pending = -1;
+  /** Joins a waiting run with this chunk's leading members; where findRuns should start. */
+  enter(chunk, piece) {
+    if (this.pending === -1) return 0;
+    let lead = 0;
+    while (lead < piece.length && IN_RUN[piece[lead]] === 1) lead++;
+    if (lead === piece.length) return lead;
+    this.keep(this.pending, chunk + lead);
+    this.pending = -1;
+    return lead + 1;
+  }
+  add(words, from, to) {
+    for (let word = from; word < to; word += 2) this.runs.push(words[word], words[word + 1]);
+  }
+  /** Notes a run reaching the chunk's end: findRuns's, or a stretch too short for its probes. */
+  leave(chunk, piece, from, tail) {
+    if (tail !== -1) {
+      this.pending = tail;
+      return;
+    }
+    let first2 = piece.length;
+    while (first2 > from && IN_RUN[piece[first2 - 1]] === 1) first2--;
+    if (first2 < piece.length) this.pending = chunk + first2;
+  }
+  finish() {
+    if (this.pending !== -1) this.keep(this.pending, this.bytes.length);
+    return this.runs;
+  }
+  keep(first2, end) {
+    if (end - first2 >= MIN_RUN) this.runs.push(first2, end);
   }
 };
 
@@ -31467,7 +31529,7 @@ var RuleEngine = class {
       this.byteScanner = ByteScanner.create(automaton.tables(), automaton.keywords) ?? null;
     }
     const hits = source && this.byteScanner?.scan(source, this.automaton.keywords.length) || this.automaton.scan(text);
-    return new TextHits(text, hits.ends, this.keywordIndex);
+    return new TextHits(text, hits.ends, this.keywordIndex, hits.runs);
   }
   /** All candidates in `text`, overlapping ones resolved in favour of the more specific rule. */
   detect(text, textHits = this.scan(text)) {
@@ -33914,12 +33976,21 @@ function looksEncoded(text, start, end) {
   return false;
 }
 var RUN_CHAR = new Uint8Array(65536);
-for (const c3 of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-") {
-  RUN_CHAR[c3.charCodeAt(0)] = 1;
-}
-var MIN_RUN = 20;
-function encodedRunSpans(text) {
+for (const c3 of RUN_ALPHABET) RUN_CHAR[c3.charCodeAt(0)] = 1;
+function encodedRunSpans(text, found) {
   const spans = [];
+  const keep2 = (start, end) => {
+    if (end - start < MIN_RUN || end - start > MAX_RUN) return;
+    if (!looksEncoded(text, start, end)) return;
+    if (!isHexSpan(text, start, end) && !mayDecodePrintable(text, start, end)) return;
+    if (end < text.length && text.charCodeAt(end) === 61) end++;
+    if (end < text.length && text.charCodeAt(end) === 61) end++;
+    spans.push(start, end);
+  };
+  if (found) {
+    for (let n = 0; n < found.length; n += 2) keep2(found[n], found[n + 1]);
+    return spans;
+  }
   const length = text.length;
   let i2 = 0;
   while (i2 + MIN_RUN <= length) {
@@ -33933,12 +34004,7 @@ function encodedRunSpans(text) {
     let end = probe + 1;
     while (end < length && RUN_CHAR[text.charCodeAt(end)] === 1) end++;
     i2 = end + 1;
-    if (end - start < MIN_RUN || end - start > MAX_RUN) continue;
-    if (!looksEncoded(text, start, end)) continue;
-    if (!isHexSpan(text, start, end) && !mayDecodePrintable(text, start, end)) continue;
-    if (end < length && text.charCodeAt(end) === 61) end++;
-    if (end < length && text.charCodeAt(end) === 61) end++;
-    spans.push(start, end);
+    keep2(start, end);
   }
   return spans;
 }
@@ -33950,8 +34016,8 @@ function isHexSpan(text, start, end) {
   }
   return true;
 }
-function* encodedRuns(text) {
-  const spans = encodedRunSpans(text);
+function* encodedRuns(text, found) {
+  const spans = encodedRunSpans(text, found);
   for (let n = 0; n < spans.length; n += 2) {
     const start = spans[n];
     const run = text.slice(start, spans[n + 1]);
@@ -33969,9 +34035,9 @@ function* encodedRuns(text) {
     }
   }
 }
-function detectDecoded(engine, text, depth = 1, budget = { decoded: 0, attempts: 0 }) {
+function detectDecoded(engine, text, depth = 1, budget = { decoded: 0, attempts: 0 }, found) {
   const out = [];
-  for (const decoded of encodedRuns(text)) {
+  for (const decoded of encodedRuns(text, found)) {
     if (++budget.attempts > MAX_ATTEMPTS) break;
     budget.decoded += decoded.text.length;
     if (budget.decoded > MAX_DECODED) break;
@@ -33991,7 +34057,7 @@ function detectDecoded(engine, text, depth = 1, budget = { decoded: 0, attempts:
 var decodingDetector = {
   name: "decoders",
   applies: (_path, text) => text.length > 20,
-  detect: (text, { engine }) => detectDecoded(engine, text)
+  detect: (text, { engine, hits }) => detectDecoded(engine, text, 1, void 0, hits.encodedRuns)
 };
 
 // src/detect/formats/glued.ts

@@ -8,10 +8,21 @@ import fc from 'fast-check';
 import { ByteScanner, CHUNK_BYTES } from '../src/detect/keyword-scan.js';
 import { KEYWORD_SCAN_WASM } from '../src/detect/keyword-scan-module.js';
 import { KeywordAutomaton, MAX_HITS_PER_KEYWORD } from '../src/detect/prefilter.js';
+import { encodedRunSpans } from '../src/detect/formats/decoders.js';
+import { MIN_RUN } from '../src/detect/run-alphabet.js';
 import { createEngine } from '../src/pool/worker.js';
 import { decodeText } from '../src/sources/text.js';
 
 const engine = createEngine({ extraRules: [], disabledRules: [] });
+
+/** Every maximal run of at least MIN_RUN run-alphabet characters, the plain way. */
+function maximalRuns(text: string): number[] {
+  const runs: number[] = [];
+  for (const match of text.matchAll(/[A-Za-z0-9+/_-]+/g)) {
+    if (match[0].length >= MIN_RUN) runs.push(match.index, match.index + match[0].length);
+  }
+  return runs;
+}
 
 /** Both passes over `bytes` as the scanner decodes them. */
 function bothPasses(automaton: KeywordAutomaton, bytes: Buffer) {
@@ -29,7 +40,8 @@ describe('the keyword byte pass', () => {
     // @ts-expect-error: a build script, plain JavaScript
     const { assembleKeywordScan } = await import('../scripts/build-wasm.mjs');
     const source: string = await assembleKeywordScan();
-    const base64 = [...source.matchAll(/^ +'([A-Za-z0-9+/=]+)'/gm)].map((m) => m[1]).join('');
+    const lines = [...source.matchAll(/^ +'([A-Za-z0-9+/=]+)'/gm)].map((m) => m[1]);
+    const base64 = lines.filter((line) => line !== 'base64').join('');
     expect(Buffer.from(base64, 'base64').equals(KEYWORD_SCAN_WASM)).toBe(true);
   });
 
@@ -86,6 +98,42 @@ describe('the keyword byte pass', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('finds the encoded runs the decoders would, across chunk boundaries too (random texts)', () => {
+    const member = fc.constantFrom(...'aZ09+/_-Qx7kLm');
+    const piece = fc.oneof(
+      fc.array(member, { minLength: 1, maxLength: 40 }).map((chars) => chars.join('')),
+      fc.constantFrom(' ', '\n', '"', '=', '==', '.', ':'),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 200 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: -30, max: 30 }),
+        (pieces, chunks, shift) => {
+          // Padding puts the pieces around a chunk boundary, or several.
+          const padding = chunks
+            ? 'x '.repeat(Math.max(0, (chunks * CHUNK_BYTES + shift) >> 1))
+            : '';
+          const text = padding + pieces.join('');
+          const bytes = Buffer.from(text, 'latin1');
+          const decoded = decodeText(bytes)!;
+          const hits = engine.scan(decoded.text, decoded.source);
+          expect(hits.encodedRuns).toEqual(maximalRuns(text));
+          expect(encodedRunSpans(text, hits.encodedRuns)).toEqual(encodedRunSpans(text));
+        },
+      ),
+      { numRuns: 120 },
+    );
+    // One run through a whole chunk and into the next two; and a run that fills a chunk's end
+    // right after a run joined across its start, then goes on into the next chunk.
+    const long = `${'x '.repeat(1000)}${'Ab9+'.repeat(CHUNK_BYTES / 2)} end`;
+    const joined = `${' '.repeat(CHUNK_BYTES - 5)}${'a'.repeat(CHUNK_BYTES - 7)} ${'b'.repeat(26)} `;
+    for (const text of [long, joined]) {
+      const hits = engine.scan(text, decodeText(Buffer.from(text, 'latin1'))!.source);
+      expect(hits.encodedRuns).toEqual(maximalRuns(text));
+    }
   });
 
   it('goes on across chunks, and keeps the per-keyword cap', () => {

@@ -146,7 +146,7 @@ export class RuleEngine {
     const hits =
       (source && this.byteScanner?.scan(source, this.automaton.keywords.length)) ||
       this.automaton.scan(text);
-    return new TextHits(text, hits.ends, this.keywordIndex);
+    return new TextHits(text, hits.ends, this.keywordIndex, hits.runs);
   }
 
   /** All candidates in `text`, overlapping ones resolved in favour of the more specific rule. */

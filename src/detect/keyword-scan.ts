@@ -12,6 +12,11 @@
 import { KEYWORD_SCAN_WASM } from './keyword-scan-module.js';
 import { MAX_HITS_PER_KEYWORD, type AutomatonTables, type KeywordHits } from './prefilter.js';
 import type { TextBytes } from '../sources/text.js';
+import { MIN_RUN, RUN_ALPHABET } from './run-alphabet.js';
+
+/** 1 for each byte of the run alphabet. */
+const IN_RUN = new Uint8Array(256);
+for (const c of RUN_ALPHABET) IN_RUN[c.charCodeAt(0)] = 1;
 
 interface ScanExports {
   memory: WebAssembly.Memory;
@@ -22,6 +27,8 @@ interface ScanExports {
   out1: WebAssembly.Global;
   out2: WebAssembly.Global;
   units: WebAssembly.Global;
+  tail: WebAssembly.Global;
+  findRuns(start: number, at: number, end: number, out: number, alphabet: number): void;
   scanBytes(start: number, at: number, end: number, out: number, row: number): void;
   scanUtf8(units: number, at: number, end: number, out: number, row: number): void;
   scanBytes3(
@@ -55,6 +62,7 @@ function module(): WebAssembly.Module | null {
 
 export class ByteScanner {
   private readonly exports: ScanExports;
+  private readonly alphabet: number;
   private readonly out: number;
   private readonly text: number;
   /** The longest keyword: a stream started this far before its stretch is in the right state. */
@@ -77,7 +85,8 @@ export class ByteScanner {
   ) {
     this.exports = new WebAssembly.Instance(wasm, {}).exports as unknown as ScanExports;
     this.warmUp = Math.max(1, ...keywords.map((keyword) => keyword.length));
-    this.out = DELTA + tables.delta.byteLength;
+    this.alphabet = DELTA + tables.delta.byteLength;
+    this.out = this.alphabet + IN_RUN.length;
     // One pair per byte of a chunk, and the streams' warm-ups.
     this.text = this.out + (CHUNK_BYTES + 3 * this.warmUp) * 8;
     const memory = this.exports.memory;
@@ -88,15 +97,20 @@ export class ByteScanner {
 
     // Classes and rows as byte offsets: the module adds them and loads, with no shifts between.
     for (let byte = 0; byte < 128; byte++) this.memoryBytes[byte] = tables.classOf[byte]! * 4;
+    this.memoryBytes.set(IN_RUN, this.alphabet);
     const cells = this.memoryWords.subarray(DELTA / 4, DELTA / 4 + tables.delta.length);
     tables.delta.forEach((cell, n) => (cells[n] = cell < 0 ? ~(~cell * 4) : cell * 4));
     this.shift = tables.shift + 2;
   }
 
-  /** Every keyword occurrence, as the string pass would report it. */
+  /**
+   * Every keyword occurrence, as the string pass would report it; for ASCII text also the
+   * encoded runs (run-alphabet.ts), found while the bytes are at hand.
+   */
   scan(source: TextBytes, keywordCount: number): KeywordHits {
     const { bytes, ascii } = source;
     const ends: (number[] | undefined)[] = new Array(keywordCount);
+    const runs = ascii ? new RunCollector(bytes) : undefined;
     const x = this.exports;
     let units = 0;
     let row = 0;
@@ -104,8 +118,16 @@ export class ByteScanner {
       const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
       this.memoryBytes.set(piece, this.text);
       const length = piece.length;
-      // scanBytes writes `address - start`: a start this far back makes that the file's offset.
+      // The module writes `address - start`: a start this far back makes that the file's offset.
       const start = this.text - chunk;
+      if (runs) {
+        const from = runs.enter(chunk, piece);
+        if (from < length) {
+          x.findRuns(start, this.text + from, this.text + length, this.out, this.alphabet);
+          runs.add(this.memoryWords, this.out / 4, (x.out0.value as number) / 4);
+          runs.leave(chunk, piece, from, x.tail.value as number);
+        }
+      }
 
       if (!ascii) {
         x.scanUtf8(units, this.text, this.text + length, this.out, row);
@@ -143,7 +165,7 @@ export class ByteScanner {
       this.collect(ends, out1, end1, chunk + part);
       this.collect(ends, out2, end2, chunk + 2 * part);
     }
-    return { ends };
+    return { ends, runs: runs?.finish() };
   }
 
   /** The keywords behind each pair in [from, to) that ends past `after`, into `ends`. */
@@ -158,5 +180,52 @@ export class ByteScanner {
         if (list.length < MAX_HITS_PER_KEYWORD) list.push(offset);
       }
     }
+  }
+}
+
+/**
+ * The encoded runs of one text, chunk by chunk: a run that reaches a chunk's end waits for the
+ * next chunk, whose leading members extend it.
+ */
+class RunCollector {
+  private readonly runs: number[] = [];
+  /** Where a run that reached the last chunk's end started, or -1. */
+  private pending = -1;
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  /** Joins a waiting run with this chunk's leading members; where findRuns should start. */
+  enter(chunk: number, piece: Uint8Array): number {
+    if (this.pending === -1) return 0;
+    let lead = 0;
+    while (lead < piece.length && IN_RUN[piece[lead]!] === 1) lead++;
+    if (lead === piece.length) return lead; // the run goes on into the next chunk
+    this.keep(this.pending, chunk + lead);
+    this.pending = -1;
+    return lead + 1;
+  }
+
+  add(words: Int32Array, from: number, to: number): void {
+    for (let word = from; word < to; word += 2) this.runs.push(words[word]!, words[word + 1]!);
+  }
+
+  /** Notes a run reaching the chunk's end: findRuns's, or a stretch too short for its probes. */
+  leave(chunk: number, piece: Uint8Array, from: number, tail: number): void {
+    if (tail !== -1) {
+      this.pending = tail;
+      return;
+    }
+    let first = piece.length;
+    while (first > from && IN_RUN[piece[first - 1]!] === 1) first--;
+    if (first < piece.length) this.pending = chunk + first;
+  }
+
+  finish(): number[] {
+    if (this.pending !== -1) this.keep(this.pending, this.bytes.length);
+    return this.runs;
+  }
+
+  private keep(first: number, end: number): void {
+    if (end - first >= MIN_RUN) this.runs.push(first, end);
   }
 }

@@ -23,6 +23,8 @@
   (global $out1 (export "out1") (mut i32) (i32.const 0))
   (global $out2 (export "out2") (mut i32) (i32.const 0))
   (global $units (export "units") (mut i32) (i32.const 0))
+  ;; Where a run that reaches the end of the bytes given to findRuns starts, or -1.
+  (global $tail (export "tail") (mut i32) (i32.const 0))
 
   ;; One stream over [$at, $end) from state $row, writing at $o. Offsets are `address - $start`:
   ;; for ASCII text, string offsets.
@@ -133,4 +135,55 @@
         (br $next)))
     (global.set $row0 (local.get $row))
     (global.set $out0 (local.get $o))
-    (global.set $units (local.get $count))))
+    (global.set $units (local.get $count)))
+
+  ;; The encoded runs (src/detect/run-alphabet.ts) of [$at, $end): each maximal run of at least 20
+  ;; bytes of the alphabet (a 256-byte table at $alphabet, 1 for a member), as pairs of offsets
+  ;; `address - $start`. $at is where the bytes start or just past a byte outside the alphabet.
+  ;; Any such run covers the probe 19 bytes on, so one probe rules out twenty starts when it
+  ;; lands outside the alphabet. A run that reaches $end is not written: its start goes to $tail,
+  ;; for the caller to join with what follows.
+  (func (export "findRuns")
+    (param $start i32) (param $at i32) (param $end i32) (param $o i32) (param $alphabet i32)
+    (local $probe i32) (local $first i32) (local $last i32)
+    (global.set $tail (i32.const -1))
+    (block $done
+      (loop $next
+        (br_if $done (i32.gt_u (i32.add (local.get $at) (i32.const 20)) (local.get $end)))
+        (local.set $probe (i32.add (local.get $at) (i32.const 19)))
+        (if (i32.eqz (i32.load8_u (i32.add (local.get $alphabet) (i32.load8_u (local.get $probe)))))
+          (then
+            (local.set $at (i32.add (local.get $probe) (i32.const 1)))
+            (br $next)))
+        (local.set $first (local.get $probe))
+        (block $backDone
+          (loop $back
+            (br_if $backDone (i32.le_u (local.get $first) (local.get $at)))
+            (br_if $backDone
+              (i32.eqz
+                (i32.load8_u
+                  (i32.add
+                    (local.get $alphabet)
+                    (i32.load8_u (i32.sub (local.get $first) (i32.const 1)))))))
+            (local.set $first (i32.sub (local.get $first) (i32.const 1)))
+            (br $back)))
+        (local.set $last (i32.add (local.get $probe) (i32.const 1)))
+        (block $forwardDone
+          (loop $forward
+            (br_if $forwardDone (i32.ge_u (local.get $last) (local.get $end)))
+            (br_if $forwardDone
+              (i32.eqz (i32.load8_u (i32.add (local.get $alphabet) (i32.load8_u (local.get $last))))))
+            (local.set $last (i32.add (local.get $last) (i32.const 1)))
+            (br $forward)))
+        (if (i32.ge_u (local.get $last) (local.get $end))
+          (then
+            (global.set $tail (i32.sub (local.get $first) (local.get $start)))
+            (br $done)))
+        (if (i32.ge_u (i32.sub (local.get $last) (local.get $first)) (i32.const 20))
+          (then
+            (i32.store (local.get $o) (i32.sub (local.get $first) (local.get $start)))
+            (i32.store offset=4 (local.get $o) (i32.sub (local.get $last) (local.get $start)))
+            (local.set $o (i32.add (local.get $o) (i32.const 8)))))
+        (local.set $at (i32.add (local.get $last) (i32.const 1)))
+        (br $next)))
+    (global.set $out0 (local.get $o))))

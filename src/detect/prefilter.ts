@@ -9,6 +9,8 @@ export const MAX_HITS_PER_KEYWORD = 20_000;
 export interface KeywordHits {
   /** For each keyword index, the offsets just past each occurrence (capped). */
   ends: (number[] | undefined)[];
+  /** Maximal encoded runs (run-alphabet.ts), when the pass found them too. */
+  runs?: number[];
 }
 
 export interface AutomatonTables {

@@ -14,6 +14,11 @@ export class TextHits {
     /** For each keyword index, the end offsets of its occurrences (capped). */
     readonly keywordEnds: (number[] | undefined)[],
     private readonly keywordIndex: ReadonlyMap<string, number>,
+    /**
+     * Every maximal run of at least MIN_RUN run-alphabet characters (run-alphabet.ts), as flat
+     * [start, end) pairs, when the byte pass found them; the decoders look for them otherwise.
+     */
+    readonly encodedRuns?: readonly number[],
   ) {}
 
   /** End offsets of every case-insensitive occurrence of `word` (lower case), in text order. */

@@ -13,6 +13,7 @@ import {
   mayDecodePrintable,
   type Decoded,
 } from './decode.js';
+import { MIN_RUN, RUN_ALPHABET } from '../run-alphabet.js';
 
 const MAX_DEPTH = 3;
 /** Decoded characters per file, across all runs and depths. */
@@ -81,10 +82,7 @@ function looksEncoded(text: string, start: number, end: number): boolean {
 
 /** Base64, base64url and hex characters: the runs below are long, no spaces, mixed. */
 const RUN_CHAR = new Uint8Array(65536);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') {
-  RUN_CHAR[c.charCodeAt(0)] = 1;
-}
-const MIN_RUN = 20;
+for (const c of RUN_ALPHABET) RUN_CHAR[c.charCodeAt(0)] = 1;
 
 /**
  * The runs worth decoding, as flat [start, end) pairs: what `/[A-Za-z0-9+/_-]{20,}={0,2}/g`
@@ -93,8 +91,23 @@ const MIN_RUN = 20;
  * probe there rules out twenty positions at once when it lands on a space or a bracket; source
  * code, made of short words, is mostly skipped that way instead of read character by character.
  */
-export function encodedRunSpans(text: string): number[] {
+export function encodedRunSpans(text: string, found?: readonly number[]): number[] {
   const spans: number[] = [];
+  const keep = (start: number, end: number) => {
+    if (end - start < MIN_RUN || end - start > MAX_RUN) return;
+    // Identifiers (`getOwnPropertyDescriptors`) are the common runs; most fail one of these
+    // without being copied out of the text.
+    if (!looksEncoded(text, start, end)) return;
+    if (!isHexSpan(text, start, end) && !mayDecodePrintable(text, start, end)) return;
+    if (end < text.length && text.charCodeAt(end) === 61) end++;
+    if (end < text.length && text.charCodeAt(end) === 61) end++;
+    spans.push(start, end);
+  };
+  if (found) {
+    for (let n = 0; n < found.length; n += 2) keep(found[n]!, found[n + 1]!);
+    return spans;
+  }
+
   const length = text.length;
   // Invariant: `i` is 0 or just past a character outside the run alphabet.
   let i = 0;
@@ -109,14 +122,7 @@ export function encodedRunSpans(text: string): number[] {
     let end = probe + 1;
     while (end < length && RUN_CHAR[text.charCodeAt(end)] === 1) end++;
     i = end + 1;
-    if (end - start < MIN_RUN || end - start > MAX_RUN) continue;
-    // Identifiers (`getOwnPropertyDescriptors`) are the common runs; most fail one of these
-    // without being copied out of the text.
-    if (!looksEncoded(text, start, end)) continue;
-    if (!isHexSpan(text, start, end) && !mayDecodePrintable(text, start, end)) continue;
-    if (end < length && text.charCodeAt(end) === 61) end++;
-    if (end < length && text.charCodeAt(end) === 61) end++;
-    spans.push(start, end);
+    keep(start, end);
   }
   return spans;
 }
@@ -130,8 +136,9 @@ function isHexSpan(text: string, start: number, end: number): boolean {
   return true;
 }
 
-function* encodedRuns(text: string): Generator<Decoded> {
-  const spans = encodedRunSpans(text);
+/** `found`: the text's maximal runs of at least MIN_RUN, when the byte pass found them. */
+function* encodedRuns(text: string, found?: readonly number[]): Generator<Decoded> {
+  const spans = encodedRunSpans(text, found);
   for (let n = 0; n < spans.length; n += 2) {
     const start = spans[n]!;
     const run = text.slice(start, spans[n + 1]!);
@@ -156,9 +163,10 @@ export function detectDecoded(
   text: string,
   depth = 1,
   budget: Budget = { decoded: 0, attempts: 0 },
+  found?: readonly number[],
 ): DetectorCandidate[] {
   const out: DetectorCandidate[] = [];
-  for (const decoded of encodedRuns(text)) {
+  for (const decoded of encodedRuns(text, found)) {
     if (++budget.attempts > MAX_ATTEMPTS) break;
     budget.decoded += decoded.text.length;
     if (budget.decoded > MAX_DECODED) break;
@@ -179,5 +187,5 @@ export function detectDecoded(
 export const decodingDetector: Detector = {
   name: 'decoders',
   applies: (_path, text) => text.length > 20,
-  detect: (text, { engine }) => detectDecoded(engine, text),
+  detect: (text, { engine, hits }) => detectDecoded(engine, text, 1, undefined, hits.encodedRuns),
 };
