@@ -31191,7 +31191,7 @@ var TextHits = class {
 
 // src/detect/keyword-scan-module.ts
 var KEYWORD_SCAN_WASM = Buffer.from(
-  "AGFzbQEAAAABFwJgBX9/f39/AGALf39/f39/f39/f38AAwUEAAEAAAUDAQABBikIfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEACwdyDQZtZW1vcnkCAARyb3cwAwAEcm93MQMBBHJvdzIDAgRvdXQwAwMEb3V0MQMEBG91dDIDBQV1bml0cwMGBHRhaWwDBwlzY2FuQnl0ZXMAAApzY2FuQnl0ZXMzAAEIc2NhblV0ZjgAAghmaW5kUnVucwADCrgFBF4BAX8CQANAIAEgAk8NASAEIAEtAAAtAABqKAKAAiEFIAFBAWohASAFIQQgBUEASARAIAVBf3MhBCADIAEgAGs2AgAgAyAENgIEIANBCGohAwsMAAsLIAQkACADJAMLiQIBBH8gAiABaiEOAkADQCACIA5PDQEgBCACLQAALQAAaigCgAIhCyAHIAUtAAAtAABqKAKAAiEMIAogCC0AAC0AAGooAoACIQ0gAkEBaiECIAVBAWohBSAIQQFqIQggCyEEIAwhByANIQogCyAMciANckEASARAIAtBAEgEQCALQX9zIQQgAyACIABrNgIAIAMgBDYCBCADQQhqIQMLIAxBAEgEQCAMQX9zIQcgBiAFIABrNgIAIAYgBzYCBCAGQQhqIQYLIA1BAEgEQCANQX9zIQogCSAIIABrNgIAIAkgCjYCBCAJQQhqIQkLCwwACwsgBCQAIAckASAKJAIgAyQDIAYkBCAJJAULeQECfwJAA0AgASACTw0BIAEtAAAhBiAEIAYtAABqKAKAAiEFIAFBAWohASAAIAZBwAFxQYABRyAGQfABT2pqIQAgBSEEIAVBAEgEQCAFQX9zIQQgAyAANgIAIAMgBDYCBCADQQhqIQMLDAALCyAEJAAgAyQDIAAkBgvRAQEDf0F/JAcCQANAIAFBFGogAksNASABQRNqIQUgBCAFLQAAai0AAEUEQCAFQQFqIQEMAQsgBSEGAkADQCAGIAFNDQEgBCAGQQFrLQAAai0AAEUNASAGQQFrIQYMAAsLIAVBAWohBwJAA0AgByACTw0BIAQgBy0AAGotAABFDQEgB0EBaiEHDAALCyAHIAJPBEAgBiAAayQHDAILIAcgBmtBFE8EQCADIAYgAGs2AgAgAyAHIABrNgIEIANBCGohAwsgB0EBaiEBDAALCyADJAML",
+  "AGFzbQEAAAABHgNgBX9/f39/AGALf39/f39/f39/f38AYAR/f39/AAMGBQABAAACBQMBAAEGKQh/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALB30OBm1lbW9yeQIABHJvdzADAARyb3cxAwEEcm93MgMCBG91dDADAwRvdXQxAwQEb3V0MgMFBXVuaXRzAwYEdGFpbAMHCXNjYW5CeXRlcwAACnNjYW5CeXRlczMAAQhzY2FuVXRmOAACCGZpbmRSdW5zAAMIZmluZFdpZGUABAqGBgVeAQF/AkADQCABIAJPDQEgBCABLQAALQAAaigCgAIhBSABQQFqIQEgBSEEIAVBAEgEQCAFQX9zIQQgAyABIABrNgIAIAMgBDYCBCADQQhqIQMLDAALCyAEJAAgAyQDC4kCAQR/IAIgAWohDgJAA0AgAiAOTw0BIAQgAi0AAC0AAGooAoACIQsgByAFLQAALQAAaigCgAIhDCAKIAgtAAAtAABqKAKAAiENIAJBAWohAiAFQQFqIQUgCEEBaiEIIAshBCAMIQcgDSEKIAsgDHIgDXJBAEgEQCALQQBIBEAgC0F/cyEEIAMgAiAAazYCACADIAQ2AgQgA0EIaiEDCyAMQQBIBEAgDEF/cyEHIAYgBSAAazYCACAGIAc2AgQgBkEIaiEGCyANQQBIBEAgDUF/cyEKIAkgCCAAazYCACAJIAo2AgQgCUEIaiEJCwsMAAsLIAQkACAHJAEgCiQCIAMkAyAGJAQgCSQFC3kBAn8CQANAIAEgAk8NASABLQAAIQYgBCAGLQAAaigCgAIhBSABQQFqIQEgACAGQcABcUGAAUcgBkHwAU9qaiEAIAUhBCAFQQBIBEAgBUF/cyEEIAMgADYCACADIAQ2AgQgA0EIaiEDCwwACwsgBCQAIAMkAyAAJAYL0QEBA39BfyQHAkADQCABQRRqIAJLDQEgAUETaiEFIAQgBS0AAGotAABFBEAgBUEBaiEBDAELIAUhBgJAA0AgBiABTQ0BIAQgBkEBay0AAGotAABFDQEgBkEBayEGDAALCyAFQQFqIQcCQANAIAcgAk8NASAEIActAABqLQAARQ0BIAdBAWohBwwACwsgByACTwRAIAYgAGskBwwCCyAHIAZrQRRPBEAgAyAGIABrNgIAIAMgByAAazYCBCADQQhqIQMLIAdBAWohAQwACwsgAyQDC00BAX8CQANAIAEgAk8NASABLQAAIQQgBEHAAU8EQCADIAEgAGs2AgAgA0EBIARB4AFPajYCBCADQQhqIQMLIAFBAWohAQwACwsgAyQDCw==",
   "base64"
 );
 
@@ -31206,6 +31206,7 @@ var PAGE = 65536;
 var DELTA = 256;
 var CHUNK_BYTES = 256 * 1024;
 var STREAMS_FROM_BYTES = 3 * 1024;
+var MAX_WIDE_SHARE = 16;
 var compiled;
 function module() {
   if (compiled === void 0) {
@@ -31253,40 +31254,34 @@ var ByteScanner = class _ByteScanner {
     return wasm ? new _ByteScanner(wasm, tables, keywords) : void 0;
   }
   /**
-   * Every keyword occurrence, as the string pass would report it; for ASCII text also the
-   * encoded runs (run-alphabet.ts), found while the bytes are at hand.
+   * Every keyword occurrence, as the string pass would report it, and the encoded runs
+   * (run-alphabet.ts), found while the bytes are at hand. UTF-8 text with a few wide characters
+   * (accents, dashes, emoji in comments) takes the ASCII passes too, their byte offsets turned
+   * into string offsets afterwards; text dense with them is walked counting UTF-16 units.
    */
   scan(source, keywordCount) {
     const { bytes, ascii } = source;
+    const wide = ascii ? void 0 : this.wideCharacters(bytes);
+    if (!ascii && !wide) return this.scanCounting(bytes, keywordCount);
     const ends = new Array(keywordCount);
-    const runs = ascii ? new RunCollector(bytes) : void 0;
+    const runs = new RunCollector(bytes);
     const x2 = this.exports;
-    let units = 0;
     let row = 0;
     for (let chunk = 0; chunk < bytes.length; chunk += CHUNK_BYTES) {
       const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
       this.memoryBytes.set(piece, this.text);
       const length = piece.length;
       const start = this.text - chunk;
-      if (runs) {
-        const from = runs.enter(chunk, piece);
-        if (from < length) {
-          x2.findRuns(start, this.text + from, this.text + length, this.out, this.alphabet);
-          runs.add(this.memoryWords, this.out / 4, x2.out0.value / 4);
-          runs.leave(chunk, piece, from, x2.tail.value);
-        }
-      }
-      if (!ascii) {
-        x2.scanUtf8(units, this.text, this.text + length, this.out, row);
-        this.collect(ends, this.out, x2.out0.value, -1);
-        row = x2.row0.value;
-        units = x2.units.value;
-        continue;
+      const from = runs.enter(chunk, piece);
+      if (from < length) {
+        x2.findRuns(start, this.text + from, this.text + length, this.out, this.alphabet);
+        runs.add(this.memoryWords, this.out / 4, x2.out0.value / 4);
+        runs.leave(chunk, piece, from, x2.tail.value);
       }
       const part = Math.floor(length / 3);
       if (length < STREAMS_FROM_BYTES || part < 2 * this.warmUp) {
         x2.scanBytes(start, this.text, this.text + length, this.out, row);
-        this.collect(ends, this.out, x2.out0.value, -1);
+        this.collect(ends, this.out, x2.out0.value, -1, wide);
         row = x2.row0.value;
         continue;
       }
@@ -31304,19 +31299,57 @@ var ByteScanner = class _ByteScanner {
       x2.scanBytes(start, at + begin2 + part, at + length, end2, row2);
       end2 = x2.out0.value;
       row = x2.row0.value;
-      this.collect(ends, this.out, end0, -1);
-      this.collect(ends, out1, end1, chunk + part);
-      this.collect(ends, out2, end2, chunk + 2 * part);
+      this.collect(ends, this.out, end0, -1, wide);
+      this.collect(ends, out1, end1, chunk + part, wide);
+      this.collect(ends, out2, end2, chunk + 2 * part, wide);
     }
-    return { ends, runs: runs?.finish() };
+    const found = runs.finish();
+    if (wide) {
+      wide.restart();
+      for (let n = 0; n < found.length; n++) found[n] = wide.units(found[n]);
+    }
+    return { ends, runs: found };
   }
-  /** The keywords behind each pair in [from, to) that ends past `after`, into `ends`. */
-  collect(ends, from, to, after) {
+  /** Text dense with wide characters: one stream that counts UTF-16 units as it goes. */
+  scanCounting(bytes, keywordCount) {
+    const ends = new Array(keywordCount);
+    const x2 = this.exports;
+    let units = 0;
+    let row = 0;
+    for (let chunk = 0; chunk < bytes.length; chunk += CHUNK_BYTES) {
+      const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
+      this.memoryBytes.set(piece, this.text);
+      x2.scanUtf8(units, this.text, this.text + piece.length, this.out, row);
+      this.collect(ends, this.out, x2.out0.value, -1);
+      row = x2.row0.value;
+      units = x2.units.value;
+    }
+    return { ends };
+  }
+  /** The wide characters of `bytes`, or undefined when there are too many for it to pay. */
+  wideCharacters(bytes) {
+    const wide = new WideCharacters();
+    const x2 = this.exports;
+    for (let chunk = 0; chunk < bytes.length; chunk += CHUNK_BYTES) {
+      const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
+      this.memoryBytes.set(piece, this.text);
+      x2.findWide(this.text - chunk, this.text, this.text + piece.length, this.out);
+      wide.add(this.memoryWords, this.out / 4, x2.out0.value / 4);
+      if (wide.count > bytes.length / MAX_WIDE_SHARE) return void 0;
+    }
+    return wide;
+  }
+  /**
+   * The keywords behind each pair in [from, to) that ends past byte offset `after`, into `ends`;
+   * offsets turned into string offsets through `wide` when given (calls in text order).
+   */
+  collect(ends, from, to, after, wide) {
     const { outFirst, outNext, outKeyword } = this.tables;
     const words = this.memoryWords;
     for (let word = from / 4; word < to / 4; word += 2) {
-      const offset = words[word];
+      let offset = words[word];
       if (offset <= after) continue;
+      if (wide) offset = wide.units(offset);
       for (let o2 = outFirst[words[word + 1] >> this.shift]; o2 !== -1; o2 = outNext[o2]) {
         const list = ends[outKeyword[o2]] ??= [];
         if (list.length < MAX_HITS_PER_KEYWORD) list.push(offset);
@@ -31361,6 +31394,31 @@ var RunCollector = class {
   }
   keep(first2, end) {
     if (end - first2 >= MIN_RUN) this.runs.push(first2, end);
+  }
+};
+var WideCharacters = class {
+  at = [];
+  /** Units fewer than bytes, up to and including each wide character. */
+  fewer = [];
+  cursor = 0;
+  get count() {
+    return this.at.length;
+  }
+  add(words, from, to) {
+    let total = this.fewer.length ? this.fewer[this.fewer.length - 1] : 0;
+    for (let word = from; word < to; word += 2) {
+      total += words[word + 1];
+      this.at.push(words[word]);
+      this.fewer.push(total);
+    }
+  }
+  /** The string offset of byte offset `offset`, which is never inside a character. */
+  units(offset) {
+    while (this.cursor < this.at.length && this.at[this.cursor] < offset) this.cursor++;
+    return offset - (this.cursor ? this.fewer[this.cursor - 1] : 0);
+  }
+  restart() {
+    this.cursor = 0;
   }
 };
 

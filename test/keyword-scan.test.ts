@@ -67,7 +67,7 @@ describe('the keyword byte pass', () => {
     );
   });
 
-  it('finds the same in long ASCII text, walked as three streams (random texts)', () => {
+  it('finds the same in long text, walked as three streams (random, a few wide characters)', () => {
     // Keywords anywhere, around the thirds where the streams meet included.
     const automaton = engine.automaton;
     const words = ['password', 'api_key', 'token', 'AKIA', 'client_secret', 'sk_live', 'xoxb-'];
@@ -77,7 +77,11 @@ describe('the keyword byte pass', () => {
         fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(...words)), {
           maxLength: 40,
         }),
-        (length, placed) => {
+        fc.array(
+          fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom('é', '—', '😀')),
+          { maxLength: 12 },
+        ),
+        (length, placed, wideChars) => {
           const text = Array.from({ length }, (_, i) => 'abc def\n'[i % 8])
             .join('')
             .split('');
@@ -92,9 +96,13 @@ describe('the keyword byte pass', () => {
               text.splice(Math.floor(length / 3) * third + shift, 5, ...'token');
             }
           }
-          const result = bothPasses(automaton, Buffer.from(text.join(''), 'latin1'));
-          expect(result.decoded.source?.ascii).toBe(true);
+          for (const [where, char] of wideChars) text.splice(Math.floor(where * length), 0, char);
+          const joined = text.join('');
+          const result = bothPasses(automaton, Buffer.from(joined, 'utf8'));
+          expect(result.decoded.source?.ascii).toBe(wideChars.length === 0);
           expect(result.bytes).toEqual(result.strings);
+          const hits = engine.scan(joined, result.decoded.source);
+          expect(hits.encodedRuns).toEqual(maximalRuns(joined));
         },
       ),
       { numRuns: 150 },

@@ -29,6 +29,7 @@ interface ScanExports {
   units: WebAssembly.Global;
   tail: WebAssembly.Global;
   findRuns(start: number, at: number, end: number, out: number, alphabet: number): void;
+  findWide(start: number, at: number, end: number, out: number): void;
   scanBytes(start: number, at: number, end: number, out: number, row: number): void;
   scanUtf8(units: number, at: number, end: number, out: number, row: number): void;
   scanBytes3(
@@ -43,8 +44,10 @@ const PAGE = 65536;
 const DELTA = 256;
 /** Text is copied in and scanned this much at a time, so memory stays small whatever the file. */
 export const CHUNK_BYTES = 256 * 1024;
-/** Shorter ASCII text is walked as one stream: three would cost more to set up than they save. */
+/** Shorter text is walked as one stream: three would cost more to set up than they save. */
 const STREAMS_FROM_BYTES = 3 * 1024;
+/** Past one wide character in this many bytes, counting units as the walk goes is cheaper. */
+const MAX_WIDE_SHARE = 16;
 
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -104,15 +107,19 @@ export class ByteScanner {
   }
 
   /**
-   * Every keyword occurrence, as the string pass would report it; for ASCII text also the
-   * encoded runs (run-alphabet.ts), found while the bytes are at hand.
+   * Every keyword occurrence, as the string pass would report it, and the encoded runs
+   * (run-alphabet.ts), found while the bytes are at hand. UTF-8 text with a few wide characters
+   * (accents, dashes, emoji in comments) takes the ASCII passes too, their byte offsets turned
+   * into string offsets afterwards; text dense with them is walked counting UTF-16 units.
    */
   scan(source: TextBytes, keywordCount: number): KeywordHits {
     const { bytes, ascii } = source;
+    const wide = ascii ? undefined : this.wideCharacters(bytes);
+    if (!ascii && !wide) return this.scanCounting(bytes, keywordCount);
+
     const ends: (number[] | undefined)[] = new Array(keywordCount);
-    const runs = ascii ? new RunCollector(bytes) : undefined;
+    const runs = new RunCollector(bytes);
     const x = this.exports;
-    let units = 0;
     let row = 0;
     for (let chunk = 0; chunk < bytes.length; chunk += CHUNK_BYTES) {
       const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
@@ -120,30 +127,20 @@ export class ByteScanner {
       const length = piece.length;
       // The module writes `address - start`: a start this far back makes that the file's offset.
       const start = this.text - chunk;
-      if (runs) {
-        const from = runs.enter(chunk, piece);
-        if (from < length) {
-          x.findRuns(start, this.text + from, this.text + length, this.out, this.alphabet);
-          runs.add(this.memoryWords, this.out / 4, (x.out0.value as number) / 4);
-          runs.leave(chunk, piece, from, x.tail.value as number);
-        }
+      const from = runs.enter(chunk, piece);
+      if (from < length) {
+        x.findRuns(start, this.text + from, this.text + length, this.out, this.alphabet);
+        runs.add(this.memoryWords, this.out / 4, (x.out0.value as number) / 4);
+        runs.leave(chunk, piece, from, x.tail.value as number);
       }
 
-      if (!ascii) {
-        x.scanUtf8(units, this.text, this.text + length, this.out, row);
-        this.collect(ends, this.out, x.out0.value as number, -1);
-        row = x.row0.value as number;
-        units = x.units.value as number;
-        continue;
-      }
       const part = Math.floor(length / 3);
       if (length < STREAMS_FROM_BYTES || part < 2 * this.warmUp) {
         x.scanBytes(start, this.text, this.text + length, this.out, row);
-        this.collect(ends, this.out, x.out0.value as number, -1);
+        this.collect(ends, this.out, x.out0.value as number, -1, wide);
         row = x.row0.value as number;
         continue;
       }
-
       // Stream 0 reads [0, part) from the carried state; streams 1 and 2 read [part, 2 part) and
       // [2 part, length), each starting `warmUp` bytes early from the first state, and what they
       // find in those early bytes is stream 0's or 1's to report.
@@ -161,20 +158,66 @@ export class ByteScanner {
       x.scanBytes(start, at + begin2 + part, at + length, end2, row2);
       end2 = x.out0.value as number;
       row = x.row0.value as number;
-      this.collect(ends, this.out, end0, -1);
-      this.collect(ends, out1, end1, chunk + part);
-      this.collect(ends, out2, end2, chunk + 2 * part);
+      this.collect(ends, this.out, end0, -1, wide);
+      this.collect(ends, out1, end1, chunk + part, wide);
+      this.collect(ends, out2, end2, chunk + 2 * part, wide);
     }
-    return { ends, runs: runs?.finish() };
+    const found = runs.finish();
+    if (wide) {
+      wide.restart();
+      for (let n = 0; n < found.length; n++) found[n] = wide.units(found[n]!);
+    }
+    return { ends, runs: found };
   }
 
-  /** The keywords behind each pair in [from, to) that ends past `after`, into `ends`. */
-  private collect(ends: (number[] | undefined)[], from: number, to: number, after: number): void {
+  /** Text dense with wide characters: one stream that counts UTF-16 units as it goes. */
+  private scanCounting(bytes: Uint8Array, keywordCount: number): KeywordHits {
+    const ends: (number[] | undefined)[] = new Array(keywordCount);
+    const x = this.exports;
+    let units = 0;
+    let row = 0;
+    for (let chunk = 0; chunk < bytes.length; chunk += CHUNK_BYTES) {
+      const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
+      this.memoryBytes.set(piece, this.text);
+      x.scanUtf8(units, this.text, this.text + piece.length, this.out, row);
+      this.collect(ends, this.out, x.out0.value as number, -1);
+      row = x.row0.value as number;
+      units = x.units.value as number;
+    }
+    return { ends };
+  }
+
+  /** The wide characters of `bytes`, or undefined when there are too many for it to pay. */
+  private wideCharacters(bytes: Uint8Array): WideCharacters | undefined {
+    const wide = new WideCharacters();
+    const x = this.exports;
+    for (let chunk = 0; chunk < bytes.length; chunk += CHUNK_BYTES) {
+      const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
+      this.memoryBytes.set(piece, this.text);
+      x.findWide(this.text - chunk, this.text, this.text + piece.length, this.out);
+      wide.add(this.memoryWords, this.out / 4, (x.out0.value as number) / 4);
+      if (wide.count > bytes.length / MAX_WIDE_SHARE) return undefined;
+    }
+    return wide;
+  }
+
+  /**
+   * The keywords behind each pair in [from, to) that ends past byte offset `after`, into `ends`;
+   * offsets turned into string offsets through `wide` when given (calls in text order).
+   */
+  private collect(
+    ends: (number[] | undefined)[],
+    from: number,
+    to: number,
+    after: number,
+    wide?: WideCharacters,
+  ): void {
     const { outFirst, outNext, outKeyword } = this.tables;
     const words = this.memoryWords;
     for (let word = from / 4; word < to / 4; word += 2) {
-      const offset = words[word]!;
+      let offset = words[word]!;
       if (offset <= after) continue;
+      if (wide) offset = wide.units(offset);
       for (let o = outFirst[words[word + 1]! >> this.shift]!; o !== -1; o = outNext[o]!) {
         const list = (ends[outKeyword[o]!] ??= []);
         if (list.length < MAX_HITS_PER_KEYWORD) list.push(offset);
@@ -227,5 +270,40 @@ class RunCollector {
 
   private keep(first: number, end: number): void {
     if (end - first >= MIN_RUN) this.runs.push(first, end);
+  }
+}
+
+/**
+ * Where a UTF-8 text's wide characters are, to turn byte offsets into string (UTF-16) offsets:
+ * each one shortens what follows it by one or two units. Offsets are asked for in ascending
+ * order between restarts, so a lookup moves a cursor instead of searching.
+ */
+class WideCharacters {
+  private readonly at: number[] = [];
+  /** Units fewer than bytes, up to and including each wide character. */
+  private readonly fewer: number[] = [];
+  private cursor = 0;
+
+  get count(): number {
+    return this.at.length;
+  }
+
+  add(words: Int32Array, from: number, to: number): void {
+    let total = this.fewer.length ? this.fewer[this.fewer.length - 1]! : 0;
+    for (let word = from; word < to; word += 2) {
+      total += words[word + 1]!;
+      this.at.push(words[word]!);
+      this.fewer.push(total);
+    }
+  }
+
+  /** The string offset of byte offset `offset`, which is never inside a character. */
+  units(offset: number): number {
+    while (this.cursor < this.at.length && this.at[this.cursor]! < offset) this.cursor++;
+    return offset - (this.cursor ? this.fewer[this.cursor - 1]! : 0);
+  }
+
+  restart(): void {
+    this.cursor = 0;
   }
 }

@@ -186,4 +186,25 @@
             (local.set $o (i32.add (local.get $o) (i32.const 8)))))
         (local.set $at (i32.add (local.get $last) (i32.const 1)))
         (br $next)))
+    (global.set $out0 (local.get $o)))
+
+  ;; The wide characters of valid UTF-8 in [$at, $end): for each first byte of a character of two
+  ;; bytes or more, its offset `address - $start` and how many fewer UTF-16 units than bytes the
+  ;; character has (1 for two bytes, 2 for three or four). With these the caller turns byte
+  ;; offsets found by the ASCII passes into string offsets.
+  (func (export "findWide") (param $start i32) (param $at i32) (param $end i32) (param $o i32)
+    (local $byte i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
+        (local.set $byte (i32.load8_u (local.get $at)))
+        (if (i32.ge_u (local.get $byte) (i32.const 0xc0))
+          (then
+            (i32.store (local.get $o) (i32.sub (local.get $at) (local.get $start)))
+            (i32.store offset=4
+              (local.get $o)
+              (i32.add (i32.const 1) (i32.ge_u (local.get $byte) (i32.const 0xe0))))
+            (local.set $o (i32.add (local.get $o) (i32.const 8)))))
+        (local.set $at (i32.add (local.get $at) (i32.const 1)))
+        (br $next)))
     (global.set $out0 (local.get $o))))
