@@ -30061,6 +30061,7 @@ var KNOWN_FIELDS = /* @__PURE__ */ new Set([
   "flags",
   "near",
   "nearLines",
+  "afterKeyword",
   "boundary",
   "minEntropy",
   "validate",
@@ -30138,6 +30139,18 @@ function validateRule(raw, file, index) {
     } catch (error) {
       const reason = /: ([^:]*)$/.exec(error.message)?.[1] ?? "invalid";
       problem("pattern", `does not compile (${reason})`);
+    }
+  }
+  if (record2.afterKeyword !== void 0) {
+    if (typeof record2.afterKeyword !== "string" || !record2.afterKeyword) {
+      problem("afterKeyword", "must be a pattern");
+    } else {
+      try {
+        if (captureGroups(record2.afterKeyword) !== 0)
+          problem("afterKeyword", "must capture nothing");
+      } catch {
+        problem("afterKeyword", "does not compile");
+      }
     }
   }
   const positiveNumber = (field) => {
@@ -31562,9 +31575,11 @@ var RuleEngine = class {
         this.rulesByKeyword[index].push(ruleIndex);
         return index;
       });
-      const flags = `gd${spec.flags?.includes("i") ? "i" : ""}`;
+      const caseless = spec.flags?.includes("i") ? "i" : "";
       const priority = CONFIDENCE_RANK2[spec.confidence] * 10 + (spec.near === void 0 ? 2 : 1);
-      return { spec, regex: new RegExp(spec.pattern, flags), keywordIndexes, priority };
+      const regex = new RegExp(spec.pattern, `gd${caseless}`);
+      const afterKeyword = spec.afterKeyword ? new RegExp(spec.afterKeyword, `y${caseless}`) : void 0;
+      return { spec, regex, keywordIndexes, priority, afterKeyword };
     });
     for (const raw of options.triggers ?? []) {
       const word = raw.toLowerCase();
@@ -31609,7 +31624,9 @@ var RuleEngine = class {
   }
   runWhole(rule, text, keywordEnds, feeds, out) {
     const reach = this.reachOf(rule);
-    const hits = reach && this.hitsInOrder(rule, keywordEnds, text.length);
+    let hits = reach && this.hitsInOrder(rule, keywordEnds, text.length);
+    if (hits && rule.afterKeyword) hits = keptHits(hits, rule.afterKeyword, text);
+    if (hits?.length === 0) return;
     const anchored = this.startTestOf(rule)?.atLines === true;
     if (reach && hits) {
       const starts = this.startsFor(reach, hits, text.length);
@@ -31872,6 +31889,14 @@ function startsOf(windows) {
   const starts = [];
   for (let w = 0; w < windows.length; w += 3) starts.push(windows[w], windows[w + 1]);
   return starts;
+}
+function keptHits(hits, after, text) {
+  let kept = 0;
+  for (let h2 = 0; h2 < hits.length; h2++) {
+    after.lastIndex = Math.floor(hits[h2] / KEYWORD_LENGTH_SPAN);
+    if (after.test(text)) hits[kept++] = hits[h2];
+  }
+  return hits.subarray(0, kept);
 }
 
 // src/config/load.ts

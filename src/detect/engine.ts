@@ -39,6 +39,8 @@ interface CompiledRule {
   sticky?: RegExp;
   /** Where a match may start, when the pattern opens at a line or word boundary. */
   startTest?: StartTest | null;
+  /** The rule's afterKeyword hint, anchored at lastIndex. */
+  afterKeyword?: RegExp;
 }
 
 const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
@@ -118,9 +120,13 @@ export class RuleEngine {
         this.rulesByKeyword[index]!.push(ruleIndex);
         return index;
       });
-      const flags = `gd${spec.flags?.includes('i') ? 'i' : ''}`;
+      const caseless = spec.flags?.includes('i') ? 'i' : '';
       const priority = CONFIDENCE_RANK[spec.confidence] * 10 + (spec.near === undefined ? 2 : 1);
-      return { spec, regex: new RegExp(spec.pattern, flags), keywordIndexes, priority };
+      const regex = new RegExp(spec.pattern, `gd${caseless}`);
+      const afterKeyword = spec.afterKeyword
+        ? new RegExp(spec.afterKeyword, `y${caseless}`)
+        : undefined;
+      return { spec, regex, keywordIndexes, priority, afterKeyword };
     });
     for (const raw of options.triggers ?? []) {
       const word = raw.toLowerCase();
@@ -178,7 +184,9 @@ export class RuleEngine {
     out: Candidate[],
   ): void {
     const reach = this.reachOf(rule);
-    const hits = reach && this.hitsInOrder(rule, keywordEnds, text.length);
+    let hits = reach && this.hitsInOrder(rule, keywordEnds, text.length);
+    if (hits && rule.afterKeyword) hits = keptHits(hits, rule.afterKeyword, text);
+    if (hits?.length === 0) return;
     // Line-anchored patterns: attempts at each line start beat V8's pass along the text, which
     // tries a leading look-behind at every character.
     const anchored = this.startTestOf(rule)?.atLines === true;
@@ -493,4 +501,14 @@ function startsOf(windows: number[]): number[] {
   const starts: number[] = [];
   for (let w = 0; w < windows.length; w += 3) starts.push(windows[w]!, windows[w + 1]!);
   return starts;
+}
+
+/** The packed hits (end * KEYWORD_LENGTH_SPAN + length) where `after` matches at the end. */
+function keptHits(hits: Float64Array, after: RegExp, text: string): Float64Array {
+  let kept = 0;
+  for (let h = 0; h < hits.length; h++) {
+    after.lastIndex = Math.floor(hits[h]! / KEYWORD_LENGTH_SPAN);
+    if (after.test(text)) hits[kept++] = hits[h]!;
+  }
+  return hits.subarray(0, kept);
 }

@@ -46,6 +46,13 @@ export interface RuleSpec {
    * keyword on the secret's line or the line above). More reaches a YAML or ini parent key.
    */
   nearLines?: number;
+  /**
+   * Speed hint for rules on common words (`key`, `token`): a pattern that holds where the keyword
+   * that ends a match's name ends (`s?[ \t]*[=:]`). Keyword hits where it does not hold start no
+   * attempts. It must follow from `pattern`; test/perf-equivalence.test.ts holds the rule to the
+   * engine that runs every pattern over the whole text.
+   */
+  afterKeyword?: string;
   /** Require a non-alphanumeric character (or the text edge) around the secret; default true. */
   boundary?: boolean;
   /** Shannon entropy (bits per character) the secret must reach. */

@@ -28,6 +28,7 @@ const KNOWN_FIELDS = new Set([
   'flags',
   'near',
   'nearLines',
+  'afterKeyword',
   'boundary',
   'minEntropy',
   'validate',
@@ -132,6 +133,19 @@ export function validateRule(raw: unknown, file: string, index: number): RulePro
       // V8 quotes the whole pattern before the reason; say only the reason.
       const reason = /: ([^:]*)$/.exec((error as Error).message)?.[1] ?? 'invalid';
       problem('pattern', `does not compile (${reason})`);
+    }
+  }
+
+  if (record.afterKeyword !== undefined) {
+    if (typeof record.afterKeyword !== 'string' || !record.afterKeyword) {
+      problem('afterKeyword', 'must be a pattern');
+    } else {
+      try {
+        if (captureGroups(record.afterKeyword) !== 0)
+          problem('afterKeyword', 'must capture nothing');
+      } catch {
+        problem('afterKeyword', 'does not compile');
+      }
     }
   }
 
