@@ -11236,11 +11236,11 @@ var require_out = __commonJS({
       async.read(path, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat;
-    function statSync6(path, optionsOrSettings) {
+    function statSync5(path, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path, settings);
     }
-    exports.statSync = statSync6;
+    exports.statSync = statSync5;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -30376,7 +30376,7 @@ function isIdentifierOrProse(value) {
 
 // src/sources/gitignore.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { readFileSync as readFileSync2, existsSync, statSync } from "node:fs";
+import { lstatSync as lstatSync2, readFileSync as readFileSync2, existsSync } from "node:fs";
 import { dirname, join, relative as relative2, sep } from "node:path";
 var MAX_IGNORE_FILE = 1024 * 1024;
 var toPosix = (path) => sep === "/" ? path : path.split(sep).join("/");
@@ -30385,8 +30385,10 @@ var GitignoreSet = class _GitignoreSet {
     this.base = base;
   }
   base;
-  /** Directory (relative to `base`, '' for base itself) to its rules. */
+  /** Rules of the .gitignore files in `base` and below, by folder ('' for base itself). */
   byDir = /* @__PURE__ */ new Map();
+  /** Rules of the .gitignore files above `base`, shallowest first, with base seen from each. */
+  above = [];
   /**
    * The rules of every .gitignore from the repository root down to `base`. Those of folders
    * inside `base` are added by the walk as it enters them (addFolder), before it judges anything
@@ -30395,36 +30397,56 @@ var GitignoreSet = class _GitignoreSet {
   static load(base) {
     const set = new _GitignoreSet(base);
     const repoRoot = findRepoRoot(base);
-    const ancestors = [];
-    for (let dir = base; repoRoot && dir !== repoRoot; dir = dirname(dir)) {
-      ancestors.unshift(dir);
-      if (dirname(dir) === dir) break;
-    }
-    if (repoRoot) ancestors.unshift(repoRoot);
-    for (const dir of ancestors) {
-      if (dir === base) continue;
+    for (let dir = dirname(base); repoRoot && base !== repoRoot; dir = dirname(dir)) {
       const lines = set.readIgnoreFile(join(dir, ".gitignore"));
       if (lines) {
         const prefix = toPosix(relative2(dir, base));
-        set.addRules(
-          "",
-          lines.flatMap((line) => rebase(line, prefix))
-        );
+        set.above.unshift({ prefix, rules: (0, import_ignore.default)({ allowRelativePaths: true }).add(lines) });
       }
+      if (dir === repoRoot || dirname(dir) === dir) break;
     }
+    if (set.above.some(({ prefix, rules }) => rules.ignores(`${prefix}/`))) set.above.length = 0;
     const rootLines = set.readIgnoreFile(join(base, ".gitignore"));
-    if (rootLines) set.addRules("", rootLines);
+    if (rootLines) set.byDir.set("", (0, import_ignore.default)({ allowRelativePaths: true }).add(rootLines));
     return set;
   }
   /** Reads the .gitignore of `dir` (relative to base, `/`-separated), a folder below base. */
   addFolder(dir) {
     const lines = this.readIgnoreFile(join(this.base, dir, ".gitignore"));
-    if (lines) this.addRules(dir, lines);
+    if (lines) this.byDir.set(dir, (0, import_ignore.default)({ allowRelativePaths: true }).add(lines));
+  }
+  /** Whether `dir` (relative to base) has rules of its own. */
+  hasRules(dir) {
+    return this.byDir.has(dir);
+  }
+  /**
+   * Whether the entry at `path` (relative to base, `/`-separated) is ignored, given that the
+   * folders above it are not (the walk never enters an ignored one). `chain` lists the folders
+   * with rules from base down to the entry's folder, shallowest first: the deepest decision wins.
+   * Cost is per rule file on the way, not per folder, so depth does not multiply it.
+   */
+  ignoredEntry(path, folder, chain) {
+    const target = folder ? `${path}/` : path;
+    let ignored = false;
+    const apply = (rules, rel) => {
+      const verdict = rules.test(rel);
+      if (verdict.ignored) ignored = true;
+      else if (verdict.unignored) ignored = false;
+    };
+    for (const { prefix, rules } of this.above) apply(rules, `${prefix}/${target}`);
+    for (const dir of chain) {
+      apply(this.byDir.get(dir), dir ? target.slice(dir.length + 1) : target);
+    }
+    return ignored;
   }
   readIgnoreFile(path) {
     try {
-      const stats = statSync(path, { throwIfNoEntry: false });
+      const stats = lstatSync2(path, { throwIfNoEntry: false });
       if (!stats) return void 0;
+      if (stats.isSymbolicLink()) {
+        log.warn(`${path}: a symbolic link; git does not follow it, so its rules are not used`);
+        return void 0;
+      }
       if (!stats.isFile() || stats.size > MAX_IGNORE_FILE) {
         log.warn(`${path}: not a regular file of at most 1 MiB; its ignore rules are not used`);
         return void 0;
@@ -30435,51 +30457,12 @@ var GitignoreSet = class _GitignoreSet {
       return void 0;
     }
   }
-  addRules(dir, lines) {
-    const existing = this.byDir.get(dir);
-    if (existing) existing.add(lines);
-    else this.byDir.set(dir, (0, import_ignore.default)({ allowRelativePaths: true }).add(lines));
-  }
-  /** Whether `path` (relative to base, `/`-separated) is ignored. */
-  ignores(path) {
-    const parts = path.split("/");
-    for (let depth = 1; depth < parts.length; depth++) {
-      if (this.decide(parts.slice(0, depth).join("/") + "/", parts, depth - 1)) return true;
-    }
-    return this.decide(path, parts, parts.length - 1);
-  }
-  /** Applies the rules of every folder above `target`, the deepest decision winning. */
-  decide(target, parts, depth) {
-    let ignored = false;
-    for (let level = 0; level <= depth; level++) {
-      const dir = parts.slice(0, level).join("/");
-      const rules = this.byDir.get(dir);
-      if (!rules) continue;
-      const rel = dir ? target.slice(dir.length + 1) : target;
-      if (!rel) continue;
-      const verdict = rules.test(rel);
-      if (verdict.ignored) ignored = true;
-      else if (verdict.unignored) ignored = false;
-    }
-    return ignored;
-  }
 };
 function findRepoRoot(start) {
   for (let dir = start; ; dir = dirname(dir)) {
     if (existsSync(join(dir, ".git"))) return dir;
     if (dirname(dir) === dir) return void 0;
   }
-}
-function rebase(line, prefix) {
-  const trimmed2 = line.trim();
-  if (!trimmed2 || trimmed2.startsWith("#")) return [];
-  const negated = trimmed2.startsWith("!");
-  const body = negated ? trimmed2.slice(1) : trimmed2;
-  const anchored = body.replace(/\/$/, "").includes("/");
-  if (!anchored) return [line];
-  const clean = body.replace(/^\//, "");
-  if (!clean.startsWith(`${prefix}/`)) return [];
-  return [`${negated ? "!" : ""}/${clean.slice(prefix.length + 1)}`];
 }
 
 // src/rules/load.ts
@@ -32591,7 +32574,7 @@ function placementKey(placement) {
 }
 
 // src/analysis/targets.ts
-import { readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
+import { readFileSync as readFileSync5, statSync } from "node:fs";
 import { join as join4 } from "node:path";
 var CLOUD_SIGNALS = {
   aws: /provider\s+"aws"|"@aws-sdk\/|"aws-sdk"|\bboto3\b|github\.com\/aws\/aws-sdk-go|software\.amazon\.awssdk|aws-cdk-lib/,
@@ -32621,7 +32604,7 @@ function readSignals(root, k8sFindingPath, known) {
   for (const file of files.sort()) {
     try {
       const path = join4(root, file);
-      if (statSync2(path).size > MAX_SIGNAL_BYTES) continue;
+      if (statSync(path).size > MAX_SIGNAL_BYTES) continue;
       const text = readFileSync5(path, "utf8");
       for (const [cloud, signal] of Object.entries(CLOUD_SIGNALS)) {
         if (!clouds.has(cloud) && signal.test(text)) clouds.set(cloud, file);
@@ -32780,7 +32763,7 @@ async function applySuppressions(findings, context) {
 
 // src/pipeline/scan.ts
 import { resolve as resolve4, dirname as dirname5 } from "node:path";
-import { statSync as statSync4 } from "node:fs";
+import { statSync as statSync3 } from "node:fs";
 
 // src/cli/working-folder.ts
 import { readlinkSync } from "node:fs";
@@ -32823,7 +32806,8 @@ function lostFolder() {
 // src/sources/walker.ts
 var import_picomatch2 = __toESM(require_picomatch4(), 1);
 import { execFileSync as execFileSync2 } from "node:child_process";
-import { lstatSync as lstatSync2, readdirSync as readdirSync2, statSync as statSync3 } from "node:fs";
+import { isUtf8 } from "node:buffer";
+import { lstatSync as lstatSync3, readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
 import { basename as basename2, isAbsolute as isAbsolute2, join as join5, relative as relative4, resolve as resolve3, sep as sep3 } from "node:path";
 
 // src/sources/git/paths.ts
@@ -32880,26 +32864,31 @@ async function* walk(options, onSkip, onEscaped = () => {
   const included = options.include.length ? (0, import_picomatch2.default)(options.include, { dot: true }) : void 0;
   const excluded = options.exclude.length ? (0, import_picomatch2.default)(options.exclude, { dot: true }) : void 0;
   const skipPaths = options.skipPaths ?? /* @__PURE__ */ new Set();
-  const admit = (absPath, size, path = toPosix3(relative4(options.base, absPath)) || basename2(absPath), relPath, ignores) => {
-    if (skipPaths.has(absPath)) return void 0;
+  const selected = (path) => {
     if (excluded?.(path) || included && !included(path)) {
       onSkip(path, "excluded");
-      return void 0;
+      return false;
     }
-    if (relPath !== void 0 && ignores?.ignores(relPath)) {
-      onSkip(path, "ignored-by-gitignore");
-      return void 0;
-    }
+    return true;
+  };
+  const admit = (absPath, size, path = toPosix3(relative4(options.base, absPath)) || basename2(absPath)) => {
+    if (skipPaths.has(absPath)) return void 0;
+    if (!selected(path)) return void 0;
     if (size > options.maxFileSize) {
       onSkip(path, "too-large", `${size} bytes`);
       return void 0;
     }
+    if (options.roots.length > 1) {
+      if (admitted.has(absPath)) return void 0;
+      admitted.add(absPath);
+    }
     return { absPath, path, size };
   };
+  const admitted = /* @__PURE__ */ new Set();
   for (const root of options.roots) {
     const absRoot = isAbsolute2(root) ? root : resolve3(root);
-    let stats = lstatSync2(absRoot, { throwIfNoEntry: false });
-    if (stats?.isSymbolicLink()) stats = statSync3(absRoot, { throwIfNoEntry: false }) ?? stats;
+    let stats = lstatSync3(absRoot, { throwIfNoEntry: false });
+    if (stats?.isSymbolicLink()) stats = statSync2(absRoot, { throwIfNoEntry: false }) ?? stats;
     if (!stats) {
       onSkip(toPosix3(root), "unreadable", "no such file or directory");
       continue;
@@ -32914,22 +32903,28 @@ async function* walk(options, onSkip, onEscaped = () => {
       continue;
     }
     const ignores = options.gitignore ? GitignoreSet.load(absRoot) : void 0;
-    const trackedIgnored = options.gitignore ? trackedButIgnored(absRoot) : /* @__PURE__ */ new Set();
+    const tracked = options.gitignore ? trackedButIgnored(absRoot) : void 0;
+    const trackedIgnored = tracked?.names ?? /* @__PURE__ */ new Set();
     const prefix = toPosix3(relative4(options.base, absRoot));
     const inside2 = prefix !== ".." && !prefix.startsWith("../") && !isAbsolute2(prefix);
     const shown = (relPath) => inside2 ? prefix ? `${prefix}/${relPath}` : relPath : toPosix3(relative4(options.base, join5(absRoot, relPath)));
+    const rawSeen = /* @__PURE__ */ new Set();
     for (const entry of listTree(absRoot, ignores, options.dependencies === true)) {
       if ("unlisted" in entry) {
-        onSkip(shown(entry.unlisted), "unreadable", "folder cannot be listed");
+        const detail = entry.unlisted.includes("\uFFFD") ? "folder name is not valid UTF-8; its files are not scanned" : "folder cannot be listed";
+        onSkip(shown(entry.unlisted), "unreadable", detail);
         continue;
       }
       const { relPath, dirent } = entry;
       const absPath = join5(absRoot, relPath);
       if (dirent.isDirectory()) {
         if (!options.dependencies && dirent.name === "node_modules") {
-          const detail = "installed packages; --include-dependencies scans them";
-          onSkip(shown(relPath), "dependencies", detail);
+          onSkip(shown(relPath), "dependencies", DEPENDENCIES);
         }
+        continue;
+      }
+      if (entry.ignored && !trackedIgnored.delete(relPath)) {
+        onSkip(shown(relPath), "ignored-by-gitignore");
         continue;
       }
       if (dirent.isSymbolicLink()) {
@@ -32941,37 +32936,55 @@ async function* walk(options, onSkip, onEscaped = () => {
         continue;
       }
       if (relPath.includes("\uFFFD")) {
-        yield* rawNamed(absRoot, relPath, options, onSkip, onEscaped);
+        for (const target2 of rawNamed(absRoot, relPath, options, onSkip, onEscaped)) {
+          const key = Buffer.from(target2.rawPath).toString("latin1");
+          if (rawSeen.has(key)) continue;
+          rawSeen.add(key);
+          if (selected(target2.path)) yield target2;
+        }
         continue;
       }
-      const stats2 = lstatSync2(absPath, { throwIfNoEntry: false });
+      const stats2 = lstatSync3(absPath, { throwIfNoEntry: false });
       if (!stats2) {
         onSkip(shown(relPath), "unreadable", "vanished during the walk");
         continue;
       }
-      const tracked = trackedIgnored.delete(relPath);
-      const target = admit(
-        absPath,
-        stats2.size,
-        shown(relPath),
-        relPath,
-        tracked ? void 0 : ignores
-      );
+      const target = admit(absPath, stats2.size, shown(relPath));
       if (target) yield target;
     }
+    for (const name of tracked?.raw ?? []) {
+      const target = rawTracked(absRoot, name, options, onSkip, onEscaped);
+      if (target && selected(target.path)) yield target;
+    }
+    const notedDependencies = /* @__PURE__ */ new Set();
     for (const relPath of trackedIgnored) {
+      const parts = relPath.split("/");
+      const modules = parts.indexOf("node_modules");
+      if (!options.dependencies && modules !== -1) {
+        const folder = parts.slice(0, modules + 1).join("/");
+        if (!notedDependencies.has(folder)) onSkip(shown(folder), "dependencies", DEPENDENCIES);
+        notedDependencies.add(folder);
+        continue;
+      }
       const absPath = resolve3(absRoot, relPath);
-      const stats2 = lstatSync2(absPath, { throwIfNoEntry: false });
-      if (!stats2?.isFile()) continue;
-      if (!options.dependencies && relPath.split("/").includes("node_modules")) continue;
-      const target = admit(absPath, stats2.size);
-      if (target) yield target;
+      const stats2 = lstatSync3(absPath, { throwIfNoEntry: false });
+      if (!stats2) continue;
+      if (stats2.isSymbolicLink()) onSkip(shown(relPath), "symlink");
+      else if (!stats2.isFile()) onSkip(shown(relPath), "not-a-regular-file");
+      else {
+        const target = admit(absPath, stats2.size, shown(relPath));
+        if (target) yield target;
+      }
     }
   }
 }
+var DEPENDENCIES = "installed packages; --include-dependencies scans them";
 function* listTree(absRoot, ignores, dependencies) {
-  const folders = [""];
-  for (let relDir = folders.pop(); relDir !== void 0; relDir = folders.pop()) {
+  const folders = [
+    { relDir: "", chain: ignores?.hasRules("") ? [""] : [] }
+  ];
+  for (let folder = folders.pop(); folder !== void 0; folder = folders.pop()) {
+    const { relDir } = folder;
     let entries;
     try {
       entries = readdirSync2(relDir ? join5(absRoot, relDir) : absRoot, { withFileTypes: true });
@@ -32979,41 +32992,68 @@ function* listTree(absRoot, ignores, dependencies) {
       if (relDir) yield { unlisted: relDir };
       continue;
     }
-    if (relDir && entries.some((entry) => entry.name === ".gitignore" && entry.isFile())) {
-      ignores?.addFolder(relDir);
+    let chain = folder.chain;
+    if (relDir && ignores && entries.some((e) => e.name === ".gitignore" && e.isFile())) {
+      ignores.addFolder(relDir);
+      if (ignores.hasRules(relDir)) chain = [...chain, relDir];
     }
     const below = [];
     for (const dirent of entries) {
       if (dirent.name === ".git") continue;
       const relPath = relDir ? `${relDir}/${dirent.name}` : dirent.name;
-      if (dirent.isDirectory()) {
-        if (ignores?.ignores(`${relPath}/`)) continue;
-        yield { relPath, dirent };
-        if (dirent.name !== "node_modules" || dependencies) below.push(relPath);
+      const directory = dirent.isDirectory();
+      const ignored = ignores?.ignoredEntry(relPath, directory, chain) ?? false;
+      if (directory) {
+        if (ignored) continue;
+        yield { relPath, dirent, ignored };
+        if (dirent.name !== "node_modules" || dependencies) below.push({ relDir: relPath, chain });
         continue;
       }
-      yield { relPath, dirent };
+      yield { relPath, dirent, ignored };
     }
     for (let n = below.length - 1; n >= 0; n--) folders.push(below[n]);
   }
 }
 function trackedButIgnored(absRoot) {
-  if (!findRepoRoot(absRoot)) return /* @__PURE__ */ new Set();
+  const found = { names: /* @__PURE__ */ new Set(), raw: [] };
+  if (!findRepoRoot(absRoot)) return found;
+  let out;
   try {
-    const out = execFileSync2(
-      "git",
-      ["ls-files", "-z", "-c", "-i", "--exclude-standard", "--", "."],
-      {
-        cwd: absRoot,
-        encoding: "utf8",
-        maxBuffer: 256 * 1024 * 1024,
-        stdio: ["ignore", "pipe", "ignore"]
-      }
-    );
-    return new Set(out.split("\0").filter(Boolean));
+    out = execFileSync2("git", ["ls-files", "-z", "-c", "-i", "--exclude-standard", "--", "."], {
+      cwd: absRoot,
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ["ignore", "pipe", "ignore"]
+    });
   } catch {
-    return /* @__PURE__ */ new Set();
+    return found;
   }
+  for (let at = 0; at < out.length; ) {
+    const end = out.indexOf(0, at);
+    const name = out.subarray(at, end === -1 ? out.length : end);
+    at = end === -1 ? out.length : end + 1;
+    if (name.length === 0) continue;
+    if (isUtf8(name)) found.names.add(name.toString("utf8"));
+    else found.raw.push(Buffer.from(name));
+  }
+  return found;
+}
+function rawTracked(absRoot, name, options, onSkip, onEscaped) {
+  const shown = decodePath(name);
+  const prefix = toPosix3(relative4(options.base, absRoot));
+  const path = [prefix, shown.path].filter(Boolean).join("/");
+  onEscaped(path);
+  const rawPath = Buffer.concat([Buffer.from(absRoot), SLASH, name]);
+  const stats = lstatSync3(rawPath, { throwIfNoEntry: false });
+  if (!stats) return void 0;
+  if (!stats.isFile()) {
+    onSkip(path, stats.isSymbolicLink() ? "symlink" : "not-a-regular-file");
+    return void 0;
+  }
+  if (stats.size > options.maxFileSize) {
+    onSkip(path, "too-large", `${stats.size} bytes`);
+    return void 0;
+  }
+  return { absPath: resolve3(absRoot, name.toString("utf8")), rawPath, path, size: stats.size };
 }
 function* rawNamed(absRoot, relPath, options, onSkip, onEscaped) {
   let candidates = [
@@ -33043,7 +33083,7 @@ function* rawNamed(absRoot, relPath, options, onSkip, onEscaped) {
     const shown = decodePath(candidate.rel);
     const path = [prefix, shown.path].filter(Boolean).join("/");
     if (shown.escaped) onEscaped(path);
-    const stats = lstatSync2(candidate.bytes, { throwIfNoEntry: false });
+    const stats = lstatSync3(candidate.bytes, { throwIfNoEntry: false });
     if (!stats?.isFile()) {
       onSkip(path, stats ? "not-a-regular-file" : "unreadable", "name is not valid UTF-8");
       continue;
@@ -33714,7 +33754,7 @@ var configFileDetector = {
 };
 
 // src/sources/text.ts
-import { isAscii, isUtf8 } from "node:buffer";
+import { isAscii, isUtf8 as isUtf82 } from "node:buffer";
 var SNIFF_BYTES = 8192;
 function looksUtf16(buffer, evenNul) {
   const length = Math.min(buffer.length, SNIFF_BYTES) & ~1;
@@ -33730,7 +33770,7 @@ function looksUtf16(buffer, evenNul) {
 function decodeText(buffer) {
   if (buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191) {
     const body = buffer.subarray(3);
-    const source2 = isUtf8(body) ? { bytes: body, ascii: isAscii(body) } : void 0;
+    const source2 = isUtf82(body) ? { bytes: body, ascii: isAscii(body) } : void 0;
     return { text: body.toString("utf8"), encoding: "utf8-bom", source: source2 };
   }
   if (buffer[0] === 255 && buffer[1] === 254 && buffer[2] === 0 && buffer[3] === 0) {
@@ -33754,7 +33794,7 @@ function decodeText(buffer) {
     return void 0;
   }
   const ascii = isAscii(buffer);
-  const source = ascii || isUtf8(buffer) ? { bytes: buffer, ascii } : void 0;
+  const source = ascii || isUtf82(buffer) ? { bytes: buffer, ascii } : void 0;
   return { text: buffer.toString(ascii ? "latin1" : "utf8"), encoding: "utf8", source };
 }
 function fromUtf32(bytes, littleEndian) {
@@ -35401,7 +35441,7 @@ function compareFindings(a, b2) {
 function scanRoot(paths) {
   if (paths.length === 1) {
     const absolute = resolve4(paths[0]);
-    const stats = statSync4(absolute, { throwIfNoEntry: false });
+    const stats = statSync3(absolute, { throwIfNoEntry: false });
     return stats?.isDirectory() ? absolute : dirname5(absolute);
   }
   return currentFolder();
@@ -36338,7 +36378,15 @@ function walkOptions(revisions, since, renames) {
   return { revisions, since: since === void 0 ? void 0 : sinceForGit(since), renames };
 }
 function sinceForGit(since) {
-  return /^\s*\d{4}-\d{2}-\d{2}\s*$/.test(since) ? `${since.trim()} 00:00:00` : since;
+  const day = /^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$/.exec(since);
+  if (!day) return since;
+  const [year, month, date] = [Number(day[1]), Number(day[2]), Number(day[3])];
+  const real = new Date(Date.UTC(year, month - 1, date));
+  if (real.getUTCMonth() !== month - 1 || real.getUTCDate() !== date) {
+    throw new UsageError(`--since: ${since.trim()} is not a day of the calendar`);
+  }
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${year}-${pad(month)}-${pad(date)} 00:00:00`;
 }
 function note(skips, level, subject, reason, message) {
   if (level === "warning") log.warn(`${subject}: ${message}`);
@@ -36744,14 +36792,14 @@ function formatBytes(bytes) {
 }
 
 // src/cli/output.ts
-import { lstatSync as lstatSync3, renameSync, rmSync, writeFileSync as writeFileSync2, mkdirSync, statSync as statSync5 } from "node:fs";
+import { lstatSync as lstatSync4, renameSync, rmSync, writeFileSync as writeFileSync2, mkdirSync, statSync as statSync4 } from "node:fs";
 import { dirname as dirname6, resolve as resolve7 } from "node:path";
 function checkOutputFolder(output) {
   if (!output || output === "-") return;
   const folder = dirname6(output);
   let stats;
   try {
-    stats = statSync5(dirname6(resolve7(output)), { throwIfNoEntry: false });
+    stats = statSync4(dirname6(resolve7(output)), { throwIfNoEntry: false });
   } catch (error) {
     const code = error.code;
     if (code !== "ENOTDIR")
@@ -36768,8 +36816,8 @@ function writeReport(text, output, options = {}) {
   const target = resolve7(output);
   const temporary = `${target}.${process.pid}.tmp`;
   try {
-    const link = lstatSync3(target, { throwIfNoEntry: false });
-    const existing = statSync5(target, { throwIfNoEntry: false });
+    const link = lstatSync4(target, { throwIfNoEntry: false });
+    const existing = statSync4(target, { throwIfNoEntry: false });
     if (existing?.isDirectory()) throw new UsageError(`--output ${output}: is a directory`);
     if (link?.isSymbolicLink() || existing && !existing.isFile()) {
       writeFileSync2(target, text);

@@ -110,6 +110,11 @@ describe('scan --history', () => {
     expect(sinceForGit('2024-01-12')).toBe('2024-01-12 00:00:00');
     expect(sinceForGit('2024-01-12 18:30')).toBe('2024-01-12 18:30');
     expect(sinceForGit('yesterday')).toBe('yesterday');
+    expect(sinceForGit('2024/3/9')).toBe('2024-03-09 00:00:00');
+    expect(sinceForGit('2024.03.09')).toBe('2024-03-09 00:00:00');
+    expect(() => sinceForGit('2024-02-30')).toThrow(
+      '--since: 2024-02-30 is not a day of the calendar',
+    );
     // git fills a bare date with the current time of day; in UTC, "keys" was committed at noon
     // on 2024-01-11 and "move keys" at noon on 2024-01-12.
     const zone = process.env.TZ;

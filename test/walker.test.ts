@@ -100,4 +100,76 @@ describe('the working-tree walk', () => {
     ]);
     expect((await walked(root)).admitted).toEqual(['pkg/main.js', 'pkg/node_modules/dep/index.js']);
   });
+
+  it('applies a parent .gitignore to a scanned subfolder, patterns of every shape', async () => {
+    const root = join(tmp.path, 'parent-rules');
+    const repo = initRepo(root);
+    writeFileSync(join(root, '.gitignore'), '**/deep/secret.env\n*/secret.env\nc*/x.env\n');
+    for (const file of ['app/secret.env', 'a/deep/secret.env', 'cfg/x.env', 'app/keep.env']) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), 'x\n');
+    }
+    const listed = repo.git('ls-files', '-z', '--others', '--exclude-standard');
+    expect(listed.split('\0').filter(Boolean).sort()).toEqual(['.gitignore', 'app/keep.env']);
+    expect((await walked(join(root, 'app'))).admitted).toEqual(['keep.env']);
+    expect((await walked(join(root, 'a'))).admitted).toEqual([]);
+    expect((await walked(join(root, 'cfg'))).admitted).toEqual([]);
+    // A folder the user names is scanned even when a parent .gitignore ignores it.
+    writeFileSync(join(root, '.gitignore'), 'app/\n');
+    expect((await walked(join(root, 'app'))).admitted).toEqual(['keep.env', 'secret.env']);
+  });
+
+  it('does not follow a symlinked .gitignore, as git does not', async () => {
+    const root = join(tmp.path, 'linked-rules');
+    initRepo(root);
+    writeFileSync(join(tmp.path, 'outside-rules'), '*.env\n');
+    symlinkSync(join(tmp.path, 'outside-rules'), join(root, '.gitignore'));
+    writeFileSync(join(root, 'a.env'), 'x\n');
+    expect((await walked(root)).admitted).toEqual(['a.env']);
+  });
+
+  it('applies --exclude and .gitignore to names that are not valid UTF-8', async () => {
+    const root = join(tmp.path, 'raw-names');
+    initRepo(root);
+    writeFileSync(join(root, '.gitignore'), '*.log\n');
+    const raw = (name: string) =>
+      Buffer.concat([Buffer.from(`${root}/`), Buffer.from(name, 'latin1')]);
+    writeFileSync(raw('x\xff.log'), 'x\n');
+    writeFileSync(raw('y\xff.env'), 'x\n');
+    writeFileSync(raw('z\xfe.txt'), 'x\n');
+    const { admitted, skipped } = await walked(root, { exclude: ['*.env'] });
+    expect(admitted).toEqual(['.gitignore', 'z\\xFE.txt']);
+    expect(skipped).toContain('excluded y\\xFF.env');
+    expect(skipped).toContain('ignored-by-gitignore x\uFFFD.log');
+  });
+
+  it('scans or names every tracked file inside an ignored folder', async () => {
+    const root = join(tmp.path, 'tracked-ignored');
+    const repo = initRepo(root);
+    writeFileSync(join(root, '.gitignore'), 'build/\nnode_modules/\n');
+    mkdirSync(join(root, 'build'));
+    mkdirSync(join(root, 'node_modules'));
+    writeFileSync(join(root, 'build', 'real.env'), 'x\n');
+    writeFileSync(join(root, 'node_modules', 't.env'), 'x\n');
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${root}/build/caf`), Buffer.from([0xe9, 0x2e, 0x65])]),
+      'x\n',
+    );
+    symlinkSync('real.env', join(root, 'build', 'link.env'));
+    repo.git('add', '.gitignore');
+    repo.git('add', '-f', 'build', 'node_modules');
+    repo.commit('tracked despite .gitignore', 0, { all: false });
+
+    const { admitted, skipped } = await walked(root, { dependencies: false });
+    expect(admitted).toEqual(['.gitignore', 'build/caf\\xE9.e', 'build/real.env']);
+    expect(skipped).toEqual(['dependencies node_modules', 'symlink build/link.env']);
+  });
+
+  it('scans a file once when roots overlap', async () => {
+    const root = join(tmp.path, 'overlap');
+    mkdirSync(join(root, 'src'), { recursive: true });
+    writeFileSync(join(root, 'src', 'a.env'), 'x\n');
+    const { admitted } = await walked(root, { roots: [root, join(root, 'src')] });
+    expect(admitted).toEqual(['src/a.env']);
+  });
 });

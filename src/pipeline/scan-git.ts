@@ -224,10 +224,20 @@ function walkOptions(
 
 /**
  * git fills a date without a time with the time of day the scan runs, so `--since 2024-01-31`
- * would drop that day's morning commits in the afternoon: a bare day starts at its midnight.
+ * would drop that day's morning commits in the afternoon: a bare day (`2024-1-31`, `2024/01/31`
+ * and `2024.01.31` too) starts at its midnight. A day the calendar lacks is a usage error, not
+ * a date git rolls over into the next month.
  */
 export function sinceForGit(since: string): string {
-  return /^\s*\d{4}-\d{2}-\d{2}\s*$/.test(since) ? `${since.trim()} 00:00:00` : since;
+  const day = /^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$/.exec(since);
+  if (!day) return since;
+  const [year, month, date] = [Number(day[1]), Number(day[2]), Number(day[3])];
+  const real = new Date(Date.UTC(year, month - 1, date));
+  if (real.getUTCMonth() !== month - 1 || real.getUTCDate() !== date) {
+    throw new UsageError(`--since: ${since.trim()} is not a day of the calendar`);
+  }
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${year}-${pad(month)}-${pad(date)} 00:00:00`;
 }
 
 function note(

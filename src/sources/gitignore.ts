@@ -1,8 +1,9 @@
 /**
  * Nested .gitignore files, applied the way git applies them: deeper files override shallower
- * ones, and nothing inside an ignored directory can be re-included.
+ * ones, nothing inside an ignored directory can be re-included, and the files above the scanned
+ * folder judge paths as seen from their own folder.
  */
-import { readFileSync, existsSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { log } from '../log/logger.js';
@@ -13,8 +14,11 @@ const MAX_IGNORE_FILE = 1024 * 1024;
 const toPosix = (path: string) => (sep === '/' ? path : path.split(sep).join('/'));
 
 export class GitignoreSet {
-  /** Directory (relative to `base`, '' for base itself) to its rules. */
+  /** Rules of the .gitignore files in `base` and below, by folder ('' for base itself). */
   private readonly byDir = new Map<string, Ignore>();
+  /** Rules of the .gitignore files above `base`, shallowest first, with base seen from each. */
+  private readonly above: { prefix: string; rules: Ignore }[] = [];
+
   private constructor(private readonly base: string) {}
 
   /**
@@ -25,41 +29,63 @@ export class GitignoreSet {
   static load(base: string): GitignoreSet {
     const set = new GitignoreSet(base);
     const repoRoot = findRepoRoot(base);
-    const ancestors: string[] = [];
-    for (let dir = base; repoRoot && dir !== repoRoot; dir = dirname(dir)) {
-      ancestors.unshift(dir);
-      if (dirname(dir) === dir) break;
-    }
-    if (repoRoot) ancestors.unshift(repoRoot);
-
-    for (const dir of ancestors) {
-      if (dir === base) continue;
+    for (let dir = dirname(base); repoRoot && base !== repoRoot; dir = dirname(dir)) {
       const lines = set.readIgnoreFile(join(dir, '.gitignore'));
       if (lines) {
-        // Patterns above the scan root apply with paths relative to their own folder; rebase the
-        // ones that can be rebased, keep the rest as they are (names without a slash).
         const prefix = toPosix(relative(dir, base));
-        set.addRules(
-          '',
-          lines.flatMap((line) => rebase(line, prefix)),
-        );
+        set.above.unshift({ prefix, rules: ignore({ allowRelativePaths: true }).add(lines) });
       }
+      if (dir === repoRoot || dirname(dir) === dir) break;
     }
+    // A folder the user names is scanned even when a .gitignore above it ignores it, as a named
+    // file is; the files above still judge what is inside it.
+    if (set.above.some(({ prefix, rules }) => rules.ignores(`${prefix}/`))) set.above.length = 0;
     const rootLines = set.readIgnoreFile(join(base, '.gitignore'));
-    if (rootLines) set.addRules('', rootLines);
+    if (rootLines) set.byDir.set('', ignore({ allowRelativePaths: true }).add(rootLines));
     return set;
   }
 
   /** Reads the .gitignore of `dir` (relative to base, `/`-separated), a folder below base. */
   addFolder(dir: string): void {
     const lines = this.readIgnoreFile(join(this.base, dir, '.gitignore'));
-    if (lines) this.addRules(dir, lines);
+    if (lines) this.byDir.set(dir, ignore({ allowRelativePaths: true }).add(lines));
+  }
+
+  /** Whether `dir` (relative to base) has rules of its own. */
+  hasRules(dir: string): boolean {
+    return this.byDir.has(dir);
+  }
+
+  /**
+   * Whether the entry at `path` (relative to base, `/`-separated) is ignored, given that the
+   * folders above it are not (the walk never enters an ignored one). `chain` lists the folders
+   * with rules from base down to the entry's folder, shallowest first: the deepest decision wins.
+   * Cost is per rule file on the way, not per folder, so depth does not multiply it.
+   */
+  ignoredEntry(path: string, folder: boolean, chain: readonly string[]): boolean {
+    const target = folder ? `${path}/` : path;
+    let ignored = false;
+    const apply = (rules: Ignore, rel: string) => {
+      const verdict = rules.test(rel);
+      if (verdict.ignored) ignored = true;
+      else if (verdict.unignored) ignored = false;
+    };
+    for (const { prefix, rules } of this.above) apply(rules, `${prefix}/${target}`);
+    for (const dir of chain) {
+      apply(this.byDir.get(dir)!, dir ? target.slice(dir.length + 1) : target);
+    }
+    return ignored;
   }
 
   private readIgnoreFile(path: string): string[] | undefined {
     try {
-      const stats = statSync(path, { throwIfNoEntry: false });
+      const stats = lstatSync(path, { throwIfNoEntry: false });
       if (!stats) return undefined;
+      // git does not follow a symlinked .gitignore either ("too many levels of symbolic links").
+      if (stats.isSymbolicLink()) {
+        log.warn(`${path}: a symbolic link; git does not follow it, so its rules are not used`);
+        return undefined;
+      }
       if (!stats.isFile() || stats.size > MAX_IGNORE_FILE) {
         log.warn(`${path}: not a regular file of at most 1 MiB; its ignore rules are not used`);
         return undefined;
@@ -70,38 +96,6 @@ export class GitignoreSet {
       return undefined;
     }
   }
-
-  private addRules(dir: string, lines: string[]): void {
-    const existing = this.byDir.get(dir);
-    if (existing) existing.add(lines);
-    else this.byDir.set(dir, ignore({ allowRelativePaths: true }).add(lines));
-  }
-
-  /** Whether `path` (relative to base, `/`-separated) is ignored. */
-  ignores(path: string): boolean {
-    const parts = path.split('/');
-    // An ignored directory hides everything below it.
-    for (let depth = 1; depth < parts.length; depth++) {
-      if (this.decide(parts.slice(0, depth).join('/') + '/', parts, depth - 1)) return true;
-    }
-    return this.decide(path, parts, parts.length - 1);
-  }
-
-  /** Applies the rules of every folder above `target`, the deepest decision winning. */
-  private decide(target: string, parts: string[], depth: number): boolean {
-    let ignored = false;
-    for (let level = 0; level <= depth; level++) {
-      const dir = parts.slice(0, level).join('/');
-      const rules = this.byDir.get(dir);
-      if (!rules) continue;
-      const rel = dir ? target.slice(dir.length + 1) : target;
-      if (!rel) continue;
-      const verdict = rules.test(rel);
-      if (verdict.ignored) ignored = true;
-      else if (verdict.unignored) ignored = false;
-    }
-    return ignored;
-  }
 }
 
 export function findRepoRoot(start: string): string | undefined {
@@ -109,17 +103,4 @@ export function findRepoRoot(start: string): string | undefined {
     if (existsSync(join(dir, '.git'))) return dir;
     if (dirname(dir) === dir) return undefined;
   }
-}
-
-/** A pattern written in a parent folder, seen from a folder `prefix` below it. */
-function rebase(line: string, prefix: string): string[] {
-  const trimmed = line.trim();
-  if (!trimmed || trimmed.startsWith('#')) return [];
-  const negated = trimmed.startsWith('!');
-  const body = negated ? trimmed.slice(1) : trimmed;
-  const anchored = body.replace(/\/$/, '').includes('/');
-  if (!anchored) return [line];
-  const clean = body.replace(/^\//, '');
-  if (!clean.startsWith(`${prefix}/`)) return [];
-  return [`${negated ? '!' : ''}/${clean.slice(prefix.length + 1)}`];
 }

@@ -3,6 +3,7 @@
  * include/exclude globs. Every file it passes over is counted by reason, never dropped silently.
  */
 import { execFileSync } from 'node:child_process';
+import { isUtf8 } from 'node:buffer';
 import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
@@ -49,29 +50,33 @@ export async function* walk(
   const excluded = options.exclude.length ? picomatch(options.exclude, { dot: true }) : undefined;
   const skipPaths = options.skipPaths ?? new Set<string>();
 
-  /** `relPath`: relative to the walked root, for its .gitignore rules; `path`: as reported. */
+  /** Whether `path` (as reported) passes --include and --exclude; counted when it does not. */
+  const selected = (path: string) => {
+    if (excluded?.(path) || (included && !included(path))) {
+      onSkip(path, 'excluded');
+      return false;
+    }
+    return true;
+  };
   const admit = (
     absPath: string,
     size: number,
     path = toPosix(relative(options.base, absPath)) || basename(absPath),
-    relPath?: string,
-    ignores?: GitignoreSet,
   ) => {
     if (skipPaths.has(absPath)) return undefined;
-    if (excluded?.(path) || (included && !included(path))) {
-      onSkip(path, 'excluded');
-      return undefined;
-    }
-    if (relPath !== undefined && ignores?.ignores(relPath)) {
-      onSkip(path, 'ignored-by-gitignore');
-      return undefined;
-    }
+    if (!selected(path)) return undefined;
     if (size > options.maxFileSize) {
       onSkip(path, 'too-large', `${size} bytes`);
       return undefined;
     }
+    // Roots that overlap (`scan . src`) reach some files twice; they are scanned once.
+    if (options.roots.length > 1) {
+      if (admitted.has(absPath)) return undefined;
+      admitted.add(absPath);
+    }
     return { absPath, path, size };
   };
+  const admitted = new Set<string>();
 
   for (const root of options.roots) {
     const absRoot = isAbsolute(root) ? root : resolve(root);
@@ -95,7 +100,8 @@ export async function* walk(
 
     const ignores = options.gitignore ? GitignoreSet.load(absRoot) : undefined;
     // Files git tracks are in the repository whatever .gitignore says; they are scanned.
-    const trackedIgnored = options.gitignore ? trackedButIgnored(absRoot) : new Set<string>();
+    const tracked = options.gitignore ? trackedButIgnored(absRoot) : undefined;
+    const trackedIgnored = tracked?.names ?? new Set<string>();
     // Reported paths are relative to the base; for a root inside it, without a path.relative each.
     const prefix = toPosix(relative(options.base, absRoot));
     const inside = prefix !== '..' && !prefix.startsWith('../') && !isAbsolute(prefix);
@@ -105,18 +111,26 @@ export async function* walk(
           ? `${prefix}/${relPath}`
           : relPath
         : toPosix(relative(options.base, join(absRoot, relPath)));
+    /** Names that are not valid UTF-8 resolved so far, by their bytes: each once. */
+    const rawSeen = new Set<string>();
     for (const entry of listTree(absRoot, ignores, options.dependencies === true)) {
       if ('unlisted' in entry) {
-        onSkip(shown(entry.unlisted), 'unreadable', 'folder cannot be listed');
+        const detail = entry.unlisted.includes('\uFFFD')
+          ? 'folder name is not valid UTF-8; its files are not scanned'
+          : 'folder cannot be listed';
+        onSkip(shown(entry.unlisted), 'unreadable', detail);
         continue;
       }
       const { relPath, dirent } = entry;
       const absPath = join(absRoot, relPath);
       if (dirent.isDirectory()) {
         if (!options.dependencies && dirent.name === 'node_modules') {
-          const detail = 'installed packages; --include-dependencies scans them';
-          onSkip(shown(relPath), 'dependencies', detail);
+          onSkip(shown(relPath), 'dependencies', DEPENDENCIES);
         }
+        continue;
+      }
+      if (entry.ignored && !trackedIgnored.delete(relPath)) {
+        onSkip(shown(relPath), 'ignored-by-gitignore');
         continue;
       }
       if (dirent.isSymbolicLink()) {
@@ -128,7 +142,12 @@ export async function* walk(
         continue;
       }
       if (relPath.includes('\uFFFD')) {
-        yield* rawNamed(absRoot, relPath, options, onSkip, onEscaped);
+        for (const target of rawNamed(absRoot, relPath, options, onSkip, onEscaped)) {
+          const key = Buffer.from(target.rawPath!).toString('latin1');
+          if (rawSeen.has(key)) continue;
+          rawSeen.add(key);
+          if (selected(target.path)) yield target;
+        }
         continue;
       }
       const stats = lstatSync(absPath, { throwIfNoEntry: false });
@@ -136,35 +155,48 @@ export async function* walk(
         onSkip(shown(relPath), 'unreadable', 'vanished during the walk');
         continue;
       }
-      const tracked = trackedIgnored.delete(relPath);
-      const target = admit(
-        absPath,
-        stats.size,
-        shown(relPath),
-        relPath,
-        tracked ? undefined : ignores,
-      );
+      const target = admit(absPath, stats.size, shown(relPath));
       if (target) yield target;
     }
     // Tracked files inside folders .gitignore prunes were never walked.
+    for (const name of tracked?.raw ?? []) {
+      const target = rawTracked(absRoot, name, options, onSkip, onEscaped);
+      if (target && selected(target.path)) yield target;
+    }
+    const notedDependencies = new Set<string>();
     for (const relPath of trackedIgnored) {
+      const parts = relPath.split('/');
+      const modules = parts.indexOf('node_modules');
+      if (!options.dependencies && modules !== -1) {
+        const folder = parts.slice(0, modules + 1).join('/');
+        if (!notedDependencies.has(folder)) onSkip(shown(folder), 'dependencies', DEPENDENCIES);
+        notedDependencies.add(folder);
+        continue;
+      }
       const absPath = resolve(absRoot, relPath);
       const stats = lstatSync(absPath, { throwIfNoEntry: false });
-      if (!stats?.isFile()) continue;
-      if (!options.dependencies && relPath.split('/').includes('node_modules')) continue;
-      const target = admit(absPath, stats.size);
-      if (target) yield target;
+      // Deleted from the working tree since: nothing here to scan.
+      if (!stats) continue;
+      if (stats.isSymbolicLink()) onSkip(shown(relPath), 'symlink');
+      else if (!stats.isFile()) onSkip(shown(relPath), 'not-a-regular-file');
+      else {
+        const target = admit(absPath, stats.size, shown(relPath));
+        if (target) yield target;
+      }
     }
   }
 }
 
-type Listed = { relPath: string; dirent: Dirent } | { unlisted: string };
+const DEPENDENCIES = 'installed packages; --include-dependencies scans them';
+
+type Listed = { relPath: string; dirent: Dirent; ignored: boolean } | { unlisted: string };
 
 /**
- * Every entry under `absRoot`, depth first, as paths relative to it: one readdir per folder, and
- * each folder's .gitignore read before anything in it is judged. Folders never entered: `.git`,
- * the ones .gitignore ignores (nothing inside an ignored folder can be re-included; files git
- * tracks there are added back by the caller), and node_modules unless `dependencies`.
+ * Every entry under `absRoot`, depth first, as paths relative to it, each with whether
+ * .gitignore ignores it: one readdir per folder, and each folder's .gitignore read before
+ * anything in it is judged. Folders never entered: `.git`, the ones .gitignore ignores (nothing
+ * inside can be re-included; files git tracks there are added back by the caller), and
+ * node_modules unless `dependencies`.
  *
  * fast-glob walked this tree in 0.7 s of the main thread (and once more to find nested
  * .gitignore files); this walk takes 0.15 s, time the workers had been waiting for on two cores.
@@ -174,8 +206,12 @@ function* listTree(
   ignores: GitignoreSet | undefined,
   dependencies: boolean,
 ): Generator<Listed> {
-  const folders = [''];
-  for (let relDir = folders.pop(); relDir !== undefined; relDir = folders.pop()) {
+  /** Folders to enter, with the folders whose rules apply inside them (shallowest first). */
+  const folders: { relDir: string; chain: string[] }[] = [
+    { relDir: '', chain: ignores?.hasRules('') ? [''] : [] },
+  ];
+  for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+    const { relDir } = folder;
     let entries: Dirent[];
     try {
       entries = readdirSync(relDir ? join(absRoot, relDir) : absRoot, { withFileTypes: true });
@@ -183,20 +219,24 @@ function* listTree(
       if (relDir) yield { unlisted: relDir };
       continue;
     }
-    if (relDir && entries.some((entry) => entry.name === '.gitignore' && entry.isFile())) {
-      ignores?.addFolder(relDir);
+    let chain = folder.chain;
+    if (relDir && ignores && entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+      ignores.addFolder(relDir);
+      if (ignores.hasRules(relDir)) chain = [...chain, relDir];
     }
-    const below: string[] = [];
+    const below: { relDir: string; chain: string[] }[] = [];
     for (const dirent of entries) {
       if (dirent.name === '.git') continue;
       const relPath = relDir ? `${relDir}/${dirent.name}` : dirent.name;
-      if (dirent.isDirectory()) {
-        if (ignores?.ignores(`${relPath}/`)) continue;
-        yield { relPath, dirent };
-        if (dirent.name !== 'node_modules' || dependencies) below.push(relPath);
+      const directory = dirent.isDirectory();
+      const ignored = ignores?.ignoredEntry(relPath, directory, chain) ?? false;
+      if (directory) {
+        if (ignored) continue;
+        yield { relPath, dirent, ignored };
+        if (dirent.name !== 'node_modules' || dependencies) below.push({ relDir: relPath, chain });
         continue;
       }
-      yield { relPath, dirent };
+      yield { relPath, dirent, ignored };
     }
     // Popped from the end: reversed, so folders are entered in the order they were listed.
     for (let n = below.length - 1; n >= 0; n--) folders.push(below[n]!);
@@ -205,25 +245,57 @@ function* listTree(
 
 /**
  * Tracked files that .gitignore matches (added before the rule, or with `git add -f`), relative
- * to `absRoot`: one git call; outside a repository, none.
+ * to `absRoot`: one git call; outside a repository, none. Names that are not valid UTF-8 come
+ * back as their bytes.
  */
-function trackedButIgnored(absRoot: string): Set<string> {
-  if (!findRepoRoot(absRoot)) return new Set();
+function trackedButIgnored(absRoot: string): { names: Set<string>; raw: Buffer[] } {
+  const found = { names: new Set<string>(), raw: [] as Buffer[] };
+  if (!findRepoRoot(absRoot)) return found;
+  let out: Buffer;
   try {
-    const out = execFileSync(
-      'git',
-      ['ls-files', '-z', '-c', '-i', '--exclude-standard', '--', '.'],
-      {
-        cwd: absRoot,
-        encoding: 'utf8',
-        maxBuffer: 256 * 1024 * 1024,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      },
-    );
-    return new Set(out.split('\0').filter(Boolean));
+    out = execFileSync('git', ['ls-files', '-z', '-c', '-i', '--exclude-standard', '--', '.'], {
+      cwd: absRoot,
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch {
-    return new Set();
+    return found;
   }
+  for (let at = 0; at < out.length;) {
+    const end = out.indexOf(0, at);
+    const name = out.subarray(at, end === -1 ? out.length : end);
+    at = end === -1 ? out.length : end + 1;
+    if (name.length === 0) continue;
+    if (isUtf8(name)) found.names.add(name.toString('utf8'));
+    else found.raw.push(Buffer.from(name));
+  }
+  return found;
+}
+
+/** A tracked file whose name (relative to `absRoot`, as bytes) is not valid UTF-8. */
+function rawTracked(
+  absRoot: string,
+  name: Buffer,
+  options: WalkOptions,
+  onSkip: SkipHandler,
+  onEscaped: EscapedNameHandler,
+): FileTarget | undefined {
+  const shown = decodePath(name);
+  const prefix = toPosix(relative(options.base, absRoot));
+  const path = [prefix, shown.path].filter(Boolean).join('/');
+  onEscaped(path);
+  const rawPath = Buffer.concat([Buffer.from(absRoot), SLASH, name]);
+  const stats = lstatSync(rawPath, { throwIfNoEntry: false });
+  if (!stats) return undefined;
+  if (!stats.isFile()) {
+    onSkip(path, stats.isSymbolicLink() ? 'symlink' : 'not-a-regular-file');
+    return undefined;
+  }
+  if (stats.size > options.maxFileSize) {
+    onSkip(path, 'too-large', `${stats.size} bytes`);
+    return undefined;
+  }
+  return { absPath: resolve(absRoot, name.toString('utf8')), rawPath, path, size: stats.size };
 }
 
 /**
