@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { generateTree } from './gen-tree.mjs';
 import { CACHE, npmTree } from './npm-tree.mjs';
 import { stagedRepo } from './staged-repo.mjs';
-import { worstCaseDir } from './worst-case.mjs';
+import { deepTreeDir, worstCaseDir } from './worst-case.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/unsprawl.mjs');
@@ -245,6 +245,15 @@ if (wants('worst')) {
   report(`9 worst-case 4n`, 1, large, {
     cpuRatio: large.cpu / small.cpu,
     wallRatio: large.wall / small.wall,
+  });
+  // Folder depth: each entry is judged against the .gitignore files above it.
+  const depth = quick ? 100 : 200;
+  const shallow = scan([deepTreeDir(depth), '--threads', '1']);
+  const deep = scan([deepTreeDir(4 * depth), '--threads', '1']);
+  report(`9 deep folders, ${depth} levels`, 1, shallow);
+  report(`9 deep folders, ${4 * depth} levels`, 1, deep, {
+    cpuRatio: deep.cpu / shallow.cpu,
+    wallRatio: deep.wall / shallow.wall,
   });
 }
 

@@ -36,3 +36,26 @@ export function worstCaseDir(bytes, rulesFile) {
   writeFileSync(join(out, '.complete'), 'ok\n');
   return out;
 }
+
+/**
+ * A chain of `depth` nested folders, each with a file, a .gitignore every 50 levels, in a git
+ * repository: the walk judges every entry against the rule files above it. Linear means about 4x
+ * at four times the depth. (A .gitignore at every level costs more than that: each entry is
+ * judged by every rule file above it, as git judges it, and the path grows with the depth.)
+ */
+export function deepTreeDir(depth) {
+  const out = join(CACHE, `worst-deep-${depth}`);
+  if (existsSync(join(out, '.complete'))) return out;
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, '.git'), { recursive: true });
+  let dir = out;
+  for (let level = 0; level < depth; level++) {
+    // One-letter names: 800 levels stay within the 4,096-byte path limit.
+    dir = join(dir, 'd');
+    mkdirSync(dir);
+    if (level % 50 === 0) writeFileSync(join(dir, '.gitignore'), '*.log\n!keep.log\n');
+    writeFileSync(join(dir, 'f.env'), `LEVEL=${level}\n`);
+  }
+  writeFileSync(join(out, '.complete'), 'ok\n');
+  return out;
+}
