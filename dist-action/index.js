@@ -30405,7 +30405,6 @@ var GitignoreSet = class _GitignoreSet {
       }
       if (dir === repoRoot || dirname(dir) === dir) break;
     }
-    if (set.above.some(({ prefix, rules }) => rules.ignores(`${prefix}/`))) set.above.length = 0;
     const rootLines = set.readIgnoreFile(join(base, ".gitignore"));
     if (rootLines) set.byDir.set("", (0, import_ignore.default)({ allowRelativePaths: true }).add(rootLines));
     return set;
@@ -30429,7 +30428,7 @@ var GitignoreSet = class _GitignoreSet {
     const target = folder ? `${path}/` : path;
     let ignored = false;
     const apply = (rules, rel) => {
-      const verdict = rules.test(rel);
+      const verdict = ownVerdict(rules, rel);
       if (verdict.ignored) ignored = true;
       else if (verdict.unignored) ignored = false;
     };
@@ -30458,6 +30457,10 @@ var GitignoreSet = class _GitignoreSet {
     }
   }
 };
+function ownVerdict(rules, path) {
+  const matcher = rules._rules;
+  return typeof matcher?.test === "function" ? matcher.test(path, "regex") : rules.test(path);
+}
 function findRepoRoot(start) {
   for (let dir = start; ; dir = dirname(dir)) {
     if (existsSync(join(dir, ".git"))) return dir;
@@ -32885,6 +32888,13 @@ async function* walk(options, onSkip, onEscaped = () => {
     return { absPath, path, size };
   };
   const admitted = /* @__PURE__ */ new Set();
+  const rawSeen = /* @__PURE__ */ new Set();
+  const firstRaw = (target) => {
+    const key = Buffer.from(target.rawPath).toString("latin1");
+    if (rawSeen.has(key)) return false;
+    rawSeen.add(key);
+    return true;
+  };
   for (const root of options.roots) {
     const absRoot = isAbsolute2(root) ? root : resolve3(root);
     let stats = lstatSync3(absRoot, { throwIfNoEntry: false });
@@ -32905,10 +32915,10 @@ async function* walk(options, onSkip, onEscaped = () => {
     const ignores = options.gitignore ? GitignoreSet.load(absRoot) : void 0;
     const tracked = options.gitignore ? trackedButIgnored(absRoot) : void 0;
     const trackedIgnored = tracked?.names ?? /* @__PURE__ */ new Set();
+    const rawTrackedNames = new Set((tracked?.raw ?? []).map((name) => name.toString("utf8")));
     const prefix = toPosix3(relative4(options.base, absRoot));
     const inside2 = prefix !== ".." && !prefix.startsWith("../") && !isAbsolute2(prefix);
     const shown = (relPath) => inside2 ? prefix ? `${prefix}/${relPath}` : relPath : toPosix3(relative4(options.base, join5(absRoot, relPath)));
-    const rawSeen = /* @__PURE__ */ new Set();
     for (const entry of listTree(absRoot, ignores, options.dependencies === true)) {
       if ("unlisted" in entry) {
         const detail = entry.unlisted.includes("\uFFFD") ? "folder name is not valid UTF-8; its files are not scanned" : "folder cannot be listed";
@@ -32923,7 +32933,8 @@ async function* walk(options, onSkip, onEscaped = () => {
         }
         continue;
       }
-      if (entry.ignored && !trackedIgnored.delete(relPath)) {
+      const isTracked = trackedIgnored.delete(relPath) || rawTrackedNames.has(relPath);
+      if (entry.ignored && !isTracked) {
         onSkip(shown(relPath), "ignored-by-gitignore");
         continue;
       }
@@ -32937,10 +32948,7 @@ async function* walk(options, onSkip, onEscaped = () => {
       }
       if (relPath.includes("\uFFFD")) {
         for (const target2 of rawNamed(absRoot, relPath, options, onSkip, onEscaped)) {
-          const key = Buffer.from(target2.rawPath).toString("latin1");
-          if (rawSeen.has(key)) continue;
-          rawSeen.add(key);
-          if (selected(target2.path)) yield target2;
+          if (firstRaw(target2) && selected(target2.path)) yield target2;
         }
         continue;
       }
@@ -32954,7 +32962,7 @@ async function* walk(options, onSkip, onEscaped = () => {
     }
     for (const name of tracked?.raw ?? []) {
       const target = rawTracked(absRoot, name, options, onSkip, onEscaped);
-      if (target && selected(target.path)) yield target;
+      if (target && firstRaw(target) && selected(target.path)) yield target;
     }
     const notedDependencies = /* @__PURE__ */ new Set();
     for (const relPath of trackedIgnored) {
@@ -32993,7 +33001,8 @@ function* listTree(absRoot, ignores, dependencies) {
       continue;
     }
     let chain = folder.chain;
-    if (relDir && ignores && entries.some((e) => e.name === ".gitignore" && e.isFile())) {
+    const ruled = (e) => e.name === ".gitignore" && (e.isFile() || e.isSymbolicLink());
+    if (relDir && ignores && entries.some(ruled)) {
       ignores.addFolder(relDir);
       if (ignores.hasRules(relDir)) chain = [...chain, relDir];
     }

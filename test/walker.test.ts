@@ -50,6 +50,10 @@ const RULES = [
   '**/old/**',
   '*.cfg',
   '!x.cfg',
+  '!build/',
+  '!b/',
+  'a/*',
+  '!a/b/',
 ];
 
 describe('the working-tree walk', () => {
@@ -76,7 +80,7 @@ describe('the working-tree walk', () => {
           expect((await walked(root)).admitted).toEqual(expected);
         },
       ),
-      { numRuns: 25 },
+      { numRuns: 40 },
     );
   });
 
@@ -114,9 +118,53 @@ describe('the working-tree walk', () => {
     expect((await walked(join(root, 'app'))).admitted).toEqual(['keep.env']);
     expect((await walked(join(root, 'a'))).admitted).toEqual([]);
     expect((await walked(join(root, 'cfg'))).admitted).toEqual([]);
-    // A folder the user names is scanned even when a parent .gitignore ignores it.
-    writeFileSync(join(root, '.gitignore'), 'app/\n');
+    // A folder the user names is entered even when a parent .gitignore excludes it; patterns
+    // that match the paths inside it still apply.
+    writeFileSync(join(root, '.gitignore'), 'app/\n*.log\n');
+    writeFileSync(join(root, 'app', 'debug.log'), 'x\n');
     expect((await walked(join(root, 'app'))).admitted).toEqual(['keep.env', 'secret.env']);
+  });
+
+  it('scans a folder a parent ignores and a deeper .gitignore re-includes, as git does', async () => {
+    const root = join(tmp.path, 're-included');
+    const repo = initRepo(root);
+    writeFileSync(join(root, '.gitignore'), 'build/\n');
+    for (const file of ['pkg/build/out.env', 'pkg/build/sub/deeper.env', 'build/x.env']) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), 'x\n');
+    }
+    writeFileSync(join(root, 'pkg', '.gitignore'), '!build/\n');
+    const listed = repo.git('ls-files', '-z', '--others', '--exclude-standard');
+    const expected = listed.split('\0').filter(Boolean).sort();
+    expect(expected).toContain('pkg/build/sub/deeper.env');
+    expect((await walked(root)).admitted).toEqual(expected);
+    expect((await walked(join(root, 'pkg'))).admitted).toEqual([
+      '.gitignore',
+      'build/out.env',
+      'build/sub/deeper.env',
+    ]);
+  });
+
+  it('scans a tracked file once, whatever ignores it and however roots overlap', async () => {
+    const root = join(tmp.path, 'tracked-once');
+    const repo = initRepo(root);
+    writeFileSync(join(root, '.gitignore'), 'out/\n*.env\n');
+    mkdirSync(join(root, 'out'));
+    writeFileSync(join(root, 'out', 'o.env'), 'x\n');
+    writeFileSync(join(root, 'b.secret'), 'x\n');
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${root}/c`), Buffer.from([0xff, 0x2e, 0x65, 0x6e, 0x76])]),
+      'x\n',
+    );
+    writeFileSync(join(root, '.git', 'info', 'exclude'), 'b.secret\n');
+    repo.git('add', '-f', 'out/o.env', 'b.secret', '.');
+    repo.commit('tracked', 0, { all: false });
+    expect((await walked(join(root, 'out'))).admitted).toEqual(['o.env']);
+    const all = await walked(root);
+    expect(all.admitted).toEqual(['.gitignore', 'b.secret', 'c\\xFF.env', 'out/o.env']);
+    expect(all.skipped).toEqual([]);
+    const overlapping = await walked(root, { roots: [root, join(root, 'out'), root] });
+    expect(overlapping.admitted).toEqual(all.admitted);
   });
 
   it('does not follow a symlinked .gitignore, as git does not', async () => {

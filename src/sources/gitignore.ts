@@ -1,7 +1,9 @@
 /**
  * Nested .gitignore files, applied the way git applies them: deeper files override shallower
  * ones, nothing inside an ignored directory can be re-included, and the files above the scanned
- * folder judge paths as seen from their own folder.
+ * folder judge paths as seen from their own folder. A folder the user names is entered even when
+ * a file above excludes it, as a named file is scanned; patterns that match the paths inside it
+ * still apply.
  */
 import { lstatSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -37,9 +39,6 @@ export class GitignoreSet {
       }
       if (dir === repoRoot || dirname(dir) === dir) break;
     }
-    // A folder the user names is scanned even when a .gitignore above it ignores it, as a named
-    // file is; the files above still judge what is inside it.
-    if (set.above.some(({ prefix, rules }) => rules.ignores(`${prefix}/`))) set.above.length = 0;
     const rootLines = set.readIgnoreFile(join(base, '.gitignore'));
     if (rootLines) set.byDir.set('', ignore({ allowRelativePaths: true }).add(rootLines));
     return set;
@@ -66,7 +65,7 @@ export class GitignoreSet {
     const target = folder ? `${path}/` : path;
     let ignored = false;
     const apply = (rules: Ignore, rel: string) => {
-      const verdict = rules.test(rel);
+      const verdict = ownVerdict(rules, rel);
       if (verdict.ignored) ignored = true;
       else if (verdict.unignored) ignored = false;
     };
@@ -96,6 +95,26 @@ export class GitignoreSet {
       return undefined;
     }
   }
+}
+
+interface RuleMatcher {
+  test(path: string, mode: string): { ignored: boolean; unignored: boolean };
+}
+
+/**
+ * What one rule file says of `path` itself. The library's `test` also calls a path ignored when
+ * that file ignores one of its folders, even where a deeper .gitignore re-includes the folder
+ * (`build/` at the root, `!build/` in pkg/): git judges each path by its own patterns once the
+ * walk has entered its folder, so the walk, which never enters an excluded folder, asks for the
+ * rule match alone. That is the library's rule list (pinned in package-lock.json); should a
+ * release rename it, `test` stands in, and test/walker.test.ts fails on the re-included folder.
+ * It also keeps no per-path cache, which grew with every path of the tree.
+ */
+function ownVerdict(rules: Ignore, path: string): { ignored: boolean; unignored: boolean } {
+  const matcher = (rules as unknown as { _rules?: Partial<RuleMatcher> })._rules;
+  return typeof matcher?.test === 'function'
+    ? (matcher as RuleMatcher).test(path, 'regex')
+    : rules.test(path);
 }
 
 export function findRepoRoot(start: string): string | undefined {

@@ -77,6 +77,14 @@ export async function* walk(
     return { absPath, path, size };
   };
   const admitted = new Set<string>();
+  /** Names that are not valid UTF-8 scanned so far, by their bytes: each once. */
+  const rawSeen = new Set<string>();
+  const firstRaw = (target: FileTarget) => {
+    const key = Buffer.from(target.rawPath!).toString('latin1');
+    if (rawSeen.has(key)) return false;
+    rawSeen.add(key);
+    return true;
+  };
 
   for (const root of options.roots) {
     const absRoot = isAbsolute(root) ? root : resolve(root);
@@ -102,6 +110,8 @@ export async function* walk(
     // Files git tracks are in the repository whatever .gitignore says; they are scanned.
     const tracked = options.gitignore ? trackedButIgnored(absRoot) : undefined;
     const trackedIgnored = tracked?.names ?? new Set<string>();
+    // Names that are not valid UTF-8 reach the walk decoded, U+FFFD in place of the bad bytes.
+    const rawTrackedNames = new Set((tracked?.raw ?? []).map((name) => name.toString('utf8')));
     // Reported paths are relative to the base; for a root inside it, without a path.relative each.
     const prefix = toPosix(relative(options.base, absRoot));
     const inside = prefix !== '..' && !prefix.startsWith('../') && !isAbsolute(prefix);
@@ -111,8 +121,6 @@ export async function* walk(
           ? `${prefix}/${relPath}`
           : relPath
         : toPosix(relative(options.base, join(absRoot, relPath)));
-    /** Names that are not valid UTF-8 resolved so far, by their bytes: each once. */
-    const rawSeen = new Set<string>();
     for (const entry of listTree(absRoot, ignores, options.dependencies === true)) {
       if ('unlisted' in entry) {
         const detail = entry.unlisted.includes('\uFFFD')
@@ -129,7 +137,9 @@ export async function* walk(
         }
         continue;
       }
-      if (entry.ignored && !trackedIgnored.delete(relPath)) {
+      // Met by the walk: not again by the tracked files' loop below, whatever .gitignore says.
+      const isTracked = trackedIgnored.delete(relPath) || rawTrackedNames.has(relPath);
+      if (entry.ignored && !isTracked) {
         onSkip(shown(relPath), 'ignored-by-gitignore');
         continue;
       }
@@ -143,10 +153,7 @@ export async function* walk(
       }
       if (relPath.includes('\uFFFD')) {
         for (const target of rawNamed(absRoot, relPath, options, onSkip, onEscaped)) {
-          const key = Buffer.from(target.rawPath!).toString('latin1');
-          if (rawSeen.has(key)) continue;
-          rawSeen.add(key);
-          if (selected(target.path)) yield target;
+          if (firstRaw(target) && selected(target.path)) yield target;
         }
         continue;
       }
@@ -161,7 +168,7 @@ export async function* walk(
     // Tracked files inside folders .gitignore prunes were never walked.
     for (const name of tracked?.raw ?? []) {
       const target = rawTracked(absRoot, name, options, onSkip, onEscaped);
-      if (target && selected(target.path)) yield target;
+      if (target && firstRaw(target) && selected(target.path)) yield target;
     }
     const notedDependencies = new Set<string>();
     for (const relPath of trackedIgnored) {
@@ -220,7 +227,9 @@ function* listTree(
       continue;
     }
     let chain = folder.chain;
-    if (relDir && ignores && entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+    // A symlinked .gitignore is read too, to be refused with a warning naming it.
+    const ruled = (e: Dirent) => e.name === '.gitignore' && (e.isFile() || e.isSymbolicLink());
+    if (relDir && ignores && entries.some(ruled)) {
       ignores.addFolder(relDir);
       if (ignores.hasRules(relDir)) chain = [...chain, relDir];
     }
