@@ -29899,7 +29899,7 @@ var init_esm = __esm({
 });
 
 // src/action/main.ts
-import { execFileSync as execFileSync3 } from "node:child_process";
+import { execFileSync as execFileSync4 } from "node:child_process";
 import { appendFileSync, existsSync as existsSync6, mkdtempSync, readFileSync as readFileSync11, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute as isAbsolute3, join as join7, relative as relative5, resolve as resolve8, sep as sep4 } from "node:path";
@@ -30376,43 +30376,49 @@ function isIdentifierOrProse(value) {
 
 // src/sources/gitignore.ts
 var import_ignore = __toESM(require_ignore(), 1);
+import { execFileSync } from "node:child_process";
 import { lstatSync as lstatSync2, readFileSync as readFileSync2, existsSync } from "node:fs";
 import { dirname, join, relative as relative2, sep } from "node:path";
 var MAX_IGNORE_FILE = 1024 * 1024;
 var toPosix = (path) => sep === "/" ? path : path.split(sep).join("/");
 var GitignoreSet = class _GitignoreSet {
-  constructor(base) {
+  constructor(base, ignoreCase) {
     this.base = base;
+    this.ignoreCase = ignoreCase;
   }
   base;
+  ignoreCase;
   /** Rules of the .gitignore files in `base` and below, by folder ('' for base itself). */
   byDir = /* @__PURE__ */ new Map();
   /** Rules of the .gitignore files above `base`, shallowest first, with base seen from each. */
   above = [];
+  rules(lines) {
+    return (0, import_ignore.default)({ allowRelativePaths: true, ignorecase: this.ignoreCase }).add(lines);
+  }
   /**
    * The rules of every .gitignore from the repository root down to `base`. Those of folders
    * inside `base` are added by the walk as it enters them (addFolder), before it judges anything
    * there.
    */
   static load(base) {
-    const set = new _GitignoreSet(base);
     const repoRoot = findRepoRoot(base);
+    const set = new _GitignoreSet(base, repoRoot ? gitIgnoreCase(repoRoot) : CASELESS_FILES);
     for (let dir = dirname(base); repoRoot && base !== repoRoot; dir = dirname(dir)) {
       const lines = set.readIgnoreFile(join(dir, ".gitignore"));
       if (lines) {
         const prefix = toPosix(relative2(dir, base));
-        set.above.unshift({ prefix, rules: (0, import_ignore.default)({ allowRelativePaths: true }).add(lines) });
+        set.above.unshift({ prefix, rules: set.rules(lines) });
       }
       if (dir === repoRoot || dirname(dir) === dir) break;
     }
     const rootLines = set.readIgnoreFile(join(base, ".gitignore"));
-    if (rootLines) set.byDir.set("", (0, import_ignore.default)({ allowRelativePaths: true }).add(rootLines));
+    if (rootLines) set.byDir.set("", set.rules(rootLines));
     return set;
   }
   /** Reads the .gitignore of `dir` (relative to base, `/`-separated), a folder below base. */
   addFolder(dir) {
     const lines = this.readIgnoreFile(join(this.base, dir, ".gitignore"));
-    if (lines) this.byDir.set(dir, (0, import_ignore.default)({ allowRelativePaths: true }).add(lines));
+    if (lines) this.byDir.set(dir, this.rules(lines));
   }
   /** Whether `dir` (relative to base) has rules of its own. */
   hasRules(dir) {
@@ -30460,6 +30466,19 @@ var GitignoreSet = class _GitignoreSet {
 function ownVerdict(rules, path) {
   const matcher = rules._rules;
   return typeof matcher?.test === "function" ? matcher.test(path, "regex") : rules.test(path);
+}
+var CASELESS_FILES = process.platform === "darwin" || process.platform === "win32";
+function gitIgnoreCase(repoRoot) {
+  try {
+    const value = execFileSync("git", ["config", "--bool", "core.ignorecase"], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"]
+    }).trim();
+    return value === "true";
+  } catch {
+    return false;
+  }
 }
 function findRepoRoot(start) {
   for (let dir = start; ; dir = dirname(dir)) {
@@ -32019,7 +32038,7 @@ import { existsSync as existsSync5 } from "node:fs";
 import { parseArgs } from "node:util";
 
 // src/analysis/git-facts.ts
-import { execFileSync } from "node:child_process";
+import { execFileSync as execFileSync2 } from "node:child_process";
 import { relative as relative3, sep as sep2 } from "node:path";
 
 // src/sources/git/run.ts
@@ -32098,7 +32117,7 @@ var toPosix2 = (path) => sep2 === "/" ? path : path.split(sep2).join("/");
 var MAX_BLAMES = 400;
 function git2(args, cwd) {
   try {
-    return execFileSync("git", args, {
+    return execFileSync2("git", args, {
       cwd,
       encoding: "utf8",
       maxBuffer: 512 * 1024 * 1024,
@@ -32808,7 +32827,7 @@ function lostFolder() {
 
 // src/sources/walker.ts
 var import_picomatch2 = __toESM(require_picomatch4(), 1);
-import { execFileSync as execFileSync2 } from "node:child_process";
+import { execFileSync as execFileSync3 } from "node:child_process";
 import { isUtf8 } from "node:buffer";
 import { lstatSync as lstatSync3, readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
 import { basename as basename2, isAbsolute as isAbsolute2, join as join5, relative as relative4, resolve as resolve3, sep as sep3 } from "node:path";
@@ -33028,7 +33047,7 @@ function trackedButIgnored(absRoot) {
   if (!findRepoRoot(absRoot)) return found;
   let out;
   try {
-    out = execFileSync2("git", ["ls-files", "-z", "-c", "-i", "--exclude-standard", "--", "."], {
+    out = execFileSync3("git", ["ls-files", "-z", "-c", "-i", "--exclude-standard", "--", "."], {
       cwd: absRoot,
       maxBuffer: 256 * 1024 * 1024,
       stdio: ["ignore", "pipe", "ignore"]
@@ -37103,7 +37122,7 @@ function baseConfig(repo, base, names) {
   for (const name of names) {
     let text;
     try {
-      text = execFileSync3("git", ["show", `${base}:${name}`], {
+      text = execFileSync4("git", ["show", `${base}:${name}`], {
         cwd: repo,
         encoding: "utf8",
         stdio: ["ignore", "pipe", "ignore"]
@@ -37158,7 +37177,7 @@ async function runAction() {
   if (baseline) argv.push("--baseline", resolve8(workspace, baseline));
   const config = input("config");
   if (mode === "pr" && range) {
-    const repo = execFileSync3("git", ["rev-parse", "--show-toplevel"], {
+    const repo = execFileSync4("git", ["rev-parse", "--show-toplevel"], {
       cwd: path,
       encoding: "utf8"
     }).trim();

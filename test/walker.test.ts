@@ -35,7 +35,16 @@ async function walked(root: string, extra: Partial<WalkOptions> = {}) {
 }
 
 const FOLDERS = ['a', 'a/b', 'a/b/c', 'build', 'a/build', 'logs', 'a/logs/old', 'node_modules/x'];
-const FILES = ['app.js', 'keep.txt', 'debug.log', 'notes.txt', '.env', 'build.js', 'x.cfg'];
+const FILES = [
+  'app.js',
+  'keep.txt',
+  'debug.log',
+  'notes.txt',
+  '.env',
+  'build.js',
+  'x.cfg',
+  'Notes.TXT',
+];
 const RULES = [
   '*.log',
   '!keep.log',
@@ -54,6 +63,8 @@ const RULES = [
   '!b/',
   'a/*',
   '!a/b/',
+  'Build/',
+  '*.TXT',
 ];
 
 describe('the working-tree walk', () => {
@@ -219,5 +230,27 @@ describe('the working-tree walk', () => {
     writeFileSync(join(root, 'src', 'a.env'), 'x\n');
     const { admitted } = await walked(root, { roots: [root, join(root, 'src')] });
     expect(admitted).toEqual(['src/a.env']);
+  });
+
+  it('matches patterns in the case git does: exactly, unless core.ignoreCase says otherwise', async () => {
+    const root = join(tmp.path, 'case');
+    const repo = initRepo(root);
+    writeFileSync(join(root, '.gitignore'), 'Build/\n*.Log\n');
+    for (const file of ['build/a.txt', 'sub/build/b.txt', 'x.log', 'y.LOG', 'z.Log']) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), 'x\n');
+    }
+    const gitList = () =>
+      repo
+        .git('ls-files', '-z', '--others', '--exclude-standard')
+        .split('\0')
+        .filter(Boolean)
+        .sort();
+    expect(gitList()).toContain('build/a.txt');
+    expect((await walked(root)).admitted).toEqual(gitList());
+
+    repo.git('config', 'core.ignorecase', 'true');
+    expect(gitList()).not.toContain('build/a.txt');
+    expect((await walked(root)).admitted).toEqual(gitList());
   });
 });

@@ -5,6 +5,7 @@
  * a file above excludes it, as a named file is scanned; patterns that match the paths inside it
  * still apply.
  */
+import { execFileSync } from 'node:child_process';
 import { lstatSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -21,7 +22,15 @@ export class GitignoreSet {
   /** Rules of the .gitignore files above `base`, shallowest first, with base seen from each. */
   private readonly above: { prefix: string; rules: Ignore }[] = [];
 
-  private constructor(private readonly base: string) {}
+  private constructor(
+    private readonly base: string,
+    /** git's core.ignoreCase for the repository: false on Linux unless set. */
+    private readonly ignoreCase: boolean,
+  ) {}
+
+  private rules(lines: string[]): Ignore {
+    return ignore({ allowRelativePaths: true, ignorecase: this.ignoreCase }).add(lines);
+  }
 
   /**
    * The rules of every .gitignore from the repository root down to `base`. Those of folders
@@ -29,25 +38,25 @@ export class GitignoreSet {
    * there.
    */
   static load(base: string): GitignoreSet {
-    const set = new GitignoreSet(base);
     const repoRoot = findRepoRoot(base);
+    const set = new GitignoreSet(base, repoRoot ? gitIgnoreCase(repoRoot) : CASELESS_FILES);
     for (let dir = dirname(base); repoRoot && base !== repoRoot; dir = dirname(dir)) {
       const lines = set.readIgnoreFile(join(dir, '.gitignore'));
       if (lines) {
         const prefix = toPosix(relative(dir, base));
-        set.above.unshift({ prefix, rules: ignore({ allowRelativePaths: true }).add(lines) });
+        set.above.unshift({ prefix, rules: set.rules(lines) });
       }
       if (dir === repoRoot || dirname(dir) === dir) break;
     }
     const rootLines = set.readIgnoreFile(join(base, '.gitignore'));
-    if (rootLines) set.byDir.set('', ignore({ allowRelativePaths: true }).add(rootLines));
+    if (rootLines) set.byDir.set('', set.rules(rootLines));
     return set;
   }
 
   /** Reads the .gitignore of `dir` (relative to base, `/`-separated), a folder below base. */
   addFolder(dir: string): void {
     const lines = this.readIgnoreFile(join(this.base, dir, '.gitignore'));
-    if (lines) this.byDir.set(dir, ignore({ allowRelativePaths: true }).add(lines));
+    if (lines) this.byDir.set(dir, this.rules(lines));
   }
 
   /** Whether `dir` (relative to base) has rules of its own. */
@@ -115,6 +124,28 @@ function ownVerdict(rules: Ignore, path: string): { ignored: boolean; unignored:
   return typeof matcher?.test === 'function'
     ? (matcher as RuleMatcher).test(path, 'regex')
     : rules.test(path);
+}
+
+/** Where git's own default is to match file names in any case (it sets core.ignoreCase there). */
+const CASELESS_FILES = process.platform === 'darwin' || process.platform === 'win32';
+
+/**
+ * Whether git matches ignore patterns in any case here: core.ignoreCase, which git sets when it
+ * creates a repository on a case-insensitive file system. `Build/` does not ignore `build` on
+ * Linux, and a scan that said otherwise dropped files git would commit.
+ */
+function gitIgnoreCase(repoRoot: string): boolean {
+  try {
+    const value = execFileSync('git', ['config', '--bool', 'core.ignorecase'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    return value === 'true';
+  } catch {
+    // Unset: git's default, false.
+    return false;
+  }
 }
 
 export function findRepoRoot(start: string): string | undefined {
