@@ -33066,13 +33066,20 @@ function trackedButIgnored(absRoot) {
   return found;
 }
 function rawTracked(absRoot, name, options, onSkip, onEscaped) {
-  const shown = decodePath(name);
+  const rawPath = Buffer.concat([Buffer.from(absRoot), SLASH, name]);
+  if (!lstatSync3(rawPath, { throwIfNoEntry: false })) return void 0;
+  return rawTarget(absRoot, name, rawPath, options, onSkip, onEscaped);
+}
+function rawTarget(absRoot, rel, rawPath, options, onSkip, onEscaped) {
+  const shown = decodePath(rel);
   const prefix = toPosix3(relative4(options.base, absRoot));
   const path = [prefix, shown.path].filter(Boolean).join("/");
-  onEscaped(path);
-  const rawPath = Buffer.concat([Buffer.from(absRoot), SLASH, name]);
+  if (shown.escaped) onEscaped(path);
   const stats = lstatSync3(rawPath, { throwIfNoEntry: false });
-  if (!stats) return void 0;
+  if (!stats) {
+    onSkip(path, "unreadable", "vanished during the walk");
+    return void 0;
+  }
   if (!stats.isFile()) {
     onSkip(path, stats.isSymbolicLink() ? "symlink" : "not-a-regular-file");
     return void 0;
@@ -33081,7 +33088,7 @@ function rawTracked(absRoot, name, options, onSkip, onEscaped) {
     onSkip(path, "too-large", `${stats.size} bytes`);
     return void 0;
   }
-  return { absPath: resolve3(absRoot, name.toString("utf8")), rawPath, path, size: stats.size };
+  return { absPath: resolve3(absRoot, rel.toString("utf8")), rawPath, path, size: stats.size };
 }
 function* rawNamed(absRoot, relPath, options, onSkip, onEscaped) {
   let candidates = [
@@ -33106,21 +33113,9 @@ function* rawNamed(absRoot, relPath, options, onSkip, onEscaped) {
     }
     candidates = next;
   }
-  const prefix = toPosix3(relative4(options.base, absRoot));
   for (const candidate of candidates) {
-    const shown = decodePath(candidate.rel);
-    const path = [prefix, shown.path].filter(Boolean).join("/");
-    if (shown.escaped) onEscaped(path);
-    const stats = lstatSync3(candidate.bytes, { throwIfNoEntry: false });
-    if (!stats?.isFile()) {
-      onSkip(path, stats ? "not-a-regular-file" : "unreadable", "name is not valid UTF-8");
-      continue;
-    }
-    if (stats.size > options.maxFileSize) {
-      onSkip(path, "too-large", `${stats.size} bytes`);
-      continue;
-    }
-    yield { absPath: resolve3(absRoot, relPath), rawPath: candidate.bytes, path, size: stats.size };
+    const target = rawTarget(absRoot, candidate.rel, candidate.bytes, options, onSkip, onEscaped);
+    if (target) yield target;
   }
 }
 

@@ -289,13 +289,31 @@ function rawTracked(
   onSkip: SkipHandler,
   onEscaped: EscapedNameHandler,
 ): FileTarget | undefined {
-  const shown = decodePath(name);
+  const rawPath = Buffer.concat([Buffer.from(absRoot), SLASH, name]);
+  // Deleted from the working tree since it was committed: nothing to scan, nothing to say.
+  if (!lstatSync(rawPath, { throwIfNoEntry: false })) return undefined;
+  return rawTarget(absRoot, name, rawPath, options, onSkip, onEscaped);
+}
+
+/** The target for a file known by its bytes: `rel` from `absRoot`, `rawPath` whole. */
+function rawTarget(
+  absRoot: string,
+  rel: Buffer,
+  rawPath: Buffer,
+  options: WalkOptions,
+  onSkip: SkipHandler,
+  onEscaped: EscapedNameHandler,
+): FileTarget | undefined {
+  // Decoded whole, as git decodes a path, so one escaping covers every segment.
+  const shown = decodePath(rel);
   const prefix = toPosix(relative(options.base, absRoot));
   const path = [prefix, shown.path].filter(Boolean).join('/');
-  onEscaped(path);
-  const rawPath = Buffer.concat([Buffer.from(absRoot), SLASH, name]);
+  if (shown.escaped) onEscaped(path);
   const stats = lstatSync(rawPath, { throwIfNoEntry: false });
-  if (!stats) return undefined;
+  if (!stats) {
+    onSkip(path, 'unreadable', 'vanished during the walk');
+    return undefined;
+  }
   if (!stats.isFile()) {
     onSkip(path, stats.isSymbolicLink() ? 'symlink' : 'not-a-regular-file');
     return undefined;
@@ -304,7 +322,7 @@ function rawTracked(
     onSkip(path, 'too-large', `${stats.size} bytes`);
     return undefined;
   }
-  return { absPath: resolve(absRoot, name.toString('utf8')), rawPath, path, size: stats.size };
+  return { absPath: resolve(absRoot, rel.toString('utf8')), rawPath, path, size: stats.size };
 }
 
 /**
@@ -341,21 +359,8 @@ function* rawNamed(
     }
     candidates = next;
   }
-  const prefix = toPosix(relative(options.base, absRoot));
   for (const candidate of candidates) {
-    // Decoded whole, as git decodes a path, so one escaping covers every segment.
-    const shown = decodePath(candidate.rel);
-    const path = [prefix, shown.path].filter(Boolean).join('/');
-    if (shown.escaped) onEscaped(path);
-    const stats = lstatSync(candidate.bytes, { throwIfNoEntry: false });
-    if (!stats?.isFile()) {
-      onSkip(path, stats ? 'not-a-regular-file' : 'unreadable', 'name is not valid UTF-8');
-      continue;
-    }
-    if (stats.size > options.maxFileSize) {
-      onSkip(path, 'too-large', `${stats.size} bytes`);
-      continue;
-    }
-    yield { absPath: resolve(absRoot, relPath), rawPath: candidate.bytes, path, size: stats.size };
+    const target = rawTarget(absRoot, candidate.rel, candidate.bytes, options, onSkip, onEscaped);
+    if (target) yield target;
   }
 }
