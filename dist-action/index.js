@@ -31629,8 +31629,7 @@ var RuleEngine = class {
   }
   runWhole(rule, text, keywordEnds, feeds, out) {
     const reach = this.reachOf(rule);
-    let hits = reach && this.hitsInOrder(rule, keywordEnds, text.length);
-    if (hits && rule.afterKeyword) hits = keptHits(hits, rule.afterKeyword, text);
+    const hits = reach && this.hitsInOrder(rule, keywordEnds, text);
     if (hits?.length === 0) return;
     const anchored = this.startTestOf(rule)?.atLines === true;
     if (reach && hits) {
@@ -31670,7 +31669,7 @@ var RuleEngine = class {
    * a hit list was capped (some hits are unknown) or the hits are so dense that windows around
    * them would cover the text anyway.
    */
-  hitsInOrder(rule, keywordEnds, length) {
+  hitsInOrder(rule, keywordEnds, text) {
     let hitCount = 0;
     for (const index of rule.keywordIndexes) {
       const ends = keywordEnds[index];
@@ -31678,14 +31677,19 @@ var RuleEngine = class {
       if (ends.length >= MAX_HITS_PER_KEYWORD) return void 0;
       hitCount += ends.length;
     }
-    if (hitCount * MIN_WINDOW > length * MAX_WINDOW_SHARE) return void 0;
-    const hits = new Float64Array(hitCount);
+    const dense = (count) => count * MIN_WINDOW > text.length * MAX_WINDOW_SHARE;
+    if (!rule.afterKeyword && dense(hitCount)) return void 0;
+    let hits = new Float64Array(hitCount);
     let n = 0;
     for (const index of rule.keywordIndexes) {
       const keywordLength = Math.min(this.keywordLengths[index], KEYWORD_LENGTH_SPAN - 1);
       for (const end of keywordEnds[index] ?? []) {
         hits[n++] = end * KEYWORD_LENGTH_SPAN + keywordLength;
       }
+    }
+    if (rule.afterKeyword) {
+      hits = keptHits(hits, rule.afterKeyword, text);
+      if (dense(hits.length)) return void 0;
     }
     if (rule.keywordIndexes.length > 1) hits.sort();
     return hits;

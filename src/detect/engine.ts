@@ -184,8 +184,7 @@ export class RuleEngine {
     out: Candidate[],
   ): void {
     const reach = this.reachOf(rule);
-    let hits = reach && this.hitsInOrder(rule, keywordEnds, text.length);
-    if (hits && rule.afterKeyword) hits = keptHits(hits, rule.afterKeyword, text);
+    const hits = reach && this.hitsInOrder(rule, keywordEnds, text);
     if (hits?.length === 0) return;
     // Line-anchored patterns: attempts at each line start beat V8's pass along the text, which
     // tries a leading look-behind at every character.
@@ -236,7 +235,7 @@ export class RuleEngine {
   private hitsInOrder(
     rule: CompiledRule,
     keywordEnds: (number[] | undefined)[],
-    length: number,
+    text: string,
   ): Float64Array | undefined {
     let hitCount = 0;
     for (const index of rule.keywordIndexes) {
@@ -245,8 +244,10 @@ export class RuleEngine {
       if (ends.length >= MAX_HITS_PER_KEYWORD) return undefined;
       hitCount += ends.length;
     }
-    if (hitCount * MIN_WINDOW > length * MAX_WINDOW_SHARE) return undefined;
-    const hits = new Float64Array(hitCount);
+    // A rule's afterKeyword hint drops most hits of a common word, so density is judged after it.
+    const dense = (count: number) => count * MIN_WINDOW > text.length * MAX_WINDOW_SHARE;
+    if (!rule.afterKeyword && dense(hitCount)) return undefined;
+    let hits: Float64Array = new Float64Array(hitCount);
     let n = 0;
     for (const index of rule.keywordIndexes) {
       // A shorter length only widens the window, so an over-long keyword stays correct.
@@ -254,6 +255,10 @@ export class RuleEngine {
       for (const end of keywordEnds[index] ?? []) {
         hits[n++] = end * KEYWORD_LENGTH_SPAN + keywordLength;
       }
+    }
+    if (rule.afterKeyword) {
+      hits = keptHits(hits, rule.afterKeyword, text);
+      if (dense(hits.length)) return undefined;
     }
     if (rule.keywordIndexes.length > 1) hits.sort();
     return hits;
