@@ -31266,6 +31266,8 @@ var ByteScanner = class _ByteScanner {
   memoryBytes;
   memoryWords;
   shift;
+  /** Which chunk of the text being scanned sits in memory now, by its offset. */
+  resident = -1;
   /** Undefined when WebAssembly cannot run here. */
   static create(tables, keywords) {
     const wasm = module();
@@ -31279,15 +31281,15 @@ var ByteScanner = class _ByteScanner {
    */
   scan(source, keywordCount) {
     const { bytes, ascii } = source;
+    this.resident = -1;
     const wide = ascii ? void 0 : this.wideCharacters(bytes);
     if (!ascii && !wide) return this.scanCounting(bytes, keywordCount);
     const ends = new Array(keywordCount);
-    const runs = new RunCollector(bytes);
+    const runs = new RunCollector(bytes.length);
     const x2 = this.exports;
     let row = 0;
     for (let chunk = 0; chunk < bytes.length; chunk += CHUNK_BYTES) {
-      const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
-      this.memoryBytes.set(piece, this.text);
+      const piece = this.load(bytes, chunk);
       const length = piece.length;
       const start = this.text - chunk;
       const from = runs.enter(chunk, piece);
@@ -31335,8 +31337,7 @@ var ByteScanner = class _ByteScanner {
     let units = 0;
     let row = 0;
     for (let chunk = 0; chunk < bytes.length; chunk += CHUNK_BYTES) {
-      const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
-      this.memoryBytes.set(piece, this.text);
+      const piece = this.load(bytes, chunk);
       x2.scanUtf8(units, this.text, this.text + piece.length, this.out, row);
       this.collect(ends, this.out, x2.out0.value, -1);
       row = x2.row0.value;
@@ -31349,13 +31350,23 @@ var ByteScanner = class _ByteScanner {
     const wide = new WideCharacters();
     const x2 = this.exports;
     for (let chunk = 0; chunk < bytes.length; chunk += CHUNK_BYTES) {
-      const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
-      this.memoryBytes.set(piece, this.text);
+      const piece = this.load(bytes, chunk);
       x2.findWide(this.text - chunk, this.text, this.text + piece.length, this.out);
       wide.add(this.memoryWords, this.out / 4, x2.out0.value / 4);
       if (wide.count > bytes.length / MAX_WIDE_SHARE) return void 0;
     }
     return wide;
+  }
+  /**
+   * The chunk of `bytes` at offset `chunk`, copied into memory unless it is there already: a
+   * one-chunk text whose wide characters were just listed is not copied again to be scanned.
+   * `scan` forgets what is resident when it starts, since the next text may reuse the buffer.
+   */
+  load(bytes, chunk) {
+    const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
+    if (this.resident !== chunk) this.memoryBytes.set(piece, this.text);
+    this.resident = chunk;
+    return piece;
   }
   /**
    * The keywords behind each pair in [from, to) that ends past byte offset `after`, into `ends`;
@@ -31376,10 +31387,10 @@ var ByteScanner = class _ByteScanner {
   }
 };
 var RunCollector = class {
-  constructor(bytes) {
-    this.bytes = bytes;
+  constructor(length) {
+    this.length = length;
   }
-  bytes;
+  length;
   runs = [];
   /** Where a run that reached the last chunk's end started, or -1. */
   pending = -1;
@@ -31407,7 +31418,7 @@ var RunCollector = class {
     if (first2 < piece.length) this.pending = chunk + first2;
   }
   finish() {
-    if (this.pending !== -1) this.keep(this.pending, this.bytes.length);
+    if (this.pending !== -1) this.keep(this.pending, this.length);
     return this.runs;
   }
   keep(first2, end) {
@@ -32949,7 +32960,6 @@ async function* walk(options, onSkip, onEscaped = () => {
         continue;
       }
       const { relPath, dirent } = entry;
-      const absPath = join5(absRoot, relPath);
       if (dirent.isDirectory()) {
         if (!options.dependencies && dirent.name === "node_modules") {
           onSkip(shown(relPath), "dependencies", DEPENDENCIES);
@@ -32975,6 +32985,7 @@ async function* walk(options, onSkip, onEscaped = () => {
         }
         continue;
       }
+      const absPath = join5(absRoot, relPath);
       const stats2 = lstatSync3(absPath, { throwIfNoEntry: false });
       if (!stats2) {
         onSkip(shown(relPath), "unreadable", "vanished during the walk");

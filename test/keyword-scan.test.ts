@@ -167,6 +167,17 @@ describe('the keyword byte pass', () => {
     expect(across.bytes![2]).toEqual([cut + 5]);
   });
 
+  it('reads a buffer afresh when the next text reuses it, as the worker reads files', () => {
+    const scanner = ByteScanner.create(engine.automaton.tables(), engine.automaton.keywords)!;
+    const buffer = Buffer.from('é password = 1\n', 'utf8');
+    const first = scanner.scan({ bytes: buffer, ascii: false }, engine.automaton.keywords.length);
+    buffer.write('é token    = 1\n', 'utf8');
+    const second = scanner.scan({ bytes: buffer, ascii: false }, engine.automaton.keywords.length);
+    const text = buffer.toString('utf8');
+    expect(second.ends).toEqual(engine.automaton.scan(text).ends);
+    expect(second.ends).not.toEqual(first.ends);
+  });
+
   it('is not used where bytes and string disagree: invalid UTF-8 and UTF-16', () => {
     expect(decodeText(Buffer.from([0x61, 0x70, 0x69, 0xff, 0x6b, 0x65, 0x79]))!.source).toBe(
       undefined,

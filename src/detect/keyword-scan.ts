@@ -74,6 +74,8 @@ export class ByteScanner {
   private readonly memoryBytes: Uint8Array;
   private readonly memoryWords: Int32Array;
   private readonly shift: number;
+  /** Which chunk of the text being scanned sits in memory now, by its offset. */
+  private resident = -1;
 
   /** Undefined when WebAssembly cannot run here. */
   static create(tables: AutomatonTables, keywords: readonly string[]): ByteScanner | undefined {
@@ -114,16 +116,16 @@ export class ByteScanner {
    */
   scan(source: TextBytes, keywordCount: number): KeywordHits {
     const { bytes, ascii } = source;
+    this.resident = -1;
     const wide = ascii ? undefined : this.wideCharacters(bytes);
     if (!ascii && !wide) return this.scanCounting(bytes, keywordCount);
 
     const ends: (number[] | undefined)[] = new Array(keywordCount);
-    const runs = new RunCollector(bytes);
+    const runs = new RunCollector(bytes.length);
     const x = this.exports;
     let row = 0;
     for (let chunk = 0; chunk < bytes.length; chunk += CHUNK_BYTES) {
-      const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
-      this.memoryBytes.set(piece, this.text);
+      const piece = this.load(bytes, chunk);
       const length = piece.length;
       // The module writes `address - start`: a start this far back makes that the file's offset.
       const start = this.text - chunk;
@@ -177,8 +179,7 @@ export class ByteScanner {
     let units = 0;
     let row = 0;
     for (let chunk = 0; chunk < bytes.length; chunk += CHUNK_BYTES) {
-      const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
-      this.memoryBytes.set(piece, this.text);
+      const piece = this.load(bytes, chunk);
       x.scanUtf8(units, this.text, this.text + piece.length, this.out, row);
       this.collect(ends, this.out, x.out0.value as number, -1);
       row = x.row0.value as number;
@@ -192,13 +193,24 @@ export class ByteScanner {
     const wide = new WideCharacters();
     const x = this.exports;
     for (let chunk = 0; chunk < bytes.length; chunk += CHUNK_BYTES) {
-      const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
-      this.memoryBytes.set(piece, this.text);
+      const piece = this.load(bytes, chunk);
       x.findWide(this.text - chunk, this.text, this.text + piece.length, this.out);
       wide.add(this.memoryWords, this.out / 4, (x.out0.value as number) / 4);
       if (wide.count > bytes.length / MAX_WIDE_SHARE) return undefined;
     }
     return wide;
+  }
+
+  /**
+   * The chunk of `bytes` at offset `chunk`, copied into memory unless it is there already: a
+   * one-chunk text whose wide characters were just listed is not copied again to be scanned.
+   * `scan` forgets what is resident when it starts, since the next text may reuse the buffer.
+   */
+  private load(bytes: Uint8Array, chunk: number): Uint8Array {
+    const piece = bytes.subarray(chunk, chunk + CHUNK_BYTES);
+    if (this.resident !== chunk) this.memoryBytes.set(piece, this.text);
+    this.resident = chunk;
+    return piece;
   }
 
   /**
@@ -235,7 +247,7 @@ class RunCollector {
   /** Where a run that reached the last chunk's end started, or -1. */
   private pending = -1;
 
-  constructor(private readonly bytes: Uint8Array) {}
+  constructor(private readonly length: number) {}
 
   /** Joins a waiting run with this chunk's leading members; where findRuns should start. */
   enter(chunk: number, piece: Uint8Array): number {
@@ -264,7 +276,7 @@ class RunCollector {
   }
 
   finish(): number[] {
-    if (this.pending !== -1) this.keep(this.pending, this.bytes.length);
+    if (this.pending !== -1) this.keep(this.pending, this.length);
     return this.runs;
   }
 

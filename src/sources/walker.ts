@@ -130,7 +130,6 @@ export async function* walk(
         continue;
       }
       const { relPath, dirent } = entry;
-      const absPath = join(absRoot, relPath);
       if (dirent.isDirectory()) {
         if (!options.dependencies && dirent.name === 'node_modules') {
           onSkip(shown(relPath), 'dependencies', DEPENDENCIES);
@@ -157,6 +156,7 @@ export async function* walk(
         }
         continue;
       }
+      const absPath = join(absRoot, relPath);
       const stats = lstatSync(absPath, { throwIfNoEntry: false });
       if (!stats) {
         onSkip(shown(relPath), 'unreadable', 'vanished during the walk');
