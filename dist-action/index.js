@@ -10809,7 +10809,7 @@ var require_pattern = __commonJS({
       const absolute = [];
       const relative6 = [];
       for (const pattern of patterns) {
-        if (isAbsolute4(pattern)) {
+        if (isAbsolute5(pattern)) {
           absolute.push(pattern);
         } else {
           relative6.push(pattern);
@@ -10818,10 +10818,10 @@ var require_pattern = __commonJS({
       return [absolute, relative6];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute4(pattern) {
+    function isAbsolute5(pattern) {
       return path.isAbsolute(pattern);
     }
-    exports.isAbsolute = isAbsolute4;
+    exports.isAbsolute = isAbsolute5;
   }
 });
 
@@ -11236,11 +11236,11 @@ var require_out = __commonJS({
       async.read(path, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat;
-    function statSync5(path, optionsOrSettings) {
+    function statSync6(path, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path, settings);
     }
-    exports.statSync = statSync5;
+    exports.statSync = statSync6;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -11906,41 +11906,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p2 = new Promise(function(resolve9, reject) {
+        var p2 = new Promise(function(resolve10, reject) {
           pushCb(value, function(err, result2) {
             if (err) {
               reject(err);
               return;
             }
-            resolve9(result2);
+            resolve10(result2);
           });
         });
         p2.catch(noop);
         return p2;
       }
       function unshift(value) {
-        var p2 = new Promise(function(resolve9, reject) {
+        var p2 = new Promise(function(resolve10, reject) {
           unshiftCb(value, function(err, result2) {
             if (err) {
               reject(err);
               return;
             }
-            resolve9(result2);
+            resolve10(result2);
           });
         });
         p2.catch(noop);
         return p2;
       }
       function drained() {
-        var p2 = new Promise(function(resolve9) {
+        var p2 = new Promise(function(resolve10) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve9();
+              resolve10();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve9();
+                resolve10();
                 queue.drain = previousDrain;
               };
             }
@@ -12426,9 +12426,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve10, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve9(stats) : reject(error);
+            return error === null ? resolve10(stats) : reject(error);
           });
         });
       }
@@ -12452,10 +12452,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve10, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve9(entries);
+              resolve10(entries);
             } else {
               reject(error);
             }
@@ -12465,10 +12465,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve10, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve9(entries));
+          stream.once("end", () => resolve10(entries));
         });
       }
     };
@@ -16941,7 +16941,7 @@ var require_compile2 = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve9.call(this, root, ref);
+      let _sch = resolve10.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a2 = root.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
         const { schemaId } = this.opts;
@@ -16968,7 +16968,7 @@ var require_compile2 = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve9(root, ref) {
+    function resolve10(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -17832,7 +17832,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve9(baseURI, relativeURI, options) {
+    function resolve10(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -18223,7 +18223,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve9,
+      resolve: resolve10,
       resolveComponent,
       equal,
       serialize,
@@ -22588,8 +22588,8 @@ var require_common3 = __commonJS({
       let res;
       let rej;
       return {
-        promise: new Promise((resolve9, reject) => {
-          res = resolve9;
+        promise: new Promise((resolve10, reject) => {
+          res = resolve10;
           rej = reject;
         }),
         resolve: res,
@@ -23685,7 +23685,7 @@ var require_dist2 = __commonJS({
         } else {
           signal = (_a2 = options.signal) !== null && _a2 !== void 0 ? _a2 : null;
         }
-        const { promise: ret, resolve: resolve9, reject } = (0, common_1.promiseResolvers)();
+        const { promise: ret, resolve: resolve10, reject } = (0, common_1.promiseResolvers)();
         const taskInfo = new task_queue_1.TaskInfo({
           task,
           transferList,
@@ -23702,7 +23702,7 @@ var require_dist2 = __commonJS({
           if (err !== null) {
             reject(err);
           } else {
-            resolve9(result2);
+            resolve10(result2);
           }
           queueMicrotask(this._maybeDrain.bind(this));
         });
@@ -23808,10 +23808,10 @@ var require_dist2 = __commonJS({
             }
           }
         }
-        const onPoolFlushed = () => new Promise((resolve9) => {
+        const onPoolFlushed = () => new Promise((resolve10) => {
           const numberOfWorkers = this.workers.size;
           if (numberOfWorkers === 0) {
-            resolve9();
+            resolve10();
             return;
           }
           let numberOfWorkersDone = 0;
@@ -23820,7 +23820,7 @@ var require_dist2 = __commonJS({
               numberOfWorkersDone++;
             }
             if (numberOfWorkers === numberOfWorkersDone) {
-              resolve9();
+              resolve10();
             }
           };
           this.workers.onTaskDone(checkIfWorkerIsDone);
@@ -27231,12 +27231,12 @@ function gitP(...args) {
         );
       }
       return chain.then(function() {
-        return new Promise(function(resolve9, reject) {
+        return new Promise(function(resolve10, reject) {
           const callback = (err, result2) => {
             if (err) {
               return reject(toError(err));
             }
-            resolve9(result2);
+            resolve10(result2);
           };
           args2.push(callback);
           git22[fn].apply(git22, args2);
@@ -29902,11 +29902,11 @@ var init_esm = __esm({
 import { execFileSync as execFileSync4 } from "node:child_process";
 import { appendFileSync, existsSync as existsSync6, mkdtempSync, readFileSync as readFileSync11, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { isAbsolute as isAbsolute3, join as join7, relative as relative5, resolve as resolve8, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute4, join as join7, relative as relative5, resolve as resolve9, sep as sep4 } from "node:path";
 
 // src/config/load.ts
 import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:fs";
-import { dirname as dirname3, join as join3, resolve as resolve2 } from "node:path";
+import { dirname as dirname3, join as join3, resolve as resolve3 } from "node:path";
 
 // src/deps.ts
 var yamlModule = __toESM(require_dist(), 1);
@@ -30377,8 +30377,9 @@ function isIdentifierOrProse(value) {
 // src/sources/gitignore.ts
 var import_ignore = __toESM(require_ignore(), 1);
 import { execFileSync } from "node:child_process";
-import { lstatSync as lstatSync2, readFileSync as readFileSync2, existsSync } from "node:fs";
-import { dirname, join, relative as relative2, sep } from "node:path";
+import { existsSync, lstatSync as lstatSync2, readFileSync as readFileSync2, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, isAbsolute as isAbsolute2, join, relative as relative2, resolve, sep } from "node:path";
 var MAX_IGNORE_FILE = 1024 * 1024;
 var toPosix = (path) => sep === "/" ? path : path.split(sep).join("/");
 var GitignoreSet = class _GitignoreSet {
@@ -30402,12 +30403,19 @@ var GitignoreSet = class _GitignoreSet {
    */
   static load(base) {
     const repoRoot = findRepoRoot(base);
-    const set = new _GitignoreSet(base, repoRoot ? gitIgnoreCase(repoRoot) : CASELESS_FILES);
+    const settings = repoRoot ? ignoreSettings(repoRoot) : void 0;
+    const set = new _GitignoreSet(base, settings?.ignoreCase ?? CASELESS_FILES);
+    for (const file of settings?.excludeFiles ?? []) {
+      const lines = set.readIgnoreFile(file, { followLink: true });
+      if (lines)
+        set.above.push({ prefix: toPosix(relative2(repoRoot, base)), rules: set.rules(lines) });
+    }
+    const excludes = set.above.length;
     for (let dir = dirname(base); repoRoot && base !== repoRoot; dir = dirname(dir)) {
       const lines = set.readIgnoreFile(join(dir, ".gitignore"));
       if (lines) {
         const prefix = toPosix(relative2(dir, base));
-        set.above.unshift({ prefix, rules: set.rules(lines) });
+        set.above.splice(excludes, 0, { prefix, rules: set.rules(lines) });
       }
       if (dir === repoRoot || dirname(dir) === dir) break;
     }
@@ -30438,15 +30446,16 @@ var GitignoreSet = class _GitignoreSet {
       if (verdict.ignored) ignored = true;
       else if (verdict.unignored) ignored = false;
     };
-    for (const { prefix, rules } of this.above) apply(rules, `${prefix}/${target}`);
+    for (const { prefix, rules } of this.above)
+      apply(rules, prefix ? `${prefix}/${target}` : target);
     for (const dir of chain) {
       apply(this.byDir.get(dir), dir ? target.slice(dir.length + 1) : target);
     }
     return ignored;
   }
-  readIgnoreFile(path) {
+  readIgnoreFile(path, { followLink = false } = {}) {
     try {
-      const stats = lstatSync2(path, { throwIfNoEntry: false });
+      const stats = (followLink ? statSync : lstatSync2)(path, { throwIfNoEntry: false });
       if (!stats) return void 0;
       if (stats.isSymbolicLink()) {
         log.warn(`${path}: a symbolic link; git does not follow it, so its rules are not used`);
@@ -30468,16 +30477,40 @@ function ownVerdict(rules, path) {
   return typeof matcher?.test === "function" ? matcher.test(path, "regex") : rules.test(path);
 }
 var CASELESS_FILES = process.platform === "darwin" || process.platform === "win32";
-function gitIgnoreCase(repoRoot) {
+function ignoreSettings(repoRoot) {
+  const config = gitOutput(repoRoot, [
+    "config",
+    "-z",
+    "--type=path",
+    "--get-regexp",
+    "^core\\.(ignorecase|excludesfile)$"
+  ]);
+  const values = /* @__PURE__ */ new Map();
+  for (const record2 of config?.split("\0") ?? []) {
+    const newline = record2.indexOf("\n");
+    if (newline > 0) values.set(record2.slice(0, newline).toLowerCase(), record2.slice(newline + 1));
+  }
+  const ignoreCase = ["true", "yes", "on", "1"].includes(
+    (values.get("core.ignorecase") ?? "").toLowerCase()
+  );
+  const xdg = process.env.XDG_CONFIG_HOME || join(homedir(), ".config");
+  const configured = values.get("core.excludesfile");
+  const userFile = configured ? resolve(repoRoot, configured) : join(xdg, "git", "ignore");
+  const infoExclude = gitOutput(repoRoot, ["rev-parse", "--git-path", "info/exclude"])?.trim();
+  const excludeFiles = [userFile];
+  if (infoExclude)
+    excludeFiles.push(isAbsolute2(infoExclude) ? infoExclude : join(repoRoot, infoExclude));
+  return { ignoreCase, excludeFiles };
+}
+function gitOutput(cwd, args) {
   try {
-    const value = execFileSync("git", ["config", "--bool", "core.ignorecase"], {
-      cwd: repoRoot,
+    return execFileSync("git", args, {
+      cwd,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "ignore"]
-    }).trim();
-    return value === "true";
+    });
   } catch {
-    return false;
+    return void 0;
   }
 }
 function findRepoRoot(start) {
@@ -30489,7 +30522,7 @@ function findRepoRoot(start) {
 
 // src/rules/load.ts
 import { readFileSync as readFileSync3, readdirSync, existsSync as existsSync2 } from "node:fs";
-import { basename, dirname as dirname2, join as join2, resolve } from "node:path";
+import { basename, dirname as dirname2, join as join2, resolve as resolve2 } from "node:path";
 import { fileURLToPath } from "node:url";
 function packageRoot() {
   let dir = dirname2(fileURLToPath(import.meta.url));
@@ -30497,7 +30530,7 @@ function packageRoot() {
     const manifest = join2(dir, "package.json");
     if (existsSync2(manifest) && /"name":\s*"unsprawl"/.test(readFileSync3(manifest, "utf8")))
       return dir;
-    if (dirname2(dir) === dir) return resolve(dirname2(fileURLToPath(import.meta.url)), "..", "..");
+    if (dirname2(dir) === dir) return resolve2(dirname2(fileURLToPath(import.meta.url)), "..", "..");
     dir = dirname2(dir);
   }
 }
@@ -31932,7 +31965,7 @@ var ConfigError = class extends Error {
 };
 function findConfig(startDir) {
   const stop = findRepoRoot(startDir);
-  for (let dir = resolve2(startDir); ; dir = dirname3(dir)) {
+  for (let dir = resolve3(startDir); ; dir = dirname3(dir)) {
     for (const name of CONFIG_NAMES) {
       const candidate = join3(dir, name);
       if (existsSync3(candidate)) return candidate;
@@ -31970,7 +32003,7 @@ function valueAt(data, pointer) {
   return pointer.split("/").slice(1).reduce((node, key) => node?.[key], data);
 }
 async function loadConfig(request) {
-  const file = request.explicit ? resolve2(request.explicit) : findConfig(request.startDir);
+  const file = request.explicit ? resolve3(request.explicit) : findConfig(request.startDir);
   if (!file) return { ...DEFAULT_CONFIG };
   const repoRoot = findRepoRoot(dirname3(file)) ?? dirname3(file);
   let text;
@@ -32044,7 +32077,7 @@ async function loadConfig(request) {
     ...config,
     source: file,
     customRules,
-    baseline: config.baseline ? resolve2(here, config.baseline) : void 0
+    baseline: config.baseline ? resolve3(here, config.baseline) : void 0
   };
 }
 
@@ -32085,7 +32118,7 @@ function firstLine(text) {
   return text.split("\n").map((line) => line.trim()).find(Boolean) ?? "";
 }
 function git(cwd, args, input2) {
-  return new Promise((resolve9, reject) => {
+  return new Promise((resolve10, reject) => {
     const child = execFile(
       "git",
       [...SAFE, ...args],
@@ -32096,7 +32129,7 @@ function git(cwd, args, input2) {
           if (error.code === "ENOENT") {
             reject(new GitError(args, "git is not installed or not on PATH", null));
           } else reject(new GitError(args, stderr.toString("utf8"), code));
-        } else resolve9(stdout);
+        } else resolve10(stdout);
       }
     );
     if (input2 !== void 0) child.stdin?.end(input2);
@@ -32611,7 +32644,7 @@ function placementKey(placement) {
 }
 
 // src/analysis/targets.ts
-import { readFileSync as readFileSync5, statSync } from "node:fs";
+import { readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
 import { join as join4 } from "node:path";
 var CLOUD_SIGNALS = {
   aws: /provider\s+"aws"|"@aws-sdk\/|"aws-sdk"|\bboto3\b|github\.com\/aws\/aws-sdk-go|software\.amazon\.awssdk|aws-cdk-lib/,
@@ -32641,7 +32674,7 @@ function readSignals(root, k8sFindingPath, known) {
   for (const file of files.sort()) {
     try {
       const path = join4(root, file);
-      if (statSync(path).size > MAX_SIGNAL_BYTES) continue;
+      if (statSync2(path).size > MAX_SIGNAL_BYTES) continue;
       const text = readFileSync5(path, "utf8");
       for (const [cloud, signal] of Object.entries(CLOUD_SIGNALS)) {
         if (!clouds.has(cloud) && signal.test(text)) clouds.set(cloud, file);
@@ -32799,8 +32832,8 @@ async function applySuppressions(findings, context) {
 }
 
 // src/pipeline/scan.ts
-import { resolve as resolve4, dirname as dirname5 } from "node:path";
-import { statSync as statSync3 } from "node:fs";
+import { resolve as resolve5, dirname as dirname5 } from "node:path";
+import { statSync as statSync4 } from "node:fs";
 
 // src/cli/working-folder.ts
 import { readlinkSync } from "node:fs";
@@ -32844,8 +32877,8 @@ function lostFolder() {
 var import_picomatch2 = __toESM(require_picomatch4(), 1);
 import { execFileSync as execFileSync3 } from "node:child_process";
 import { isUtf8 } from "node:buffer";
-import { lstatSync as lstatSync3, readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
-import { basename as basename2, isAbsolute as isAbsolute2, join as join5, relative as relative4, resolve as resolve3, sep as sep3 } from "node:path";
+import { lstatSync as lstatSync3, readdirSync as readdirSync2, statSync as statSync3 } from "node:fs";
+import { basename as basename2, isAbsolute as isAbsolute3, join as join5, relative as relative4, resolve as resolve4, sep as sep3 } from "node:path";
 
 // src/sources/git/paths.ts
 var strict = new TextDecoder("utf-8", { fatal: true });
@@ -32930,9 +32963,9 @@ async function* walk(options, onSkip, onEscaped = () => {
     return true;
   };
   for (const root of options.roots) {
-    const absRoot = isAbsolute2(root) ? root : resolve3(root);
+    const absRoot = isAbsolute3(root) ? root : resolve4(root);
     let stats = lstatSync3(absRoot, { throwIfNoEntry: false });
-    if (stats?.isSymbolicLink()) stats = statSync2(absRoot, { throwIfNoEntry: false }) ?? stats;
+    if (stats?.isSymbolicLink()) stats = statSync3(absRoot, { throwIfNoEntry: false }) ?? stats;
     if (!stats) {
       onSkip(toPosix3(root), "unreadable", "no such file or directory");
       continue;
@@ -32951,7 +32984,7 @@ async function* walk(options, onSkip, onEscaped = () => {
     const trackedIgnored = tracked?.names ?? /* @__PURE__ */ new Set();
     const rawTrackedNames = new Set((tracked?.raw ?? []).map((name) => name.toString("utf8")));
     const prefix = toPosix3(relative4(options.base, absRoot));
-    const inside2 = prefix !== ".." && !prefix.startsWith("../") && !isAbsolute2(prefix);
+    const inside2 = prefix !== ".." && !prefix.startsWith("../") && !isAbsolute3(prefix);
     const shown = (relPath) => inside2 ? prefix ? `${prefix}/${relPath}` : relPath : toPosix3(relative4(options.base, join5(absRoot, relPath)));
     for (const entry of listTree(absRoot, ignores, options.dependencies === true)) {
       if ("unlisted" in entry) {
@@ -33008,7 +33041,7 @@ async function* walk(options, onSkip, onEscaped = () => {
         notedDependencies.add(folder);
         continue;
       }
-      const absPath = resolve3(absRoot, relPath);
+      const absPath = resolve4(absRoot, relPath);
       const stats2 = lstatSync3(absPath, { throwIfNoEntry: false });
       if (!stats2) continue;
       if (stats2.isSymbolicLink()) onSkip(shown(relPath), "symlink");
@@ -33103,7 +33136,7 @@ function rawTarget(absRoot, rel, rawPath, options, onSkip, onEscaped) {
     onSkip(path, "too-large", `${stats.size} bytes`);
     return void 0;
   }
-  return { absPath: resolve3(absRoot, rel.toString("utf8")), rawPath, path, size: stats.size };
+  return { absPath: resolve4(absRoot, rel.toString("utf8")), rawPath, path, size: stats.size };
 }
 function* rawNamed(absRoot, relPath, options, onSkip, onEscaped) {
   let candidates = [
@@ -35441,7 +35474,7 @@ async function runTargets(source, options, skips) {
     first2.forEach(add);
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
       add(next.value);
-      while (inFlight > threads * 3) await new Promise((resolve9) => wake = resolve9);
+      while (inFlight > threads * 3) await new Promise((resolve10) => wake = resolve10);
     }
     dispatch();
     for (let settled = 0; settled < pending.length; ) {
@@ -35478,8 +35511,8 @@ function compareFindings(a, b2) {
 // src/pipeline/scan.ts
 function scanRoot(paths) {
   if (paths.length === 1) {
-    const absolute = resolve4(paths[0]);
-    const stats = statSync3(absolute, { throwIfNoEntry: false });
+    const absolute = resolve5(paths[0]);
+    const stats = statSync4(absolute, { throwIfNoEntry: false });
     return stats?.isDirectory() ? absolute : dirname5(absolute);
   }
   return currentFolder();
@@ -35500,14 +35533,14 @@ async function scanWorkingTree(request) {
   const escapedPaths = /* @__PURE__ */ new Set();
   const files = walk(
     {
-      roots: request.paths.map((p2) => resolve4(p2)),
+      roots: request.paths.map((p2) => resolve5(p2)),
       base: root,
       include: request.include,
       exclude: request.exclude,
       gitignore: request.gitignore,
       dependencies: request.dependencies ?? false,
       maxFileSize: request.maxFileSize,
-      skipPaths: new Set((request.skipPaths ?? []).map((p2) => resolve4(p2)))
+      skipPaths: new Set((request.skipPaths ?? []).map((p2) => resolve5(p2)))
     },
     (path, reason, detail) => skips.add(path, reason, detail),
     (path) => escapedPaths.add(path)
@@ -35526,7 +35559,7 @@ async function scanWorkingTree(request) {
 
 // src/pipeline/scan-git.ts
 var import_picomatch3 = __toESM(require_picomatch4(), 1);
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 
 // src/sources/git/log.ts
 var HEADER = "%x01%H%x00%P%x00%ct%x00%an <%ae>%x00%aI";
@@ -35554,7 +35587,7 @@ async function* walkCommits(cwd, options) {
   let stderr = "";
   child.stderr.on("data", (chunk) => stderr += chunk.toString("utf8"));
   const closed = new Promise(
-    (resolve9) => child.on("close", (code2) => resolve9(code2))
+    (resolve10) => child.on("close", (code2) => resolve10(code2))
   );
   let current;
   let order = 0;
@@ -35746,7 +35779,7 @@ function blobId(content, algorithm) {
 async function* batch(cwd, ids, maxSize, state) {
   const child = spawnGit(cwd, ["cat-file", "--batch"]);
   child.stderr.on("data", (chunk) => state.stderr += chunk.toString("utf8"));
-  const exited = new Promise((resolve9) => child.on("close", () => resolve9()));
+  const exited = new Promise((resolve10) => child.on("close", () => resolve10()));
   child.stdin.on("error", () => {
   });
   void pump(child.stdin, ids);
@@ -35829,10 +35862,10 @@ async function pump(stdin, ids) {
     const text = `${ids.slice(i2, i2 + CHUNK).join("\n")}
 `;
     if (!stdin.write(text)) {
-      const drained = await new Promise((resolve9) => {
-        stdin.once("drain", () => resolve9(true));
-        stdin.once("error", () => resolve9(false));
-        stdin.once("close", () => resolve9(false));
+      const drained = await new Promise((resolve10) => {
+        stdin.once("drain", () => resolve10(true));
+        stdin.once("error", () => resolve10(false));
+        stdin.once("close", () => resolve10(false));
       });
       if (!drained) return;
     }
@@ -35842,7 +35875,7 @@ async function pump(stdin, ids) {
 
 // src/sources/git/repo.ts
 import { readFileSync as readFileSync9 } from "node:fs";
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve6 } from "node:path";
 var NotARepositoryError = class extends Error {
   /** `whole`: the message as it stands, for a path that is in a repository but not usable. */
   constructor(path, detail, whole = false) {
@@ -35853,15 +35886,15 @@ var NotARepositoryError = class extends Error {
 };
 async function openRepository(path) {
   const { simpleGit: simpleGit2 } = await Promise.resolve().then(() => (init_esm(), esm_exports));
-  const repo = simpleGit2({ baseDir: resolve5(path), trimmed: true });
+  const repo = simpleGit2({ baseDir: resolve6(path), trimmed: true });
   return discover(path, (args) => repo.raw(args));
 }
 async function openRepositoryQuick(path) {
-  const dir = resolve5(path);
+  const dir = resolve6(path);
   return discover(path, async (args) => (await git(dir, args)).toString("utf8"));
 }
 async function discover(path, run) {
-  const dir = resolve5(path);
+  const dir = resolve6(path);
   const args = ["rev-parse", "--absolute-git-dir", "--is-bare-repository", "--git-path", "shallow"];
   const all = await run([
     ...args,
@@ -35907,7 +35940,7 @@ function repository(dir, gitDir, bare, top, head, branch, shallow) {
     branch: branch.trim() || void 0,
     detached: !branch.trim(),
     // A linked worktree keeps `shallow` in the common folder: ask git where it is.
-    shallowCuts: readShallow(resolve5(dir, shallow ?? resolve5(gitDir, "shallow")))
+    shallowCuts: readShallow(resolve6(dir, shallow ?? resolve6(gitDir, "shallow")))
   };
 }
 function readShallow(file) {
@@ -36307,7 +36340,7 @@ async function scanRange(request, range, options = {}) {
 }
 async function scanStaged(request) {
   const opened = open(request, "--staged", openRepositoryQuick);
-  const staged = stagedChanges(resolve6(request.paths[0] ?? ".")).catch((error) => error);
+  const staged = stagedChanges(resolve7(request.paths[0] ?? ".")).catch((error) => error);
   const options = runOptionsFor(request);
   const engine = createEngine(options.setup);
   const repo = await opened;
@@ -36830,14 +36863,14 @@ function formatBytes(bytes) {
 }
 
 // src/cli/output.ts
-import { lstatSync as lstatSync4, renameSync, rmSync, writeFileSync as writeFileSync2, mkdirSync, statSync as statSync4 } from "node:fs";
-import { dirname as dirname6, resolve as resolve7 } from "node:path";
+import { lstatSync as lstatSync4, renameSync, rmSync, writeFileSync as writeFileSync2, mkdirSync, statSync as statSync5 } from "node:fs";
+import { dirname as dirname6, resolve as resolve8 } from "node:path";
 function checkOutputFolder(output) {
   if (!output || output === "-") return;
   const folder = dirname6(output);
   let stats;
   try {
-    stats = statSync4(dirname6(resolve7(output)), { throwIfNoEntry: false });
+    stats = statSync5(dirname6(resolve8(output)), { throwIfNoEntry: false });
   } catch (error) {
     const code = error.code;
     if (code !== "ENOTDIR")
@@ -36851,11 +36884,11 @@ function writeReport(text, output, options = {}) {
     process.stdout.write(text);
     return;
   }
-  const target = resolve7(output);
+  const target = resolve8(output);
   const temporary = `${target}.${process.pid}.tmp`;
   try {
     const link = lstatSync4(target, { throwIfNoEntry: false });
-    const existing = statSync4(target, { throwIfNoEntry: false });
+    const existing = statSync5(target, { throwIfNoEntry: false });
     if (existing?.isDirectory()) throw new UsageError(`--output ${output}: is a directory`);
     if (link?.isSymbolicLink() || existing && !existing.isFile()) {
       writeFileSync2(target, text);
@@ -37162,10 +37195,10 @@ function relativeToWorkspace(result2, workspace) {
   result2.root = workspace;
 }
 async function runAction() {
-  const workspace = resolve8(process.env.GITHUB_WORKSPACE ?? currentFolder());
-  const path = resolve8(workspace, input("path", "."));
+  const workspace = resolve9(process.env.GITHUB_WORKSPACE ?? currentFolder());
+  const path = resolve9(workspace, input("path", "."));
   const inside2 = relative5(workspace, path);
-  if (inside2.startsWith("..") || isAbsolute3(inside2))
+  if (inside2.startsWith("..") || isAbsolute4(inside2))
     throw new Error(`input path ${path} is outside the workspace ${workspace}`);
   if (!existsSync6(path)) throw new Error(`input path ${path} does not exist`);
   if (process.env.GITHUB_EVENT_NAME?.startsWith("pull_request") && !process.env.GITHUB_EVENT_PATH) {
@@ -37184,23 +37217,23 @@ async function runAction() {
     log.warn("mode pr outside a pull_request event: scanning the whole tree");
   if (mode === "history") argv.push("--history");
   const baseline = input("baseline");
-  if (baseline) argv.push("--baseline", resolve8(workspace, baseline));
+  if (baseline) argv.push("--baseline", resolve9(workspace, baseline));
   const config = input("config");
   if (mode === "pr" && range) {
     const repo = execFileSync4("git", ["rev-parse", "--show-toplevel"], {
       cwd: path,
       encoding: "utf8"
     }).trim();
-    const names = config ? [relative5(repo, resolve8(workspace, config)).split(sep4).join("/")] : CONFIG_NAMES;
+    const names = config ? [relative5(repo, resolve9(workspace, config)).split(sep4).join("/")] : CONFIG_NAMES;
     const policy = baseConfig(repo, range.split("..")[0], names);
     if (policy) argv.push("--config", policy);
   } else if (config) {
-    argv.push("--config", resolve8(workspace, config));
+    argv.push("--config", resolve9(workspace, config));
   }
   const { values, positionals } = parseScanArgs(argv);
   const { result: result2, targetNote } = await executeScan(values, positionals, { inline: true });
   relativeToWorkspace(result2, workspace);
-  const sarifFile = resolve8(workspace, input("sarif-file", "unsprawl.sarif"));
+  const sarifFile = resolve9(workspace, input("sarif-file", "unsprawl.sarif"));
   const sarif = toSarif(result2);
   writeReport(`${JSON.stringify(sarif, null, 2)}
 `, sarifFile, { createFolders: true });

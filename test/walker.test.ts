@@ -232,6 +232,32 @@ describe('the working-tree walk', () => {
     expect(admitted).toEqual(['src/a.env']);
   });
 
+  it('applies info/exclude and core.excludesFile below every .gitignore, as git does', async () => {
+    const root = join(tmp.path, 'excludes');
+    const repo = initRepo(root);
+    for (const file of ['a.log', 'keep.log', 'local/x.env', 'sub/y.tmp', 'sub/z.tmp', 'b.bak']) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), 'x\n');
+    }
+    writeFileSync(join(root, '.git', 'info', 'exclude'), '*.log\nlocal/\n');
+    // A dotfile manager links the user's exclude file into place: git follows the link.
+    const userFile = join(tmp.path, 'excludes-user-ignore');
+    writeFileSync(userFile, '*.tmp\n*.bak\n');
+    symlinkSync(userFile, join(tmp.path, 'excludes-link'));
+    repo.git('config', 'core.excludesFile', join(tmp.path, 'excludes-link'));
+    // A .gitignore outranks both: it re-includes what they exclude.
+    writeFileSync(join(root, '.gitignore'), '!keep.log\n');
+    writeFileSync(join(root, 'sub', '.gitignore'), '!z.tmp\n');
+
+    const listed = repo.git('ls-files', '-z', '--others', '--exclude-standard');
+    const expected = listed.split('\0').filter(Boolean).sort();
+    expect(expected).toEqual(['.gitignore', 'keep.log', 'sub/.gitignore', 'sub/z.tmp']);
+    expect((await walked(root)).admitted).toEqual(expected);
+    // Seen from a scanned subfolder, the patterns still judge paths from the repository's top.
+    const fromSub = (await walked(join(root, 'sub'))).admitted;
+    expect(fromSub).toEqual(['.gitignore', 'z.tmp']);
+  });
+
   it('matches patterns in the case git does: exactly, unless core.ignoreCase says otherwise', async () => {
     const root = join(tmp.path, 'case');
     const repo = initRepo(root);

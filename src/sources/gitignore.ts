@@ -3,11 +3,13 @@
  * ones, nothing inside an ignored directory can be re-included, and the files above the scanned
  * folder judge paths as seen from their own folder. A folder the user names is entered even when
  * a file above excludes it, as a named file is scanned; patterns that match the paths inside it
- * still apply.
+ * still apply. Below every .gitignore come the repository's own exclude files, as in git:
+ * `$GIT_DIR/info/exclude`, then `core.excludesFile` (by default `~/.config/git/ignore`).
  */
 import { execFileSync } from 'node:child_process';
-import { lstatSync, readFileSync, existsSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { log } from '../log/logger.js';
 
@@ -39,12 +41,20 @@ export class GitignoreSet {
    */
   static load(base: string): GitignoreSet {
     const repoRoot = findRepoRoot(base);
-    const set = new GitignoreSet(base, repoRoot ? gitIgnoreCase(repoRoot) : CASELESS_FILES);
+    const settings = repoRoot ? ignoreSettings(repoRoot) : undefined;
+    const set = new GitignoreSet(base, settings?.ignoreCase ?? CASELESS_FILES);
+    // Lowest precedence first, as `above` is applied in order and the last verdict stands.
+    for (const file of settings?.excludeFiles ?? []) {
+      const lines = set.readIgnoreFile(file, { followLink: true });
+      if (lines)
+        set.above.push({ prefix: toPosix(relative(repoRoot!, base)), rules: set.rules(lines) });
+    }
+    const excludes = set.above.length;
     for (let dir = dirname(base); repoRoot && base !== repoRoot; dir = dirname(dir)) {
       const lines = set.readIgnoreFile(join(dir, '.gitignore'));
       if (lines) {
         const prefix = toPosix(relative(dir, base));
-        set.above.unshift({ prefix, rules: set.rules(lines) });
+        set.above.splice(excludes, 0, { prefix, rules: set.rules(lines) });
       }
       if (dir === repoRoot || dirname(dir) === dir) break;
     }
@@ -78,18 +88,20 @@ export class GitignoreSet {
       if (verdict.ignored) ignored = true;
       else if (verdict.unignored) ignored = false;
     };
-    for (const { prefix, rules } of this.above) apply(rules, `${prefix}/${target}`);
+    for (const { prefix, rules } of this.above)
+      apply(rules, prefix ? `${prefix}/${target}` : target);
     for (const dir of chain) {
       apply(this.byDir.get(dir)!, dir ? target.slice(dir.length + 1) : target);
     }
     return ignored;
   }
 
-  private readIgnoreFile(path: string): string[] | undefined {
+  private readIgnoreFile(path: string, { followLink = false } = {}): string[] | undefined {
     try {
-      const stats = lstatSync(path, { throwIfNoEntry: false });
+      const stats = (followLink ? statSync : lstatSync)(path, { throwIfNoEntry: false });
       if (!stats) return undefined;
-      // git does not follow a symlinked .gitignore either ("too many levels of symbolic links").
+      // git does not follow a symlinked .gitignore either ("too many levels of symbolic links"),
+      // but it does follow its exclude files (dotfile managers link them into place).
       if (stats.isSymbolicLink()) {
         log.warn(`${path}: a symbolic link; git does not follow it, so its rules are not used`);
         return undefined;
@@ -129,22 +141,59 @@ function ownVerdict(rules: Ignore, path: string): { ignored: boolean; unignored:
 /** Where git's own default is to match file names in any case (it sets core.ignoreCase there). */
 const CASELESS_FILES = process.platform === 'darwin' || process.platform === 'win32';
 
+interface IgnoreSettings {
+  ignoreCase: boolean;
+  /** Absolute paths of the exclude files, lowest precedence first; they may not exist. */
+  excludeFiles: string[];
+}
+
 /**
- * Whether git matches ignore patterns in any case here: core.ignoreCase, which git sets when it
- * creates a repository on a case-insensitive file system. `Build/` does not ignore `build` on
- * Linux, and a scan that said otherwise dropped files git would commit.
+ * What git's configuration says about ignoring, in the repository at `repoRoot`:
+ *
+ * - core.ignoreCase, which git sets when it creates a repository on a case-insensitive file
+ *   system. `Build/` does not ignore `build` on Linux, and a scan that said otherwise dropped
+ *   files git would commit.
+ * - core.excludesFile (default `$XDG_CONFIG_HOME/git/ignore`, or `~/.config/git/ignore`) and
+ *   `$GIT_DIR/info/exclude`, which git applies below every .gitignore. git itself says where the
+ *   latter is: a worktree's or a submodule's `.git` is a file that points elsewhere.
  */
-function gitIgnoreCase(repoRoot: string): boolean {
+function ignoreSettings(repoRoot: string): IgnoreSettings {
+  const config = gitOutput(repoRoot, [
+    'config',
+    '-z',
+    '--type=path',
+    '--get-regexp',
+    '^core\\.(ignorecase|excludesfile)$',
+  ]);
+  const values = new Map<string, string>();
+  for (const record of config?.split('\0') ?? []) {
+    const newline = record.indexOf('\n');
+    if (newline > 0) values.set(record.slice(0, newline).toLowerCase(), record.slice(newline + 1));
+  }
+  const ignoreCase = ['true', 'yes', 'on', '1'].includes(
+    (values.get('core.ignorecase') ?? '').toLowerCase(),
+  );
+
+  const xdg = process.env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  const configured = values.get('core.excludesfile');
+  const userFile = configured ? resolve(repoRoot, configured) : join(xdg, 'git', 'ignore');
+  const infoExclude = gitOutput(repoRoot, ['rev-parse', '--git-path', 'info/exclude'])?.trim();
+  const excludeFiles = [userFile];
+  if (infoExclude)
+    excludeFiles.push(isAbsolute(infoExclude) ? infoExclude : join(repoRoot, infoExclude));
+  return { ignoreCase, excludeFiles };
+}
+
+/** git's output, or undefined when it fails (an unset config key exits 1). */
+function gitOutput(cwd: string, args: string[]): string | undefined {
   try {
-    const value = execFileSync('git', ['config', '--bool', 'core.ignorecase'], {
-      cwd: repoRoot,
+    return execFileSync('git', args, {
+      cwd,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-    return value === 'true';
+    });
   } catch {
-    // Unset: git's default, false.
-    return false;
+    return undefined;
   }
 }
 
