@@ -235,6 +235,27 @@ describe('scan --history attribution', () => {
     expect([findings[0]!.path, findings[0]!.line]).toEqual(['f.txt', 9]);
   });
 
+  it('blames the commit that added a secret when a later commit carries an older date', async () => {
+    const token = fakeGithubToken(35);
+    const r = initRepo(join(dir.path, 'skew'));
+    r.write('long.txt', `${lines(1, 300)}\n`);
+    r.commit('long file', 6);
+    r.write('long.txt', `${lines(1, 150)}\ntoken = ${token}\n${lines(152, 300)}\n`);
+    const added = r.commit('add the token', 7);
+    // Imported or rebased: the children's clocks say they came first.
+    let text = `${lines(1, 150)}\ntoken = ${token}\n${lines(152, 300)}\n`;
+    for (let i = 0; i < 3; i++) {
+      text = `inserted ${i}\n${text}`;
+      r.write('long.txt', text);
+      r.commit(`insert a line on top, ${i}`, i);
+    }
+
+    const { findings } = await scanHistory(request(r.dir));
+    expect(findings.map((f) => f.history?.commit)).toEqual([added]);
+    const range = await scanRange(request(r.dir), 'HEAD~4..HEAD');
+    expect(range.findings.map((f) => f.history?.commit)).toEqual([added]);
+  });
+
   it('follows a renamed file, and shows the secret at its line in HEAD', async () => {
     const token = fakeGithubToken(32);
     const r = initRepo(join(dir.path, 'rename'));

@@ -1,6 +1,6 @@
 /**
  * The blob index: every blob the walked commits add or change, once, with the sighting that
- * introduced it (earliest committer time; git's topological order breaks ties) and how many
+ * introduced it (earliest in git's date order: parents first, then committer time) and how many
  * commits carried it. Submodules are gitlinks to another repository's commits: noted, not entered.
  *
  * A file keeps its identity across renames: with rename detection on, each path belongs to a
@@ -38,9 +38,13 @@ const GITLINK = '160000';
 /** Renames followed back at most this far: a cycle of renames must not loop. */
 const MAX_RENAMES = 1000;
 
-/** Whether `a` was seen before `b`: earlier committer time, then git's topological order. */
+/**
+ * Whether `a` was seen before `b`: an ancestor always is, whatever the clocks said (an imported
+ * or rebased commit may carry a committer time older than its parent's); between unrelated
+ * commits, the earlier committer time. Both come from the walk's order (`--date-order`).
+ */
 export function seenBefore(a: CommitInfo, b: CommitInfo): boolean {
-  return a.committed < b.committed || (a.committed === b.committed && a.order < b.order);
+  return a.order < b.order;
 }
 
 export async function indexBlobs(cwd: string, options: WalkOptions): Promise<BlobIndex> {

@@ -10,12 +10,13 @@ import { GitError, nulRecords, spawnGit } from './run.js';
 export interface CommitInfo {
   id: string;
   parents: string[];
-  /** Committer time, seconds since the epoch: orders sightings of the same blob. */
-  committed: number;
   author: string;
   /** Author date, ISO 8601. */
   date: string;
-  /** Position in the walk (parents before children): breaks ties between equal times. */
+  /**
+   * Position in the walk: parents before children, otherwise by committer time. Orders
+   * sightings of the same blob, so a skewed clock cannot make a child older than its parent.
+   */
   order: number;
 }
 
@@ -37,7 +38,8 @@ export interface CommitChanges {
   entries: ChangedEntry[];
 }
 
-const HEADER = '%x01%H%x00%P%x00%ct%x00%an <%ae>%x00%aI';
+const HEADER = '%x01%H%x00%P%x00%an <%ae>%x00%aI';
+const HEADER_FIELDS = HEADER.split('%x00').length;
 export const ZERO_ID = /^0+$/;
 
 export interface WalkOptions {
@@ -59,7 +61,8 @@ export async function* walkCommits(
     '-c',
     '--root',
     '--no-abbrev',
-    '--topo-order',
+    // Parents before children, otherwise oldest commit first: what "seen first" means.
+    '--date-order',
     '--reverse',
     '--no-textconv',
     '--no-ext-diff',
@@ -94,7 +97,7 @@ export async function* walkCommits(
       }
       if (header) {
         header.push(token.toString('utf8'));
-        if (header.length === 5) {
+        if (header.length === HEADER_FIELDS) {
           current = { commit: toCommit(header, order++), entries: [] };
           header = undefined;
         }
@@ -125,9 +128,8 @@ function toCommit(header: string[], order: number): CommitInfo {
   return {
     id: header[0]!,
     parents: header[1] ? header[1].split(' ') : [],
-    committed: Number(header[2]),
-    author: header[3]!,
-    date: header[4]!,
+    author: header[2]!,
+    date: header[3]!,
     order,
   };
 }
