@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { generateTree } from './gen-tree.mjs';
 import { CACHE, npmTree } from './npm-tree.mjs';
 import { stagedRepo } from './staged-repo.mjs';
-import { deepTreeDir, worstCaseDir } from './worst-case.mjs';
+import { deepTreeDir, manyPatternsDir, worstCaseDir } from './worst-case.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/unsprawl.mjs');
@@ -254,6 +254,15 @@ if (wants('worst')) {
   report(`9 deep folders, ${4 * depth} levels`, 1, deep, {
     cpuRatio: deep.cpu / shallow.cpu,
     wallRatio: deep.wall / shallow.wall,
+  });
+  // A large .gitignore: each path is tried only against the patterns whose text it holds.
+  const patterns = quick ? 5000 : 10000;
+  const fewer = scan([manyPatternsDir(patterns), '--threads', '1']);
+  const more = scan([manyPatternsDir(4 * patterns), '--threads', '1']);
+  report(`9 .gitignore of ${patterns} patterns, 2,000 files`, 1, fewer);
+  report(`9 .gitignore of ${4 * patterns} patterns`, 1, more, {
+    cpuRatio: more.cpu / fewer.cpu,
+    wallRatio: more.wall / fewer.wall,
   });
 }
 

@@ -30380,6 +30380,98 @@ import { execFileSync } from "node:child_process";
 import { existsSync, lstatSync as lstatSync2, readFileSync as readFileSync2, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute as isAbsolute2, join, relative as relative2, resolve, sep } from "node:path";
+
+// src/sources/ignore-rules.ts
+var MAX_UNKEYED = 1e3;
+var INDEX_FROM = 64;
+var KEY = 2;
+var NO_MATCH = { ignored: false, unignored: false };
+function ruleFile(rules, ignoreCase) {
+  const matcher = rules._rules;
+  const list = matcher?._rules;
+  if (typeof matcher?.test !== "function") return (path) => rules.test(path);
+  if (!Array.isArray(list) || list.length < INDEX_FROM || !list.every(isLibraryRule)) {
+    return (path) => ownVerdict(matcher, path);
+  }
+  return indexedRules(list, ignoreCase);
+}
+function ownVerdict(matcher, path) {
+  return matcher.test(path, "regex");
+}
+function isLibraryRule(rule) {
+  const r2 = rule;
+  return typeof r2.body === "string" && typeof r2.negative === "boolean" && "regex" in r2;
+}
+function indexedRules(rules, ignoreCase) {
+  const keyed = /* @__PURE__ */ new Map();
+  const always = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (let index = rules.length - 1; index >= 0; index--) {
+    const rule = rules[index];
+    const identity = `${rule.negative ? "!" : ""}${rule.body}`;
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    const text = requiredText(rule.body, ignoreCase);
+    if (text === void 0) {
+      always.push(index);
+      continue;
+    }
+    const key = text.slice(0, KEY);
+    const byLength = keyed.get(key) ?? /* @__PURE__ */ new Map();
+    keyed.set(key, byLength);
+    const byText = byLength.get(text.length) ?? /* @__PURE__ */ new Map();
+    byLength.set(text.length, byText);
+    const list = byText.get(text);
+    if (list) list.push(index);
+    else byText.set(text, [index]);
+  }
+  if (always.length > MAX_UNKEYED) return { unkeyed: always.length };
+  return (path) => {
+    const text = ignoreCase ? path.toLowerCase() : path;
+    const tried = always.slice();
+    for (let at = 0; at + KEY <= text.length; at++) {
+      const byLength = keyed.get(text.slice(at, at + KEY));
+      if (!byLength) continue;
+      for (const [length, byText] of byLength) {
+        const list = at + length <= text.length && byText.get(text.slice(at, at + length));
+        if (list) for (const index of list) tried.push(index);
+      }
+    }
+    tried.sort((a, b2) => b2 - a);
+    for (let i2 = 0; i2 < tried.length; i2++) {
+      if (i2 > 0 && tried[i2] === tried[i2 - 1]) continue;
+      const rule = rules[tried[i2]];
+      if (rule.regex.test(path)) return { ignored: !rule.negative, unignored: rule.negative };
+    }
+    return NO_MATCH;
+  };
+}
+function requiredText(body, ignoreCase) {
+  let best = "";
+  let run = "";
+  const stop = () => {
+    if (run.length > best.length) best = run;
+    run = "";
+  };
+  for (let i2 = 0; i2 < body.length; i2++) {
+    const char = body[i2];
+    if (char === "\\") {
+      if (i2 + 1 < body.length) run += body[++i2];
+    } else if (char === "*" || char === "?" || char === "/") {
+      stop();
+    } else if (char === "[") {
+      break;
+    } else {
+      run += char;
+    }
+  }
+  stop();
+  if (best.length < KEY) return void 0;
+  if (!ignoreCase) return best;
+  return /^[\x20-\x7e]+$/.test(best) ? best.toLowerCase() : void 0;
+}
+
+// src/sources/gitignore.ts
 var MAX_IGNORE_FILE = 1024 * 1024;
 var toPosix = (path) => sep === "/" ? path : path.split(sep).join("/");
 var GitignoreSet = class _GitignoreSet {
@@ -30393,8 +30485,17 @@ var GitignoreSet = class _GitignoreSet {
   byDir = /* @__PURE__ */ new Map();
   /** Rules of the .gitignore files above `base`, shallowest first, with base seen from each. */
   above = [];
-  rules(lines) {
-    return (0, import_ignore.default)({ allowRelativePaths: true, ignorecase: this.ignoreCase }).add(lines);
+  /** The rules of the ignore file at `path`, or undefined when it is absent or not used. */
+  rulesAt(path, options = {}) {
+    const lines = this.readIgnoreFile(path, options);
+    if (!lines) return void 0;
+    const rules = (0, import_ignore.default)({ allowRelativePaths: true, ignorecase: this.ignoreCase }).add(lines);
+    const file = ruleFile(rules, this.ignoreCase);
+    if (typeof file === "function") return file;
+    log.warn(
+      `${path}: ${file.unkeyed} patterns with no plain text to look them up by (over ${MAX_UNKEYED}, each tried on every path); its ignore rules are not used`
+    );
+    return void 0;
   }
   /**
    * The rules of every .gitignore from the repository root down to `base`. Those of folders
@@ -30406,27 +30507,22 @@ var GitignoreSet = class _GitignoreSet {
     const settings = repoRoot ? ignoreSettings(repoRoot) : void 0;
     const set = new _GitignoreSet(base, settings?.ignoreCase ?? CASELESS_FILES);
     for (const file of settings?.excludeFiles ?? []) {
-      const lines = set.readIgnoreFile(file, { followLink: true });
-      if (lines)
-        set.above.push({ prefix: toPosix(relative2(repoRoot, base)), rules: set.rules(lines) });
+      const rules = set.rulesAt(file, { followLink: true });
+      if (rules) set.above.push({ prefix: toPosix(relative2(repoRoot, base)), rules });
     }
     const excludes = set.above.length;
     for (let dir = dirname(base); repoRoot && base !== repoRoot; dir = dirname(dir)) {
-      const lines = set.readIgnoreFile(join(dir, ".gitignore"));
-      if (lines) {
-        const prefix = toPosix(relative2(dir, base));
-        set.above.splice(excludes, 0, { prefix, rules: set.rules(lines) });
-      }
+      const rules = set.rulesAt(join(dir, ".gitignore"));
+      if (rules) set.above.splice(excludes, 0, { prefix: toPosix(relative2(dir, base)), rules });
       if (dir === repoRoot || dirname(dir) === dir) break;
     }
-    const rootLines = set.readIgnoreFile(join(base, ".gitignore"));
-    if (rootLines) set.byDir.set("", set.rules(rootLines));
+    set.addFolder("");
     return set;
   }
   /** Reads the .gitignore of `dir` (relative to base, `/`-separated), a folder below base. */
   addFolder(dir) {
-    const lines = this.readIgnoreFile(join(this.base, dir, ".gitignore"));
-    if (lines) this.byDir.set(dir, this.rules(lines));
+    const rules = this.rulesAt(join(this.base, dir, ".gitignore"));
+    if (rules) this.byDir.set(dir, rules);
   }
   /** Whether `dir` (relative to base) has rules of its own. */
   hasRules(dir) {
@@ -30442,7 +30538,7 @@ var GitignoreSet = class _GitignoreSet {
     const target = folder ? `${path}/` : path;
     let ignored = false;
     const apply = (rules, rel) => {
-      const verdict = ownVerdict(rules, rel);
+      const verdict = rules(rel);
       if (verdict.ignored) ignored = true;
       else if (verdict.unignored) ignored = false;
     };
@@ -30453,7 +30549,7 @@ var GitignoreSet = class _GitignoreSet {
     }
     return ignored;
   }
-  readIgnoreFile(path, { followLink = false } = {}) {
+  readIgnoreFile(path, { followLink = false }) {
     try {
       const stats = (followLink ? statSync : lstatSync2)(path, { throwIfNoEntry: false });
       if (!stats) return void 0;
@@ -30472,10 +30568,6 @@ var GitignoreSet = class _GitignoreSet {
     }
   }
 };
-function ownVerdict(rules, path) {
-  const matcher = rules._rules;
-  return typeof matcher?.test === "function" ? matcher.test(path, "regex") : rules.test(path);
-}
 var CASELESS_FILES = process.platform === "darwin" || process.platform === "win32";
 function ignoreSettings(repoRoot) {
   const config = gitOutput(repoRoot, [
@@ -35562,7 +35654,8 @@ var import_picomatch3 = __toESM(require_picomatch4(), 1);
 import { resolve as resolve7 } from "node:path";
 
 // src/sources/git/log.ts
-var HEADER = "%x01%H%x00%P%x00%ct%x00%an <%ae>%x00%aI";
+var HEADER = "%x01%H%x00%P%x00%an <%ae>%x00%aI";
+var HEADER_FIELDS = HEADER.split("%x00").length;
 var ZERO_ID = /^0+$/;
 async function* walkCommits(cwd, options) {
   const args = [
@@ -35572,7 +35665,8 @@ async function* walkCommits(cwd, options) {
     "-c",
     "--root",
     "--no-abbrev",
-    "--topo-order",
+    // Parents before children, otherwise oldest commit first: what "seen first" means.
+    "--date-order",
     "--reverse",
     "--no-textconv",
     "--no-ext-diff",
@@ -35605,7 +35699,7 @@ async function* walkCommits(cwd, options) {
       }
       if (header) {
         header.push(token.toString("utf8"));
-        if (header.length === 5) {
+        if (header.length === HEADER_FIELDS) {
           current = { commit: toCommit(header, order++), entries: [] };
           header = void 0;
         }
@@ -35635,9 +35729,8 @@ function toCommit(header, order) {
   return {
     id: header[0],
     parents: header[1] ? header[1].split(" ") : [],
-    committed: Number(header[2]),
-    author: header[3],
-    date: header[4],
+    author: header[2],
+    date: header[3],
     order
   };
 }
@@ -35661,7 +35754,7 @@ function toEntry(fields, paths) {
 var GITLINK = "160000";
 var MAX_RENAMES = 1e3;
 function seenBefore(a, b2) {
-  return a.committed < b2.committed || a.committed === b2.committed && a.order < b2.order;
+  return a.order < b2.order;
 }
 async function indexBlobs(cwd, options) {
   const renamedFrom = /* @__PURE__ */ new Map();

@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { walk, type WalkOptions } from '../src/sources/walker.js';
+import { MAX_UNKEYED, requiredText } from '../src/sources/ignore-rules.js';
+import { setLogSink } from '../src/log/logger.js';
 import { tempDir } from './helpers/cli.js';
 import { initRepo } from './helpers/git-repo.js';
 
@@ -93,6 +95,88 @@ describe('the working-tree walk', () => {
       ),
       { numRuns: 40 },
     );
+  });
+
+  it('admits what git does under a .gitignore of hundreds of patterns (indexed by their text)', async () => {
+    // Patterns cut from the tree's own names, so many match: wildcards over part of a name,
+    // anchors, folder paths, negations, escapes, classes; filler that matches nothing makes
+    // the file large enough for the index.
+    const names = [...FILES, ...FOLDERS.flatMap((folder) => folder.split('/'))];
+    const pattern = fc
+      .tuple(
+        fc.constantFrom(...names),
+        fc.nat(12),
+        fc.nat(3),
+        // Not `**` inside a name (`/a**`): git 2.39 lets a trailing one cross folders, as its
+        // docs say it should not, and the ignore library follows the docs (a known difference).
+        fc.constantFrom('*', '?', '[a-z]', ''),
+        fc.constantFrom('', '/', '**/', 'a/', 'a/**/'),
+        fc.constantFrom('', '/'),
+        fc.boolean(),
+      )
+      .map(([name, at, cut, wild, before, after, negate]) => {
+        const start = Math.min(at, name.length);
+        const body = `${name.slice(0, start)}${wild}${name.slice(start + cut)}`;
+        return `${negate ? '!' : ''}${before}${body.replace(/^\./, '\\.')}${after}`;
+      });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(pattern, fc.constantFrom(...RULES)), { minLength: 20, maxLength: 80 }),
+        fc.boolean(),
+        async (patterns, caseless) => {
+          const root = join(tmp.path, `large-${run++}`);
+          const repo = initRepo(root);
+          if (caseless) repo.git('config', 'core.ignorecase', 'true');
+          for (const folder of ['', ...FOLDERS]) {
+            for (const file of FILES) {
+              const path = join(root, folder, file);
+              mkdirSync(dirname(path), { recursive: true });
+              writeFileSync(path, `${folder}/${file}\n`);
+            }
+          }
+          const filler = Array.from({ length: 100 }, (_, i) => `zz_${i}_*.tmp`);
+          writeFileSync(join(root, '.gitignore'), `${[...filler, ...patterns].join('\n')}\n`);
+          const listed = repo.git('ls-files', '-z', '--others', '--exclude-standard');
+          const expected = listed.split('\0').filter(Boolean).sort();
+          expect((await walked(root)).admitted).toEqual(expected);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('does not use a .gitignore of thousands of patterns with no text to look them up by', async () => {
+    const root = join(tmp.path, 'unkeyed');
+    initRepo(root);
+    writeFileSync(join(root, 'x.cfg'), 'x\n');
+    writeFileSync(join(root, 'y.txt'), 'y\n');
+    // Each is a class and a wildcard: tried against every path, none can be looked up.
+    const unkeyed = Array.from({ length: MAX_UNKEYED + 1 }, (_, i) => `[${i}]*`);
+    writeFileSync(join(root, '.gitignore'), `*.cfg\n${unkeyed.join('\n')}\n`);
+    const lines: string[] = [];
+    setLogSink((line) => lines.push(line));
+    try {
+      expect((await walked(root)).admitted).toEqual(['.gitignore', 'x.cfg', 'y.txt']);
+    } finally {
+      setLogSink((line) => process.stderr.write(`${line}\n`));
+    }
+    expect(lines).toEqual([
+      expect.stringMatching(/\.gitignore: 1001 patterns with no plain text .* not used$/),
+    ]);
+  });
+
+  it('finds the text a pattern requires, and none where a class or wildcard leaves too little', () => {
+    expect(requiredText('*.min.js', false)).toBe('.min.js');
+    expect(requiredText('build-*/out', false)).toBe('build-');
+    expect(requiredText('**/node_modules/', false)).toBe('node_modules');
+    expect(requiredText('\\#notes\\ 1', false)).toBe('#notes 1');
+    expect(requiredText('Logs/[Dd]ebug*', true)).toBe('logs');
+    expect(requiredText('[Bb]in', false)).toBeUndefined();
+    expect(requiredText('*.o', false)).toBe('.o');
+    expect(requiredText('a*b?', false)).toBeUndefined();
+    expect(requiredText('Café*', true)).toBeUndefined();
+    expect(requiredText('Café*', false)).toBe('Café');
   });
 
   it('names node_modules, links, a .git file and folders it cannot list, and skips them', async () => {

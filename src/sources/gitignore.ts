@@ -10,8 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import ignore from 'ignore';
 import { log } from '../log/logger.js';
+import { MAX_UNKEYED, ruleFile, type RuleFile } from './ignore-rules.js';
 
 /** A .gitignore larger than this is not a real one; it is skipped with a warning. */
 const MAX_IGNORE_FILE = 1024 * 1024;
@@ -20,9 +21,9 @@ const toPosix = (path: string) => (sep === '/' ? path : path.split(sep).join('/'
 
 export class GitignoreSet {
   /** Rules of the .gitignore files in `base` and below, by folder ('' for base itself). */
-  private readonly byDir = new Map<string, Ignore>();
+  private readonly byDir = new Map<string, RuleFile>();
   /** Rules of the .gitignore files above `base`, shallowest first, with base seen from each. */
-  private readonly above: { prefix: string; rules: Ignore }[] = [];
+  private readonly above: { prefix: string; rules: RuleFile }[] = [];
 
   private constructor(
     private readonly base: string,
@@ -30,8 +31,18 @@ export class GitignoreSet {
     private readonly ignoreCase: boolean,
   ) {}
 
-  private rules(lines: string[]): Ignore {
-    return ignore({ allowRelativePaths: true, ignorecase: this.ignoreCase }).add(lines);
+  /** The rules of the ignore file at `path`, or undefined when it is absent or not used. */
+  private rulesAt(path: string, options: { followLink?: boolean } = {}): RuleFile | undefined {
+    const lines = this.readIgnoreFile(path, options);
+    if (!lines) return undefined;
+    const rules = ignore({ allowRelativePaths: true, ignorecase: this.ignoreCase }).add(lines);
+    const file = ruleFile(rules, this.ignoreCase);
+    if (typeof file === 'function') return file;
+    log.warn(
+      `${path}: ${file.unkeyed} patterns with no plain text to look them up by (over ` +
+        `${MAX_UNKEYED}, each tried on every path); its ignore rules are not used`,
+    );
+    return undefined;
   }
 
   /**
@@ -45,28 +56,23 @@ export class GitignoreSet {
     const set = new GitignoreSet(base, settings?.ignoreCase ?? CASELESS_FILES);
     // Lowest precedence first, as `above` is applied in order and the last verdict stands.
     for (const file of settings?.excludeFiles ?? []) {
-      const lines = set.readIgnoreFile(file, { followLink: true });
-      if (lines)
-        set.above.push({ prefix: toPosix(relative(repoRoot!, base)), rules: set.rules(lines) });
+      const rules = set.rulesAt(file, { followLink: true });
+      if (rules) set.above.push({ prefix: toPosix(relative(repoRoot!, base)), rules });
     }
     const excludes = set.above.length;
     for (let dir = dirname(base); repoRoot && base !== repoRoot; dir = dirname(dir)) {
-      const lines = set.readIgnoreFile(join(dir, '.gitignore'));
-      if (lines) {
-        const prefix = toPosix(relative(dir, base));
-        set.above.splice(excludes, 0, { prefix, rules: set.rules(lines) });
-      }
+      const rules = set.rulesAt(join(dir, '.gitignore'));
+      if (rules) set.above.splice(excludes, 0, { prefix: toPosix(relative(dir, base)), rules });
       if (dir === repoRoot || dirname(dir) === dir) break;
     }
-    const rootLines = set.readIgnoreFile(join(base, '.gitignore'));
-    if (rootLines) set.byDir.set('', set.rules(rootLines));
+    set.addFolder('');
     return set;
   }
 
   /** Reads the .gitignore of `dir` (relative to base, `/`-separated), a folder below base. */
   addFolder(dir: string): void {
-    const lines = this.readIgnoreFile(join(this.base, dir, '.gitignore'));
-    if (lines) this.byDir.set(dir, this.rules(lines));
+    const rules = this.rulesAt(join(this.base, dir, '.gitignore'));
+    if (rules) this.byDir.set(dir, rules);
   }
 
   /** Whether `dir` (relative to base) has rules of its own. */
@@ -83,8 +89,8 @@ export class GitignoreSet {
   ignoredEntry(path: string, folder: boolean, chain: readonly string[]): boolean {
     const target = folder ? `${path}/` : path;
     let ignored = false;
-    const apply = (rules: Ignore, rel: string) => {
-      const verdict = ownVerdict(rules, rel);
+    const apply = (rules: RuleFile, rel: string) => {
+      const verdict = rules(rel);
       if (verdict.ignored) ignored = true;
       else if (verdict.unignored) ignored = false;
     };
@@ -96,7 +102,7 @@ export class GitignoreSet {
     return ignored;
   }
 
-  private readIgnoreFile(path: string, { followLink = false } = {}): string[] | undefined {
+  private readIgnoreFile(path: string, { followLink = false }): string[] | undefined {
     try {
       const stats = (followLink ? statSync : lstatSync)(path, { throwIfNoEntry: false });
       if (!stats) return undefined;
@@ -116,26 +122,6 @@ export class GitignoreSet {
       return undefined;
     }
   }
-}
-
-interface RuleMatcher {
-  test(path: string, mode: string): { ignored: boolean; unignored: boolean };
-}
-
-/**
- * What one rule file says of `path` itself. The library's `test` also calls a path ignored when
- * that file ignores one of its folders, even where a deeper .gitignore re-includes the folder
- * (`build/` at the root, `!build/` in pkg/): git judges each path by its own patterns once the
- * walk has entered its folder, so the walk, which never enters an excluded folder, asks for the
- * rule match alone. That is the library's rule list (pinned in package-lock.json); should a
- * release rename it, `test` stands in, and test/walker.test.ts fails on the re-included folder.
- * It also keeps no per-path cache, which grew with every path of the tree.
- */
-function ownVerdict(rules: Ignore, path: string): { ignored: boolean; unignored: boolean } {
-  const matcher = (rules as unknown as { _rules?: Partial<RuleMatcher> })._rules;
-  return typeof matcher?.test === 'function'
-    ? (matcher as RuleMatcher).test(path, 'regex')
-    : rules.test(path);
 }
 
 /** Where git's own default is to match file names in any case (it sets core.ignoreCase there). */
