@@ -36110,7 +36110,7 @@ async function stagedChanges(cwd) {
 
 // src/pipeline/history-attribution.ts
 function attribute(findings, context) {
-  const { index, blobs, blobOf, headPaths, select } = context;
+  const { index, blobs, blobOf, headPaths, select, unscanned } = context;
   const keyOf = (finding, lineage) => `${finding.ruleId}\0${finding.valueDigest}\0${lineage}`;
   const inHead = /* @__PURE__ */ new Map();
   for (const finding of findings) {
@@ -36121,6 +36121,10 @@ function attribute(findings, context) {
     }
   }
   const headDigests = new Set([...inHead.values()].map((f) => f.valueDigest));
+  const unscannedInHead = /* @__PURE__ */ new Map();
+  for (const [id, reason] of unscanned) {
+    for (const path of headPaths.get(id) ?? []) unscannedInHead.set(index.lineageOf(path), reason);
+  }
   const earliest = /* @__PURE__ */ new Map();
   for (const finding of findings) {
     const id = blobOf.get(finding) ?? "";
@@ -36146,6 +36150,8 @@ function attribute(findings, context) {
       path: sighting.path,
       presentInHead: now !== void 0 || headDigests.has(finding.valueDigest)
     };
+    const unread = unscannedInHead.get(sighting.lineage);
+    if (!shown.history.presentInHead && unread) shown.history.headNotScanned = unread;
     attributed.push(shown);
   }
   return attributed.sort(compareFindings);
@@ -36638,6 +36644,7 @@ async function scanIndex(repo, index, request, skips, options = {}) {
   const baselineUses = /* @__PURE__ */ new Map();
   for (const before of baselineOf.values())
     baselineUses.set(before, (baselineUses.get(before) ?? 0) + 1);
+  const unscanned = /* @__PURE__ */ new Map();
   async function* targets() {
     const ids = [...blobs.keys(), ...preImages.keys()];
     const kept = new KeptVersions(KEPT_VERSION_BYTES);
@@ -36647,6 +36654,7 @@ async function scanIndex(repo, index, request, skips, options = {}) {
       const id = sighting ? record2.id : `before:${record2.id}`;
       if (!("content" in record2)) {
         if (sighting) reportBlobProblem(record2, path, skips);
+        unscanned.set(record2.id, "tooLarge" in record2 ? "too-large" : "invalid-object");
         continue;
       }
       const before = baselineOf.get(record2.id);
@@ -36672,6 +36680,7 @@ async function scanIndex(repo, index, request, skips, options = {}) {
       counted: (result2) => !result2.id?.startsWith("before:"),
       onResult: (result2) => {
         const id = result2.id ?? "";
+        if (result2.skipped) unscanned.set(id, result2.skipped.reason);
         if (id.startsWith("before:")) {
           for (const f of result2.findings)
             heldBefore.add(`${f.ruleId}\0${f.valueDigest}\0${result2.path}`);
@@ -36683,7 +36692,14 @@ async function scanIndex(repo, index, request, skips, options = {}) {
   );
   const isNew = (finding) => !heldBefore.has(`${finding.ruleId}\0${finding.valueDigest}\0${finding.path}`);
   keep(outcome, (finding) => blobs.has(blobOf.get(finding) ?? "") && isNew(finding));
-  outcome.findings = attribute(outcome.findings, { index, blobs, blobOf, headPaths, select });
+  outcome.findings = attribute(outcome.findings, {
+    index,
+    blobs,
+    blobOf,
+    headPaths,
+    select,
+    unscanned
+  });
   outcome.summary.findings = outcome.findings.length;
   return result(repo, outcome, request, index.escapedPaths);
 }
@@ -36821,6 +36837,7 @@ function resultFor(finding, ruleIndex, uriOf) {
     properties.author = finding.history.author;
     properties.date = finding.history.date;
     properties.presentInHead = finding.history.presentInHead;
+    if (finding.history.headNotScanned) properties.headNotScanned = finding.history.headNotScanned;
   }
   const where = finding.history ? ` (introduced in ${finding.history.commit.slice(0, 12)})` : "";
   const result2 = {

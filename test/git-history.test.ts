@@ -256,6 +256,36 @@ describe('scan --history attribution', () => {
     expect(range.findings.map((f) => f.history?.commit)).toEqual([added]);
   });
 
+  it('says a secret may still be in HEAD when HEAD holds its file in a form not scanned', async () => {
+    const token = fakeGithubToken(36);
+    const r = initRepo(join(dir.path, 'to-binary'));
+    r.write('k.txt', `k = "${token}"\n`);
+    const added = r.commit('text', 0);
+    // Still there, now after NULs: the scan skips the file as binary.
+    r.write('k.txt', `${'\0'.repeat(2000)} k=${token}`);
+    r.commit('binary', 1);
+    r.write('gone.txt', `token = ${fakeGithubToken(37)}\n`);
+    r.commit('another', 2);
+    r.git('rm', '-q', 'gone.txt');
+    r.commit('remove it', 3);
+
+    const { findings } = await scanHistory(request(r.dir));
+    const history = Object.fromEntries(findings.map((f) => [f.path, f.history]));
+    expect(history['k.txt']).toMatchObject({
+      commit: added,
+      presentInHead: false,
+      headNotScanned: 'binary',
+    });
+    expect(history['gone.txt']).toMatchObject({ presentInHead: false });
+    expect(history['gone.txt']).not.toHaveProperty('headNotScanned');
+
+    const text = runCli(['scan', '--history', r.dir]).stdout;
+    expect(text).toContain("HEAD's version of this file was not scanned (binary)");
+    const sarif = JSON.parse(runCli(['scan', '--history', r.dir, '--format', 'sarif']).stdout);
+    const props = sarif.runs[0].results.map((x: { properties: object }) => x.properties);
+    expect(props).toContainEqual(expect.objectContaining({ headNotScanned: 'binary' }));
+  });
+
   it('follows a renamed file, and shows the secret at its line in HEAD', async () => {
     const token = fakeGithubToken(32);
     const r = initRepo(join(dir.path, 'rename'));

@@ -29,6 +29,11 @@ export interface HistorySighting {
   /** Path of the file at that commit. */
   path: string;
   presentInHead: boolean;
+  /**
+   * HEAD holds this file, but its version there was not scanned (binary, too large): whether
+   * the secret is still in it is unknown. Set only when presentInHead is false.
+   */
+  headNotScanned?: SkipReason;
 }
 
 export interface Remediation {

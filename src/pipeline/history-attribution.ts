@@ -2,7 +2,7 @@
  * Which finding a history scan reports for each secret and file, with the sighting that dates it
  * and the place it is shown: HEAD's line while the secret is still there.
  */
-import type { Finding } from '../findings/types.js';
+import type { Finding, SkipReason } from '../findings/types.js';
 import { fingerprint } from '../findings/fingerprint.js';
 import { seenBefore, type BlobIndex, type Sighting } from '../sources/git/history.js';
 import { decodePath } from '../sources/git/paths.js';
@@ -23,9 +23,11 @@ export function attribute(
     blobOf: Map<Finding, string>;
     headPaths: Map<string, string[]>;
     select: (path: string) => boolean;
+    /** Blobs that were read but not scanned, and why. */
+    unscanned: Map<string, SkipReason>;
   },
 ): Finding[] {
-  const { index, blobs, blobOf, headPaths, select } = context;
+  const { index, blobs, blobOf, headPaths, select, unscanned } = context;
   const keyOf = (finding: Finding, lineage: string) =>
     `${finding.ruleId}\0${finding.valueDigest}\0${lineage}`;
 
@@ -38,6 +40,12 @@ export function attribute(
     }
   }
   const headDigests = new Set([...inHead.values()].map((f) => f.valueDigest));
+  // A file whose HEAD version was not scanned (it became binary, or too large) may still hold
+  // what an earlier version held: that is unknown, not gone.
+  const unscannedInHead = new Map<string, SkipReason>();
+  for (const [id, reason] of unscanned) {
+    for (const path of headPaths.get(id) ?? []) unscannedInHead.set(index.lineageOf(path), reason);
+  }
 
   const earliest = new Map<string, { finding: Finding; sighting: Sighting }>();
   for (const finding of findings) {
@@ -65,6 +73,8 @@ export function attribute(
       path: sighting.path,
       presentInHead: now !== undefined || headDigests.has(finding.valueDigest),
     };
+    const unread = unscannedInHead.get(sighting.lineage);
+    if (!shown.history.presentInHead && unread) shown.history.headNotScanned = unread;
     attributed.push(shown);
   }
   return attributed.sort(compareFindings);

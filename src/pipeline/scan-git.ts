@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { UsageError } from '../cli/errors.js';
-import type { Finding } from '../findings/types.js';
+import type { Finding, SkipReason } from '../findings/types.js';
 import { log } from '../log/logger.js';
 import { builtinRules } from '../rules/load.js';
 import { indexBlobs, type BlobIndex } from '../sources/git/history.js';
@@ -377,6 +377,8 @@ async function scanIndex(
   for (const before of baselineOf.values())
     baselineUses.set(before, (baselineUses.get(before) ?? 0) + 1);
 
+  /** Blobs read but not scanned (binary, too large): what they hold is not known. */
+  const unscanned = new Map<string, SkipReason>();
   async function* targets(): AsyncGenerator<SizedTarget> {
     const ids = [...blobs.keys(), ...preImages.keys()];
     const kept = new KeptVersions(KEPT_VERSION_BYTES);
@@ -386,6 +388,7 @@ async function scanIndex(
       const id = sighting ? record.id : `before:${record.id}`;
       if (!('content' in record)) {
         if (sighting) reportBlobProblem(record, path, skips);
+        unscanned.set(record.id, 'tooLarge' in record ? 'too-large' : 'invalid-object');
         continue;
       }
       const before = baselineOf.get(record.id);
@@ -413,6 +416,7 @@ async function scanIndex(
       counted: (result) => !result.id?.startsWith('before:'),
       onResult: (result) => {
         const id = result.id ?? '';
+        if (result.skipped) unscanned.set(id, result.skipped.reason);
         if (id.startsWith('before:')) {
           for (const f of result.findings)
             heldBefore.add(`${f.ruleId}\0${f.valueDigest}\0${result.path}`);
@@ -426,7 +430,14 @@ async function scanIndex(
     !heldBefore.has(`${finding.ruleId}\0${finding.valueDigest}\0${finding.path}`);
   keep(outcome, (finding) => blobs.has(blobOf.get(finding) ?? '') && isNew(finding));
 
-  outcome.findings = attribute(outcome.findings, { index, blobs, blobOf, headPaths, select });
+  outcome.findings = attribute(outcome.findings, {
+    index,
+    blobs,
+    blobOf,
+    headPaths,
+    select,
+    unscanned,
+  });
   outcome.summary.findings = outcome.findings.length;
   return result(repo, outcome, request, index.escapedPaths);
 }

@@ -89,6 +89,7 @@ function resultFor(finding: Finding, ruleIndex: number, uriOf: UriOf): Sarif.Res
     properties.author = finding.history.author;
     properties.date = finding.history.date;
     properties.presentInHead = finding.history.presentInHead;
+    if (finding.history.headNotScanned) properties.headNotScanned = finding.history.headNotScanned;
   }
 
   const where = finding.history ? ` (introduced in ${finding.history.commit.slice(0, 12)})` : '';

@@ -74,8 +74,13 @@ function findingLines(finding: Finding, input: TextInput): string[] {
   if (finding.history) {
     const h = finding.history;
     details.push(`introduced by ${h.author} on ${h.date.slice(0, 10)} in ${h.commit.slice(0, 12)}`);
-    if (!h.presentInHead) {
-      details.push('only in history: no longer in HEAD, but still leaked — rotate it');
+    if (h.headNotScanned) {
+      details.push(
+        `HEAD's version of this file was not scanned (${h.headNotScanned}): it may still hold ` +
+          'the secret, which leaked either way — rotate it',
+      );
+    } else if (!h.presentInHead) {
+      details.push('not in HEAD (only in history or on another branch), but leaked — rotate it');
     }
   }
   if (finding.decodedVia) details.push(`decoded via ${finding.decodedVia.join(' → ')}`);
