@@ -33020,6 +33020,8 @@ function sequenceLength(bytes, i2) {
 
 // src/sources/walker.ts
 var SLASH = Buffer.from("/");
+var DOT_GIT = Buffer.from(".git");
+var NODE_MODULES = Buffer.from("node_modules");
 var toPosix3 = (path) => sep3 === "/" ? path : path.split(sep3).join("/");
 async function* walk(options, onSkip, onEscaped = () => {
 }) {
@@ -33080,8 +33082,14 @@ async function* walk(options, onSkip, onEscaped = () => {
     const shown = (relPath) => inside2 ? prefix ? `${prefix}/${relPath}` : relPath : toPosix3(relative4(options.base, join5(absRoot, relPath)));
     for (const entry of listTree(absRoot, ignores, options.dependencies === true)) {
       if ("unlisted" in entry) {
-        const detail = entry.unlisted.includes("\uFFFD") ? "folder name is not valid UTF-8; its files are not scanned" : "folder cannot be listed";
-        onSkip(shown(entry.unlisted), "unreadable", detail);
+        onSkip(shown(entry.unlisted), "unreadable", "folder cannot be listed");
+        continue;
+      }
+      if ("rawFolder" in entry) {
+        const inside3 = { ignores, chain: entry.chain, options, onSkip, onEscaped };
+        for (const target2 of walkRawFolder(absRoot, entry.rawFolder, inside3)) {
+          if (firstRaw(target2) && selected(target2.path)) yield target2;
+        }
         continue;
       }
       const { relPath, dirent } = entry;
@@ -33152,6 +33160,10 @@ function* listTree(absRoot, ignores, dependencies) {
   ];
   for (let folder = folders.pop(); folder !== void 0; folder = folders.pop()) {
     const { relDir } = folder;
+    if (relDir.includes("\uFFFD")) {
+      yield { rawFolder: relDir, chain: folder.chain };
+      continue;
+    }
     let entries;
     try {
       entries = readdirSync2(relDir ? join5(absRoot, relDir) : absRoot, { withFileTypes: true });
@@ -33210,11 +33222,13 @@ function rawTracked(absRoot, name, options, onSkip, onEscaped) {
   if (!lstatSync3(rawPath, { throwIfNoEntry: false })) return void 0;
   return rawTarget(absRoot, name, rawPath, options, onSkip, onEscaped);
 }
-function rawTarget(absRoot, rel, rawPath, options, onSkip, onEscaped) {
-  const shown = decodePath(rel);
+function shownRaw(absRoot, rel, options) {
   const prefix = toPosix3(relative4(options.base, absRoot));
-  const path = [prefix, shown.path].filter(Boolean).join("/");
-  if (shown.escaped) onEscaped(path);
+  return [prefix, decodePath(rel).path].filter(Boolean).join("/");
+}
+function rawTarget(absRoot, rel, rawPath, options, onSkip, onEscaped) {
+  const path = shownRaw(absRoot, rel, options);
+  if (decodePath(rel).escaped) onEscaped(path);
   const stats = lstatSync3(rawPath, { throwIfNoEntry: false });
   if (!stats) {
     onSkip(path, "unreadable", "vanished during the walk");
@@ -33231,6 +33245,12 @@ function rawTarget(absRoot, rel, rawPath, options, onSkip, onEscaped) {
   return { absPath: resolve4(absRoot, rel.toString("utf8")), rawPath, path, size: stats.size };
 }
 function* rawNamed(absRoot, relPath, options, onSkip, onEscaped) {
+  for (const candidate of rawPaths(absRoot, relPath)) {
+    const target = rawTarget(absRoot, candidate.rel, candidate.bytes, options, onSkip, onEscaped);
+    if (target) yield target;
+  }
+}
+function rawPaths(absRoot, relPath) {
   let candidates = [
     { bytes: Buffer.from(absRoot), rel: Buffer.alloc(0) }
   ];
@@ -33253,9 +33273,37 @@ function* rawNamed(absRoot, relPath, options, onSkip, onEscaped) {
     }
     candidates = next;
   }
-  for (const candidate of candidates) {
-    const target = rawTarget(absRoot, candidate.rel, candidate.bytes, options, onSkip, onEscaped);
-    if (target) yield target;
+  return candidates;
+}
+function* walkRawFolder(absRoot, relDir, context) {
+  const { ignores, chain, options, onSkip, onEscaped } = context;
+  const folders = rawPaths(absRoot, relDir);
+  for (let folder = folders.pop(); folder !== void 0; folder = folders.pop()) {
+    let entries;
+    try {
+      entries = readdirSync2(folder.bytes, { encoding: "buffer", withFileTypes: true });
+    } catch {
+      onSkip(shownRaw(absRoot, folder.rel, options), "unreadable", "folder cannot be listed");
+      continue;
+    }
+    for (const entry of entries) {
+      const name = entry.name;
+      if (name.equals(DOT_GIT)) continue;
+      const rel = Buffer.concat([folder.rel, SLASH, name]);
+      const bytes = Buffer.concat([folder.bytes, SLASH, name]);
+      const directory = entry.isDirectory();
+      if (ignores?.ignoredEntry(rel.toString("utf8"), directory, chain)) {
+        if (!directory) onSkip(shownRaw(absRoot, rel, options), "ignored-by-gitignore");
+        continue;
+      }
+      if (directory) {
+        if (options.dependencies || !name.equals(NODE_MODULES)) folders.push({ bytes, rel });
+        else onSkip(shownRaw(absRoot, rel, options), "dependencies", DEPENDENCIES);
+        continue;
+      }
+      const target = rawTarget(absRoot, rel, bytes, options, onSkip, onEscaped);
+      if (target) yield target;
+    }
   }
 }
 

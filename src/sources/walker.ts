@@ -39,6 +39,8 @@ export type SkipHandler = (path: string, reason: SkipReason, detail?: string) =>
 export type EscapedNameHandler = (path: string) => void;
 
 const SLASH = Buffer.from('/');
+const DOT_GIT = Buffer.from('.git');
+const NODE_MODULES = Buffer.from('node_modules');
 const toPosix = (path: string) => (sep === '/' ? path : path.split(sep).join('/'));
 
 export async function* walk(
@@ -123,10 +125,14 @@ export async function* walk(
         : toPosix(relative(options.base, join(absRoot, relPath)));
     for (const entry of listTree(absRoot, ignores, options.dependencies === true)) {
       if ('unlisted' in entry) {
-        const detail = entry.unlisted.includes('\uFFFD')
-          ? 'folder name is not valid UTF-8; its files are not scanned'
-          : 'folder cannot be listed';
-        onSkip(shown(entry.unlisted), 'unreadable', detail);
+        onSkip(shown(entry.unlisted), 'unreadable', 'folder cannot be listed');
+        continue;
+      }
+      if ('rawFolder' in entry) {
+        const inside = { ignores, chain: entry.chain, options, onSkip, onEscaped };
+        for (const target of walkRawFolder(absRoot, entry.rawFolder, inside)) {
+          if (firstRaw(target) && selected(target.path)) yield target;
+        }
         continue;
       }
       const { relPath, dirent } = entry;
@@ -196,7 +202,11 @@ export async function* walk(
 
 const DEPENDENCIES = 'installed packages; --include-dependencies scans them';
 
-type Listed = { relPath: string; dirent: Dirent; ignored: boolean } | { unlisted: string };
+type Listed =
+  | { relPath: string; dirent: Dirent; ignored: boolean }
+  | { unlisted: string }
+  /** A folder whose name is not valid UTF-8: walked by its bytes (walkRawFolder). */
+  | { rawFolder: string; chain: string[] };
 
 /**
  * Every entry under `absRoot`, depth first, as paths relative to it, each with whether
@@ -219,6 +229,12 @@ function* listTree(
   ];
   for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
     const { relDir } = folder;
+    // A name that is not valid UTF-8 reached us decoded, U+FFFD in place of the bad bytes, and
+    // cannot be opened by that string.
+    if (relDir.includes('\uFFFD')) {
+      yield { rawFolder: relDir, chain: folder.chain };
+      continue;
+    }
     let entries: Dirent[];
     try {
       entries = readdirSync(relDir ? join(absRoot, relDir) : absRoot, { withFileTypes: true });
@@ -295,6 +311,12 @@ function rawTracked(
   return rawTarget(absRoot, name, rawPath, options, onSkip, onEscaped);
 }
 
+/** A path known by its bytes, as reported: decoded whole, as git decodes a path, bad bytes `\xNN`. */
+function shownRaw(absRoot: string, rel: Buffer, options: WalkOptions): string {
+  const prefix = toPosix(relative(options.base, absRoot));
+  return [prefix, decodePath(rel).path].filter(Boolean).join('/');
+}
+
 /** The target for a file known by its bytes: `rel` from `absRoot`, `rawPath` whole. */
 function rawTarget(
   absRoot: string,
@@ -304,11 +326,8 @@ function rawTarget(
   onSkip: SkipHandler,
   onEscaped: EscapedNameHandler,
 ): FileTarget | undefined {
-  // Decoded whole, as git decodes a path, so one escaping covers every segment.
-  const shown = decodePath(rel);
-  const prefix = toPosix(relative(options.base, absRoot));
-  const path = [prefix, shown.path].filter(Boolean).join('/');
-  if (shown.escaped) onEscaped(path);
+  const path = shownRaw(absRoot, rel, options);
+  if (decodePath(rel).escaped) onEscaped(path);
   const stats = lstatSync(rawPath, { throwIfNoEntry: false });
   if (!stats) {
     onSkip(path, 'unreadable', 'vanished during the walk');
@@ -337,6 +356,14 @@ function* rawNamed(
   onSkip: SkipHandler,
   onEscaped: EscapedNameHandler,
 ): Generator<FileTarget> {
+  for (const candidate of rawPaths(absRoot, relPath)) {
+    const target = rawTarget(absRoot, candidate.rel, candidate.bytes, options, onSkip, onEscaped);
+    if (target) yield target;
+  }
+}
+
+/** Each path under `absRoot`, as bytes, that decodes to `relPath` (bad bytes as U+FFFD). */
+function rawPaths(absRoot: string, relPath: string): { bytes: Buffer; rel: Buffer }[] {
   let candidates: { bytes: Buffer; rel: Buffer }[] = [
     { bytes: Buffer.from(absRoot), rel: Buffer.alloc(0) },
   ];
@@ -359,8 +386,52 @@ function* rawNamed(
     }
     candidates = next;
   }
-  for (const candidate of candidates) {
-    const target = rawTarget(absRoot, candidate.rel, candidate.bytes, options, onSkip, onEscaped);
-    if (target) yield target;
+  return candidates;
+}
+
+/**
+ * The files under a folder whose name is not valid UTF-8, listed by their bytes. The .gitignore
+ * files above it apply, matched against the decoded names (U+FFFD for each bad byte; git matches
+ * the bytes); a .gitignore inside such a folder is not read, so what it excludes is scanned.
+ */
+function* walkRawFolder(
+  absRoot: string,
+  relDir: string,
+  context: {
+    ignores: GitignoreSet | undefined;
+    chain: string[];
+    options: WalkOptions;
+    onSkip: SkipHandler;
+    onEscaped: EscapedNameHandler;
+  },
+): Generator<FileTarget> {
+  const { ignores, chain, options, onSkip, onEscaped } = context;
+  const folders = rawPaths(absRoot, relDir);
+  for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+    let entries: Dirent<Buffer>[];
+    try {
+      entries = readdirSync(folder.bytes, { encoding: 'buffer', withFileTypes: true });
+    } catch {
+      onSkip(shownRaw(absRoot, folder.rel, options), 'unreadable', 'folder cannot be listed');
+      continue;
+    }
+    for (const entry of entries) {
+      const name = entry.name;
+      if (name.equals(DOT_GIT)) continue;
+      const rel = Buffer.concat([folder.rel, SLASH, name]);
+      const bytes = Buffer.concat([folder.bytes, SLASH, name]);
+      const directory = entry.isDirectory();
+      if (ignores?.ignoredEntry(rel.toString('utf8'), directory, chain)) {
+        if (!directory) onSkip(shownRaw(absRoot, rel, options), 'ignored-by-gitignore');
+        continue;
+      }
+      if (directory) {
+        if (options.dependencies || !name.equals(NODE_MODULES)) folders.push({ bytes, rel });
+        else onSkip(shownRaw(absRoot, rel, options), 'dependencies', DEPENDENCIES);
+        continue;
+      }
+      const target = rawTarget(absRoot, rel, bytes, options, onSkip, onEscaped);
+      if (target) yield target;
+    }
   }
 }
