@@ -98,6 +98,8 @@ describe('scan --history', () => {
       date: '2024-01-01T12:00:00+00:00',
     });
     expect(result.notices.some((n) => n.reason === 'non-utf8-path')).toBe(true);
+    // Noted, and scanned all the same: not counted as skipped.
+    expect(result.summary.skipped['non-utf8-path']).toBeUndefined();
   });
 
   it('keeps to the commits after --since', async () => {

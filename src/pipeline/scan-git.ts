@@ -240,17 +240,22 @@ export function sinceForGit(since: string): string {
   return `${year}-${pad(month)}-${pad(date)} 00:00:00`;
 }
 
+/**
+ * A notice for the report. It counts in the summary's "skipped" unless `scanned` says the subject
+ * was scanned all the same (a name shown with escapes).
+ */
 function note(
   skips: SkipCounter,
   level: 'warning' | 'note',
   subject: string,
   reason: string,
   message: string,
+  { scanned = false } = {},
 ): void {
   if (level === 'warning') log.warn(`${subject}: ${message}`);
   else log.info(`${subject}: ${message}`);
   skips.notices.push({ level, subject, reason, message });
-  skips.counts[reason] = (skips.counts[reason] ?? 0) + 1;
+  if (!scanned) skips.counts[reason] = (skips.counts[reason] ?? 0) + 1;
 }
 
 /** What about the repository changes how the result reads: said once, before scanning. */
@@ -291,6 +296,7 @@ function noteEscaped(paths: string[], skips: SkipCounter): void {
       path,
       'non-utf8-path',
       'file name is not valid UTF-8: shown with \\xNN escapes',
+      { scanned: true },
     );
   }
 }
