@@ -35399,6 +35399,13 @@ function matchLimitWarnings(path, findings) {
 }
 function scanArchive(engine, path, buffer, kind, depth, budget, options, result2) {
   const { members, problems } = readArchive(kind, path, buffer, budget);
+  const unreadable = members.length === 0 && problems.some((p2) => !p2.name && p2.reason === "corrupt");
+  const asText = unreadable ? decodeText(buffer) : void 0;
+  if (asText) {
+    const found = scanText(engine, asText.text, path, { redact: options.redact }, asText.source);
+    result2.findings.push(...found);
+    return;
+  }
   for (const problem of problems) {
     const detail = problem.reason === "zip-bomb" ? `zip bomb: ${problem.detail}` : problem.detail;
     const subject = problem.name ? `${path}!${problem.name}` : path;
@@ -36606,11 +36613,11 @@ function sinceForGit(since) {
   const pad = (n) => String(n).padStart(2, "0");
   return `${year}-${pad(month)}-${pad(date)} 00:00:00`;
 }
-function note(skips, level, subject, reason, message) {
+function note(skips, level, subject, reason, message, { scanned = false } = {}) {
   if (level === "warning") log.warn(`${subject}: ${message}`);
   else log.info(`${subject}: ${message}`);
   skips.notices.push({ level, subject, reason, message });
-  skips.counts[reason] = (skips.counts[reason] ?? 0) + 1;
+  if (!scanned) skips.counts[reason] = (skips.counts[reason] ?? 0) + 1;
 }
 function describe(repo, skips) {
   for (const cut of repo.shallowCuts) {
@@ -36645,7 +36652,8 @@ function noteEscaped(paths, skips) {
       "note",
       path,
       "non-utf8-path",
-      "file name is not valid UTF-8: shown with \\xNN escapes"
+      "file name is not valid UTF-8: shown with \\xNN escapes",
+      { scanned: true }
     );
   }
 }

@@ -163,6 +163,28 @@ describe('archive members past the size limit', () => {
   });
 });
 
+describe('a file named as an archive that is not one', () => {
+  it('is scanned as text when it reads as text, and named as unreadable when it does not', () => {
+    const dir = tempDir('unsprawl-not-archive-');
+    try {
+      const token = fakeGithubToken(8);
+      writeFileSync(join(dir.path, 'notes.zip'), `PK\x03\x04 pasted: token=${token}\n`);
+      writeFileSync(
+        join(dir.path, 'half.zip'),
+        storedZip('a.env', Buffer.from('A=1\n')).subarray(0, 40),
+      );
+      const run = runCli(['scan', dir.path, '--format', 'json']);
+      const { findings } = JSON.parse(run.stdout);
+      expect(findings.map((f: { path: string }) => f.path)).toEqual(['notes.zip']);
+      expect(run.stderr).not.toMatch(/notes\.zip/);
+      // Binary after all: named as unreadable, not scanned as text.
+      expect(run.stderr).toMatch(/half\.zip: skipped \(archive-limit: no zip directory\)/);
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
 describe('archives of very compressible text', () => {
   it('are scanned: a log that deflates 300:1 is not a bomb, nor is the tarball holding it', () => {
     const dir = tempDir('unsprawl-ratio-');

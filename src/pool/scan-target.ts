@@ -191,6 +191,16 @@ function scanArchive(
   result: TargetResult,
 ): void {
   const { members, problems } = readArchive(kind, path, buffer, budget);
+  // Its name and first bytes said archive, the rest did not: it may be text after all (a token
+  // pasted after `PK`), and then it is scanned as text, as any other file would be.
+  const unreadable =
+    members.length === 0 && problems.some((p) => !p.name && p.reason === 'corrupt');
+  const asText = unreadable ? decodeText(buffer) : undefined;
+  if (asText) {
+    const found = scanText(engine, asText.text, path, { redact: options.redact }, asText.source);
+    result.findings.push(...found);
+    return;
+  }
   for (const problem of problems) {
     const detail = problem.reason === 'zip-bomb' ? `zip bomb: ${problem.detail}` : problem.detail;
     const subject = problem.name ? `${path}!${problem.name}` : path;
