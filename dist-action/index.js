@@ -30383,6 +30383,7 @@ import { dirname, isAbsolute as isAbsolute2, join, relative as relative2, resolv
 
 // src/sources/ignore-rules.ts
 var MAX_UNKEYED = 1e3;
+var CASE_SAFE = /^[\x20-\x7e\ue080-\ue0ff]+$/;
 var INDEX_FROM = 64;
 var KEY = 2;
 var NO_MATCH = { ignored: false, unignored: false };
@@ -30408,7 +30409,7 @@ function indexedRules(rules, ignoreCase) {
   const seen = /* @__PURE__ */ new Set();
   for (let index = rules.length - 1; index >= 0; index--) {
     const rule = rules[index];
-    const identity = `${rule.negative ? "!" : ""}${rule.body}`;
+    const identity = `${rule.negative ? "negated" : "plain"}\0${rule.body}`;
     if (seen.has(identity)) continue;
     seen.add(identity);
     const text = requiredText(rule.body, ignoreCase);
@@ -30460,7 +30461,10 @@ function requiredText(body, ignoreCase) {
     } else if (char === "*" || char === "?" || char === "/") {
       stop();
     } else if (char === "[") {
-      break;
+      const end = classEnd(body, i2);
+      if (end === void 0) break;
+      stop();
+      i2 = end;
     } else {
       run += char;
     }
@@ -30468,7 +30472,17 @@ function requiredText(body, ignoreCase) {
   stop();
   if (best.length < KEY) return void 0;
   if (!ignoreCase) return best;
-  return /^[\x20-\x7e]+$/.test(best) ? best.toLowerCase() : void 0;
+  return CASE_SAFE.test(best) ? best.toLowerCase() : void 0;
+}
+function classEnd(body, open2) {
+  let at = open2 + 1;
+  if (body[at] === "!" || body[at] === "^") at++;
+  if (body[at] === "]") return void 0;
+  for (; at < body.length; at++) {
+    if (body[at] === "\\" || body[at] === "[") return void 0;
+    if (body[at] === "]") return at;
+  }
+  return void 0;
 }
 
 // src/sources/gitignore.ts
@@ -30489,7 +30503,10 @@ var GitignoreSet = class _GitignoreSet {
   rulesAt(path, options = {}) {
     const lines = this.readIgnoreFile(path, options);
     if (!lines) return void 0;
-    const rules = (0, import_ignore.default)({ allowRelativePaths: true, ignorecase: this.ignoreCase }).add(lines);
+    if (lines[0]?.startsWith("\uFEFF")) lines[0] = lines[0].slice(1);
+    const rules = (0, import_ignore.default)({ allowRelativePaths: true, ignorecase: this.ignoreCase }).add(
+      lines.map(asGitBytes)
+    );
     const file = ruleFile(rules, this.ignoreCase);
     if (typeof file === "function") return file;
     log.warn(
@@ -30538,7 +30555,7 @@ var GitignoreSet = class _GitignoreSet {
     const target = folder ? `${path}/` : path;
     let ignored = false;
     const apply = (rules, rel) => {
-      const verdict = rules(rel);
+      const verdict = rules(asGitBytes(rel));
       if (verdict.ignored) ignored = true;
       else if (verdict.unignored) ignored = false;
     };
@@ -30568,6 +30585,16 @@ var GitignoreSet = class _GitignoreSet {
     }
   }
 };
+function asGitBytes(text) {
+  if (!NON_ASCII.test(text)) return text;
+  let out = "";
+  for (const byte of Buffer.from(text, "utf8")) {
+    out += String.fromCharCode(byte < 128 ? byte : BYTE_CHARS + byte);
+  }
+  return out;
+}
+var NON_ASCII = /[^\x00-\x7f]/;
+var BYTE_CHARS = 57344;
 var CASELESS_FILES = process.platform === "darwin" || process.platform === "win32";
 function ignoreSettings(repoRoot) {
   const config = gitOutput(repoRoot, [

@@ -105,7 +105,9 @@ describe('the working-tree walk', () => {
     // Patterns cut from the tree's own names, so many match: wildcards over part of a name,
     // anchors, folder paths, negations, escapes, classes; filler that matches nothing makes
     // the file large enough for the index.
-    const names = [...FILES, ...FOLDERS.flatMap((folder) => folder.split('/'))];
+    // git matches bytes: `?` or a class takes one byte of `é`, and only ASCII ignores case.
+    const files = [...FILES, 'É1', 'é1', 'café.txt', '!bang.log'];
+    const names = [...files, ...FOLDERS.flatMap((folder) => folder.split('/'))];
     const pattern = fc
       .tuple(
         fc.constantFrom(...names),
@@ -113,15 +115,16 @@ describe('the working-tree walk', () => {
         fc.nat(3),
         // Not `**` inside a name (`/a**`): git 2.39 lets a trailing one cross folders, as its
         // docs say it should not, and the ignore library follows the docs (a known difference).
-        fc.constantFrom('*', '?', '[a-z]', ''),
+        fc.constantFrom('*', '?', '??', '[a-z]', '[!a]', '[é]', ''),
         fc.constantFrom('', '/', '**/', 'a/', 'a/**/'),
         fc.constantFrom('', '/'),
-        fc.boolean(),
+        // A negation, or a literal `!` escaped: the two must not be taken for each other.
+        fc.constantFrom('', '!', '\\!'),
       )
-      .map(([name, at, cut, wild, before, after, negate]) => {
+      .map(([name, at, cut, wild, before, after, prefix]) => {
         const start = Math.min(at, name.length);
         const body = `${name.slice(0, start)}${wild}${name.slice(start + cut)}`;
-        return `${negate ? '!' : ''}${before}${body.replace(/^\./, '\\.')}${after}`;
+        return `${prefix}${before}${body.replace(/^([.!])/, '\\$1')}${after}`;
       });
     let run = 0;
     await fc.assert(
@@ -133,7 +136,7 @@ describe('the working-tree walk', () => {
           const repo = initRepo(root);
           if (caseless) repo.git('config', 'core.ignorecase', 'true');
           for (const folder of ['', ...FOLDERS]) {
-            for (const file of FILES) {
+            for (const file of files) {
               const path = join(root, folder, file);
               mkdirSync(dirname(path), { recursive: true });
               writeFileSync(path, `${folder}/${file}\n`);
@@ -148,6 +151,25 @@ describe('the working-tree walk', () => {
       ),
       { numRuns: 30 },
     );
+  });
+
+  it('tells a negation from an escaped literal `!` in a large .gitignore, either way round', async () => {
+    const filler = Array.from({ length: 100 }, (_, i) => `zz_${i}_*.tmp`);
+    for (const [n, order] of [
+      ['!important.log', '\\!important.log'],
+      ['\\!important.log', '!important.log'],
+    ].entries()) {
+      const root = join(tmp.path, `bang-${n}`);
+      const repo = initRepo(root);
+      for (const file of ['important.log', 'other.log', '!important.log']) {
+        writeFileSync(join(root, file), 'x\n');
+      }
+      writeFileSync(join(root, '.gitignore'), `*.log\n${order.join('\n')}\n${filler.join('\n')}\n`);
+      const listed = repo.git('ls-files', '-z', '--others', '--exclude-standard');
+      const expected = listed.split('\0').filter(Boolean).sort();
+      expect(expected).toContain(n === 0 ? '.gitignore' : 'important.log');
+      expect((await walked(root)).admitted).toEqual(expected);
+    }
   });
 
   it('does not use a .gitignore of thousands of patterns with no text to look them up by', async () => {
@@ -176,7 +198,10 @@ describe('the working-tree walk', () => {
     expect(requiredText('**/node_modules/', false)).toBe('node_modules');
     expect(requiredText('\\#notes\\ 1', false)).toBe('#notes 1');
     expect(requiredText('Logs/[Dd]ebug*', true)).toBe('logs');
-    expect(requiredText('[Bb]in', false)).toBeUndefined();
+    expect(requiredText('[a-z]x123y', false)).toBe('x123y');
+    expect(requiredText('[]x]yz', false)).toBeUndefined();
+    expect(requiredText('[[:alpha:]]yz', false)).toBeUndefined();
+    expect(requiredText('[Bb]in', false)).toBe('in');
     expect(requiredText('*.o', false)).toBe('.o');
     expect(requiredText('a*b?', false)).toBeUndefined();
     expect(requiredText('Café*', true)).toBeUndefined();
@@ -375,8 +400,9 @@ describe('the working-tree walk', () => {
   it('matches patterns in the case git does: exactly, unless core.ignoreCase says otherwise', async () => {
     const root = join(tmp.path, 'case');
     const repo = initRepo(root);
-    writeFileSync(join(root, '.gitignore'), 'Build/\n*.Log\n');
-    for (const file of ['build/a.txt', 'sub/build/b.txt', 'x.log', 'y.LOG', 'z.Log']) {
+    // Only ASCII letters match in any case: `é1` never ignores `É1`; `?` takes one byte of `é`.
+    writeFileSync(join(root, '.gitignore'), 'Build/\n*.Log\né1\n?\n');
+    for (const file of ['build/a.txt', 'sub/build/b.txt', 'x.log', 'y.LOG', 'z.Log', 'É1', 'É']) {
       mkdirSync(dirname(join(root, file)), { recursive: true });
       writeFileSync(join(root, file), 'x\n');
     }
@@ -391,6 +417,7 @@ describe('the working-tree walk', () => {
 
     repo.git('config', 'core.ignorecase', 'true');
     expect(gitList()).not.toContain('build/a.txt');
+    expect(gitList()).toEqual(expect.arrayContaining(['É1', 'É']));
     expect((await walked(root)).admitted).toEqual(gitList());
   });
 });

@@ -35,7 +35,10 @@ export class GitignoreSet {
   private rulesAt(path: string, options: { followLink?: boolean } = {}): RuleFile | undefined {
     const lines = this.readIgnoreFile(path, options);
     if (!lines) return undefined;
-    const rules = ignore({ allowRelativePaths: true, ignorecase: this.ignoreCase }).add(lines);
+    if (lines[0]?.startsWith('\uFEFF')) lines[0] = lines[0].slice(1);
+    const rules = ignore({ allowRelativePaths: true, ignorecase: this.ignoreCase }).add(
+      lines.map(asGitBytes),
+    );
     const file = ruleFile(rules, this.ignoreCase);
     if (typeof file === 'function') return file;
     log.warn(
@@ -90,7 +93,7 @@ export class GitignoreSet {
     const target = folder ? `${path}/` : path;
     let ignored = false;
     const apply = (rules: RuleFile, rel: string) => {
-      const verdict = rules(rel);
+      const verdict = rules(asGitBytes(rel));
       if (verdict.ignored) ignored = true;
       else if (verdict.unignored) ignored = false;
     };
@@ -123,6 +126,24 @@ export class GitignoreSet {
     }
   }
 }
+
+/**
+ * git matches ignore patterns against bytes: `?` and a class take one byte, and only ASCII
+ * letters match in any case. The library matches characters and folds every letter (`?` took
+ * `É` whole; `é1` ignored `É1`). So patterns and paths reach it with each byte of a non-ASCII
+ * character written as a character of its own, from a range no case folding touches
+ * (U+E080–U+E0FF, in byte order, so class ranges keep git's meaning).
+ */
+export function asGitBytes(text: string): string {
+  if (!NON_ASCII.test(text)) return text;
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    out += String.fromCharCode(byte < 0x80 ? byte : BYTE_CHARS + byte);
+  }
+  return out;
+}
+const NON_ASCII = /[^\x00-\x7f]/;
+const BYTE_CHARS = 0xe000;
 
 /** Where git's own default is to match file names in any case (it sets core.ignoreCase there). */
 const CASELESS_FILES = process.platform === 'darwin' || process.platform === 'win32';

@@ -33,6 +33,11 @@ interface RuleMatcher {
 
 /** Patterns without text to key them that one file may have; each is tried on every path. */
 export const MAX_UNKEYED = 1000;
+/**
+ * Text whose lowercase form a caseless pattern matches exactly: ASCII, and the characters that
+ * stand for the bytes of other characters (gitignore.ts, asGitBytes), which have no case.
+ */
+const CASE_SAFE = /^[\x20-\x7e\ue080-\ue0ff]+$/;
 /** Below this many patterns, trying each is as fast as the index. */
 const INDEX_FROM = 64;
 /** Characters of a pattern's required text that key the index. */
@@ -82,7 +87,8 @@ function indexedRules(rules: LibraryRule[], ignoreCase: boolean): RuleFile | { u
   const seen = new Set<string>();
   for (let index = rules.length - 1; index >= 0; index--) {
     const rule = rules[index]!;
-    const identity = `${rule.negative ? '!' : ''}${rule.body}`;
+    // Not `!${body}`: the library unescapes a leading `\!`, so `\!x` has the body `!x` too.
+    const identity = `${rule.negative ? 'negated' : 'plain'}\0${rule.body}`;
     if (seen.has(identity)) continue;
     seen.add(identity);
     const text = requiredText(rule.body, ignoreCase);
@@ -126,9 +132,9 @@ function indexedRules(rules: LibraryRule[], ignoreCase: boolean): RuleFile | { u
 /**
  * The longest run of plain characters within one segment of a pattern, which any path it
  * matches must hold; undefined when no run is long enough to key the index. A run stops at a
- * wildcard and at `/` (`**\/` may match no folder at all); a character class ends the search,
- * since where it closes is for the library to judge. Without case, only ASCII text is used: its
- * letters fold the same way in a lowercased path as in the library's case-blind pattern.
+ * wildcard, a character class and `/` (`**\/` may match no folder at all); a class whose end is
+ * not plain to see (`[[:alpha:]]`, no `]`) ends the search. Without case, only text in CASE_SAFE
+ * is used: it folds the same way in a lowercased path as in the library's case-blind pattern.
  */
 export function requiredText(body: string, ignoreCase: boolean): string | undefined {
   let best = '';
@@ -145,7 +151,11 @@ export function requiredText(body: string, ignoreCase: boolean): string | undefi
     } else if (char === '*' || char === '?' || char === '/') {
       stop();
     } else if (char === '[') {
-      break;
+      // A class is one unknown character: the text on both sides of it still counts.
+      const end = classEnd(body, i);
+      if (end === undefined) break;
+      stop();
+      i = end;
     } else {
       run += char;
     }
@@ -154,5 +164,21 @@ export function requiredText(body: string, ignoreCase: boolean): string | undefi
 
   if (best.length < KEY) return undefined;
   if (!ignoreCase) return best;
-  return /^[\x20-\x7e]+$/.test(best) ? best.toLowerCase() : undefined;
+  return CASE_SAFE.test(best) ? best.toLowerCase() : undefined;
+}
+
+/**
+ * Where a plain class (`[abc]`, `[!a-z]`) opening at `open` closes. Undefined for the shapes where
+ * readers of the pattern may differ on that (a `]` member, an escape, a named class) and for a
+ * class that never closes.
+ */
+function classEnd(body: string, open: number): number | undefined {
+  let at = open + 1;
+  if (body[at] === '!' || body[at] === '^') at++;
+  if (body[at] === ']') return undefined;
+  for (; at < body.length; at++) {
+    if (body[at] === '\\' || body[at] === '[') return undefined;
+    if (body[at] === ']') return at;
+  }
+  return undefined;
 }
