@@ -30488,13 +30488,16 @@ function classEnd(body, open2) {
 // src/sources/gitignore.ts
 var MAX_IGNORE_FILE = 1024 * 1024;
 var toPosix = (path) => sep === "/" ? path : path.split(sep).join("/");
+var warnUnused = (path, why) => log.warn(`${path}: ${why}; its ignore rules are not used`);
 var GitignoreSet = class _GitignoreSet {
-  constructor(base, ignoreCase) {
+  constructor(base, ignoreCase, unused) {
     this.base = base;
     this.ignoreCase = ignoreCase;
+    this.unused = unused;
   }
   base;
   ignoreCase;
+  unused;
   /** Rules of the .gitignore files in `base` and below, by folder ('' for base itself). */
   byDir = /* @__PURE__ */ new Map();
   /** Rules of the .gitignore files above `base`, shallowest first, with base seen from each. */
@@ -30509,8 +30512,9 @@ var GitignoreSet = class _GitignoreSet {
     );
     const file = ruleFile(rules, this.ignoreCase);
     if (typeof file === "function") return file;
-    log.warn(
-      `${path}: ${file.unkeyed} patterns with no plain text to look them up by (over ${MAX_UNKEYED}, each tried on every path); its ignore rules are not used`
+    this.unused(
+      path,
+      `${file.unkeyed} patterns with no plain text to look them up by (over ${MAX_UNKEYED}, each tried on every path)`
     );
     return void 0;
   }
@@ -30519,10 +30523,10 @@ var GitignoreSet = class _GitignoreSet {
    * inside `base` are added by the walk as it enters them (addFolder), before it judges anything
    * there.
    */
-  static load(base) {
+  static load(base, unused = warnUnused) {
     const repoRoot = findRepoRoot(base);
     const settings = repoRoot ? ignoreSettings(repoRoot) : void 0;
-    const set = new _GitignoreSet(base, settings?.ignoreCase ?? CASELESS_FILES);
+    const set = new _GitignoreSet(base, settings?.ignoreCase ?? CASELESS_FILES, unused);
     for (const file of settings?.excludeFiles ?? []) {
       const rules = set.rulesAt(file, { followLink: true });
       if (rules) set.above.push({ prefix: toPosix(relative2(repoRoot, base)), rules });
@@ -30571,16 +30575,20 @@ var GitignoreSet = class _GitignoreSet {
       const stats = (followLink ? statSync : lstatSync2)(path, { throwIfNoEntry: false });
       if (!stats) return void 0;
       if (stats.isSymbolicLink()) {
-        log.warn(`${path}: a symbolic link; git does not follow it, so its rules are not used`);
+        this.unused(path, "a symbolic link; git does not follow it");
         return void 0;
       }
-      if (!stats.isFile() || stats.size > MAX_IGNORE_FILE) {
-        log.warn(`${path}: not a regular file of at most 1 MiB; its ignore rules are not used`);
+      if (!stats.isFile()) {
+        this.unused(path, "not a regular file");
+        return void 0;
+      }
+      if (stats.size > MAX_IGNORE_FILE) {
+        this.unused(path, `${stats.size} bytes, over the 1 MiB an ignore file may have`);
         return void 0;
       }
       return readFileSync2(path, "utf8").split(/\r?\n/);
     } catch (error) {
-      log.warn(`${path}: cannot read (${error.code ?? "error"})`);
+      this.unused(path, `cannot read it (${error.code ?? "error"})`);
       return void 0;
     }
   }
@@ -33100,7 +33108,12 @@ async function* walk(options, onSkip, onEscaped = () => {
       }
       continue;
     }
-    const ignores = options.gitignore ? GitignoreSet.load(absRoot) : void 0;
+    const unusedRules = (path, why) => {
+      const rel = toPosix3(relative4(options.base, path));
+      const shownPath = rel.startsWith("../") || isAbsolute3(rel) ? toPosix3(path) : rel;
+      onSkip(shownPath, "ignore-rules-unused", `${why}; its ignore rules are not used`);
+    };
+    const ignores = options.gitignore ? GitignoreSet.load(absRoot, unusedRules) : void 0;
     const tracked = options.gitignore ? trackedButIgnored(absRoot) : void 0;
     const trackedIgnored = tracked?.names ?? /* @__PURE__ */ new Set();
     const rawTrackedNames = new Set((tracked?.raw ?? []).map((name) => name.toString("utf8")));
@@ -35529,7 +35542,8 @@ var WARN_REASONS = /* @__PURE__ */ new Set([
   "not-a-regular-file",
   "invalid-object",
   "archive-limit",
-  "match-limit"
+  "match-limit",
+  "ignore-rules-unused"
 ]);
 function defaultThreads(reservedCores = 0) {
   return Math.max(1, availableParallelism() - reservedCores);

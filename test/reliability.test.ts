@@ -127,7 +127,9 @@ describe('hostile working tree', () => {
     expect(summary.skipped['not-a-regular-file']).toBe(1);
     expect(run.stderr).toMatch(/huge\.log: skipped \(too-large/);
     expect(run.stderr).toMatch(/pipe: skipped \(not-a-regular-file/);
-    expect(run.stderr).toMatch(/\.gitignore: a symbolic link; git does not follow it/);
+    expect(run.stderr).toMatch(
+      /\.gitignore: skipped \(ignore-rules-unused: a symbolic link; git does not follow it/,
+    );
     expect(run.stderr).toMatch(/cut\.env\.gz[^\n]*skipped/);
     expect(run.stderr).toMatch(/cut\.zip[^\n]*skipped/);
     expect(run.stderr).toMatch(

@@ -110,6 +110,8 @@ export type SkipReason =
   | 'archive-limit'
   /** A rule reached its match limit in one file; later matches of it there are not reported. */
   | 'match-limit'
+  /** An ignore file that is not followed (a symlink, too large, unreadable): more is scanned. */
+  | 'ignore-rules-unused'
   | 'worker-error';
 
 export interface Notice {

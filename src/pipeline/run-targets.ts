@@ -59,6 +59,7 @@ const WARN_REASONS = new Set<string>([
   'invalid-object',
   'archive-limit',
   'match-limit',
+  'ignore-rules-unused',
 ]);
 
 /** One worker per core, less the cores the caller's own work keeps busy. */

@@ -19,6 +19,12 @@ const MAX_IGNORE_FILE = 1024 * 1024;
 
 const toPosix = (path: string) => (sep === '/' ? path : path.split(sep).join('/'));
 
+/** Told of an ignore file (absolute path) whose rules are not used, and why. */
+export type UnusedRulesHandler = (path: string, why: string) => void;
+
+const warnUnused: UnusedRulesHandler = (path, why) =>
+  log.warn(`${path}: ${why}; its ignore rules are not used`);
+
 export class GitignoreSet {
   /** Rules of the .gitignore files in `base` and below, by folder ('' for base itself). */
   private readonly byDir = new Map<string, RuleFile>();
@@ -29,6 +35,8 @@ export class GitignoreSet {
     private readonly base: string,
     /** git's core.ignoreCase for the repository: false on Linux unless set. */
     private readonly ignoreCase: boolean,
+    /** Told of an ignore file whose rules are not used, and why. */
+    private readonly unused: UnusedRulesHandler,
   ) {}
 
   /** The rules of the ignore file at `path`, or undefined when it is absent or not used. */
@@ -41,9 +49,10 @@ export class GitignoreSet {
     );
     const file = ruleFile(rules, this.ignoreCase);
     if (typeof file === 'function') return file;
-    log.warn(
-      `${path}: ${file.unkeyed} patterns with no plain text to look them up by (over ` +
-        `${MAX_UNKEYED}, each tried on every path); its ignore rules are not used`,
+    this.unused(
+      path,
+      `${file.unkeyed} patterns with no plain text to look them up by (over ${MAX_UNKEYED}, ` +
+        'each tried on every path)',
     );
     return undefined;
   }
@@ -53,10 +62,10 @@ export class GitignoreSet {
    * inside `base` are added by the walk as it enters them (addFolder), before it judges anything
    * there.
    */
-  static load(base: string): GitignoreSet {
+  static load(base: string, unused: UnusedRulesHandler = warnUnused): GitignoreSet {
     const repoRoot = findRepoRoot(base);
     const settings = repoRoot ? ignoreSettings(repoRoot) : undefined;
-    const set = new GitignoreSet(base, settings?.ignoreCase ?? CASELESS_FILES);
+    const set = new GitignoreSet(base, settings?.ignoreCase ?? CASELESS_FILES, unused);
     // Lowest precedence first, as `above` is applied in order and the last verdict stands.
     for (const file of settings?.excludeFiles ?? []) {
       const rules = set.rulesAt(file, { followLink: true });
@@ -112,16 +121,20 @@ export class GitignoreSet {
       // git does not follow a symlinked .gitignore either ("too many levels of symbolic links"),
       // but it does follow its exclude files (dotfile managers link them into place).
       if (stats.isSymbolicLink()) {
-        log.warn(`${path}: a symbolic link; git does not follow it, so its rules are not used`);
+        this.unused(path, 'a symbolic link; git does not follow it');
         return undefined;
       }
-      if (!stats.isFile() || stats.size > MAX_IGNORE_FILE) {
-        log.warn(`${path}: not a regular file of at most 1 MiB; its ignore rules are not used`);
+      if (!stats.isFile()) {
+        this.unused(path, 'not a regular file');
+        return undefined;
+      }
+      if (stats.size > MAX_IGNORE_FILE) {
+        this.unused(path, `${stats.size} bytes, over the 1 MiB an ignore file may have`);
         return undefined;
       }
       return readFileSync(path, 'utf8').split(/\r?\n/);
     } catch (error) {
-      log.warn(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      this.unused(path, `cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
       return undefined;
     }
   }

@@ -108,7 +108,13 @@ export async function* walk(
       continue;
     }
 
-    const ignores = options.gitignore ? GitignoreSet.load(absRoot) : undefined;
+    // An ignore file whose rules are not used is a notice in the report, as a skipped file is.
+    const unusedRules = (path: string, why: string) => {
+      const rel = toPosix(relative(options.base, path));
+      const shownPath = rel.startsWith('../') || isAbsolute(rel) ? toPosix(path) : rel;
+      onSkip(shownPath, 'ignore-rules-unused', `${why}; its ignore rules are not used`);
+    };
+    const ignores = options.gitignore ? GitignoreSet.load(absRoot, unusedRules) : undefined;
     // Files git tracks are in the repository whatever .gitignore says; they are scanned.
     const tracked = options.gitignore ? trackedButIgnored(absRoot) : undefined;
     const trackedIgnored = tracked?.names ?? new Set<string>();
