@@ -33264,11 +33264,12 @@ function rawTracked(absRoot, name, options, onSkip, onEscaped) {
 }
 function shownRaw(absRoot, rel, options) {
   const prefix = toPosix3(relative4(options.base, absRoot));
-  return [prefix, decodePath(rel).path].filter(Boolean).join("/");
+  const { path, escaped } = decodePath(rel);
+  return { path: [prefix, path].filter(Boolean).join("/"), escaped };
 }
 function rawTarget(absRoot, rel, rawPath, options, onSkip, onEscaped) {
-  const path = shownRaw(absRoot, rel, options);
-  if (decodePath(rel).escaped) onEscaped(path);
+  const { path, escaped } = shownRaw(absRoot, rel, options);
+  if (escaped) onEscaped(path);
   const stats = lstatSync3(rawPath, { throwIfNoEntry: false });
   if (!stats) {
     onSkip(path, "unreadable", "vanished during the walk");
@@ -33323,7 +33324,7 @@ function* walkRawFolder(absRoot, relDir, context) {
     try {
       entries = readdirSync2(folder.bytes, { encoding: "buffer", withFileTypes: true });
     } catch {
-      onSkip(shownRaw(absRoot, folder.rel, options), "unreadable", "folder cannot be listed");
+      onSkip(shownRaw(absRoot, folder.rel, options).path, "unreadable", "folder cannot be listed");
       continue;
     }
     for (const entry of entries) {
@@ -33333,12 +33334,12 @@ function* walkRawFolder(absRoot, relDir, context) {
       const bytes = Buffer.concat([folder.bytes, SLASH, name]);
       const directory = entry.isDirectory();
       if (ignores?.ignoredEntry(rel.toString("utf8"), directory, chain)) {
-        if (!directory) onSkip(shownRaw(absRoot, rel, options), "ignored-by-gitignore");
+        if (!directory) onSkip(shownRaw(absRoot, rel, options).path, "ignored-by-gitignore");
         continue;
       }
       if (directory) {
         if (options.dependencies || !name.equals(NODE_MODULES)) folders.push({ bytes, rel });
-        else onSkip(shownRaw(absRoot, rel, options), "dependencies", DEPENDENCIES);
+        else onSkip(shownRaw(absRoot, rel, options).path, "dependencies", DEPENDENCIES);
         continue;
       }
       const target = rawTarget(absRoot, rel, bytes, options, onSkip, onEscaped);

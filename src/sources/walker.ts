@@ -317,10 +317,14 @@ function rawTracked(
   return rawTarget(absRoot, name, rawPath, options, onSkip, onEscaped);
 }
 
-/** A path known by its bytes, as reported: decoded whole, as git decodes a path, bad bytes `\xNN`. */
-function shownRaw(absRoot: string, rel: Buffer, options: WalkOptions): string {
+/**
+ * A path known by its bytes, as reported, and whether it needed escapes: decoded whole, as git
+ * decodes a path, bad bytes `\xNN`.
+ */
+function shownRaw(absRoot: string, rel: Buffer, options: WalkOptions) {
   const prefix = toPosix(relative(options.base, absRoot));
-  return [prefix, decodePath(rel).path].filter(Boolean).join('/');
+  const { path, escaped } = decodePath(rel);
+  return { path: [prefix, path].filter(Boolean).join('/'), escaped };
 }
 
 /** The target for a file known by its bytes: `rel` from `absRoot`, `rawPath` whole. */
@@ -332,8 +336,8 @@ function rawTarget(
   onSkip: SkipHandler,
   onEscaped: EscapedNameHandler,
 ): FileTarget | undefined {
-  const path = shownRaw(absRoot, rel, options);
-  if (decodePath(rel).escaped) onEscaped(path);
+  const { path, escaped } = shownRaw(absRoot, rel, options);
+  if (escaped) onEscaped(path);
   const stats = lstatSync(rawPath, { throwIfNoEntry: false });
   if (!stats) {
     onSkip(path, 'unreadable', 'vanished during the walk');
@@ -418,7 +422,7 @@ function* walkRawFolder(
     try {
       entries = readdirSync(folder.bytes, { encoding: 'buffer', withFileTypes: true });
     } catch {
-      onSkip(shownRaw(absRoot, folder.rel, options), 'unreadable', 'folder cannot be listed');
+      onSkip(shownRaw(absRoot, folder.rel, options).path, 'unreadable', 'folder cannot be listed');
       continue;
     }
     for (const entry of entries) {
@@ -428,12 +432,12 @@ function* walkRawFolder(
       const bytes = Buffer.concat([folder.bytes, SLASH, name]);
       const directory = entry.isDirectory();
       if (ignores?.ignoredEntry(rel.toString('utf8'), directory, chain)) {
-        if (!directory) onSkip(shownRaw(absRoot, rel, options), 'ignored-by-gitignore');
+        if (!directory) onSkip(shownRaw(absRoot, rel, options).path, 'ignored-by-gitignore');
         continue;
       }
       if (directory) {
         if (options.dependencies || !name.equals(NODE_MODULES)) folders.push({ bytes, rel });
-        else onSkip(shownRaw(absRoot, rel, options), 'dependencies', DEPENDENCIES);
+        else onSkip(shownRaw(absRoot, rel, options).path, 'dependencies', DEPENDENCIES);
         continue;
       }
       const target = rawTarget(absRoot, rel, bytes, options, onSkip, onEscaped);
