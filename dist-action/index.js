@@ -33084,6 +33084,7 @@ async function* walk(options, onSkip, onEscaped = () => {
     return { absPath, path, size };
   };
   const admitted = /* @__PURE__ */ new Set();
+  const unusedNamed = /* @__PURE__ */ new Set();
   const rawSeen = /* @__PURE__ */ new Set();
   const firstRaw = (target) => {
     const key = Buffer.from(target.rawPath).toString("latin1");
@@ -33109,6 +33110,8 @@ async function* walk(options, onSkip, onEscaped = () => {
       continue;
     }
     const unusedRules = (path, why) => {
+      if (unusedNamed.has(path)) return;
+      unusedNamed.add(path);
       const rel = toPosix3(relative4(options.base, path));
       const shownPath = rel.startsWith("../") || isAbsolute3(rel) ? toPosix3(path) : rel;
       onSkip(shownPath, "ignore-rules-unused", `${why}; its ignore rules are not used`);
@@ -33120,12 +33123,15 @@ async function* walk(options, onSkip, onEscaped = () => {
     const prefix = toPosix3(relative4(options.base, absRoot));
     const inside2 = prefix !== ".." && !prefix.startsWith("../") && !isAbsolute3(prefix);
     const shown = (relPath) => inside2 ? prefix ? `${prefix}/${relPath}` : relPath : toPosix3(relative4(options.base, join5(absRoot, relPath)));
+    const rawFoldersWalked = /* @__PURE__ */ new Set();
     for (const entry of listTree(absRoot, ignores, options.dependencies === true)) {
       if ("unlisted" in entry) {
         onSkip(shown(entry.unlisted), "unreadable", "folder cannot be listed");
         continue;
       }
       if ("rawFolder" in entry) {
+        if (rawFoldersWalked.has(entry.rawFolder)) continue;
+        rawFoldersWalked.add(entry.rawFolder);
         const inside3 = { ignores, chain: entry.chain, options, onSkip, onEscaped };
         for (const target2 of walkRawFolder(absRoot, entry.rawFolder, inside3)) {
           if (firstRaw(target2) && selected(target2.path)) yield target2;

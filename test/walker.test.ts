@@ -289,6 +289,11 @@ describe('the working-tree walk', () => {
     expect(admitted).toEqual(['a.env']);
     // Named in the report, as a skipped file is: its rules would have excluded a.env.
     expect(skipped).toEqual(['ignore-rules-unused .gitignore', 'symlink .gitignore']);
+    // Once, however many roots see it.
+    mkdirSync(join(root, 'one'));
+    mkdirSync(join(root, 'two'));
+    const twice = await walked(root, { roots: [join(root, 'one'), join(root, 'two')] });
+    expect(twice.skipped).toEqual(['ignore-rules-unused .gitignore']);
   });
 
   it('applies --exclude and .gitignore to names that are not valid UTF-8', async () => {
@@ -313,6 +318,9 @@ describe('the working-tree walk', () => {
     const raw = (...parts: string[]) =>
       Buffer.concat([Buffer.from(`${root}/`), Buffer.from(parts.join('/'), 'latin1')]);
     mkdirSync(raw('caf\xe9', 'deep\xff', 'node_modules'), { recursive: true });
+    // Siblings whose names decode the same way (U+FFFD): each is walked once, not once a sibling.
+    mkdirSync(raw('caf\xe8'));
+    mkdirSync(raw('caf\xfe'));
     writeFileSync(raw('caf\xe9', 'a.env'), 'x\n');
     writeFileSync(raw('caf\xe9', 'b.log'), 'x\n');
     writeFileSync(raw('caf\xe9', 'deep\xff', 'c\xfe.txt'), 'x\n');

@@ -79,6 +79,8 @@ export async function* walk(
     return { absPath, path, size };
   };
   const admitted = new Set<string>();
+  /** Ignore files already said to be unused: roots in one repository share them. */
+  const unusedNamed = new Set<string>();
   /** Names that are not valid UTF-8 scanned so far, by their bytes: each once. */
   const rawSeen = new Set<string>();
   const firstRaw = (target: FileTarget) => {
@@ -110,6 +112,8 @@ export async function* walk(
 
     // An ignore file whose rules are not used is a notice in the report, as a skipped file is.
     const unusedRules = (path: string, why: string) => {
+      if (unusedNamed.has(path)) return;
+      unusedNamed.add(path);
       const rel = toPosix(relative(options.base, path));
       const shownPath = rel.startsWith('../') || isAbsolute(rel) ? toPosix(path) : rel;
       onSkip(shownPath, 'ignore-rules-unused', `${why}; its ignore rules are not used`);
@@ -129,12 +133,16 @@ export async function* walk(
           ? `${prefix}/${relPath}`
           : relPath
         : toPosix(relative(options.base, join(absRoot, relPath)));
+    const rawFoldersWalked = new Set<string>();
     for (const entry of listTree(absRoot, ignores, options.dependencies === true)) {
       if ('unlisted' in entry) {
         onSkip(shown(entry.unlisted), 'unreadable', 'folder cannot be listed');
         continue;
       }
       if ('rawFolder' in entry) {
+        // Every folder whose name decodes the same way is walked at the first of them.
+        if (rawFoldersWalked.has(entry.rawFolder)) continue;
+        rawFoldersWalked.add(entry.rawFolder);
         const inside = { ignores, chain: entry.chain, options, onSkip, onEscaped };
         for (const target of walkRawFolder(absRoot, entry.rawFolder, inside)) {
           if (firstRaw(target) && selected(target.path)) yield target;
