@@ -36254,7 +36254,10 @@ function attribute(findings, context) {
       presentInHead: now !== void 0 || headDigests.has(finding.valueDigest)
     };
     const unread = unscannedInHead.get(sighting.lineage);
-    if (!shown.history.presentInHead && unread) shown.history.headNotScanned = unread;
+    if (!shown.history.presentInHead && unread) {
+      shown.history.presentInHead = null;
+      shown.history.headNotScanned = unread;
+    }
     attributed.push(shown);
   }
   return attributed.sort(compareFindings);

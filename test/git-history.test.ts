@@ -275,7 +275,7 @@ describe('scan --history attribution', () => {
     const history = Object.fromEntries(findings.map((f) => [f.path, f.history]));
     expect(history['k.txt']).toMatchObject({
       commit: added,
-      presentInHead: false,
+      presentInHead: null,
       headNotScanned: 'binary',
     });
     expect(history['gone.txt']).toMatchObject({ presentInHead: false });
@@ -285,7 +285,9 @@ describe('scan --history attribution', () => {
     expect(text).toContain("HEAD's version of this file was not scanned (binary)");
     const sarif = JSON.parse(runCli(['scan', '--history', r.dir, '--format', 'sarif']).stdout);
     const props = sarif.runs[0].results.map((x: { properties: object }) => x.properties);
-    expect(props).toContainEqual(expect.objectContaining({ headNotScanned: 'binary' }));
+    expect(props).toContainEqual(
+      expect.objectContaining({ presentInHead: null, headNotScanned: 'binary' }),
+    );
   });
 
   it('follows a renamed file, and shows the secret at its line in HEAD', async () => {

@@ -28,10 +28,11 @@ export interface HistorySighting {
   date: string;
   /** Path of the file at that commit. */
   path: string;
-  presentInHead: boolean;
+  /** Whether HEAD still holds the secret; null when HEAD's version was not scanned. */
+  presentInHead: boolean | null;
   /**
-   * HEAD holds this file, but its version there was not scanned (binary, too large): whether
-   * the secret is still in it is unknown. Set only when presentInHead is false.
+   * HEAD holds this file, but its version there was not scanned (binary, too large), so whether
+   * the secret is still in it is unknown: why. Set exactly when presentInHead is null.
    */
   headNotScanned?: SkipReason;
 }

@@ -74,7 +74,10 @@ export function attribute(
       presentInHead: now !== undefined || headDigests.has(finding.valueDigest),
     };
     const unread = unscannedInHead.get(sighting.lineage);
-    if (!shown.history.presentInHead && unread) shown.history.headNotScanned = unread;
+    if (!shown.history.presentInHead && unread) {
+      shown.history.presentInHead = null;
+      shown.history.headNotScanned = unread;
+    }
     attributed.push(shown);
   }
   return attributed.sort(compareFindings);
