@@ -30507,8 +30507,9 @@ var GitignoreSet = class _GitignoreSet {
     const lines = this.readIgnoreFile(path, options);
     if (!lines) return void 0;
     if (lines[0]?.startsWith("\uFEFF")) lines[0] = lines[0].slice(1);
+    const patterns = lines.map(asGitBytes);
     const rules = (0, import_ignore.default)({ allowRelativePaths: true, ignorecase: this.ignoreCase }).add(
-      lines.map(asGitBytes)
+      this.ignoreCase ? patterns.map(caselessClasses) : patterns
     );
     const file = ruleFile(rules, this.ignoreCase);
     if (typeof file === "function") return file;
@@ -30603,6 +30604,58 @@ function asGitBytes(text) {
 }
 var NON_ASCII = /[^\x00-\x7f]/;
 var BYTE_CHARS = 57344;
+function caselessClasses(pattern) {
+  if (!pattern.includes("[")) return pattern;
+  let out = "";
+  for (let at = 0; at < pattern.length; at++) {
+    const char = pattern[at];
+    if (char === "\\") {
+      out += pattern.slice(at, at + 2);
+      at++;
+    } else if (char === "[") {
+      const rewritten = caselessClass(pattern, at);
+      if (!rewritten) return pattern;
+      out += rewritten.text;
+      at = rewritten.end;
+    } else {
+      out += char;
+    }
+  }
+  return out;
+}
+function caselessClass(pattern, open2) {
+  let at = open2 + 1;
+  let text = "[";
+  if (pattern[at] === "!" || pattern[at] === "^") text += pattern[at++];
+  for (let first2 = true; first2 || pattern[at] !== "]"; first2 = false) {
+    if (at >= pattern.length) return void 0;
+    const member = memberAt(pattern, at);
+    if (member === void 0) return void 0;
+    if (pattern[member.end] === "-" && member.end + 1 < pattern.length) {
+      const last2 = pattern[member.end + 1] === "]" ? void 0 : memberAt(pattern, member.end + 1);
+      if (last2) {
+        text += pattern.slice(at, last2.end);
+        at = last2.end;
+        continue;
+      }
+    }
+    const upper = member.char >= "A" && member.char <= "Z" && !member.named;
+    text += upper ? NO_BYTE : pattern.slice(at, member.end);
+    at = member.end;
+  }
+  return { text: `${text}]`, end: at };
+}
+function memberAt(pattern, at) {
+  if (pattern[at] === "\\") {
+    return at + 1 < pattern.length ? { char: pattern[at + 1], end: at + 2, named: false } : void 0;
+  }
+  if (pattern[at] === "[" && pattern[at + 1] === ":") {
+    const close = pattern.indexOf(":]", at + 2);
+    return close === -1 ? void 0 : { char: "", end: close + 2, named: true };
+  }
+  return { char: pattern[at], end: at + 1, named: false };
+}
+var NO_BYTE = "\uE000";
 var CASELESS_FILES = process.platform === "darwin" || process.platform === "win32";
 function ignoreSettings(repoRoot) {
   const config = gitOutput(repoRoot, [

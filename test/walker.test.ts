@@ -114,7 +114,20 @@ describe('the working-tree walk', () => {
         fc.nat(3),
         // Not `**` inside a name (`/a**`): git 2.39 lets a trailing one cross folders, as its
         // docs say it should not, and the ignore library follows the docs (a known difference).
-        fc.constantFrom('*', '?', '??', '[a-z]', '[!a]', '[é]', ''),
+        // Without case, git never matches an uppercase single member of a class (`[N]`).
+        fc.constantFrom(
+          '*',
+          '?',
+          '??',
+          '[a-z]',
+          '[!a]',
+          '[é]',
+          '[N]',
+          '[!N]',
+          '[\\N]',
+          '[A-Z]',
+          '',
+        ),
         fc.constantFrom('', '/', '**/', 'a/', 'a/**/'),
         fc.constantFrom('', '/'),
         // A negation, or a literal `!` escaped: the two must not be taken for each other.
@@ -403,9 +416,11 @@ describe('the working-tree walk', () => {
   it('matches patterns in the case git does: exactly, unless core.ignoreCase says otherwise', async () => {
     const root = join(tmp.path, 'case');
     const repo = initRepo(root);
-    // Only ASCII letters match in any case: `é1` never ignores `É1`; `?` takes one byte of `é`.
-    writeFileSync(join(root, '.gitignore'), 'Build/\n*.Log\né1\n?\n');
-    for (const file of ['build/a.txt', 'sub/build/b.txt', 'x.log', 'y.LOG', 'z.Log', 'É1', 'É']) {
+    // Only ASCII letters match in any case: `é1` never ignores `É1`; `?` takes one byte of `é`;
+    // an uppercase single member of a class (`[F]`) matches nothing, a range (`[E-G]`) both cases.
+    writeFileSync(join(root, '.gitignore'), 'Build/\n*.Log\né1\n?\n[F]oo\n[!F]ar\n[E-G]oz\n');
+    const files = ['build/a.txt', 'sub/build/b.txt', 'x.log', 'y.LOG', 'z.Log', 'É1', 'É'];
+    for (const file of [...files, 'foo', 'Foo', 'bar', 'Bar', 'foz', 'Foz']) {
       mkdirSync(dirname(join(root, file)), { recursive: true });
       writeFileSync(join(root, file), 'x\n');
     }
@@ -420,7 +435,8 @@ describe('the working-tree walk', () => {
 
     repo.git('config', 'core.ignorecase', 'true');
     expect(gitList()).not.toContain('build/a.txt');
-    expect(gitList()).toEqual(expect.arrayContaining(['É1', 'É']));
+    expect(gitList()).toEqual(expect.arrayContaining(['É1', 'É', 'foo', 'Foo']));
+    expect(gitList()).not.toEqual(expect.arrayContaining(['Bar']));
     expect((await walked(root)).admitted).toEqual(gitList());
   });
 });

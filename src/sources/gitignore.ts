@@ -44,8 +44,9 @@ export class GitignoreSet {
     const lines = this.readIgnoreFile(path, options);
     if (!lines) return undefined;
     if (lines[0]?.startsWith('\uFEFF')) lines[0] = lines[0].slice(1);
+    const patterns = lines.map(asGitBytes);
     const rules = ignore({ allowRelativePaths: true, ignorecase: this.ignoreCase }).add(
-      lines.map(asGitBytes),
+      this.ignoreCase ? patterns.map(caselessClasses) : patterns,
     );
     const file = ruleFile(rules, this.ignoreCase);
     if (typeof file === 'function') return file;
@@ -157,6 +158,76 @@ export function asGitBytes(text: string): string {
 }
 const NON_ASCII = /[^\x00-\x7f]/;
 const BYTE_CHARS = 0xe000;
+
+/**
+ * git, matching without case, lowers the name's letter and compares it with each single member
+ * of a class as written, so an uppercase member (`[F]oo`, `[\\F]`) never matches, while ranges
+ * (`[E-G]`) and named classes are matched in either case. The library would let `[F]` match `f`
+ * and `F` alike, and skip files git keeps, so such a member is replaced by a character no path
+ * holds (U+E000, the stand-in for a NUL byte). A class that never closes is left alone.
+ */
+export function caselessClasses(pattern: string): string {
+  if (!pattern.includes('[')) return pattern;
+  let out = '';
+  for (let at = 0; at < pattern.length; at++) {
+    const char = pattern[at]!;
+    if (char === '\\') {
+      out += pattern.slice(at, at + 2);
+      at++;
+    } else if (char === '[') {
+      const rewritten = caselessClass(pattern, at);
+      if (!rewritten) return pattern;
+      out += rewritten.text;
+      at = rewritten.end;
+    } else {
+      out += char;
+    }
+  }
+  return out;
+}
+
+/** The class opening at `open`, rewritten, and where it closes; undefined if it never does. */
+function caselessClass(pattern: string, open: number): { text: string; end: number } | undefined {
+  let at = open + 1;
+  let text = '[';
+  if (pattern[at] === '!' || pattern[at] === '^') text += pattern[at++];
+  // The first member may be `]`; after it, a `]` closes the class.
+  for (let first = true; first || pattern[at] !== ']'; first = false) {
+    if (at >= pattern.length) return undefined;
+    const member = memberAt(pattern, at);
+    if (member === undefined) return undefined;
+    if (pattern[member.end] === '-' && member.end + 1 < pattern.length) {
+      const last = pattern[member.end + 1] === ']' ? undefined : memberAt(pattern, member.end + 1);
+      if (last) {
+        text += pattern.slice(at, last.end);
+        at = last.end;
+        continue;
+      }
+    }
+    const upper = member.char >= 'A' && member.char <= 'Z' && !member.named;
+    text += upper ? NO_BYTE : pattern.slice(at, member.end);
+    at = member.end;
+  }
+  return { text: `${text}]`, end: at };
+}
+
+/** One member of a class at `at`: an escaped or plain character, or a named class. */
+function memberAt(
+  pattern: string,
+  at: number,
+): { char: string; end: number; named: boolean } | undefined {
+  if (pattern[at] === '\\') {
+    return at + 1 < pattern.length
+      ? { char: pattern[at + 1]!, end: at + 2, named: false }
+      : undefined;
+  }
+  if (pattern[at] === '[' && pattern[at + 1] === ':') {
+    const close = pattern.indexOf(':]', at + 2);
+    return close === -1 ? undefined : { char: '', end: close + 2, named: true };
+  }
+  return { char: pattern[at]!, end: at + 1, named: false };
+}
+const NO_BYTE = '\ue000';
 
 /** Where git's own default is to match file names in any case (it sets core.ignoreCase there). */
 const CASELESS_FILES = process.platform === 'darwin' || process.platform === 'win32';
