@@ -10809,7 +10809,7 @@ var require_pattern = __commonJS({
       const absolute = [];
       const relative6 = [];
       for (const pattern of patterns) {
-        if (isAbsolute5(pattern)) {
+        if (isAbsolute6(pattern)) {
           absolute.push(pattern);
         } else {
           relative6.push(pattern);
@@ -10818,10 +10818,10 @@ var require_pattern = __commonJS({
       return [absolute, relative6];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute5(pattern) {
+    function isAbsolute6(pattern) {
       return path.isAbsolute(pattern);
     }
-    exports.isAbsolute = isAbsolute5;
+    exports.isAbsolute = isAbsolute6;
   }
 });
 
@@ -29902,7 +29902,7 @@ var init_esm = __esm({
 import { execFileSync as execFileSync4 } from "node:child_process";
 import { appendFileSync, existsSync as existsSync6, mkdtempSync, readFileSync as readFileSync11, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { isAbsolute as isAbsolute4, join as join7, relative as relative5, resolve as resolve9, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute5, join as join7, relative as relative5, resolve as resolve9, sep as sep4 } from "node:path";
 
 // src/config/load.ts
 import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:fs";
@@ -33109,6 +33109,7 @@ function sequenceLength(bytes, i2) {
 // src/sources/walker.ts
 var SLASH = Buffer.from("/");
 var DOT_GIT = Buffer.from(".git");
+var DOT_GITIGNORE = Buffer.from(".gitignore");
 var NODE_MODULES = Buffer.from("node_modules");
 var toPosix3 = (path) => sep3 === "/" ? path : path.split(sep3).join("/");
 async function* walk(options, onSkip, onEscaped = () => {
@@ -33400,6 +33401,10 @@ function* walkRawFolder(absRoot, relDir, context) {
         if (options.dependencies || !name.equals(NODE_MODULES)) folders.push({ bytes, rel });
         else onSkip(shownRaw(absRoot, rel, options).path, "dependencies", DEPENDENCIES);
         continue;
+      }
+      if (name.equals(DOT_GITIGNORE) && ignores) {
+        const why = "in a folder whose name is not valid UTF-8; its ignore rules are not used";
+        onSkip(shownRaw(absRoot, rel, options).path, "ignore-rules-unused", why);
       }
       const target = rawTarget(absRoot, rel, bytes, options, onSkip, onEscaped);
       if (target) yield target;
@@ -36933,6 +36938,7 @@ function toGithubAnnotations(findings, limit = Infinity) {
 }
 
 // src/report/sarif.ts
+import { isAbsolute as isAbsolute4 } from "node:path";
 import { pathToFileURL } from "node:url";
 
 // src/version.ts
@@ -37077,17 +37083,12 @@ function toSarif(input2) {
     for (const id of finding.antiPatterns ?? []) tags.add(`anti-pattern/${id}`);
     tagsByRule.set(finding.ruleId, tags);
   }
+  const locationOf = (subject) => isAbsolute4(subject) ? { uri: pathToFileURL(subject).href } : { uri: uriOf(subject), uriBaseId: "%SRCROOT%" };
   const notifications = input2.notices.map((notice) => ({
     level: notice.level,
     message: { text: `${notice.subject}: ${notice.message}` },
     descriptor: { id: `skip/${notice.reason}` },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: uriOf(notice.subject), uriBaseId: "%SRCROOT%" }
-        }
-      }
-    ]
+    locations: [{ physicalLocation: { artifactLocation: locationOf(notice.subject) } }]
   }));
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -37468,7 +37469,7 @@ async function runAction() {
   const workspace = resolve9(process.env.GITHUB_WORKSPACE ?? currentFolder());
   const path = resolve9(workspace, input("path", "."));
   const inside2 = relative5(workspace, path);
-  if (inside2.startsWith("..") || isAbsolute4(inside2))
+  if (inside2.startsWith("..") || isAbsolute5(inside2))
     throw new Error(`input path ${path} is outside the workspace ${workspace}`);
   if (!existsSync6(path)) throw new Error(`input path ${path} does not exist`);
   if (process.env.GITHUB_EVENT_NAME?.startsWith("pull_request") && !process.env.GITHUB_EVENT_PATH) {

@@ -140,6 +140,33 @@ function runInDeletedFolder(folder: string, args: string[]): CliRun {
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
+describe('an ignore file whose rules are not used', () => {
+  it('is a notice in JSON and SARIF, named by a file URI when it lies outside the scan', () => {
+    const dir = tempDir('unsprawl-unused-rules-');
+    try {
+      const repo = join(dir.path, 'repo');
+      mkdirSync(join(repo, 'app'), { recursive: true });
+      spawnSync('git', ['init', '-q', repo]);
+      // Over the 1 MiB an ignore file may have, outside the repository.
+      const excludes = join(dir.path, 'huge-ignore');
+      writeFileSync(excludes, '*.tmp\n'.repeat(200_000));
+      spawnSync('git', ['-C', repo, 'config', 'core.excludesFile', excludes]);
+      writeFileSync(join(repo, 'app', 'a.txt'), 'nothing here\n');
+
+      const json = JSON.parse(runCli(['scan', join(repo, 'app'), '--format', 'json']).stdout);
+      expect(json.notices).toContainEqual(
+        expect.objectContaining({ subject: excludes, reason: 'ignore-rules-unused' }),
+      );
+      const sarif = JSON.parse(runCli(['scan', join(repo, 'app'), '--format', 'sarif']).stdout);
+      const notices = sarif.runs[0].invocations[0].toolExecutionNotifications;
+      const location = notices[0].locations[0].physicalLocation.artifactLocation;
+      expect(location).toEqual({ uri: `file://${excludes}` });
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
 describe('a working folder that was deleted', () => {
   it.each([
     'scan',

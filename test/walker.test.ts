@@ -338,11 +338,19 @@ describe('the working-tree walk', () => {
     writeFileSync(raw('caf\xe9', 'b.log'), 'x\n');
     writeFileSync(raw('caf\xe9', 'deep\xff', 'c\xfe.txt'), 'x\n');
     writeFileSync(raw('caf\xe9', 'deep\xff', 'node_modules', 'd.js'), 'x\n');
+    // Not read, and said so: what it excludes is scanned.
+    writeFileSync(raw('caf\xe9', 'deep\xff', '.gitignore'), '*.txt\n');
 
     const { admitted, skipped } = await walked(root, { dependencies: false });
-    expect(admitted).toEqual(['.gitignore', 'caf\\xE9/a.env', 'caf\\xE9/deep\\xFF/c\\xFE.txt']);
+    expect(admitted).toEqual([
+      '.gitignore',
+      'caf\\xE9/a.env',
+      'caf\\xE9/deep\\xFF/.gitignore',
+      'caf\\xE9/deep\\xFF/c\\xFE.txt',
+    ]);
     expect(skipped).toEqual([
       'dependencies caf\\xE9/deep\\xFF/node_modules',
+      'ignore-rules-unused caf\\xE9/deep\\xFF/.gitignore',
       'ignored-by-gitignore caf\\xE9/b.log',
     ]);
     // Each file is read by its bytes.
@@ -352,6 +360,7 @@ describe('the working-tree walk', () => {
     }
     expect(found.map((path) => path.slice(root.length + 1)).sort()).toEqual([
       'caf\xe9/a.env',
+      'caf\xe9/deep\xff/.gitignore',
       'caf\xe9/deep\xff/c\xfe.txt',
       'caf\xe9/deep\xff/node_modules/d.js',
     ]);

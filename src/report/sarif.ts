@@ -2,6 +2,7 @@
  * SARIF 2.1.0: one result per secret, notices in the invocation's notifications, locations
  * relative to %SRCROOT% in UTF-16 columns.
  */
+import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Finding, Notice, ScanSummary } from '../findings/types.js';
@@ -176,17 +177,17 @@ export function toSarif(input: SarifInput): Sarif.Log {
     tagsByRule.set(finding.ruleId, tags);
   }
 
+  // A subject outside the scanned folder (the user's git exclude file) is an absolute path: a
+  // file URI of its own, not one relative to the source root.
+  const locationOf = (subject: string): Sarif.ArtifactLocation =>
+    isAbsolute(subject)
+      ? { uri: pathToFileURL(subject).href }
+      : { uri: uriOf(subject), uriBaseId: '%SRCROOT%' };
   const notifications: Sarif.Notification[] = input.notices.map((notice) => ({
     level: notice.level,
     message: { text: `${notice.subject}: ${notice.message}` },
     descriptor: { id: `skip/${notice.reason}` },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: uriOf(notice.subject), uriBaseId: '%SRCROOT%' },
-        },
-      },
-    ],
+    locations: [{ physicalLocation: { artifactLocation: locationOf(notice.subject) } }],
   }));
 
   return {

@@ -40,6 +40,7 @@ export type EscapedNameHandler = (path: string) => void;
 
 const SLASH = Buffer.from('/');
 const DOT_GIT = Buffer.from('.git');
+const DOT_GITIGNORE = Buffer.from('.gitignore');
 const NODE_MODULES = Buffer.from('node_modules');
 const toPosix = (path: string) => (sep === '/' ? path : path.split(sep).join('/'));
 
@@ -447,6 +448,10 @@ function* walkRawFolder(
         if (options.dependencies || !name.equals(NODE_MODULES)) folders.push({ bytes, rel });
         else onSkip(shownRaw(absRoot, rel, options).path, 'dependencies', DEPENDENCIES);
         continue;
+      }
+      if (name.equals(DOT_GITIGNORE) && ignores) {
+        const why = 'in a folder whose name is not valid UTF-8; its ignore rules are not used';
+        onSkip(shownRaw(absRoot, rel, options).path, 'ignore-rules-unused', why);
       }
       const target = rawTarget(absRoot, rel, bytes, options, onSkip, onEscaped);
       if (target) yield target;
