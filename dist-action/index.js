@@ -36894,6 +36894,26 @@ function pascalName(rule) {
   return rule.id.split("-").map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join("");
 }
 
+// src/report/text.ts
+function formatBytes(bytes) {
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+function historyDetails(h2) {
+  const details = [
+    `introduced by ${h2.author} on ${h2.date.slice(0, 10)} in ${h2.commit.slice(0, 12)}`
+  ];
+  if (h2.headNotScanned) {
+    details.push(
+      `HEAD's version of this file was not scanned (${h2.headNotScanned}): it may still hold the secret, which leaked either way \u2014 rotate it`
+    );
+  } else if (!h2.presentInHead) {
+    details.push("not in HEAD (only in history or on another branch), but leaked \u2014 rotate it");
+  }
+  return details;
+}
+
 // src/report/github.ts
 function escapeData(value) {
   return value.replace(
@@ -36923,6 +36943,7 @@ function toGithubAnnotations(findings, limit = Infinity) {
       `title=${escapeProperty(`${finding.ruleName} (${finding.ruleId})`)}`
     ].join(",");
     const parts = [finding.secret ?? finding.redacted];
+    if (finding.history) parts.push(...historyDetails(finding.history));
     if (finding.antiPatterns?.length)
       parts.push(`anti-patterns: ${finding.antiPatterns.join(", ")}`);
     if (finding.remediation) parts.push(`fix: ${finding.remediation.summary}`);
@@ -37124,13 +37145,6 @@ function toSarif(input2) {
       }
     ]
   };
-}
-
-// src/report/text.ts
-function formatBytes(bytes) {
-  if (bytes < 1024) return `${Math.round(bytes)} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 // src/cli/output.ts

@@ -209,6 +209,13 @@ describe('scan --history', () => {
     expect(run.stdout).toMatch(/config\/old\.env @ [0-9a-f]{12}/);
     expect(run.stdout).toContain('rotate');
   });
+
+  it('says in GitHub annotations which commit introduced a secret and that it left HEAD', () => {
+    const run = runCli(['scan', '--history', repo.dir, '--format', 'github']);
+    const annotation = run.stdout.split('\n').find((line) => line.includes('config/old.env'));
+    expect(annotation).toContain(`in ${commits.added!.slice(0, 12)}`);
+    expect(annotation).toContain('not in HEAD');
+  });
 });
 
 describe('scan --history attribution', () => {

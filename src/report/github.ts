@@ -4,6 +4,7 @@
  */
 import type { Finding } from '../findings/types.js';
 import { sarifLevel, securitySeverity } from './rule-meta.js';
+import { historyDetails } from './text.js';
 
 /**
  * Workflow-command data escapes `%`, CR and LF; other control characters (ESC from a file name)
@@ -45,6 +46,7 @@ export function toGithubAnnotations(findings: Finding[], limit = Infinity): stri
       `title=${escapeProperty(`${finding.ruleName} (${finding.ruleId})`)}`,
     ].join(',');
     const parts = [finding.secret ?? finding.redacted];
+    if (finding.history) parts.push(...historyDetails(finding.history));
     if (finding.antiPatterns?.length)
       parts.push(`anti-patterns: ${finding.antiPatterns.join(', ')}`);
     if (finding.remediation) parts.push(`fix: ${finding.remediation.summary}`);

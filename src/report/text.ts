@@ -1,5 +1,5 @@
 /** Human output, grouped by file like ESLint's stylish formatter, ending with a summary. */
-import type { Finding, Notice, ScanSummary } from '../findings/types.js';
+import type { Finding, HistorySighting, Notice, ScanSummary } from '../findings/types.js';
 import { sarifLevel } from './rule-meta.js';
 
 /**
@@ -70,19 +70,7 @@ function findingLines(finding: Finding, input: TextInput): string[] {
     `  ${`${finding.line}:${finding.column}`.padEnd(9)} ${levelText} ${finding.ruleName}  ` +
       `${paint(color, '1', finding.secret ?? finding.redacted)}  ${paint(color, '2', finding.ruleId)}`,
   ];
-  const details: string[] = [];
-  if (finding.history) {
-    const h = finding.history;
-    details.push(`introduced by ${h.author} on ${h.date.slice(0, 10)} in ${h.commit.slice(0, 12)}`);
-    if (h.headNotScanned) {
-      details.push(
-        `HEAD's version of this file was not scanned (${h.headNotScanned}): it may still hold ` +
-          'the secret, which leaked either way — rotate it',
-      );
-    } else if (!h.presentInHead) {
-      details.push('not in HEAD (only in history or on another branch), but leaked — rotate it');
-    }
-  }
+  const details: string[] = finding.history ? historyDetails(finding.history) : [];
   if (finding.decodedVia) details.push(`decoded via ${finding.decodedVia.join(' → ')}`);
   if (finding.antiPatterns?.length)
     details.push(`anti-patterns: ${finding.antiPatterns.join(', ')}`);
@@ -165,4 +153,20 @@ export function toText(input: TextInput): string {
   if (verbose) lines.push(...verboseLines(input, suppressed));
   lines.push(summaryLine(input.summary, verbose ? input.ruleCount : undefined));
   return `${lines.join('\n')}\n`;
+}
+
+/** Where a history finding came from and whether HEAD still holds it, a line each. */
+export function historyDetails(h: HistorySighting): string[] {
+  const details = [
+    `introduced by ${h.author} on ${h.date.slice(0, 10)} in ${h.commit.slice(0, 12)}`,
+  ];
+  if (h.headNotScanned) {
+    details.push(
+      `HEAD's version of this file was not scanned (${h.headNotScanned}): it may still hold ` +
+        'the secret, which leaked either way — rotate it',
+    );
+  } else if (!h.presentInHead) {
+    details.push('not in HEAD (only in history or on another branch), but leaked — rotate it');
+  }
+  return details;
 }
