@@ -36284,7 +36284,9 @@ function attribute(findings, context) {
   const headDigests = new Set([...inHead.values()].map((f) => f.valueDigest));
   const unscannedInHead = /* @__PURE__ */ new Map();
   for (const [id, reason] of unscanned) {
-    for (const path of headPaths.get(id) ?? []) unscannedInHead.set(index.lineageOf(path), reason);
+    for (const path of headPaths.get(id) ?? []) {
+      unscannedInHead.set(index.lineageOf(path), { reason, path });
+    }
   }
   const earliest = /* @__PURE__ */ new Map();
   for (const finding of findings) {
@@ -36314,7 +36316,8 @@ function attribute(findings, context) {
     const unread = unscannedInHead.get(sighting.lineage);
     if (!shown.history.presentInHead && unread) {
       shown.history.presentInHead = null;
-      shown.history.headNotScanned = unread;
+      shown.history.headNotScanned = unread.reason;
+      if (unread.path !== shown.path) shown.history.headPath = unread.path;
     }
     attributed.push(shown);
   }
@@ -36905,8 +36908,9 @@ function historyDetails(h2) {
     `introduced by ${h2.author} on ${h2.date.slice(0, 10)} in ${h2.commit.slice(0, 12)}`
   ];
   if (h2.headNotScanned) {
+    const file = h2.headPath ? `this file (now ${h2.headPath})` : "this file";
     details.push(
-      `HEAD's version of this file was not scanned (${h2.headNotScanned}): it may still hold the secret, which leaked either way \u2014 rotate it`
+      `HEAD's version of ${file} was not scanned (${h2.headNotScanned}): it may still hold the secret, which leaked either way \u2014 rotate it`
     );
   } else if (!h2.presentInHead) {
     details.push("not in HEAD (only in history or on another branch), but leaked \u2014 rotate it");
@@ -37025,6 +37029,7 @@ function resultFor(finding, ruleIndex, uriOf) {
     properties.date = finding.history.date;
     properties.presentInHead = finding.history.presentInHead;
     if (finding.history.headNotScanned) properties.headNotScanned = finding.history.headNotScanned;
+    if (finding.history.headPath) properties.headPath = finding.history.headPath;
   }
   const where = finding.history ? ` (introduced in ${finding.history.commit.slice(0, 12)})` : "";
   const result2 = {

@@ -285,11 +285,28 @@ describe('scan --history attribution', () => {
       presentInHead: null,
       headNotScanned: 'binary',
     });
+    expect(history['k.txt']).not.toHaveProperty('headPath');
     expect(history['gone.txt']).toMatchObject({ presentInHead: false });
     expect(history['gone.txt']).not.toHaveProperty('headNotScanned');
 
     const text = runCli(['scan', '--history', r.dir]).stdout;
     expect(text).toContain("HEAD's version of this file was not scanned (binary)");
+
+    // Renamed as it became binary: HEAD's file is named.
+    const moved = initRepo(join(dir.path, 'to-binary-renamed'));
+    const body = `k = "${token}"\n${lines(1, 60)}\n`;
+    moved.write('old.txt', body);
+    moved.commit('text', 0);
+    moved.git('mv', 'old.txt', 'new.bin');
+    // Similar enough for git to see a rename; one NUL makes it binary.
+    moved.write('new.bin', `${body}\0`);
+    moved.commit('rename, binary', 1);
+    const renamed = (await scanHistory(request(moved.dir))).findings[0]!.history;
+    expect(renamed).toMatchObject({
+      path: 'old.txt',
+      headNotScanned: 'binary',
+      headPath: 'new.bin',
+    });
     const sarif = JSON.parse(runCli(['scan', '--history', r.dir, '--format', 'sarif']).stdout);
     const props = sarif.runs[0].results.map((x: { properties: object }) => x.properties);
     expect(props).toContainEqual(

@@ -35,6 +35,8 @@ export interface HistorySighting {
    * the secret is still in it is unknown: why. Set exactly when presentInHead is null.
    */
   headNotScanned?: SkipReason;
+  /** With headNotScanned, the file's path in HEAD when it was renamed since. */
+  headPath?: string;
 }
 
 export interface Remediation {

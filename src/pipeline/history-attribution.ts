@@ -42,9 +42,11 @@ export function attribute(
   const headDigests = new Set([...inHead.values()].map((f) => f.valueDigest));
   // A file whose HEAD version was not scanned (it became binary, or too large) may still hold
   // what an earlier version held: that is unknown, not gone.
-  const unscannedInHead = new Map<string, SkipReason>();
+  const unscannedInHead = new Map<string, { reason: SkipReason; path: string }>();
   for (const [id, reason] of unscanned) {
-    for (const path of headPaths.get(id) ?? []) unscannedInHead.set(index.lineageOf(path), reason);
+    for (const path of headPaths.get(id) ?? []) {
+      unscannedInHead.set(index.lineageOf(path), { reason, path });
+    }
   }
 
   const earliest = new Map<string, { finding: Finding; sighting: Sighting }>();
@@ -76,7 +78,9 @@ export function attribute(
     const unread = unscannedInHead.get(sighting.lineage);
     if (!shown.history.presentInHead && unread) {
       shown.history.presentInHead = null;
-      shown.history.headNotScanned = unread;
+      shown.history.headNotScanned = unread.reason;
+      // Renamed since: the file to look at in HEAD is not the one the finding is shown in.
+      if (unread.path !== shown.path) shown.history.headPath = unread.path;
     }
     attributed.push(shown);
   }

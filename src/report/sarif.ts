@@ -91,6 +91,7 @@ function resultFor(finding: Finding, ruleIndex: number, uriOf: UriOf): Sarif.Res
     properties.date = finding.history.date;
     properties.presentInHead = finding.history.presentInHead;
     if (finding.history.headNotScanned) properties.headNotScanned = finding.history.headNotScanned;
+    if (finding.history.headPath) properties.headPath = finding.history.headPath;
   }
 
   const where = finding.history ? ` (introduced in ${finding.history.commit.slice(0, 12)})` : '';

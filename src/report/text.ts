@@ -161,8 +161,9 @@ export function historyDetails(h: HistorySighting): string[] {
     `introduced by ${h.author} on ${h.date.slice(0, 10)} in ${h.commit.slice(0, 12)}`,
   ];
   if (h.headNotScanned) {
+    const file = h.headPath ? `this file (now ${h.headPath})` : 'this file';
     details.push(
-      `HEAD's version of this file was not scanned (${h.headNotScanned}): it may still hold ` +
+      `HEAD's version of ${file} was not scanned (${h.headNotScanned}): it may still hold ` +
         'the secret, which leaked either way — rotate it',
     );
   } else if (!h.presentInHead) {
