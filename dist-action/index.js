@@ -30509,7 +30509,7 @@ var GitignoreSet = class _GitignoreSet {
     if (lines[0]?.startsWith("\uFEFF")) lines[0] = lines[0].slice(1);
     const patterns = lines.map(asGitBytes);
     const rules = (0, import_ignore.default)({ allowRelativePaths: true, ignorecase: this.ignoreCase }).add(
-      this.ignoreCase ? patterns.map(caselessClasses) : patterns
+      this.ignoreCase ? patterns.map(caselessPattern) : patterns
     );
     const file = ruleFile(rules, this.ignoreCase);
     if (typeof file === "function") return file;
@@ -30604,17 +30604,18 @@ function asGitBytes(text) {
 }
 var NON_ASCII = /[^\x00-\x7f]/;
 var BYTE_CHARS = 57344;
-function caselessClasses(pattern) {
-  if (!pattern.includes("[")) return pattern;
+function caselessPattern(pattern) {
+  if (!pattern.includes("[") && !pattern.includes("\\")) return pattern;
   let out = "";
   for (let at = 0; at < pattern.length; at++) {
     const char = pattern[at];
     if (char === "\\") {
-      out += pattern.slice(at, at + 2);
+      const next = pattern[at + 1] ?? "";
+      out += next >= "A" && next <= "Z" ? NO_BYTE : `${char}${next}`;
       at++;
     } else if (char === "[") {
       const rewritten = caselessClass(pattern, at);
-      if (!rewritten) return pattern;
+      if (!rewritten) return `${out}${pattern.slice(at)}`;
       out += rewritten.text;
       at = rewritten.end;
     } else {

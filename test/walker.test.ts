@@ -126,6 +126,7 @@ describe('the working-tree walk', () => {
           '[!N]',
           '[\\N]',
           '[A-Z]',
+          '\\N',
           '',
         ),
         fc.constantFrom('', '/', '**/', 'a/', 'a/**/'),
@@ -426,10 +427,14 @@ describe('the working-tree walk', () => {
     const root = join(tmp.path, 'case');
     const repo = initRepo(root);
     // Only ASCII letters match in any case: `é1` never ignores `É1`; `?` takes one byte of `é`;
-    // an uppercase single member of a class (`[F]`) matches nothing, a range (`[E-G]`) both cases.
-    writeFileSync(join(root, '.gitignore'), 'Build/\n*.Log\né1\n?\n[F]oo\n[!F]ar\n[E-G]oz\n');
+    // an uppercase single member of a class (`[F]`) or escaped letter (`\\Q`) matches nothing, a
+    // range (`[E-G]`) both cases.
+    writeFileSync(
+      join(root, '.gitignore'),
+      'Build/\n*.Log\né1\n?\n[F]oo\n[!F]ar\n[E-G]oz\n\\Qux\n',
+    );
     const files = ['build/a.txt', 'sub/build/b.txt', 'x.log', 'y.LOG', 'z.Log', 'É1', 'É'];
-    for (const file of [...files, 'foo', 'Foo', 'bar', 'Bar', 'foz', 'Foz']) {
+    for (const file of [...files, 'foo', 'Foo', 'bar', 'Bar', 'foz', 'Foz', 'qux', 'Qux']) {
       mkdirSync(dirname(join(root, file)), { recursive: true });
       writeFileSync(join(root, file), 'x\n');
     }
@@ -444,7 +449,7 @@ describe('the working-tree walk', () => {
 
     repo.git('config', 'core.ignorecase', 'true');
     expect(gitList()).not.toContain('build/a.txt');
-    expect(gitList()).toEqual(expect.arrayContaining(['É1', 'É', 'foo', 'Foo']));
+    expect(gitList()).toEqual(expect.arrayContaining(['É1', 'É', 'foo', 'Foo', 'qux', 'Qux']));
     expect(gitList()).not.toEqual(expect.arrayContaining(['Bar']));
     expect((await walked(root)).admitted).toEqual(gitList());
   });

@@ -46,7 +46,7 @@ export class GitignoreSet {
     if (lines[0]?.startsWith('\uFEFF')) lines[0] = lines[0].slice(1);
     const patterns = lines.map(asGitBytes);
     const rules = ignore({ allowRelativePaths: true, ignorecase: this.ignoreCase }).add(
-      this.ignoreCase ? patterns.map(caselessClasses) : patterns,
+      this.ignoreCase ? patterns.map(caselessPattern) : patterns,
     );
     const file = ruleFile(rules, this.ignoreCase);
     if (typeof file === 'function') return file;
@@ -160,23 +160,26 @@ const NON_ASCII = /[^\x00-\x7f]/;
 const BYTE_CHARS = 0xe000;
 
 /**
- * git, matching without case, lowers the name's letter and compares it with each single member
- * of a class as written, so an uppercase member (`[F]oo`, `[\\F]`) never matches, while ranges
- * (`[E-G]`) and named classes are matched in either case. The library would let `[F]` match `f`
- * and `F` alike, and skip files git keeps, so such a member is replaced by a character no path
- * holds (U+E000, the stand-in for a NUL byte). A class that never closes is left alone.
+ * git, matching without case, lowers each letter of the name and of the pattern, except the
+ * letters it reads past a backslash or inside a class, which it compares as written. So an
+ * escaped uppercase letter (`\Foo`) and an uppercase single member of a class (`[F]oo`,
+ * `[\F]`) never match, while ranges (`[E-G]`) and named classes match in either case. The
+ * library would let them match `f` and `F` alike, and skip files git keeps, so each is replaced
+ * by a character no path holds (U+E000, the stand-in for a NUL byte).
  */
-export function caselessClasses(pattern: string): string {
-  if (!pattern.includes('[')) return pattern;
+export function caselessPattern(pattern: string): string {
+  if (!pattern.includes('[') && !pattern.includes('\\')) return pattern;
   let out = '';
   for (let at = 0; at < pattern.length; at++) {
     const char = pattern[at]!;
     if (char === '\\') {
-      out += pattern.slice(at, at + 2);
+      const next = pattern[at + 1] ?? '';
+      out += next >= 'A' && next <= 'Z' ? NO_BYTE : `${char}${next}`;
       at++;
     } else if (char === '[') {
       const rewritten = caselessClass(pattern, at);
-      if (!rewritten) return pattern;
+      // A class that never closes is left to the library as it stands.
+      if (!rewritten) return `${out}${pattern.slice(at)}`;
       out += rewritten.text;
       at = rewritten.end;
     } else {
