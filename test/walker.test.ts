@@ -427,7 +427,7 @@ describe('the working-tree walk', () => {
     const root = join(tmp.path, 'case');
     const repo = initRepo(root);
     // Only ASCII letters match in any case: `é1` never ignores `É1`; `?` takes one byte of `é`;
-    // an uppercase single member of a class (`[F]`) or escaped letter (`\\Q`) matches nothing, a
+    // an uppercase single member of a class (`[F]`) or escaped letter (`\Q`) matches nothing, a
     // range (`[E-G]`) both cases.
     writeFileSync(
       join(root, '.gitignore'),
