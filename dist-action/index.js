@@ -37342,7 +37342,9 @@ async function executeScan(values, positionals, overrides = {}) {
   currentFolder();
   const paths = positionals.length ? positionals : ["."];
   for (const path of paths) {
-    if (!existsSync5(path)) throw new UsageError(`${path}: no such file or directory`);
+    if (existsSync5(path)) continue;
+    const why = path.includes("\uFFFD") ? "no such file or directory (a name that is not valid UTF-8 cannot be given on the command line; scan the folder that holds it)" : "no such file or directory";
+    throw new UsageError(`${path}: ${why}`);
   }
   const config = await loadConfig({ explicit: values.config, startDir: scanRoot(paths) });
   const progress = createProgress(values.quiet);

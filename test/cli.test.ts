@@ -207,6 +207,12 @@ describe('usage errors', () => {
     ['scan --quiet=yes <tree>', "Option '-q, --quiet' does not take an argument"],
     ['scan --bogus <tree>', 'unknown option --bogus: run `unsprawl scan --help` for the options'],
     ['scan <missing>', '<missing>: no such file or directory'],
+    // What Node makes of a name that is not valid UTF-8 on the command line.
+    [
+      'scan <raw>',
+      '<raw>: no such file or directory (a name that is not valid UTF-8 cannot be given on ' +
+        'the command line; scan the folder that holds it)',
+    ],
     ['scan --threads 0 <tree>', '--threads takes a whole number from 1 to 256, not "0"'],
     ['scan --since 2024-01-01 <tree>', '--since goes with --history or --range'],
     ['scan --history --staged <tree>', '--history, --range and --staged exclude each other'],
@@ -243,6 +249,7 @@ describe('usage errors', () => {
       '<tree>': dir.path,
       '<file>': join(dir.path, 'src', 'app.js'),
       '<missing>': join(dir.path, 'missing.json'),
+      '<raw>': join(dir.path, 'caf\uFFFD'),
     };
     const fill = (text: string) => text.replace(/<\w+>/g, (place) => places[place] ?? place);
     const run = runCli(line.split(' ').map(fill));

@@ -209,7 +209,14 @@ export async function executeScan(
   currentFolder();
   const paths = positionals.length ? positionals : ['.'];
   for (const path of paths) {
-    if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
+    if (existsSync(path)) continue;
+    // Node decodes the command line as UTF-8: a name that is not valid UTF-8 arrives with
+    // U+FFFD in it and cannot be opened by it.
+    const why = path.includes('\uFFFD')
+      ? 'no such file or directory (a name that is not valid UTF-8 cannot be given on the ' +
+        'command line; scan the folder that holds it)'
+      : 'no such file or directory';
+    throw new UsageError(`${path}: ${why}`);
   }
 
   const config = await loadConfig({ explicit: values.config, startDir: scanRoot(paths) });
