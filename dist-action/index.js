@@ -35513,9 +35513,9 @@ function scanArchive(engine, path, buffer, kind, depth, budget, options, result2
     return;
   }
   for (const problem of problems) {
-    const detail = problem.reason === "zip-bomb" ? `zip bomb: ${problem.detail}` : problem.detail;
+    const detail = problem.reason === "zip-bomb" ? `zip bomb: ${problem.detail}` : problem.reason === "corrupt" ? `corrupt archive: ${problem.detail}` : problem.detail;
     const subject = problem.name ? `${path}!${problem.name}` : path;
-    const reason = problem.reason === "too-large" ? "too-large" : "archive-limit";
+    const reason = problem.reason === "too-large" ? "too-large" : problem.reason === "corrupt" ? "unreadable" : "archive-limit";
     result2.warnings.push({ subject, reason, detail });
   }
   for (const member of members) {

@@ -202,9 +202,20 @@ function scanArchive(
     return;
   }
   for (const problem of problems) {
-    const detail = problem.reason === 'zip-bomb' ? `zip bomb: ${problem.detail}` : problem.detail;
+    const detail =
+      problem.reason === 'zip-bomb'
+        ? `zip bomb: ${problem.detail}`
+        : problem.reason === 'corrupt'
+          ? `corrupt archive: ${problem.detail}`
+          : problem.detail;
     const subject = problem.name ? `${path}!${problem.name}` : path;
-    const reason = problem.reason === 'too-large' ? 'too-large' : 'archive-limit';
+    // A cut-off or damaged archive cannot be read; archive-limit is for what the limits stop.
+    const reason =
+      problem.reason === 'too-large'
+        ? 'too-large'
+        : problem.reason === 'corrupt'
+          ? 'unreadable'
+          : 'archive-limit';
     result.warnings!.push({ subject, reason, detail });
   }
   for (const member of members) {
