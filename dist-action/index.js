@@ -35346,7 +35346,20 @@ function readZip(buffer, budget) {
       problems.push({ name, reason: failureReason(error), detail: error.message });
     }
   }
+  members.push(...outsideEntries(buffer, eocd));
   return { members, problems };
+}
+function outsideEntries(buffer, eocd) {
+  const members = [];
+  const commentStart = eocd + 22;
+  const commentEnd = Math.min(buffer.length, commentStart + buffer.readUInt16LE(eocd + 20));
+  if (commentEnd > commentStart) {
+    members.push({ name: "(zip comment)", content: buffer.subarray(commentStart, commentEnd) });
+  }
+  if (buffer.length > commentEnd) {
+    members.push({ name: "(after the zip)", content: buffer.subarray(commentEnd) });
+  }
+  return members;
 }
 function readTar(buffer, budget) {
   const members = [];

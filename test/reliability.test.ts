@@ -188,6 +188,27 @@ describe('a file named as an archive that is not one', () => {
   });
 });
 
+describe('text a zip carries outside its entries', () => {
+  it('is scanned: the archive comment and what was appended after the zip', () => {
+    const dir = tempDir('unsprawl-zip-outside-');
+    try {
+      const zip = storedZip('readme.txt', Buffer.from('nothing here\n'));
+      const comment = Buffer.from(`deploy token=${fakeGithubToken(9)}\n`);
+      const commented = Buffer.from(zip);
+      commented.writeUInt16LE(comment.length, zip.length - 2);
+      writeFileSync(join(dir.path, 'commented.zip'), Buffer.concat([commented, comment]));
+      const appended = Buffer.from(`\ntoken=${fakeGithubToken(10)}\n`);
+      writeFileSync(join(dir.path, 'appended.zip'), Buffer.concat([zip, appended]));
+
+      const run = runCli(['scan', dir.path, '--format', 'json']);
+      const paths = JSON.parse(run.stdout).findings.map((f: { path: string }) => f.path);
+      expect(paths.sort()).toEqual(['appended.zip!(after the zip)', 'commented.zip!(zip comment)']);
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
 describe('archives of very compressible text', () => {
   it('are scanned: a log that deflates 300:1 is not a bomb, nor is the tarball holding it', () => {
     const dir = tempDir('unsprawl-ratio-');

@@ -205,7 +205,26 @@ function readZip(
       problems.push({ name, reason: failureReason(error), detail: (error as Error).message });
     }
   }
+  members.push(...outsideEntries(buffer, eocd));
   return { members, problems };
+}
+
+/**
+ * Text a zip carries outside its entries, which unzip shows or ignores and a person may have
+ * pasted a token into: the archive's comment, and bytes appended after its end record. Each is
+ * a member of its own, named in parentheses (no entry of the archive is named so in practice).
+ */
+function outsideEntries(buffer: Buffer, eocd: number): ArchiveMember[] {
+  const members: ArchiveMember[] = [];
+  const commentStart = eocd + 22;
+  const commentEnd = Math.min(buffer.length, commentStart + buffer.readUInt16LE(eocd + 20));
+  if (commentEnd > commentStart) {
+    members.push({ name: '(zip comment)', content: buffer.subarray(commentStart, commentEnd) });
+  }
+  if (buffer.length > commentEnd) {
+    members.push({ name: '(after the zip)', content: buffer.subarray(commentEnd) });
+  }
+  return members;
 }
 
 function readTar(
