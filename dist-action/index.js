@@ -33775,6 +33775,7 @@ var SECRET_WORDS = [
 var MAX_LINE = 4e3;
 var QUOTE = /["'`]/;
 var ASSIGN = /(?<![\w.-])([A-Za-z_][\w.-]{0,80})['"]?\]?(?:[ \t]*:[ \t]*[\w.<>[\]?]{1,40}(?=[ \t]*=)|[ \t]+[\w.[\]*]{1,40}(?=[ \t]*=))?[ \t]*(?::=|=>|\?\?=|\|\|=|=(?![=>~])|:(?!:))[ \t]*(?:new[ \t]+)?(?:[\w.]{1,40}\()?[rRbBuUfF]?@?(["'`])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
+var ASSIGN_TAIL = /(?::=|=>|\?\?=|\|\|=|=(?![=>~])|:(?!:))[ \t]*(?:new[ \t]+)?(?:[\w.]{1,40}\()?[rRbBuUfF]?@?["'`]/;
 var JSX_BRACED = /(?<![\w.-])([A-Za-z_][\w-]{0,80})=\{[ \t]*(["'`])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2[ \t]*\}/g;
 var PHP_DEFINE = /define\([ \t]*['"](\w{1,80})['"][ \t]*,[ \t]*(["'])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
 var ENV_FALLBACK = /(?:getenv|environ\.get|env\.get|Getenv|getEnv|ENV\.fetch)\([ \t]*["']([A-Za-z_][\w.-]{0,80})["'][ \t]*,[ \t]*(["'])((?:(?!\2)[^\\\r\n]|\\.){4,300})\2/g;
@@ -33871,7 +33872,7 @@ function detectCodeLines(engine, text, ruleId, hits) {
   lineRuns(text, hits, (line, offset) => {
     if (wrapsAssignment(line)) line = withNextLine(text, offset, line);
     if (!QUOTE.test(line)) return;
-    literalPairs(engine, line, offset, ASSIGN, ruleId, out);
+    if (ASSIGN_TAIL.test(line)) literalPairs(engine, line, offset, ASSIGN, ruleId, out);
     if (line.includes("define(")) literalPairs(engine, line, offset, PHP_DEFINE, ruleId, out);
     if (line.includes("={")) literalPairs(engine, line, offset, JSX_BRACED, ruleId, out);
     if (/env/i.test(line)) literalPairs(engine, line, offset, ENV_FALLBACK, ruleId, out);

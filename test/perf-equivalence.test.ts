@@ -15,7 +15,7 @@ import { DETECTORS } from '../src/detect/detectors.js';
 import { RuleEngine, type Candidate } from '../src/detect/engine.js';
 import { detectUrlCredentials } from '../src/detect/formats/connection-strings.js';
 import { decodeBase64, decodeHex, mayDecodePrintable } from '../src/detect/formats/decode.js';
-import { lineRuns, SECRET_WORDS } from '../src/detect/formats/code-lines.js';
+import { ASSIGN, ASSIGN_TAIL, lineRuns, SECRET_WORDS } from '../src/detect/formats/code-lines.js';
 import {
   encodedRunSpans,
   ESCAPE_SEED,
@@ -543,5 +543,36 @@ describe('string searches agree with the regex and loop scans they replace', () 
       { numRuns: 2000, seed: 20261204 },
     );
     expect(found).toBeGreaterThan(100);
+  });
+
+  it('never spares a line the assignment pattern would match (random lines of its pieces)', () => {
+    const pick = (...options: string[]) => fc.constantFrom(...options);
+    const noise = pick('', ' ', '.', '-', '[', ']', '?', '~', '\\', ':', '=', '"', "'", 'x');
+    const line = fc
+      .tuple(
+        fc.array(noise, { maxLength: 3 }),
+        pick('api_key', 'token', 'x.secret', 'a-b', '_k', '9key'),
+        pick('', '"', "']", ': string', ' String', ': Map<K, V>', '\t*p'),
+        pick('', ' ', '\t', '  '),
+        pick('=', ':', ':=', '=>', '??=', '||=', '==', '::', '=~', '=>'),
+        pick('', ' ', '\t'),
+        pick('', 'new ', 'new\t', 'get(', 'a.b(', 'r', 'f', '@', 'b@'),
+        pick('"', "'", '`'),
+        pick('abcd1234', 'abc', 'ab\\"cd1234', 'x'.repeat(300), ''),
+        pick('"', "'", '`'),
+        fc.array(noise, { maxLength: 3 }),
+      )
+      .map(([before, ...rest]) => [...before, ...rest.slice(0, -1), ...rest.at(-1)!].join(''));
+    let matched = 0;
+    fc.assert(
+      fc.property(line, (text) => {
+        ASSIGN.lastIndex = 0;
+        if (!ASSIGN.test(text)) return;
+        matched++;
+        expect(ASSIGN_TAIL.test(text)).toBe(true);
+      }),
+      { numRuns: 20000, seed: 20261205 },
+    );
+    expect(matched).toBeGreaterThan(1000);
   });
 });
