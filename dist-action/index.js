@@ -36296,7 +36296,6 @@ function attribute(findings, context) {
       if (!seen || finding.line < seen.line) inHead.set(key, placedAt(finding, path));
     }
   }
-  const headDigests = new Set([...inHead.values()].map((f) => f.valueDigest));
   const unscannedInHead = /* @__PURE__ */ new Map();
   for (const [id, reason] of unscanned) {
     for (const path of headPaths.get(id) ?? []) {
@@ -36326,7 +36325,8 @@ function attribute(findings, context) {
       author: sighting.commit.author,
       date: sighting.commit.date,
       path: sighting.path,
-      presentInHead: now !== void 0 || headDigests.has(finding.valueDigest)
+      // Of this file: the same value elsewhere in HEAD is a finding of its own.
+      presentInHead: now !== void 0
     };
     const unread = unscannedInHead.get(sighting.lineage);
     if (!shown.history.presentInHead && unread) {
@@ -36342,10 +36342,12 @@ function placedAt(finding, path) {
   if (finding.path === path) return { ...finding };
   return { ...finding, path, fingerprint: fingerprint(finding.ruleId, path, finding.valueDigest) };
 }
-async function headTree(repo) {
+function headTree(repo) {
+  return repo.head ? treeBlobs(repo.top, repo.head) : Promise.resolve(/* @__PURE__ */ new Map());
+}
+async function treeBlobs(top, commit) {
   const paths = /* @__PURE__ */ new Map();
-  if (!repo.head) return paths;
-  const out = await git(repo.top, ["ls-tree", "-r", "-z", "--full-tree", repo.head]);
+  const out = await git(top, ["ls-tree", "-r", "-z", "--full-tree", commit]);
   for (let at = 0; at < out.length; ) {
     const end = out.indexOf(0, at);
     const record2 = out.subarray(at, end === -1 ? out.length : end);
@@ -36615,9 +36617,15 @@ async function scanRange(request, range, options = {}) {
   const skips = new SkipCounter();
   describe(repo, skips);
   const headPaths = headTreeBeside(repo);
+  const baseBlobs = rangeBaseBlobs(repo, sides[0] || "HEAD", sides[1] || "HEAD", range);
   const index = await indexBlobs(repo.top, walkOptions([range], options.since, true));
   if (index.commits === 0) note(skips, "note", range, "empty-range", "the range holds no commits");
-  return scanIndex(repo, index, request, skips, { preImages: true, headPaths });
+  return scanIndex(repo, index, request, skips, { preImages: await baseBlobs, headPaths });
+}
+async function rangeBaseBlobs(repo, base, head, range) {
+  const start = range.includes("...") ? (await gitMaybe(repo.top, ["merge-base", base, head]))?.toString("latin1").trim() : base;
+  if (!start) return /* @__PURE__ */ new Set();
+  return new Set((await treeBlobs(repo.top, start)).keys());
 }
 async function scanStaged(request) {
   const opened = open(request, "--staged", openRepositoryQuick);
@@ -36819,7 +36827,9 @@ async function scanIndex(repo, index, request, skips, options = {}) {
   if (options.preImages) {
     for (const sighting of blobs.values()) {
       const before = sighting.previousId;
-      if (before && !blobs.has(before)) preImages.set(before, sighting.path);
+      if (before && (!blobs.has(before) || options.preImages.has(before))) {
+        preImages.set(before, sighting.path);
+      }
     }
   }
   const headPaths = await (options.headPaths ?? headTree(repo));
@@ -36831,8 +36841,9 @@ async function scanIndex(repo, index, request, skips, options = {}) {
   async function* targets() {
     const ids = [...blobs.keys(), ...preImages.keys()];
     const kept = new KeptVersions(KEPT_VERSION_BYTES);
+    let read = 0;
     for await (const record2 of readBlobs(repo.top, ids, request.maxFileSize)) {
-      const sighting = blobs.get(record2.id);
+      const sighting = read++ < blobs.size ? blobs.get(record2.id) : void 0;
       const path = sighting?.path ?? preImages.get(record2.id);
       const id = sighting ? record2.id : `before:${record2.id}`;
       if (!("content" in record2)) {
@@ -36866,14 +36877,14 @@ async function scanIndex(repo, index, request, skips, options = {}) {
         if (result2.skipped) unscanned.set(id, result2.skipped.reason);
         if (id.startsWith("before:")) {
           for (const f of result2.findings)
-            heldBefore.add(`${f.ruleId}\0${f.valueDigest}\0${result2.path}`);
+            heldBefore.add(`${f.ruleId}\0${f.valueDigest}\0${index.lineageOf(result2.path)}`);
         }
         for (const finding of result2.findings) blobOf.set(finding, id);
       }
     },
     skips
   );
-  const isNew = (finding) => !heldBefore.has(`${finding.ruleId}\0${finding.valueDigest}\0${finding.path}`);
+  const isNew = (finding) => !heldBefore.has(`${finding.ruleId}\0${finding.valueDigest}\0${index.lineageOf(finding.path)}`);
   keep(outcome, (finding) => blobs.has(blobOf.get(finding) ?? "") && isNew(finding));
   outcome.findings = attribute(outcome.findings, {
     index,
@@ -36928,7 +36939,9 @@ function historyDetails(h2) {
       `HEAD's version of ${file} was not scanned (${h2.headNotScanned}): it may still hold the secret, which leaked either way \u2014 rotate it`
     );
   } else if (!h2.presentInHead) {
-    details.push("not in HEAD (only in history or on another branch), but leaked \u2014 rotate it");
+    details.push(
+      "not in this file in HEAD (only in history or on another branch), but leaked \u2014 rotate it"
+    );
   }
   return details;
 }

@@ -81,7 +81,8 @@ describe('scan --history', () => {
         ['config/old.env', commits.added, false],
         ['a.txt', commits.renamedFrom, true],
         ['app.cfg', commits.edited, true],
-        ['old/keys.txt', commits.moved, true],
+        // Gone from old/keys.txt; new/keys.txt, which still holds it, is a finding of its own.
+        ['old/keys.txt', commits.moved, false],
         ['side.txt', commits.side, true],
         ['wip.txt', commits.unmerged, false],
         ['caf\\xE9 notes.txt', commits.oddName, true],
@@ -214,7 +215,7 @@ describe('scan --history', () => {
     const run = runCli(['scan', '--history', repo.dir, '--format', 'github']);
     const annotation = run.stdout.split('\n').find((line) => line.includes('config/old.env'));
     expect(annotation).toContain(`in ${commits.added!.slice(0, 12)}`);
-    expect(annotation).toContain('not in HEAD');
+    expect(annotation).toContain('not in this file in HEAD');
   });
 });
 
@@ -312,6 +313,49 @@ describe('scan --history attribution', () => {
     expect(props).toContainEqual(
       expect.objectContaining({ presentInHead: null, headNotScanned: 'binary' }),
     );
+  });
+
+  it('does not blame a range for a secret its base held, after a rename or an undone change', async () => {
+    const held = fakeGithubToken(38);
+    const added = fakeGithubToken(39);
+    const r = initRepo(join(dir.path, 'range-held'));
+    r.write('a.txt', `${lines(1, 3)}\ntoken = ${held}\n${lines(5, 7)}\n`);
+    const base = r.commit('base', 0);
+    r.write('a.txt', `${lines(1, 3)}\ntoken = ${held}\n${lines(5, 8)}\n`);
+    r.commit('edit', 1);
+    r.git('mv', 'a.txt', 'b.txt');
+    r.commit('rename', 2);
+    r.write('b.txt', `${lines(1, 3)}\ntoken = ${held}\nfive\n${lines(6, 8)}\n`);
+    r.commit('edit after the rename', 3);
+    expect((await scanRange(request(r.dir), `${base}..HEAD`)).findings).toEqual([]);
+
+    // A change undone: the file goes back to the base's very version.
+    const before = `token = ${held}\nport = 1\n`;
+    r.write('c.txt', before);
+    const base2 = r.commit('c.txt', 4);
+    r.write('c.txt', `${before}other = ${added}\n`);
+    const addedIn = r.commit('add a second token', 5);
+    r.write('c.txt', before);
+    r.commit('take it out again', 6);
+    const range = await scanRange(request(r.dir), `${base2}..HEAD`);
+    expect(range.findings.map((f) => [f.path, f.line, f.history?.commit])).toEqual([
+      ['c.txt', 3, addedIn],
+    ]);
+  });
+
+  it('says a secret is not in HEAD when only another file there still holds it', async () => {
+    const token = fakeGithubToken(40);
+    const r = initRepo(join(dir.path, 'moved-away'));
+    r.write('a.txt', `x = 1\ntoken = ${token}\n`);
+    r.commit('add', 0);
+    r.write('b.txt', `token = ${token}\n`);
+    r.commit('copy', 1);
+    r.write('a.txt', 'x = 1\n');
+    r.commit('remove from a', 2);
+
+    const { findings } = await scanHistory(request(r.dir));
+    const present = Object.fromEntries(findings.map((f) => [f.path, f.history?.presentInHead]));
+    expect(present).toEqual({ 'a.txt': false, 'b.txt': true });
   });
 
   it('follows a renamed file, and shows the secret at its line in HEAD', async () => {

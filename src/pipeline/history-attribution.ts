@@ -39,7 +39,6 @@ export function attribute(
       if (!seen || finding.line < seen.line) inHead.set(key, placedAt(finding, path));
     }
   }
-  const headDigests = new Set([...inHead.values()].map((f) => f.valueDigest));
   // A file whose HEAD version was not scanned (it became binary, or too large) may still hold
   // what an earlier version held: that is unknown, not gone.
   const unscannedInHead = new Map<string, { reason: SkipReason; path: string }>();
@@ -73,7 +72,8 @@ export function attribute(
       author: sighting.commit.author,
       date: sighting.commit.date,
       path: sighting.path,
-      presentInHead: now !== undefined || headDigests.has(finding.valueDigest),
+      // Of this file: the same value elsewhere in HEAD is a finding of its own.
+      presentInHead: now !== undefined,
     };
     const unread = unscannedInHead.get(sighting.lineage);
     if (!shown.history.presentInHead && unread) {
@@ -94,10 +94,14 @@ function placedAt(finding: Finding, path: string): Finding {
 }
 
 /** HEAD's tree as blob id to the paths holding it: a finding in one is still in the code. */
-export async function headTree(repo: Repository): Promise<Map<string, string[]>> {
+export function headTree(repo: Repository): Promise<Map<string, string[]>> {
+  return repo.head ? treeBlobs(repo.top, repo.head) : Promise.resolve(new Map());
+}
+
+/** A commit's tree as blob id to the paths holding it. */
+export async function treeBlobs(top: string, commit: string): Promise<Map<string, string[]>> {
   const paths = new Map<string, string[]>();
-  if (!repo.head) return paths;
-  const out = await git(repo.top, ['ls-tree', '-r', '-z', '--full-tree', repo.head]);
+  const out = await git(top, ['ls-tree', '-r', '-z', '--full-tree', commit]);
   for (let at = 0; at < out.length;) {
     const end = out.indexOf(0, at);
     const record = out.subarray(at, end === -1 ? out.length : end);

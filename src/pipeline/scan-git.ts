@@ -21,7 +21,7 @@ import {
 } from '../sources/git/repo.js';
 import { gitMaybe } from '../sources/git/run.js';
 import { stagedChanges, type StagedFile } from '../sources/git/staged.js';
-import { attribute, headTree } from './history-attribution.js';
+import { attribute, headTree, treeBlobs } from './history-attribution.js';
 import { baselines, changedSince, KEPT_VERSION_BYTES, KeptVersions } from './history-versions.js';
 import { trackedFiles } from '../analysis/git-facts.js';
 import { createEngine } from '../pool/worker.js';
@@ -86,9 +86,28 @@ export async function scanRange(
   const skips = new SkipCounter();
   describe(repo, skips);
   const headPaths = headTreeBeside(repo);
+  const baseBlobs = rangeBaseBlobs(repo, sides[0] || 'HEAD', sides[1] || 'HEAD', range);
   const index = await indexBlobs(repo.top, walkOptions([range], options.since, true));
   if (index.commits === 0) note(skips, 'note', range, 'empty-range', 'the range holds no commits');
-  return scanIndex(repo, index, request, skips, { preImages: true, headPaths });
+  return scanIndex(repo, index, request, skips, { preImages: await baseBlobs, headPaths });
+}
+
+/**
+ * The blobs of the tree the range starts from: BASE's for `BASE..HEAD`, the merge base's for
+ * `BASE...HEAD`. A file the range returns to such a version held what that version holds
+ * before the range began.
+ */
+async function rangeBaseBlobs(
+  repo: Repository,
+  base: string,
+  head: string,
+  range: string,
+): Promise<Set<string>> {
+  const start = range.includes('...')
+    ? (await gitMaybe(repo.top, ['merge-base', base, head]))?.toString('latin1').trim()
+    : base;
+  if (!start) return new Set();
+  return new Set((await treeBlobs(repo.top, start)).keys());
 }
 
 export async function scanStaged(request: ScanRequest): Promise<ScanResult> {
@@ -353,7 +372,8 @@ async function scanIndex(
   request: ScanRequest,
   skips: SkipCounter,
   options: {
-    preImages?: boolean;
+    /** For a range: the blobs of the tree it starts from (rangeBaseBlobs). */
+    preImages?: Set<string>;
     wholeVersions?: boolean;
     headPaths?: Promise<Map<string, string[]>>;
   } = {},
@@ -367,9 +387,13 @@ async function scanIndex(
   const blobs = new Map([...index.blobs].filter(([, sighting]) => select(sighting.path)));
   const preImages = new Map<string, string>();
   if (options.preImages) {
+    // What a version replaced, when the range did not make it, or when the range went back to a
+    // version its base held (a change undone).
     for (const sighting of blobs.values()) {
       const before = sighting.previousId;
-      if (before && !blobs.has(before)) preImages.set(before, sighting.path);
+      if (before && (!blobs.has(before) || options.preImages.has(before))) {
+        preImages.set(before, sighting.path);
+      }
     }
   }
 
@@ -388,8 +412,11 @@ async function scanIndex(
   async function* targets(): AsyncGenerator<SizedTarget> {
     const ids = [...blobs.keys(), ...preImages.keys()];
     const kept = new KeptVersions(KEPT_VERSION_BYTES);
+    // One record per id, in order: past the range's own blobs come the pre-images, which may
+    // be blobs of the range too (a change undone) and are then read a second time.
+    let read = 0;
     for await (const record of readBlobs(repo.top, ids, request.maxFileSize)) {
-      const sighting = blobs.get(record.id);
+      const sighting = read++ < blobs.size ? blobs.get(record.id) : undefined;
       const path = sighting?.path ?? preImages.get(record.id)!;
       const id = sighting ? record.id : `before:${record.id}`;
       if (!('content' in record)) {
@@ -409,7 +436,7 @@ async function scanIndex(
     }
   }
   const blobOf = new Map<Finding, string>();
-  /** Secrets the pre-images held, as `rule\0digest\0path` (the path in the range). */
+  /** Secrets the pre-images held, as `rule\0digest\0lineage` (the file across renames). */
   const heldBefore = new Set<string>();
   const outcome = await runTargets(
     targets(),
@@ -425,15 +452,16 @@ async function scanIndex(
         if (result.skipped) unscanned.set(id, result.skipped.reason);
         if (id.startsWith('before:')) {
           for (const f of result.findings)
-            heldBefore.add(`${f.ruleId}\0${f.valueDigest}\0${result.path}`);
+            heldBefore.add(`${f.ruleId}\0${f.valueDigest}\0${index.lineageOf(result.path)}`);
         }
         for (const finding of result.findings) blobOf.set(finding, id);
       },
     },
     skips,
   );
+  // By lineage: a file renamed in the range held what it held under its old name.
   const isNew = (finding: Finding) =>
-    !heldBefore.has(`${finding.ruleId}\0${finding.valueDigest}\0${finding.path}`);
+    !heldBefore.has(`${finding.ruleId}\0${finding.valueDigest}\0${index.lineageOf(finding.path)}`);
   keep(outcome, (finding) => blobs.has(blobOf.get(finding) ?? '') && isNew(finding));
 
   outcome.findings = attribute(outcome.findings, {

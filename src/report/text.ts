@@ -167,7 +167,9 @@ export function historyDetails(h: HistorySighting): string[] {
         'the secret, which leaked either way — rotate it',
     );
   } else if (!h.presentInHead) {
-    details.push('not in HEAD (only in history or on another branch), but leaked — rotate it');
+    details.push(
+      'not in this file in HEAD (only in history or on another branch), but leaked — rotate it',
+    );
   }
   return details;
 }
