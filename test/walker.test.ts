@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { walk, type WalkOptions } from '../src/sources/walker.js';
 import { MAX_UNKEYED, requiredText } from '../src/sources/ignore-rules.js';
 import { tempDir } from './helpers/cli.js';
-import { initRepo } from './helpers/git-repo.js';
+import { initRepo, type TestRepo } from './helpers/git-repo.js';
 
 let tmp: { path: string; cleanup: () => void };
 beforeAll(() => (tmp = tempDir()));
@@ -27,6 +27,15 @@ function optionsFor(root: string, extra: Partial<WalkOptions> = {}): WalkOptions
     maxFileSize: 1024 * 1024,
     ...extra,
   };
+}
+
+/** What git lists as untracked and not ignored: the walk's oracle. */
+function untracked(repo: TestRepo): string[] {
+  return repo
+    .git('ls-files', '-z', '--others', '--exclude-standard')
+    .split('\0')
+    .filter(Boolean)
+    .sort();
 }
 
 async function walked(root: string, extra: Partial<WalkOptions> = {}) {
@@ -91,8 +100,7 @@ describe('the working-tree walk', () => {
           for (const [folder, rules] of ignoreFiles) {
             writeFileSync(join(root, folder, '.gitignore'), `${rules.join('\n')}\n`);
           }
-          const listed = repo.git('ls-files', '-z', '--others', '--exclude-standard');
-          const expected = listed.split('\0').filter(Boolean).sort();
+          const expected = untracked(repo);
           expect((await walked(root)).admitted).toEqual(expected);
         },
       ),
@@ -157,8 +165,7 @@ describe('the working-tree walk', () => {
           }
           const filler = Array.from({ length: 100 }, (_, i) => `zz_${i}_*.tmp`);
           writeFileSync(join(root, '.gitignore'), `${[...filler, ...patterns].join('\n')}\n`);
-          const listed = repo.git('ls-files', '-z', '--others', '--exclude-standard');
-          const expected = listed.split('\0').filter(Boolean).sort();
+          const expected = untracked(repo);
           expect((await walked(root)).admitted).toEqual(expected);
         },
       ),
@@ -178,8 +185,7 @@ describe('the working-tree walk', () => {
         writeFileSync(join(root, file), 'x\n');
       }
       writeFileSync(join(root, '.gitignore'), `*.log\n${order.join('\n')}\n${filler.join('\n')}\n`);
-      const listed = repo.git('ls-files', '-z', '--others', '--exclude-standard');
-      const expected = listed.split('\0').filter(Boolean).sort();
+      const expected = untracked(repo);
       expect(expected).toContain(n === 0 ? '.gitignore' : 'important.log');
       expect((await walked(root)).admitted).toEqual(expected);
     }
@@ -239,8 +245,7 @@ describe('the working-tree walk', () => {
       mkdirSync(dirname(join(root, file)), { recursive: true });
       writeFileSync(join(root, file), 'x\n');
     }
-    const listed = repo.git('ls-files', '-z', '--others', '--exclude-standard');
-    expect(listed.split('\0').filter(Boolean).sort()).toEqual(['.gitignore', 'app/keep.env']);
+    expect(untracked(repo)).toEqual(['.gitignore', 'app/keep.env']);
     expect((await walked(join(root, 'app'))).admitted).toEqual(['keep.env']);
     expect((await walked(join(root, 'a'))).admitted).toEqual([]);
     expect((await walked(join(root, 'cfg'))).admitted).toEqual([]);
@@ -260,8 +265,7 @@ describe('the working-tree walk', () => {
       writeFileSync(join(root, file), 'x\n');
     }
     writeFileSync(join(root, 'pkg', '.gitignore'), '!build/\n');
-    const listed = repo.git('ls-files', '-z', '--others', '--exclude-standard');
-    const expected = listed.split('\0').filter(Boolean).sort();
+    const expected = untracked(repo);
     expect(expected).toContain('pkg/build/sub/deeper.env');
     expect((await walked(root)).admitted).toEqual(expected);
     expect((await walked(join(root, 'pkg'))).admitted).toEqual([
@@ -414,8 +418,7 @@ describe('the working-tree walk', () => {
     writeFileSync(join(root, '.gitignore'), '!keep.log\n');
     writeFileSync(join(root, 'sub', '.gitignore'), '!z.tmp\n');
 
-    const listed = repo.git('ls-files', '-z', '--others', '--exclude-standard');
-    const expected = listed.split('\0').filter(Boolean).sort();
+    const expected = untracked(repo);
     expect(expected).toEqual(['.gitignore', 'keep.log', 'sub/.gitignore', 'sub/z.tmp']);
     expect((await walked(root)).admitted).toEqual(expected);
     // Seen from a scanned subfolder, the patterns still judge paths from the repository's top.
@@ -438,12 +441,7 @@ describe('the working-tree walk', () => {
       mkdirSync(dirname(join(root, file)), { recursive: true });
       writeFileSync(join(root, file), 'x\n');
     }
-    const gitList = () =>
-      repo
-        .git('ls-files', '-z', '--others', '--exclude-standard')
-        .split('\0')
-        .filter(Boolean)
-        .sort();
+    const gitList = () => untracked(repo);
     expect(gitList()).toContain('build/a.txt');
     expect((await walked(root)).admitted).toEqual(gitList());
 
