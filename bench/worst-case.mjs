@@ -3,20 +3,33 @@
  * scan work hardest (keyword floods, one endless encoded line, percent and escape seeds, open
  * quotes after secret names). The same shapes at n and 4n bytes: linear means about 4x the time.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { CACHE } from './npm-tree.mjs';
+
+/**
+ * The cache folder `name`, built by `fill` the first time (in a fake git repository when `repo`)
+ * and reused while its `.complete` mark stands; a half-built one from a run that died is rebuilt.
+ */
+function cachedDir(name, fill, { repo = false } = {}) {
+  const out = join(CACHE, name);
+  if (existsSync(join(out, '.complete'))) return out;
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(repo ? join(out, '.git') : out, { recursive: true });
+  fill(out);
+  writeFileSync(join(out, '.complete'), 'ok\n');
+  return out;
+}
 
 function repeatTo(unit, bytes) {
   return unit.repeat(Math.ceil(bytes / unit.length)).slice(0, bytes);
 }
 
 export function worstCaseDir(bytes, rulesFile) {
-  const out = join(CACHE, `worst-${bytes}`);
-  if (existsSync(join(out, '.complete'))) return out;
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
+  return cachedDir(`worst-${bytes}`, (out) => writeShapes(out, bytes, rulesFile));
+}
+
+function writeShapes(out, bytes, rulesFile) {
   const rules = JSON.parse(readFileSync(rulesFile, 'utf8'));
   const keywords = [...new Set(rules.flatMap((rule) => rule.keywords))];
   const shapes = {
@@ -33,8 +46,6 @@ export function worstCaseDir(bytes, rulesFile) {
   };
   for (const [name, unit] of Object.entries(shapes))
     writeFileSync(join(out, name), repeatTo(unit, bytes));
-  writeFileSync(join(out, '.complete'), 'ok\n');
-  return out;
 }
 
 /**
@@ -44,20 +55,17 @@ export function worstCaseDir(bytes, rulesFile) {
  * judged by every rule file above it, as git judges it, and the path grows with the depth.)
  */
 export function deepTreeDir(depth) {
-  const out = join(CACHE, `worst-deep-${depth}`);
-  if (existsSync(join(out, '.complete'))) return out;
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(join(out, '.git'), { recursive: true });
-  let dir = out;
-  for (let level = 0; level < depth; level++) {
-    // One-letter names: 800 levels stay within the 4,096-byte path limit.
-    dir = join(dir, 'd');
-    mkdirSync(dir);
-    if (level % 50 === 0) writeFileSync(join(dir, '.gitignore'), '*.log\n!keep.log\n');
-    writeFileSync(join(dir, 'f.env'), `LEVEL=${level}\n`);
-  }
-  writeFileSync(join(out, '.complete'), 'ok\n');
-  return out;
+  const fill = (out) => {
+    let dir = out;
+    for (let level = 0; level < depth; level++) {
+      // One-letter names: 800 levels stay within the 4,096-byte path limit.
+      dir = join(dir, 'd');
+      mkdirSync(dir);
+      if (level % 50 === 0) writeFileSync(join(dir, '.gitignore'), '*.log\n!keep.log\n');
+      writeFileSync(join(dir, 'f.env'), `LEVEL=${level}\n`);
+    }
+  };
+  return cachedDir(`worst-deep-${depth}`, fill, { repo: true });
 }
 
 /**
@@ -67,19 +75,16 @@ export function deepTreeDir(depth) {
  * cost about the same, far from 4x.
  */
 export function manyPatternsDir(patterns) {
-  const out = join(CACHE, `worst-patterns-${patterns}`);
-  if (existsSync(join(out, '.complete'))) return out;
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(join(out, '.git'), { recursive: true });
-  const lines = Array.from({ length: patterns }, (_, i) => `p_${i}_*.tmp`);
-  writeFileSync(join(out, '.gitignore'), `${lines.join('\n')}\n`);
-  for (let folder = 0; folder < 20; folder++) {
-    const dir = join(out, `src${folder}`);
-    mkdirSync(dir);
-    for (let file = 0; file < 100; file++) {
-      writeFileSync(join(dir, `p_${file}_${folder}.tmp`), `N=${file}\n`);
+  const fill = (out) => {
+    const lines = Array.from({ length: patterns }, (_, i) => `p_${i}_*.tmp`);
+    writeFileSync(join(out, '.gitignore'), `${lines.join('\n')}\n`);
+    for (let folder = 0; folder < 20; folder++) {
+      const dir = join(out, `src${folder}`);
+      mkdirSync(dir);
+      for (let file = 0; file < 100; file++) {
+        writeFileSync(join(dir, `p_${file}_${folder}.tmp`), `N=${file}\n`);
+      }
     }
-  }
-  writeFileSync(join(out, '.complete'), 'ok\n');
-  return out;
+  };
+  return cachedDir(`worst-patterns-${patterns}`, fill, { repo: true });
 }
