@@ -4867,7 +4867,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError2) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError2) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError2);
+      const { value, type, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError2) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError2);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError2(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -4887,7 +4887,7 @@ var require_compose_scalar = __commonJS({
         onError2(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
-      scalar.range = range;
+      scalar.range = range2;
       scalar.source = value;
       if (type)
         scalar.type = type;
@@ -8138,21 +8138,21 @@ var require_fill_range = __commonJS({
       }
       let parts = { negatives: [], positives: [] };
       let push = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
-      let range = [];
+      let range2 = [];
       let index = 0;
       while (descending ? a >= b2 : a <= b2) {
         if (options.toRegex === true && step > 1) {
           push(a);
         } else {
-          range.push(pad(format(a, index), maxLen, toNumber2));
+          range2.push(pad(format(a, index), maxLen, toNumber2));
         }
         a = descending ? a - step : a + step;
         index++;
       }
       if (options.toRegex === true) {
-        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
+        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range2, null, { wrap: false, ...options });
       }
-      return range;
+      return range2;
     };
     var fillLetters = (start, end, step = 1, options = {}) => {
       if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
@@ -8167,17 +8167,17 @@ var require_fill_range = __commonJS({
       if (options.toRegex && step === 1) {
         return toRange(min, max, false, options);
       }
-      let range = [];
+      let range2 = [];
       let index = 0;
       while (descending ? a >= b2 : a <= b2) {
-        range.push(format(a, index));
+        range2.push(format(a, index));
         a = descending ? a - step : a + step;
         index++;
       }
       if (options.toRegex === true) {
-        return toRegex(range, null, { wrap: false, options });
+        return toRegex(range2, null, { wrap: false, options });
       }
-      return range;
+      return range2;
     };
     var fill = (start, end, step, options = {}) => {
       if (end == null && isValidValue(start)) {
@@ -8242,9 +8242,9 @@ var require_compile = __commonJS({
         }
         if (node.nodes && node.ranges > 0) {
           const args = utils.reduce(node.nodes);
-          const range = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
-          if (range.length !== 0) {
-            return args.length > 1 && range.length > 1 ? `(${range})` : range;
+          const range2 = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
+          if (range2.length !== 0) {
+            return args.length > 1 && range2.length > 1 ? `(${range2})` : range2;
           }
         }
         if (node.nodes) {
@@ -8312,11 +8312,11 @@ var require_expand = __commonJS({
           if (utils.exceedsLimit(...args, options.step, rangeLimit)) {
             throw new RangeError("expanded array length exceeds range limit. Use options.rangeLimit to increase or disable the limit.");
           }
-          let range = fill(...args, options);
-          if (range.length === 0) {
-            range = stringify(node, options);
+          let range2 = fill(...args, options);
+          if (range2.length === 0) {
+            range2 = stringify(node, options);
           }
-          q2.push(append2(q2.pop(), range));
+          q2.push(append2(q2.pop(), range2));
           node.nodes = [];
           return;
         }
@@ -9978,17 +9978,17 @@ var require_parse2 = __commonJS({
           let output = ")";
           if (brace.dots === true) {
             const arr = tokens.slice();
-            const range = [];
+            const range2 = [];
             for (let i2 = arr.length - 1; i2 >= 0; i2--) {
               tokens.pop();
               if (arr[i2].type === "brace") {
                 break;
               }
               if (arr[i2].type !== "dots") {
-                range.unshift(arr[i2].value);
+                range2.unshift(arr[i2].value);
               }
             }
-            output = expandRange(range, opts);
+            output = expandRange(range2, opts);
             state.backtrack = true;
           }
           if (brace.comma !== true && brace.dots !== true) {
@@ -11109,7 +11109,7 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path, settings, callback) {
+    function read2(path, settings, callback) {
       settings.fs.lstat(path, (lstatError, lstat) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
@@ -11135,7 +11135,7 @@ var require_async = __commonJS({
         });
       });
     }
-    exports.read = read;
+    exports.read = read2;
     function callFailureCallback(callback, error) {
       callback(error);
     }
@@ -11151,7 +11151,7 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path, settings) {
+    function read2(path, settings) {
       const lstat = settings.fs.lstatSync(path);
       if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat;
@@ -11169,7 +11169,7 @@ var require_sync = __commonJS({
         throw error;
       }
     }
-    exports.read = read;
+    exports.read = read2;
   }
 });
 
@@ -11393,14 +11393,14 @@ var require_async2 = __commonJS({
     var constants_1 = require_constants3();
     var utils = require_utils4();
     var common = require_common();
-    function read(directory, settings, callback) {
+    function read2(directory, settings, callback) {
       if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
         readdirWithFileTypes(directory, settings, callback);
         return;
       }
       readdir(directory, settings, callback);
     }
-    exports.read = read;
+    exports.read = read2;
     function readdirWithFileTypes(directory, settings, callback) {
       settings.fs.readdir(directory, { withFileTypes: true }, (readdirError, dirents) => {
         if (readdirError !== null) {
@@ -11502,13 +11502,13 @@ var require_sync2 = __commonJS({
     var constants_1 = require_constants3();
     var utils = require_utils4();
     var common = require_common();
-    function read(directory, settings) {
+    function read2(directory, settings) {
       if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
         return readdirWithFileTypes(directory, settings);
       }
       return readdir(directory, settings);
     }
-    exports.read = read;
+    exports.read = read2;
     function readdirWithFileTypes(directory, settings) {
       const dirents = settings.fs.readdirSync(directory, { withFileTypes: true });
       return dirents.map((dirent) => {
@@ -13125,6 +13125,1673 @@ var require_out4 = __commonJS({
   }
 });
 
+// node_modules/regjsparser/parser.js
+var require_parser2 = __commonJS({
+  "node_modules/regjsparser/parser.js"(exports, module2) {
+    "use strict";
+    (function() {
+      var fromCodePoint = String.fromCodePoint || (function() {
+        var stringFromCharCode = String.fromCharCode;
+        var floor = Math.floor;
+        return function fromCodePoint2() {
+          var MAX_SIZE = 16384;
+          var codeUnits = [];
+          var highSurrogate;
+          var lowSurrogate;
+          var index = -1;
+          var length = arguments.length;
+          if (!length) {
+            return "";
+          }
+          var result2 = "";
+          while (++index < length) {
+            var codePoint = Number(arguments[index]);
+            if (!isFinite(codePoint) || // `NaN`, `+Infinity`, or `-Infinity`
+            codePoint < 0 || // not a valid Unicode code point
+            codePoint > 1114111 || // not a valid Unicode code point
+            floor(codePoint) != codePoint) {
+              throw RangeError("Invalid code point: " + codePoint);
+            }
+            if (codePoint <= 65535) {
+              codeUnits.push(codePoint);
+            } else {
+              codePoint -= 65536;
+              highSurrogate = (codePoint >> 10) + 55296;
+              lowSurrogate = codePoint % 1024 + 56320;
+              codeUnits.push(highSurrogate, lowSurrogate);
+            }
+            if (index + 1 == length || codeUnits.length > MAX_SIZE) {
+              result2 += stringFromCharCode.apply(null, codeUnits);
+              codeUnits.length = 0;
+            }
+          }
+          return result2;
+        };
+      })();
+      var str;
+      var features;
+      var pos;
+      var backrefDenied;
+      var closedCaptureCounter;
+      var firstIteration;
+      var shouldReparse;
+      var hasUnicodeFlag;
+      var hasUnicodeSetFlag;
+      var isUnicodeMode;
+      var namedCaptureGroups;
+      var groupNames;
+      var visibleGroupNames;
+      var namedReferences;
+      var hasIdentityEscapeK;
+      function updateRawStart(node, start) {
+        node.range[0] = start;
+        node.raw = str.substring(start, node.range[1]);
+        return node;
+      }
+      function createAnchor(kind, rawLength) {
+        return {
+          type: "anchor",
+          kind,
+          range: [
+            pos - rawLength,
+            pos
+          ],
+          raw: str.substring(pos - rawLength, pos)
+        };
+      }
+      function createValue(kind, codePoint, from, to) {
+        return {
+          type: "value",
+          kind,
+          codePoint,
+          range: [from, to],
+          raw: str.substring(from, to)
+        };
+      }
+      function createEscaped(kind, codePoint, value, fromOffset) {
+        fromOffset = fromOffset || 0;
+        return createValue(kind, codePoint, pos - (value.length + fromOffset), pos);
+      }
+      function createCharacter(matches) {
+        var _char = matches[0];
+        var first2 = _char.charCodeAt(0);
+        if (isUnicodeMode) {
+          var second;
+          if (_char.length === 1 && first2 >= 55296 && first2 <= 56319) {
+            var nextChar = lookahead();
+            if (nextChar !== void 0) {
+              second = nextChar.charCodeAt(0);
+              if (second >= 56320 && second <= 57343) {
+                pos++;
+                return createValue(
+                  "symbol",
+                  (first2 - 55296) * 1024 + second - 56320 + 65536,
+                  pos - 2,
+                  pos
+                );
+              }
+            }
+          }
+        }
+        return createValue("symbol", first2, pos - 1, pos);
+      }
+      function createSymbol(ch) {
+        if (ch < 55296 || ch > 57343) {
+          return createValue("symbol", ch, pos - 1, pos);
+        }
+        return createCharacter(str[pos - 1]);
+      }
+      function createDisjunction(alternatives, from, to) {
+        return {
+          type: "disjunction",
+          body: alternatives,
+          range: [
+            from,
+            to
+          ],
+          raw: str.substring(from, to)
+        };
+      }
+      function createDot() {
+        return {
+          type: "dot",
+          range: [
+            pos - 1,
+            pos
+          ],
+          raw: "."
+        };
+      }
+      function createCharacterClassEscape(value) {
+        return {
+          type: "characterClassEscape",
+          value,
+          range: [
+            pos - 2,
+            pos
+          ],
+          raw: str.substring(pos - 2, pos)
+        };
+      }
+      function createReference(matchIndex, start) {
+        return {
+          type: "reference",
+          matchIndex,
+          range: [
+            start,
+            pos
+          ],
+          raw: str.substring(start, pos)
+        };
+      }
+      function createNamedReference(name) {
+        var start = name.range[0] - 3;
+        return {
+          type: "reference",
+          name,
+          range: [
+            start,
+            pos
+          ],
+          raw: str.substring(start, pos)
+        };
+      }
+      function createGroup(behavior, disjunction, from, to) {
+        return {
+          type: "group",
+          behavior,
+          body: disjunction,
+          range: [
+            from,
+            to
+          ],
+          raw: str.substring(from, to)
+        };
+      }
+      function createQuantifier(min, max, from, to, symbol) {
+        if (to == null) {
+          from = pos - 1;
+          to = pos;
+        }
+        return {
+          type: "quantifier",
+          min,
+          max,
+          greedy: true,
+          body: null,
+          // set later on
+          symbol,
+          range: [
+            from,
+            to
+          ],
+          raw: ""
+          // set later on, see updateRawStart()
+        };
+      }
+      function createAlternative(terms, from, to) {
+        return {
+          type: "alternative",
+          body: terms,
+          range: [
+            from,
+            to
+          ],
+          raw: str.substring(from, to)
+        };
+      }
+      function createCharacterClass(contents, negative, from, to) {
+        return {
+          type: "characterClass",
+          kind: contents.kind,
+          body: contents.body,
+          negative,
+          range: [
+            from,
+            to
+          ],
+          raw: str.substring(from, to)
+        };
+      }
+      function createClassRange(min, max, from, to) {
+        return {
+          type: "characterClassRange",
+          min,
+          max,
+          range: [
+            from,
+            to
+          ],
+          raw: str.substring(from, to)
+        };
+      }
+      function checkClassRange(range2) {
+        var min = range2.min, max = range2.max;
+        if (min.codePoint > max.codePoint) {
+          bail("invalid range in character class", min.raw + "-" + max.raw, range2.range[0], range2.range[1]);
+        }
+        return range2;
+      }
+      function createClassStrings(strings, from, to) {
+        return {
+          type: "classStrings",
+          strings,
+          range: [from, to],
+          raw: str.substring(from, to)
+        };
+      }
+      function createClassString(characters, from, to) {
+        return {
+          type: "classString",
+          characters,
+          range: [from, to],
+          raw: str.substring(from, to)
+        };
+      }
+      function flattenBody(body) {
+        if (body.type === "alternative") {
+          return body.body;
+        } else {
+          return [body];
+        }
+      }
+      function incr(amount) {
+        amount = amount || 1;
+        pos += amount;
+      }
+      function consume(amount) {
+        var res = str.substring(pos, pos += amount);
+        return res;
+      }
+      function skip(value) {
+        if (!match(value)) {
+          bail("character", value);
+        }
+      }
+      function match(value) {
+        if (current(value)) {
+          incr(value.length);
+          return value;
+        }
+      }
+      function matchOne(value) {
+        if (str.charCodeAt(pos) === value.charCodeAt(0)) {
+          pos++;
+          return value;
+        }
+      }
+      function lookahead() {
+        return str[pos];
+      }
+      function currentOne(value) {
+        return str.charCodeAt(pos) === value.charCodeAt(0);
+      }
+      function current(value) {
+        for (var i2 = 0; i2 < value.length; i2++) {
+          if (str.charCodeAt(pos + i2) !== value.charCodeAt(i2)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      function next(value) {
+        return str.charCodeAt(pos + 1) === value.charCodeAt(0);
+      }
+      function parseDisjunction() {
+        var res, from = pos, i2;
+        var disjunctionStart = groupNames.length;
+        var alternativeStart = disjunctionStart;
+        var alternative = parseAlternative();
+        if (!currentOne("|")) {
+          return alternative;
+        }
+        res = [alternative];
+        while (matchOne("|")) {
+          for (i2 = alternativeStart; i2 < groupNames.length; i2++) {
+            visibleGroupNames[groupNames[i2]] = false;
+          }
+          alternativeStart = groupNames.length;
+          res.push(parseAlternative());
+        }
+        for (i2 = disjunctionStart; i2 < alternativeStart; i2++) {
+          visibleGroupNames[groupNames[i2]] = true;
+        }
+        return createDisjunction(res, from, pos);
+      }
+      function parseAlternative() {
+        var res, from = pos;
+        var first2 = parseTerm();
+        if (!first2) {
+          return createAlternative([], from, pos);
+        }
+        var term = parseTerm();
+        if (!term) {
+          return first2;
+        }
+        res = [first2, term];
+        while (term = parseTerm()) {
+          res.push(term);
+        }
+        return createAlternative(res, from, pos);
+      }
+      function parseTerm() {
+        var ch = str.charCodeAt(pos);
+        if (pos >= str.length || ch === 124 || ch === 41) {
+          return null;
+        }
+        if (!isSyntaxCharacter(ch) && (ch < 55296 || ch > 57343)) {
+          incr();
+          return parseQuantifiedAtom(createValue("symbol", ch, pos - 1, pos));
+        }
+        var assertion = parseAssertion();
+        var quantifier;
+        if (assertion) {
+          var pos_backup = pos;
+          quantifier = parseQuantifier() || false;
+          if (quantifier) {
+            if (!isUnicodeMode && assertion.type === "group") {
+              quantifier.body = flattenBody(assertion);
+              updateRawStart(quantifier, assertion.range[0]);
+              return quantifier;
+            }
+            pos = pos_backup;
+            bail("Expected atom");
+          }
+          return assertion;
+        }
+        var atom = parseAtomAndExtendedAtom();
+        if (!atom) {
+          pos_backup = pos;
+          quantifier = parseQuantifier() || false;
+          if (quantifier) {
+            pos = pos_backup;
+            bail("Expected atom");
+          }
+          if (!isUnicodeMode && matchOne("{")) {
+            atom = createCharacter("{");
+          } else {
+            bail("Expected atom");
+          }
+        }
+        return parseQuantifiedAtom(atom);
+      }
+      function parseQuantifiedAtom(atom) {
+        var quantifier = parseQuantifier();
+        if (quantifier) {
+          if (atom.type === "group" && (atom.behavior === "negativeLookbehind" || atom.behavior === "lookbehind")) {
+            bail(
+              "Invalid quantifier",
+              "",
+              quantifier.range[0],
+              quantifier.range[1]
+            );
+          }
+          quantifier.body = flattenBody(atom);
+          updateRawStart(quantifier, atom.range[0]);
+          return quantifier;
+        }
+        return atom;
+      }
+      function parseGroup(matchA, typeA, matchB, typeB) {
+        var type, from = pos;
+        if (match(matchA)) {
+          type = typeA;
+        } else if (match(matchB)) {
+          type = typeB;
+        } else {
+          return false;
+        }
+        return finishGroup(type, from);
+      }
+      function finishGroup(type, from) {
+        var body = parseDisjunction();
+        if (!body) {
+          bail("Expected disjunction");
+        }
+        skip(")");
+        var group = createGroup(type, flattenBody(body), from, pos);
+        if (type == "normal") {
+          if (firstIteration) {
+            closedCaptureCounter++;
+          }
+        }
+        return group;
+      }
+      function parseAssertion() {
+        var ch = str.charCodeAt(pos);
+        if (ch !== 94 && ch !== 36 && ch !== 92 && ch !== 40) {
+          return;
+        }
+        switch (ch) {
+          case 94:
+            incr();
+            return createAnchor(
+              "start",
+              1
+              /* rawLength */
+            );
+          case 36:
+            incr();
+            return createAnchor(
+              "end",
+              1
+              /* rawLength */
+            );
+          case 92: {
+            var escaped = str.charCodeAt(pos + 1);
+            if (escaped === 98) {
+              incr(2);
+              return createAnchor(
+                "boundary",
+                2
+                /* rawLength */
+              );
+            } else if (escaped === 66) {
+              incr(2);
+              return createAnchor(
+                "not-boundary",
+                2
+                /* rawLength */
+              );
+            } else if (isUnicodeMode && features.bufferBoundaries) {
+              if (escaped === 65) {
+                incr(2);
+                return createAnchor(
+                  "start-buffer",
+                  2
+                  /* rawLength */
+                );
+              } else if (escaped === 122) {
+                incr(2);
+                return createAnchor(
+                  "end-buffer",
+                  2
+                  /* rawLength */
+                );
+              } else if (escaped === 90) {
+                incr(2);
+                return createAnchor(
+                  "end-buffer-optional-newline",
+                  2
+                  /* rawLength */
+                );
+              }
+            }
+            break;
+          }
+          case 40:
+            if (next("?")) {
+              switch (str.charCodeAt(pos + 2)) {
+                case 61:
+                  incr(3);
+                  return finishGroup("lookahead", pos - 3);
+                case 33:
+                  incr(3);
+                  return finishGroup("negativeLookahead", pos - 3);
+              }
+            }
+            break;
+        }
+      }
+      function isSyntaxCharacter(ch) {
+        switch (ch) {
+          case 94:
+          // ^
+          case 36:
+          // $
+          case 92:
+          // \
+          case 46:
+          // .
+          case 42:
+          // *
+          case 43:
+          // +
+          case 63:
+          // ?
+          case 40:
+          // (
+          case 41:
+          // )
+          case 91:
+          // [
+          case 93:
+          // ]
+          case 123:
+          // {
+          case 125:
+          // }
+          case 124:
+            return true;
+          default:
+            return false;
+        }
+      }
+      function isDecimalDigit(ch) {
+        return ch >= 48 && ch <= 57;
+      }
+      function isOctalDigit(ch) {
+        return ch >= 48 && ch <= 55;
+      }
+      function skipDecimalDigits(start) {
+        var i2 = start;
+        while (isDecimalDigit(str.charCodeAt(i2))) {
+          i2++;
+        }
+        return i2;
+      }
+      function parseQuantifier() {
+        var from = pos;
+        var quantifier;
+        var min, max, minEnd, maxEnd;
+        var ch = str.charCodeAt(pos);
+        if (ch !== 42 && ch !== 43 && ch !== 63 && ch !== 123) {
+          return;
+        }
+        switch (ch) {
+          case 42:
+            incr();
+            quantifier = createQuantifier(0, void 0, void 0, void 0, "*");
+            break;
+          case 43:
+            incr();
+            quantifier = createQuantifier(1, void 0, void 0, void 0, "+");
+            break;
+          case 63:
+            incr();
+            quantifier = createQuantifier(0, 1, void 0, void 0, "?");
+            break;
+          case 123: {
+            minEnd = skipDecimalDigits(pos + 1);
+            if (minEnd === pos + 1) {
+              break;
+            }
+            if (str[minEnd] === "}") {
+              min = parseInt(str.substring(pos + 1, minEnd), 10);
+              pos = minEnd + 1;
+              quantifier = createQuantifier(min, min, from, pos);
+            } else if (str[minEnd] === "," && str[maxEnd = skipDecimalDigits(minEnd + 1)] === "}") {
+              min = parseInt(str.substring(pos + 1, minEnd), 10);
+              pos = maxEnd + 1;
+              if (maxEnd > minEnd + 1) {
+                max = parseInt(str.substring(minEnd + 1, maxEnd), 10);
+                if (min > max) {
+                  bail("numbers out of order in {} quantifier", "", from, pos);
+                }
+              }
+              quantifier = createQuantifier(min, max, from, pos);
+            }
+            if (min && !Number.isSafeInteger(min) || max && !Number.isSafeInteger(max)) {
+              bail("iterations outside JS safe integer range in quantifier", "", from, pos);
+            }
+          }
+        }
+        if (quantifier) {
+          if (matchOne("?")) {
+            quantifier.greedy = false;
+            quantifier.range[1] += 1;
+          }
+        }
+        return quantifier;
+      }
+      function parseAtomAndExtendedAtom() {
+        var res;
+        var ch = str.charCodeAt(pos);
+        switch (ch) {
+          case 46:
+            incr();
+            return createDot();
+          case 92: {
+            if (res = matchUnicodeEscape()) {
+              return res;
+            }
+            incr();
+            res = parseAtomEscape();
+            if (!res) {
+              if (!isUnicodeMode && lookahead() == "c") {
+                return createValue("symbol", 92, pos - 1, pos);
+              }
+              bail("atomEscape");
+            }
+            return res;
+          }
+          case 91:
+            return parseCharacterClass();
+          case 40: {
+            if (!next("?")) {
+              incr();
+              return finishGroup("normal", pos - 1);
+            }
+            if (str.charCodeAt(pos + 2) === 58) {
+              incr(3);
+              return finishGroup("ignore", pos - 3);
+            }
+            if (features.lookbehind && (res = parseGroup("(?<=", "lookbehind", "(?<!", "negativeLookbehind"))) {
+              return res;
+            } else if (features.namedGroups && match("(?<")) {
+              var name = parseIdentifier();
+              skip(">");
+              declareGroupName(name);
+              var group = finishGroup("normal", name.range[0] - 3);
+              group.name = name;
+              return group;
+            } else if (features.modifiers && current("(?") && str[pos + 2] != ":") {
+              return parseModifiersGroup();
+            } else {
+              return parseGroup("(?:", "ignore", "(", "normal");
+            }
+          }
+          case 93:
+          // ]
+          case 125:
+            if (!isUnicodeMode) {
+              incr();
+              return createSymbol(ch);
+            }
+            break;
+          case 94:
+          // ^
+          case 36:
+          // $
+          case 42:
+          // *
+          case 43:
+          // +
+          case 63:
+          // ?
+          case 123:
+          // {
+          case 41:
+          // )
+          case 124:
+            break;
+          default:
+            incr();
+            return createSymbol(ch);
+        }
+      }
+      function matchModifierFlags() {
+        var start = pos, ch;
+        while ((ch = str[pos]) === "s" || ch === "i" || ch === "m") {
+          pos++;
+        }
+        return str.substring(start, pos);
+      }
+      function parseModifiersGroup() {
+        function hasDupChar(str2) {
+          var i2 = 0;
+          while (i2 < str2.length) {
+            if (str2.indexOf(str2[i2], i2 + 1) != -1) {
+              return true;
+            }
+            i2++;
+          }
+          return false;
+        }
+        var from = pos;
+        incr(2);
+        var enablingFlags = matchModifierFlags();
+        var disablingFlags = "";
+        if (matchOne("-") && lookahead() !== ":") {
+          disablingFlags = matchModifierFlags();
+          if (!disablingFlags) {
+            bail("Invalid flags for modifiers group");
+          }
+        } else if (!enablingFlags) {
+          bail("Invalid flags for modifiers group");
+        }
+        var flags = enablingFlags + disablingFlags;
+        if (flags.length > 3 || hasDupChar(flags)) {
+          bail("flags cannot be duplicated for modifiers group");
+        }
+        if (!matchOne(":")) {
+          bail("Invalid flags for modifiers group");
+        }
+        var modifiersGroup = finishGroup("ignore", from);
+        modifiersGroup.modifierFlags = {
+          enabling: enablingFlags,
+          disabling: disablingFlags
+        };
+        return modifiersGroup;
+      }
+      function parseUnicodeSurrogatePairEscape(firstEscape, isUnicodeMode2) {
+        if (isUnicodeMode2) {
+          var first2, trail;
+          if (firstEscape.kind == "unicodeEscape" && (first2 = firstEscape.codePoint) >= 55296 && first2 <= 56319 && currentOne("\\") && next("u") && /^[dD][c-fC-F][0-9a-fA-F]{2}$/.test(trail = str.substring(pos + 2, pos + 6))) {
+            pos += 6;
+            firstEscape.kind = "unicodeCodePointEscape";
+            firstEscape.codePoint = (first2 - 55296) * 1024 + parseInt(trail, 16) - 56320 + 65536;
+            firstEscape.range[1] = pos;
+            firstEscape.raw = str.substring(firstEscape.range[0], pos);
+          }
+        }
+        return firstEscape;
+      }
+      function parseClassEscape() {
+        return parseAtomEscape(true);
+      }
+      function parseAtomEscape(insideCharacterClass) {
+        var res, from = pos;
+        switch (str.charCodeAt(pos)) {
+          case 48:
+          // 0
+          case 49:
+          // 1
+          case 50:
+          // 2
+          case 51:
+          // 3
+          case 52:
+          // 4
+          case 53:
+          // 5
+          case 54:
+          // 6
+          case 55:
+          // 7
+          case 56:
+          // 8
+          case 57:
+            return parseDecimalEscape(insideCharacterClass);
+          case 66: {
+            if (insideCharacterClass && isUnicodeMode) {
+              bail("\\B not possible inside of CharacterClass", "", from);
+            }
+            return parseIdentityEscape();
+          }
+          case 98: {
+            if (insideCharacterClass) {
+              incr();
+              return createEscaped("singleEscape", 8, "\\b");
+            } else {
+              return parseIdentityEscape();
+            }
+          }
+          case 99: {
+            if (insideCharacterClass) {
+              res = str.charCodeAt(pos + 1);
+              if (!isUnicodeMode && (isDecimalDigit(res) || res === 95)) {
+                incr(2);
+                return createValue("controlLetter", res % 32, pos - 3, pos);
+              }
+            }
+            return parseCharacterEscape();
+          }
+          // CharacterClassEscape ::
+          //      d
+          //      D
+          //      s
+          //      S
+          //      w
+          //      W
+          case 100:
+          // d
+          case 68:
+          // D
+          case 119:
+          // w
+          case 87:
+          // W
+          case 115:
+          // s
+          case 83:
+            incr();
+            return createCharacterClassEscape(str[from]);
+          case 107:
+            if (namedCaptureGroups) {
+              if (!insideCharacterClass && features.namedGroups) {
+                if (res = parseNamedReference()) {
+                  return res;
+                }
+                if (next("<")) {
+                  bail("Invalid capture group name", "", from);
+                }
+                bail("Invalid named reference", "", from);
+              }
+            } else {
+              hasIdentityEscapeK = true;
+            }
+            return parseIdentityEscape();
+          case 112:
+          // p
+          case 80:
+            return parseUnicodePropertyEscape() || parseIdentityEscape();
+          case 45: {
+            if (insideCharacterClass && isUnicodeMode) {
+              incr();
+              return createEscaped("singleEscape", 45, "\\-");
+            }
+            return parseIdentityEscape();
+          }
+          default:
+            return parseCharacterEscape();
+        }
+      }
+      function parseDecimalEscape(insideCharacterClass) {
+        var res, match2, from = pos;
+        var end = skipDecimalDigits(pos);
+        if (end > pos && !currentOne("0")) {
+          match2 = str.substring(pos, end);
+          pos = end;
+          var refIdx = parseInt(match2, 10);
+          if (refIdx <= closedCaptureCounter && !insideCharacterClass) {
+            return createReference(refIdx, from - 1);
+          } else {
+            backrefDenied.push(refIdx);
+            if (firstIteration) {
+              shouldReparse = true;
+            } else {
+              bailOctalEscapeIfUnicode(from, pos);
+            }
+            incr(-match2.length);
+            if (res = matchLegacyOctalEscapeSequence()) {
+              return createEscaped("octal", parseInt(res, 8), res, 1);
+            } else {
+              var start = pos;
+              incr();
+              res = createCharacter(str[start]);
+              return updateRawStart(res, start - 1);
+            }
+          }
+        } else if (match2 = matchLegacyOctalEscapeSequence()) {
+          if (match2 !== "0" || isDecimalDigit(str.charCodeAt(pos))) {
+            bailOctalEscapeIfUnicode(from, pos);
+          }
+          var codePoint = parseInt(match2, 8);
+          if (codePoint === 0) {
+            return createEscaped("null", 0, "0", match2.length);
+          } else {
+            return createEscaped("octal", codePoint, match2, 1);
+          }
+        }
+        return false;
+      }
+      function matchLegacyOctalEscapeSequence() {
+        var ch = str.charCodeAt(pos);
+        if (!isOctalDigit(ch)) {
+          return;
+        }
+        var start = pos;
+        var end = pos + (ch <= 51 ? 3 : 2);
+        pos++;
+        while (pos < end && isOctalDigit(str.charCodeAt(pos))) {
+          pos++;
+        }
+        return str.substring(start, pos);
+      }
+      function bailOctalEscapeIfUnicode(from, pos2) {
+        if (isUnicodeMode) {
+          bail("Invalid decimal escape in unicode mode", null, from, pos2);
+        }
+      }
+      function parseUnicodePropertyEscape() {
+        var end, from = pos;
+        if (features.unicodePropertyEscape && isUnicodeMode && next("{") && (end = str.indexOf("}", pos + 2)) > pos + 2) {
+          pos = end + 1;
+          return {
+            type: "unicodePropertyEscape",
+            negative: str[from] === "P",
+            value: str.substring(from + 2, end),
+            range: [from - 1, pos],
+            raw: str.substring(from - 1, pos)
+          };
+        }
+        return false;
+      }
+      function parseNamedReference() {
+        if (features.namedGroups && currentOne("k") && next("<") && hasGroupNameEnd(pos + 2)) {
+          incr(2);
+          var name = parseIdentifier();
+          skip(">");
+          namedReferences.push(name);
+          return createNamedReference(name);
+        }
+      }
+      var hexDigitValues = [
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+        9,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        // 0-9
+        -1,
+        10,
+        11,
+        12,
+        13,
+        14,
+        15,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        // A-F
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        -1,
+        10,
+        11,
+        12,
+        13,
+        14,
+        15
+        // a-f
+      ];
+      function hexDigitValue(ch) {
+        return ch <= 102 ? hexDigitValues[ch] : -1;
+      }
+      function parseHexDigits(start, count) {
+        var value = 0, digit;
+        for (var i2 = start; i2 < start + count; i2++) {
+          digit = hexDigitValue(str.charCodeAt(i2));
+          if (digit === -1) {
+            return -1;
+          }
+          value = value * 16 + digit;
+        }
+        return value;
+      }
+      function matchUnicodeEscape() {
+        var codeUnit;
+        if (next("u") && (codeUnit = parseHexDigits(pos + 2, 4)) !== -1) {
+          incr(6);
+          return parseUnicodeSurrogatePairEscape(
+            createValue("unicodeEscape", codeUnit, pos - 6, pos),
+            isUnicodeMode
+          );
+        }
+      }
+      function hasGroupNameEnd(start) {
+        for (var i2 = start; i2 < str.length; i2++) {
+          switch (str.charCodeAt(i2)) {
+            case 62:
+              return true;
+            case 10:
+            // LINE FEED
+            case 13:
+            // CARRIAGE RETURN
+            case 8232:
+            // LINE SEPARATOR
+            case 8233:
+              return false;
+          }
+        }
+        return false;
+      }
+      function parseRegExpUnicodeEscapeSequence(isUnicodeMode2) {
+        var codeUnit;
+        if (currentOne("u") && (codeUnit = parseHexDigits(pos + 1, 4)) !== -1) {
+          incr(5);
+          return parseUnicodeSurrogatePairEscape(
+            createValue("unicodeEscape", codeUnit, pos - 6, pos),
+            isUnicodeMode2
+          );
+        } else if (isUnicodeMode2 && currentOne("u") && next("{")) {
+          var start = pos + 2, end = start;
+          while (hexDigitValue(str.charCodeAt(end)) !== -1) {
+            end++;
+          }
+          if (end > start && str[end] === "}") {
+            pos = end + 1;
+            return createValue("unicodeCodePointEscape", parseInt(str.substring(start, end), 16), start - 3, pos);
+          }
+        }
+      }
+      function parseCharacterEscape() {
+        var res;
+        var from = pos;
+        switch (str.charCodeAt(pos)) {
+          case 116:
+            incr();
+            return createEscaped("singleEscape", 9, "\\t");
+          case 110:
+            incr();
+            return createEscaped("singleEscape", 10, "\\n");
+          case 118:
+            incr();
+            return createEscaped("singleEscape", 11, "\\v");
+          case 102:
+            incr();
+            return createEscaped("singleEscape", 12, "\\f");
+          case 114:
+            incr();
+            return createEscaped("singleEscape", 13, "\\r");
+          case 99:
+            res = str.charCodeAt(pos + 1);
+            if (res >= 65 && res <= 90 || res >= 97 && res <= 122) {
+              incr(2);
+              return createValue("controlLetter", res % 32, pos - 3, pos);
+            }
+            break;
+          case 48:
+            if (!isDecimalDigit(str.charCodeAt(pos + 1))) {
+              incr();
+              return createEscaped("null", 0, "0", 1);
+            }
+            break;
+          case 120:
+            if ((res = parseHexDigits(pos + 1, 2)) !== -1) {
+              incr(3);
+              return createValue("hexadecimalEscape", res, pos - 4, pos);
+            }
+            break;
+          case 117:
+            if (res = parseRegExpUnicodeEscapeSequence(isUnicodeMode)) {
+              if (!res || res.codePoint > 1114111) {
+                bail("Invalid escape sequence", null, from, pos);
+              }
+              return res;
+            }
+            break;
+        }
+        return parseIdentityEscape();
+      }
+      function parseIdentifierAtom(check) {
+        var ch = lookahead();
+        var from = pos;
+        if (ch === void 0) {
+          return;
+        }
+        if (ch === "\\") {
+          incr();
+          var esc = parseRegExpUnicodeEscapeSequence(true);
+          if (!esc || esc.codePoint > 1114111 || !check(esc.codePoint)) {
+            bail("Invalid escape sequence", null, from, pos);
+          }
+          return fromCodePoint(esc.codePoint);
+        }
+        var code = ch.charCodeAt(0);
+        if (code >= 55296 && code <= 56319) {
+          ch += str[pos + 1];
+          var second = ch.charCodeAt(1);
+          if (second >= 56320 && second <= 57343) {
+            code = (code - 55296) * 1024 + second - 56320 + 65536;
+          }
+        }
+        if (!check(code)) return;
+        incr();
+        if (code > 65535) incr();
+        return ch;
+      }
+      function parseIdentifier() {
+        var start = pos;
+        var res;
+        if (isAsciiIdentifierStart(str.charCodeAt(pos))) {
+          var end = pos + 1;
+          while (isAsciiIdentifierPart(str.charCodeAt(end))) {
+            end++;
+          }
+          res = str.substring(pos, end);
+          pos = end;
+        } else {
+          res = parseIdentifierAtom(isIdentifierStart);
+          if (!res) {
+            bail("Invalid identifier");
+          }
+        }
+        var ch;
+        while (ch = parseIdentifierAtom(isIdentifierPart)) {
+          res += ch;
+        }
+        return {
+          type: "identifier",
+          value: res,
+          range: [start, pos],
+          raw: str.substring(start, pos)
+        };
+      }
+      var nonAsciiIdentifierStart, nonAsciiIdentifierPartOnly;
+      function getNonAsciiIdentifierStart() {
+        return nonAsciiIdentifierStart || (nonAsciiIdentifierStart = new RegExp("[\\xAA\\xB5\\xBA\\xC0-\\xD6\\xD8-\\xF6\\xF8-\\u02C1\\u02C6-\\u02D1\\u02E0-\\u02E4\\u02EC\\u02EE\\u0370-\\u0374\\u0376\\u0377\\u037A-\\u037D\\u037F\\u0386\\u0388-\\u038A\\u038C\\u038E-\\u03A1\\u03A3-\\u03F5\\u03F7-\\u0481\\u048A-\\u052F\\u0531-\\u0556\\u0558\\u0559\\u0560-\\u0588\\u058B\\u058C\\u05D0-\\u05EA\\u05EF-\\u05F2\\u0620-\\u064A\\u066E\\u066F\\u0671-\\u06D3\\u06D5\\u06E5\\u06E6\\u06EE\\u06EF\\u06FA-\\u06FC\\u06FF\\u0710\\u0712-\\u072F\\u074D-\\u07A5\\u07B1\\u07CA-\\u07EA\\u07F4\\u07F5\\u07FA\\u0800-\\u0815\\u081A\\u0824\\u0828\\u0840-\\u0858\\u0860-\\u086A\\u0870-\\u0887\\u0889-\\u088F\\u08A0-\\u08C9\\u0904-\\u0939\\u093D\\u0950\\u0958-\\u0961\\u0971-\\u0980\\u0985-\\u098C\\u098F\\u0990\\u0993-\\u09A8\\u09AA-\\u09B0\\u09B2\\u09B6-\\u09B9\\u09BD\\u09CE\\u09DC\\u09DD\\u09DF-\\u09E1\\u09F0\\u09F1\\u09FC\\u0A05-\\u0A0A\\u0A0F\\u0A10\\u0A13-\\u0A28\\u0A2A-\\u0A30\\u0A32\\u0A33\\u0A35\\u0A36\\u0A38\\u0A39\\u0A59-\\u0A5C\\u0A5E\\u0A72-\\u0A74\\u0A85-\\u0A8D\\u0A8F-\\u0A91\\u0A93-\\u0AA8\\u0AAA-\\u0AB0\\u0AB2\\u0AB3\\u0AB5-\\u0AB9\\u0ABD\\u0AD0\\u0AE0\\u0AE1\\u0AF9\\u0B05-\\u0B0C\\u0B0F\\u0B10\\u0B13-\\u0B28\\u0B2A-\\u0B30\\u0B32\\u0B33\\u0B35-\\u0B39\\u0B3D\\u0B5C\\u0B5D\\u0B5F-\\u0B61\\u0B71\\u0B83\\u0B85-\\u0B8A\\u0B8E-\\u0B90\\u0B92-\\u0B95\\u0B99\\u0B9A\\u0B9C\\u0B9E\\u0B9F\\u0BA3\\u0BA4\\u0BA8-\\u0BAA\\u0BAE-\\u0BB9\\u0BD0\\u0C05-\\u0C0C\\u0C0E-\\u0C10\\u0C12-\\u0C28\\u0C2A-\\u0C39\\u0C3D\\u0C58-\\u0C5A\\u0C5C\\u0C5D\\u0C60\\u0C61\\u0C80\\u0C85-\\u0C8C\\u0C8E-\\u0C90\\u0C92-\\u0CA8\\u0CAA-\\u0CB3\\u0CB5-\\u0CB9\\u0CBD\\u0CDC-\\u0CDE\\u0CE0\\u0CE1\\u0CF1\\u0CF2\\u0D04-\\u0D0C\\u0D0E-\\u0D10\\u0D12-\\u0D3A\\u0D3D\\u0D4E\\u0D54-\\u0D56\\u0D5F-\\u0D61\\u0D7A-\\u0D7F\\u0D85-\\u0D96\\u0D9A-\\u0DB1\\u0DB3-\\u0DBB\\u0DBD\\u0DC0-\\u0DC6\\u0E01-\\u0E30\\u0E32\\u0E33\\u0E40-\\u0E46\\u0E81\\u0E82\\u0E84\\u0E86-\\u0E8A\\u0E8C-\\u0EA3\\u0EA5\\u0EA7-\\u0EB0\\u0EB2\\u0EB3\\u0EBD\\u0EC0-\\u0EC4\\u0EC6\\u0EDC-\\u0EDF\\u0F00\\u0F40-\\u0F47\\u0F49-\\u0F6C\\u0F88-\\u0F8C\\u1000-\\u102A\\u103F\\u1050-\\u1055\\u105A-\\u105D\\u1061\\u1065\\u1066\\u106E-\\u1070\\u1075-\\u1081\\u108E\\u10A0-\\u10C5\\u10C7\\u10CD\\u10D0-\\u10FA\\u10FC-\\u1248\\u124A-\\u124D\\u1250-\\u1256\\u1258\\u125A-\\u125D\\u1260-\\u1288\\u128A-\\u128D\\u1290-\\u12B0\\u12B2-\\u12B5\\u12B8-\\u12BE\\u12C0\\u12C2-\\u12C5\\u12C8-\\u12D6\\u12D8-\\u1310\\u1312-\\u1315\\u1318-\\u135A\\u1380-\\u138F\\u13A0-\\u13F5\\u13F8-\\u13FD\\u1401-\\u166C\\u166F-\\u167F\\u1681-\\u169A\\u16A0-\\u16EA\\u16EE-\\u16F8\\u1700-\\u1711\\u171F-\\u1731\\u1740-\\u1751\\u1760-\\u176C\\u176E-\\u1770\\u1780-\\u17B3\\u17D7\\u17DC\\u1820-\\u1878\\u1880-\\u18A8\\u18AA\\u18B0-\\u18F5\\u1900-\\u191E\\u1950-\\u196D\\u1970-\\u1974\\u1980-\\u19AB\\u19B0-\\u19C9\\u1A00-\\u1A16\\u1A20-\\u1A54\\u1AA7\\u1B05-\\u1B33\\u1B45-\\u1B4C\\u1B83-\\u1BA0\\u1BAE\\u1BAF\\u1BBA-\\u1BE5\\u1C00-\\u1C23\\u1C4D-\\u1C4F\\u1C5A-\\u1C7D\\u1C80-\\u1C8A\\u1C90-\\u1CBA\\u1CBD-\\u1CBF\\u1CE9-\\u1CEC\\u1CEE-\\u1CF3\\u1CF5\\u1CF6\\u1CFA\\u1D00-\\u1DBF\\u1E00-\\u1F15\\u1F18-\\u1F1D\\u1F20-\\u1F45\\u1F48-\\u1F4D\\u1F50-\\u1F57\\u1F59\\u1F5B\\u1F5D\\u1F5F-\\u1F7D\\u1F80-\\u1FB4\\u1FB6-\\u1FBC\\u1FBE\\u1FC2-\\u1FC4\\u1FC6-\\u1FCC\\u1FD0-\\u1FD3\\u1FD6-\\u1FDB\\u1FE0-\\u1FEC\\u1FF2-\\u1FF4\\u1FF6-\\u1FFC\\u2071\\u207F\\u208F-\\u209F\\u2102\\u2107\\u210A-\\u2113\\u2115\\u2118-\\u211D\\u2124\\u2126\\u2128\\u212A-\\u2139\\u213C-\\u213F\\u2145-\\u2149\\u214E\\u2160-\\u2188\\u2C00-\\u2CE4\\u2CEB-\\u2CEE\\u2CF2\\u2CF3\\u2D00-\\u2D25\\u2D27\\u2D2D\\u2D30-\\u2D67\\u2D6F\\u2D80-\\u2D96\\u2DA0-\\u2DA6\\u2DA8-\\u2DAE\\u2DB0-\\u2DB6\\u2DB8-\\u2DBE\\u2DC0-\\u2DC6\\u2DC8-\\u2DCE\\u2DD0-\\u2DD6\\u2DD8-\\u2DDE\\u3005-\\u3007\\u3021-\\u3029\\u3031-\\u3035\\u3038-\\u303C\\u3041-\\u3096\\u309B-\\u309F\\u30A1-\\u30FA\\u30FC-\\u30FF\\u3105-\\u312F\\u3131-\\u318E\\u31A0-\\u31BF\\u31F0-\\u31FF\\u3400-\\u4DBF\\u4E00-\\uA48C\\uA4D0-\\uA4FD\\uA500-\\uA60C\\uA610-\\uA61F\\uA62A\\uA62B\\uA640-\\uA66E\\uA67F-\\uA69D\\uA6A0-\\uA6EF\\uA717-\\uA71F\\uA722-\\uA788\\uA78B-\\uA7DD\\uA7E2\\uA7F1-\\uA801\\uA803-\\uA805\\uA807-\\uA80A\\uA80C-\\uA822\\uA840-\\uA873\\uA882-\\uA8B3\\uA8F2-\\uA8F7\\uA8FB\\uA8FD\\uA8FE\\uA90A-\\uA925\\uA930-\\uA946\\uA960-\\uA97C\\uA984-\\uA9B2\\uA9CF\\uA9E0-\\uA9E4\\uA9E6-\\uA9EF\\uA9FA-\\uA9FE\\uAA00-\\uAA28\\uAA40-\\uAA42\\uAA44-\\uAA4B\\uAA60-\\uAA76\\uAA7A\\uAA7E-\\uAAAF\\uAAB1\\uAAB5\\uAAB6\\uAAB9-\\uAABD\\uAAC0\\uAAC2\\uAADB-\\uAADD\\uAAE0-\\uAAEA\\uAAF2-\\uAAF4\\uAB01-\\uAB06\\uAB09-\\uAB0E\\uAB11-\\uAB16\\uAB20-\\uAB26\\uAB28-\\uAB2E\\uAB30-\\uAB5A\\uAB5C-\\uAB69\\uAB6C\\uAB6D\\uAB70-\\uABE2\\uAC00-\\uD7A3\\uD7B0-\\uD7C6\\uD7CB-\\uD7FB\\uF900-\\uFA6D\\uFA70-\\uFAD9\\uFB00-\\uFB06\\uFB13-\\uFB17\\uFB1D\\uFB1F-\\uFB28\\uFB2A-\\uFB36\\uFB38-\\uFB3C\\uFB3E\\uFB40\\uFB41\\uFB43\\uFB44\\uFB46-\\uFBB1\\uFBD3-\\uFD3D\\uFD50-\\uFD8F\\uFD92-\\uFDC7\\uFDF0-\\uFDFB\\uFE70-\\uFE74\\uFE76-\\uFEFC\\uFF21-\\uFF3A\\uFF41-\\uFF5A\\uFF66-\\uFFBE\\uFFC2-\\uFFC7\\uFFCA-\\uFFCF\\uFFD2-\\uFFD7\\uFFDA-\\uFFDC]|\\uD800[\\uDC00-\\uDC0B\\uDC0D-\\uDC26\\uDC28-\\uDC3A\\uDC3C\\uDC3D\\uDC3F-\\uDC4D\\uDC50-\\uDC5D\\uDC80-\\uDCFA\\uDD40-\\uDD74\\uDE80-\\uDE9C\\uDEA0-\\uDED0\\uDF00-\\uDF1F\\uDF2D-\\uDF4A\\uDF50-\\uDF75\\uDF80-\\uDF9D\\uDFA0-\\uDFC3\\uDFC8-\\uDFCF\\uDFD1-\\uDFD5]|\\uD801[\\uDC00-\\uDC9D\\uDCB0-\\uDCD3\\uDCD8-\\uDCFB\\uDD00-\\uDD27\\uDD30-\\uDD63\\uDD70-\\uDD7A\\uDD7C-\\uDD8A\\uDD8C-\\uDD92\\uDD94\\uDD95\\uDD97-\\uDDA1\\uDDA3-\\uDDB1\\uDDB3-\\uDDB9\\uDDBB\\uDDBC\\uDDC0-\\uDDF3\\uDE00-\\uDF36\\uDF40-\\uDF55\\uDF60-\\uDF67\\uDF80-\\uDF85\\uDF87-\\uDFB0\\uDFB2-\\uDFBF]|\\uD802[\\uDC00-\\uDC05\\uDC08\\uDC0A-\\uDC35\\uDC37\\uDC38\\uDC3C\\uDC3F-\\uDC55\\uDC60-\\uDC76\\uDC80-\\uDC9E\\uDCE0-\\uDCF2\\uDCF4\\uDCF5\\uDD00-\\uDD15\\uDD20-\\uDD39\\uDD40-\\uDD59\\uDD80-\\uDDB7\\uDDBE\\uDDBF\\uDE00\\uDE10-\\uDE13\\uDE15-\\uDE17\\uDE19-\\uDE35\\uDE60-\\uDE7C\\uDE80-\\uDE9C\\uDEC0-\\uDEC7\\uDEC9-\\uDEE4\\uDF00-\\uDF35\\uDF40-\\uDF55\\uDF60-\\uDF72\\uDF80-\\uDF91]|\\uD803[\\uDC00-\\uDC48\\uDC80-\\uDCB2\\uDCC0-\\uDCF2\\uDD00-\\uDD23\\uDD4A-\\uDD65\\uDD6F-\\uDD85\\uDE80-\\uDEA9\\uDEB0\\uDEB1\\uDEC2-\\uDEC7\\uDED9-\\uDEEE\\uDF00-\\uDF1C\\uDF27\\uDF30-\\uDF45\\uDF70-\\uDF81\\uDFB0-\\uDFC4\\uDFE0-\\uDFF6]|\\uD804[\\uDC03-\\uDC37\\uDC71\\uDC72\\uDC75\\uDC83-\\uDCAF\\uDCD0-\\uDCE8\\uDD03-\\uDD26\\uDD44\\uDD47\\uDD50-\\uDD72\\uDD76\\uDD83-\\uDDB2\\uDDC1-\\uDDC4\\uDDDA\\uDDDC\\uDE00-\\uDE11\\uDE13-\\uDE2B\\uDE3F\\uDE40\\uDE80-\\uDE86\\uDE88\\uDE8A-\\uDE8D\\uDE8F-\\uDE9D\\uDE9F-\\uDEA8\\uDEB0-\\uDEDE\\uDF05-\\uDF0C\\uDF0F\\uDF10\\uDF13-\\uDF28\\uDF2A-\\uDF30\\uDF32\\uDF33\\uDF35-\\uDF39\\uDF3D\\uDF50\\uDF5D-\\uDF61\\uDF80-\\uDF89\\uDF8B\\uDF8E\\uDF90-\\uDFB5\\uDFB7\\uDFD1\\uDFD3]|\\uD805[\\uDC00-\\uDC34\\uDC47-\\uDC4A\\uDC5F-\\uDC61\\uDC80-\\uDCAF\\uDCC4\\uDCC5\\uDCC7\\uDD80-\\uDDAE\\uDDD8-\\uDDDB\\uDE00-\\uDE2F\\uDE44\\uDE80-\\uDEAA\\uDEB8\\uDF00-\\uDF1A\\uDF40-\\uDF46]|\\uD806[\\uDC00-\\uDC2B\\uDCA0-\\uDCDF\\uDCFF-\\uDD06\\uDD09\\uDD0C-\\uDD13\\uDD15\\uDD16\\uDD18-\\uDD2F\\uDD3F\\uDD41\\uDDA0-\\uDDA7\\uDDAA-\\uDDD0\\uDDE1\\uDDE3\\uDE00\\uDE0B-\\uDE32\\uDE3A\\uDE50\\uDE5C-\\uDE89\\uDE9D\\uDEB0-\\uDEF8\\uDF0A\\uDFC0-\\uDFE0]|\\uD807[\\uDC00-\\uDC08\\uDC0A-\\uDC2E\\uDC40\\uDC72-\\uDC8F\\uDD00-\\uDD06\\uDD08\\uDD09\\uDD0B-\\uDD30\\uDD46\\uDD60-\\uDD65\\uDD67\\uDD68\\uDD6A-\\uDD89\\uDD98\\uDDB0-\\uDDDB\\uDDF1\\uDEE0-\\uDEF2\\uDF02\\uDF04-\\uDF10\\uDF12-\\uDF33\\uDFB0]|\\uD808[\\uDC00-\\uDF99]|\\uD809[\\uDC00-\\uDC6F\\uDC75-\\uDD43\\uDD50-\\uDE86]|\\uD80B[\\uDF90-\\uDFF0]|[\\uD80C\\uD80E\\uD80F\\uD81C-\\uD822\\uD840-\\uD868\\uD86A-\\uD86D\\uD86F-\\uD872\\uD874-\\uD879\\uD880-\\uD883\\uD885-\\uD88C\\uD8B4-\\uD8BE][\\uDC00-\\uDFFF]|\\uD80D[\\uDC00-\\uDC2F\\uDC41-\\uDC46\\uDC60-\\uDFFF]|\\uD810[\\uDC00-\\uDFFA]|\\uD811[\\uDC00-\\uDE46]|\\uD818[\\uDD00-\\uDD1D]|\\uD81A[\\uDC00-\\uDE38\\uDE40-\\uDE5E\\uDE70-\\uDEBE\\uDED0-\\uDEED\\uDF00-\\uDF2F\\uDF40-\\uDF43\\uDF63-\\uDF77\\uDF7D-\\uDF8F]|\\uD81B[\\uDD40-\\uDD6C\\uDE40-\\uDE7F\\uDEA0-\\uDEB8\\uDEBB-\\uDED3\\uDF00-\\uDF4A\\uDF50\\uDF93-\\uDF9F\\uDFE0\\uDFE1\\uDFE3\\uDFF2-\\uDFF6]|\\uD823[\\uDC00-\\uDCDA\\uDCFF-\\uDD20\\uDD80-\\uDDF2\\uDE00-\\uDFFF]|\\uD824[\\uDC00-\\uDD91\\uDDA0-\\uDDD2]|\\uD82B[\\uDFF0-\\uDFF3\\uDFF5-\\uDFFB\\uDFFD\\uDFFE]|\\uD82C[\\uDC00-\\uDD28\\uDD32\\uDD50-\\uDD52\\uDD55\\uDD64-\\uDD68\\uDD70-\\uDEFB]|\\uD82F[\\uDC00-\\uDC6A\\uDC70-\\uDC7C\\uDC80-\\uDC88\\uDC90-\\uDC99]|\\uD835[\\uDC00-\\uDC54\\uDC56-\\uDC9C\\uDC9E\\uDC9F\\uDCA2\\uDCA5\\uDCA6\\uDCA9-\\uDCAC\\uDCAE-\\uDCB9\\uDCBB\\uDCBD-\\uDCC3\\uDCC5-\\uDD05\\uDD07-\\uDD0A\\uDD0D-\\uDD14\\uDD16-\\uDD1C\\uDD1E-\\uDD39\\uDD3B-\\uDD3E\\uDD40-\\uDD44\\uDD46\\uDD4A-\\uDD50\\uDD52-\\uDEA6\\uDEA8-\\uDEC0\\uDEC2-\\uDEDA\\uDEDC-\\uDEFA\\uDEFC-\\uDF14\\uDF16-\\uDF34\\uDF36-\\uDF4E\\uDF50-\\uDF6E\\uDF70-\\uDF88\\uDF8A-\\uDFA8\\uDFAA-\\uDFC2\\uDFC4-\\uDFCB]|\\uD837[\\uDF00-\\uDF81\\uDF90-\\uDF96\\uDFCD-\\uDFFF]|\\uD838[\\uDC30-\\uDC6D\\uDD00-\\uDD2C\\uDD37-\\uDD3D\\uDD4E\\uDE90-\\uDEAD\\uDEC0-\\uDEEB]|\\uD839[\\uDCD0-\\uDCEB\\uDDD0-\\uDDED\\uDDF0\\uDEC0-\\uDEDE\\uDEE0-\\uDEE2\\uDEE4\\uDEE5\\uDEE7-\\uDEED\\uDEF0-\\uDEF4\\uDEFE\\uDEFF\\uDFE0-\\uDFE6\\uDFE8-\\uDFEB\\uDFED\\uDFEE\\uDFF0-\\uDFFE]|\\uD83A[\\uDC00-\\uDCC4\\uDD00-\\uDD43\\uDD4B]|\\uD83B[\\uDE00-\\uDE03\\uDE05-\\uDE1F\\uDE21\\uDE22\\uDE24\\uDE27\\uDE29-\\uDE32\\uDE34-\\uDE37\\uDE39\\uDE3B\\uDE42\\uDE47\\uDE49\\uDE4B\\uDE4D-\\uDE4F\\uDE51\\uDE52\\uDE54\\uDE57\\uDE59\\uDE5B\\uDE5D\\uDE5F\\uDE61\\uDE62\\uDE64\\uDE67-\\uDE6A\\uDE6C-\\uDE72\\uDE74-\\uDE77\\uDE79-\\uDE7C\\uDE7E\\uDE80-\\uDE89\\uDE8B-\\uDE9B\\uDEA1-\\uDEA3\\uDEA5-\\uDEA9\\uDEAB-\\uDEBB]|\\uD869[\\uDC00-\\uDEDF\\uDF00-\\uDFFF]|\\uD86E[\\uDC00-\\uDC1E\\uDC20-\\uDFFF]|\\uD873[\\uDC00-\\uDEAD\\uDEB0-\\uDFFF]|\\uD87A[\\uDC00-\\uDFE0\\uDFF0-\\uDFFF]|\\uD87B[\\uDC00-\\uDE5D]|\\uD87E[\\uDC00-\\uDE1D]|\\uD884[\\uDC00-\\uDF4A\\uDF50-\\uDFFF]|\\uD88D[\\uDC00-\\uDC79]|\\uD8BF[\\uDC00-\\uDC3F]"));
+      }
+      function getNonAsciiIdentifierPartOnly() {
+        return nonAsciiIdentifierPartOnly || (nonAsciiIdentifierPartOnly = new RegExp("[\\xB7\\u0300-\\u036F\\u0387\\u0483-\\u0487\\u0591-\\u05BD\\u05BF\\u05C1\\u05C2\\u05C4\\u05C5\\u05C7-\\u05C9\\u0610-\\u061A\\u064B-\\u0669\\u0670\\u06D6-\\u06DC\\u06DF-\\u06E4\\u06E7\\u06E8\\u06EA-\\u06ED\\u06F0-\\u06F9\\u0711\\u0730-\\u074A\\u07A6-\\u07B0\\u07C0-\\u07C9\\u07EB-\\u07F3\\u07FD\\u0816-\\u0819\\u081B-\\u0823\\u0825-\\u0827\\u0829-\\u082D\\u0859-\\u085B\\u0897-\\u089F\\u08CA-\\u08E1\\u08E3-\\u0903\\u093A-\\u093C\\u093E-\\u094F\\u0951-\\u0957\\u0962\\u0963\\u0966-\\u096F\\u0981-\\u0983\\u09BC\\u09BE-\\u09C4\\u09C7\\u09C8\\u09CB-\\u09CD\\u09D7\\u09E2\\u09E3\\u09E6-\\u09EF\\u09FE\\u0A01-\\u0A03\\u0A3C\\u0A3E-\\u0A42\\u0A47\\u0A48\\u0A4B-\\u0A4D\\u0A51\\u0A66-\\u0A71\\u0A75\\u0A81-\\u0A83\\u0ABC\\u0ABE-\\u0AC5\\u0AC7-\\u0AC9\\u0ACB-\\u0ACD\\u0AE2\\u0AE3\\u0AE6-\\u0AEF\\u0AFA-\\u0AFF\\u0B01-\\u0B03\\u0B3C\\u0B3E-\\u0B44\\u0B47\\u0B48\\u0B4B-\\u0B4D\\u0B53-\\u0B57\\u0B62\\u0B63\\u0B66-\\u0B6F\\u0B82\\u0BBE-\\u0BC2\\u0BC6-\\u0BC8\\u0BCA-\\u0BCD\\u0BD7\\u0BE6-\\u0BEF\\u0C00-\\u0C04\\u0C3C\\u0C3E-\\u0C44\\u0C46-\\u0C48\\u0C4A-\\u0C4D\\u0C55\\u0C56\\u0C62\\u0C63\\u0C66-\\u0C6F\\u0C81-\\u0C83\\u0CBC\\u0CBE-\\u0CC4\\u0CC6-\\u0CC8\\u0CCA-\\u0CCD\\u0CD5\\u0CD6\\u0CE2\\u0CE3\\u0CE6-\\u0CEF\\u0CF3\\u0D00-\\u0D03\\u0D3B\\u0D3C\\u0D3E-\\u0D44\\u0D46-\\u0D48\\u0D4A-\\u0D4D\\u0D57\\u0D62\\u0D63\\u0D66-\\u0D6F\\u0D81-\\u0D83\\u0DCA\\u0DCF-\\u0DD4\\u0DD6\\u0DD8-\\u0DDF\\u0DE6-\\u0DEF\\u0DF2\\u0DF3\\u0E31\\u0E34-\\u0E3A\\u0E47-\\u0E4E\\u0E50-\\u0E59\\u0EB1\\u0EB4-\\u0EBC\\u0EC8-\\u0ECE\\u0ED0-\\u0ED9\\u0F18\\u0F19\\u0F20-\\u0F29\\u0F35\\u0F37\\u0F39\\u0F3E\\u0F3F\\u0F71-\\u0F84\\u0F86\\u0F87\\u0F8D-\\u0F97\\u0F99-\\u0FBC\\u0FC6\\u102B-\\u103E\\u1040-\\u1049\\u1056-\\u1059\\u105E-\\u1060\\u1062-\\u1064\\u1067-\\u106D\\u1071-\\u1074\\u1082-\\u108D\\u108F-\\u109D\\u135D-\\u135F\\u1369-\\u1371\\u1712-\\u1715\\u1732-\\u1734\\u1752\\u1753\\u1772\\u1773\\u17B4-\\u17D3\\u17DD\\u17E0-\\u17E9\\u180B-\\u180D\\u180F-\\u1819\\u18A9\\u1920-\\u192B\\u1930-\\u193B\\u1946-\\u194F\\u19D0-\\u19DA\\u1A17-\\u1A1B\\u1A55-\\u1A5E\\u1A60-\\u1A7C\\u1A7F-\\u1A89\\u1A90-\\u1A99\\u1AB0-\\u1ABD\\u1ABF-\\u1AF0\\u1B00-\\u1B04\\u1B34-\\u1B44\\u1B50-\\u1B59\\u1B6B-\\u1B73\\u1B80-\\u1B82\\u1BA1-\\u1BAD\\u1BB0-\\u1BB9\\u1BE6-\\u1BF3\\u1C24-\\u1C37\\u1C40-\\u1C49\\u1C50-\\u1C59\\u1CD0-\\u1CD2\\u1CD4-\\u1CE8\\u1CED\\u1CF4\\u1CF7-\\u1CF9\\u1DC0-\\u1DFF\\u200C\\u200D\\u203F\\u2040\\u2054\\u20D0-\\u20DC\\u20E1\\u20E5-\\u20F0\\u2CEF-\\u2CF1\\u2D7F\\u2DE0-\\u2DFF\\u302A-\\u302F\\u3099\\u309A\\u30FB\\uA620-\\uA629\\uA66F\\uA674-\\uA67D\\uA69E\\uA69F\\uA6F0\\uA6F1\\uA802\\uA806\\uA80B\\uA823-\\uA827\\uA82C\\uA880\\uA881\\uA8B4-\\uA8C5\\uA8D0-\\uA8D9\\uA8E0-\\uA8F1\\uA8FF-\\uA909\\uA926-\\uA92D\\uA947-\\uA953\\uA980-\\uA983\\uA9B3-\\uA9C0\\uA9D0-\\uA9D9\\uA9E5\\uA9F0-\\uA9F9\\uAA29-\\uAA36\\uAA43\\uAA4C\\uAA4D\\uAA50-\\uAA59\\uAA7B-\\uAA7D\\uAAB0\\uAAB2-\\uAAB4\\uAAB7\\uAAB8\\uAABE\\uAABF\\uAAC1\\uAAEB-\\uAAEF\\uAAF5\\uAAF6\\uABE3-\\uABEA\\uABEC\\uABED\\uABF0-\\uABF9\\uFB1E\\uFE00-\\uFE0F\\uFE20-\\uFE2F\\uFE33\\uFE34\\uFE4D-\\uFE4F\\uFF10-\\uFF19\\uFF3F\\uFF65]|\\uD800[\\uDDFD\\uDEE0\\uDF76-\\uDF7A]|\\uD801[\\uDCA0-\\uDCA9]|\\uD802[\\uDE01-\\uDE03\\uDE05\\uDE06\\uDE0C-\\uDE0F\\uDE38-\\uDE3A\\uDE3F\\uDEE5\\uDEE6]|\\uD803[\\uDD24-\\uDD27\\uDD30-\\uDD39\\uDD40-\\uDD49\\uDD69-\\uDD6D\\uDEAB\\uDEAC\\uDECB-\\uDECF\\uDEF0-\\uDEFF\\uDF46-\\uDF50\\uDF82-\\uDF85]|\\uD804[\\uDC00-\\uDC02\\uDC38-\\uDC46\\uDC66-\\uDC70\\uDC73\\uDC74\\uDC7F-\\uDC82\\uDCB0-\\uDCBA\\uDCC2\\uDCF0-\\uDCF9\\uDD00-\\uDD02\\uDD27-\\uDD34\\uDD36-\\uDD3F\\uDD45\\uDD46\\uDD73\\uDD80-\\uDD82\\uDDB3-\\uDDC0\\uDDC9-\\uDDCC\\uDDCE-\\uDDD9\\uDE2C-\\uDE37\\uDE3E\\uDE41\\uDEDF-\\uDEEA\\uDEF0-\\uDEF9\\uDF00-\\uDF03\\uDF3B\\uDF3C\\uDF3E-\\uDF44\\uDF47\\uDF48\\uDF4B-\\uDF4D\\uDF57\\uDF62\\uDF63\\uDF66-\\uDF6C\\uDF70-\\uDF74\\uDFB8-\\uDFC0\\uDFC2\\uDFC5\\uDFC7-\\uDFCA\\uDFCC-\\uDFD0\\uDFD2\\uDFE1\\uDFE2]|\\uD805[\\uDC35-\\uDC46\\uDC50-\\uDC59\\uDC5E\\uDCB0-\\uDCC3\\uDCD0-\\uDCD9\\uDDAF-\\uDDB5\\uDDB8-\\uDDC0\\uDDDC\\uDDDD\\uDE30-\\uDE40\\uDE50-\\uDE59\\uDEAB-\\uDEB7\\uDEC0-\\uDEC9\\uDED0-\\uDEE3\\uDF1D-\\uDF2B\\uDF30-\\uDF39]|\\uD806[\\uDC2C-\\uDC3A\\uDCE0-\\uDCE9\\uDD30-\\uDD35\\uDD37\\uDD38\\uDD3B-\\uDD3E\\uDD40\\uDD42\\uDD43\\uDD50-\\uDD59\\uDDD1-\\uDDD7\\uDDDA-\\uDDE0\\uDDE4\\uDE01-\\uDE0A\\uDE33-\\uDE39\\uDE3B-\\uDE3E\\uDE47\\uDE51-\\uDE5B\\uDE8A-\\uDE99\\uDF60-\\uDF67\\uDFF0-\\uDFF9]|\\uD807[\\uDC2F-\\uDC36\\uDC38-\\uDC3F\\uDC50-\\uDC59\\uDC92-\\uDCA7\\uDCA9-\\uDCB6\\uDD31-\\uDD36\\uDD3A\\uDD3C\\uDD3D\\uDD3F-\\uDD45\\uDD47\\uDD50-\\uDD59\\uDD8A-\\uDD8E\\uDD90\\uDD91\\uDD93-\\uDD97\\uDDA0-\\uDDA9\\uDDE0-\\uDDE9\\uDDF0\\uDEF3-\\uDEF6\\uDF00\\uDF01\\uDF03\\uDF34-\\uDF3A\\uDF3E-\\uDF42\\uDF50-\\uDF5A]|\\uD80D[\\uDC40\\uDC47-\\uDC55]|\\uD818[\\uDD1E-\\uDD39]|\\uD81A[\\uDE60-\\uDE69\\uDEC0-\\uDEC9\\uDEF0-\\uDEF4\\uDF30-\\uDF36\\uDF50-\\uDF59]|\\uD81B[\\uDD70-\\uDD79\\uDF4F\\uDF51-\\uDF87\\uDF8F-\\uDF92\\uDFE4\\uDFF0\\uDFF1]|\\uD82F[\\uDC9D\\uDC9E]|\\uD833[\\uDCF0-\\uDCF9\\uDF00-\\uDF2D\\uDF30-\\uDF46]|\\uD834[\\uDD27\\uDD28\\uDD65-\\uDD69\\uDD6D-\\uDD72\\uDD7B-\\uDD82\\uDD85-\\uDD8B\\uDDAA-\\uDDAD\\uDE42-\\uDE44\\uDE50-\\uDE52\\uDE5B\\uDE5C\\uDE5F\\uDE80\\uDE81]|\\uD835[\\uDFCE-\\uDFFF]|\\uD836[\\uDE00-\\uDE36\\uDE3B-\\uDE6C\\uDE75\\uDE84\\uDE9B-\\uDE9F\\uDEA1-\\uDEAF]|\\uD838[\\uDC00-\\uDC06\\uDC08-\\uDC18\\uDC1B-\\uDC21\\uDC23\\uDC24\\uDC26-\\uDC2A\\uDC8F\\uDD30-\\uDD36\\uDD40-\\uDD49\\uDEAE\\uDEEC-\\uDEF9]|\\uD839[\\uDCEC-\\uDCF9\\uDDEE\\uDDEF\\uDDF1-\\uDDFA\\uDEE3\\uDEE6\\uDEEE\\uDEEF\\uDEF5]|\\uD83A[\\uDCD0-\\uDCD6\\uDD44-\\uDD4A\\uDD50-\\uDD59]|\\uD83E[\\uDFF0-\\uDFF9]|\\uDB40[\\uDD00-\\uDDEF]"));
+      }
+      function isAsciiIdentifierStart(ch) {
+        return ch === 36 || ch === 95 || // $ (dollar) and _ (underscore)
+        ch >= 65 && ch <= 90 || // A..Z
+        ch >= 97 && ch <= 122;
+      }
+      function isAsciiIdentifierPart(ch) {
+        return isAsciiIdentifierStart(ch) || ch >= 48 && ch <= 57;
+      }
+      function isIdentifierStart(ch) {
+        return isAsciiIdentifierStart(ch) || ch >= 128 && getNonAsciiIdentifierStart().test(fromCodePoint(ch));
+      }
+      function isIdentifierPart(ch) {
+        return isIdentifierStart(ch) || ch >= 48 && ch <= 57 || // 0..9
+        ch >= 128 && getNonAsciiIdentifierPartOnly().test(fromCodePoint(ch));
+      }
+      function parseIdentityEscape() {
+        var tmp;
+        var l = lookahead();
+        if (isUnicodeMode && l !== void 0 && "^$.*+?()\\[]{}|/".indexOf(l) !== -1 || !isUnicodeMode && l !== "c" && !(namedCaptureGroups && l === "k")) {
+          tmp = consume(1);
+          return createEscaped("identifier", tmp.charCodeAt(0), tmp, 1);
+        }
+        return null;
+      }
+      function parseCharacterClass() {
+        var res, from = pos;
+        if (match("[^")) {
+          res = parseClassContents();
+          skip("]");
+          if (hasUnicodeSetFlag && mayContainStrings(res)) {
+            bail("Negated character class may contain strings", "", from, pos);
+          }
+          return createCharacterClass(res, true, from, pos);
+        } else if (matchOne("[")) {
+          res = parseClassContents();
+          skip("]");
+          return createCharacterClass(res, false, from, pos);
+        }
+        return null;
+      }
+      function mayContainStrings(contents) {
+        switch (contents.kind) {
+          case "intersection":
+            return contents.body.every(operandMayContainStrings);
+          case "subtraction":
+            return operandMayContainStrings(contents.body[0]);
+          default:
+            return contents.body.some(operandMayContainStrings);
+        }
+      }
+      function operandMayContainStrings(node) {
+        switch (node.type) {
+          case "classStrings":
+            return node.strings.some(function(string) {
+              return string.characters.length !== 1;
+            });
+          case "characterClass":
+            return !node.negative && mayContainStrings(node);
+          case "unicodePropertyEscape":
+            return !node.negative && isBinaryPropertyOfStrings(node.value);
+          default:
+            return false;
+        }
+      }
+      function isBinaryPropertyOfStrings(value) {
+        switch (value) {
+          case "Basic_Emoji":
+          case "Emoji_Keycap_Sequence":
+          case "RGI_Emoji_Modifier_Sequence":
+          case "RGI_Emoji_Flag_Sequence":
+          case "RGI_Emoji_Tag_Sequence":
+          case "RGI_Emoji_ZWJ_Sequence":
+          case "RGI_Emoji":
+            return true;
+          default:
+            return false;
+        }
+      }
+      function parseClassContents() {
+        var res;
+        if (currentOne("]")) {
+          return { kind: "union", body: [] };
+        } else if (hasUnicodeSetFlag) {
+          return parseClassSetExpression();
+        } else {
+          res = parseNonemptyClassRanges();
+          if (!res) {
+            bail("nonEmptyClassRanges");
+          }
+          return { kind: "union", body: res };
+        }
+      }
+      function parseNonemptyClassRanges() {
+        var contents = [], rangeIndexes = [];
+        var atom, atomTo, range2, dashIndex, i2, j2;
+        var hasSplitRanges = false;
+        do {
+          atom = parseClassAtom();
+          if (!atom) {
+            bail("classAtom");
+          }
+          if (currentOne("-") && !next("]")) {
+            incr();
+            atomTo = parseClassAtom();
+            if (!atomTo) {
+              bail("classAtom");
+            }
+            rangeIndexes.push(contents.length);
+            contents.push(createClassRange(atom, atomTo, atom.range[0], pos));
+          } else {
+            contents.push(atom);
+          }
+        } while (!currentOne("]"));
+        for (i2 = rangeIndexes.length - 1; i2 >= 0; i2--) {
+          range2 = contents[rangeIndexes[i2]];
+          if (!("codePoint" in range2.min) || !("codePoint" in range2.max)) {
+            if (!isUnicodeMode) {
+              dashIndex = range2.min.range[1];
+              contents[rangeIndexes[i2]] = [
+                range2.min,
+                createValue("symbol", 45, dashIndex, dashIndex + 1),
+                range2.max
+              ];
+              hasSplitRanges = true;
+            } else {
+              bail("invalid character class");
+            }
+          } else {
+            checkClassRange(range2);
+          }
+        }
+        if (!hasSplitRanges) {
+          return contents;
+        }
+        var res = [];
+        for (i2 = 0; i2 < contents.length; i2++) {
+          var contentsItem = contents[i2];
+          if (Array.isArray(contentsItem)) {
+            for (j2 = 0; j2 < contentsItem.length; j2++) {
+              res.push(contentsItem[j2]);
+            }
+          } else {
+            res.push(contentsItem);
+          }
+        }
+        return res;
+      }
+      function parseClassAtom() {
+        var res, ch = str.charCodeAt(pos);
+        switch (ch) {
+          case 92: {
+            if (res = matchUnicodeEscape()) {
+              return res;
+            }
+            incr();
+            res = parseClassEscape();
+            if (!res) {
+              if (!isUnicodeMode && lookahead() == "c") {
+                return createCharacter("\\");
+              }
+              bail("classEscape");
+            }
+            return parseUnicodeSurrogatePairEscape(res, isUnicodeMode);
+          }
+          case 93:
+            break;
+          default:
+            if (pos >= str.length) {
+              break;
+            }
+            incr();
+            return createSymbol(ch);
+        }
+      }
+      function parseClassSetExpression() {
+        var body = [];
+        var kind;
+        var operand = parseClassSetOperand(
+          /* allowRanges*/
+          true
+        );
+        body.push(operand);
+        if (operand.type === "characterClassRange") {
+          kind = "union";
+        } else if (currentOne("&") && next("&")) {
+          kind = "intersection";
+        } else if (currentOne("-") && next("-")) {
+          kind = "subtraction";
+        } else {
+          kind = "union";
+        }
+        while (!currentOne("]")) {
+          if (kind === "intersection") {
+            skip("&");
+            skip("&");
+            if (currentOne("&")) {
+              bail("&& cannot be followed by &. Wrap it in brackets: &&[&].");
+            }
+          } else if (kind === "subtraction") {
+            skip("-");
+            skip("-");
+          }
+          operand = parseClassSetOperand(
+            /* allowRanges*/
+            kind === "union"
+          );
+          body.push(operand);
+        }
+        return { kind, body };
+      }
+      function parseClassSetOperand(allowRanges) {
+        var from = pos;
+        var start, res;
+        if (matchOne("\\")) {
+          if (match("q{")) {
+            return parseClassStringDisjunction();
+          } else if (res = parseClassEscape()) {
+            if (res.type === "characterClassEscape" || res.type === "unicodePropertyEscape") {
+              return res;
+            }
+            start = res;
+          } else if (res = parseClassSetCharacterEscapedHelper()) {
+            start = res;
+          } else {
+            bail("Invalid escape", "\\" + lookahead(), from);
+          }
+        } else if (res = parseClassSetCharacterUnescapedHelper()) {
+          start = res;
+        } else if (res = parseCharacterClass()) {
+          return res;
+        } else {
+          bail("Invalid character", lookahead());
+        }
+        if (allowRanges && currentOne("-") && !next("-")) {
+          incr();
+          if (res = parseClassSetCharacter()) {
+            return checkClassRange(createClassRange(start, res, from, pos));
+          }
+          bail("Invalid range end", lookahead());
+        }
+        return start;
+      }
+      function parseClassSetCharacter() {
+        if (matchOne("\\")) {
+          var res, from = pos;
+          if (res = parseClassSetCharacterEscapedHelper()) {
+            return res;
+          } else {
+            bail("Invalid escape", "\\" + lookahead(), from);
+          }
+        }
+        return parseClassSetCharacterUnescapedHelper();
+      }
+      function parseClassSetCharacterUnescapedHelper() {
+        if (pos >= str.length) {
+          return;
+        }
+        var ch = str.charCodeAt(pos);
+        if (str.charCodeAt(pos + 1) === ch && "&!#$%*+,.:;<=>?@^`~".indexOf(str[pos]) !== -1) {
+          incr(2);
+          bail("Invalid set operation in character class");
+        }
+        if (!isClassSetSyntaxCharacter(ch)) {
+          incr();
+          return createSymbol(ch);
+        }
+      }
+      function isClassSetSyntaxCharacter(ch) {
+        switch (ch) {
+          case 40:
+          // (
+          case 41:
+          // )
+          case 91:
+          // [
+          case 93:
+          // ]
+          case 123:
+          // {
+          case 125:
+          // }
+          case 47:
+          // /
+          case 45:
+          // -
+          case 92:
+          // \
+          case 124:
+            return true;
+          default:
+            return false;
+        }
+      }
+      function parseClassSetCharacterEscapedHelper() {
+        var res;
+        if (matchOne("b")) {
+          return createEscaped("singleEscape", 8, "\\b");
+        } else if (matchOne("B")) {
+          bail("\\B not possible inside of ClassContents", "", pos - 2);
+        } else if (pos < str.length && "&-!#%,:;<=>@`~".indexOf(res = str[pos]) !== -1) {
+          incr();
+          return createEscaped("identifier", res.charCodeAt(0), res, 1);
+        } else if (res = parseCharacterEscape()) {
+          return res;
+        } else {
+          return null;
+        }
+      }
+      function parseClassStringDisjunction() {
+        var from = pos - 3;
+        var res = [];
+        do {
+          res.push(parseClassString());
+        } while (matchOne("|"));
+        skip("}");
+        return createClassStrings(res, from, pos);
+      }
+      function parseClassString() {
+        var res = [], from = pos;
+        var char;
+        while (char = parseClassSetCharacter()) {
+          res.push(char);
+        }
+        return createClassString(res, from, pos);
+      }
+      function declareGroupName(name) {
+        if (visibleGroupNames === null) {
+          visibleGroupNames = /* @__PURE__ */ Object.create(null);
+        }
+        if (visibleGroupNames[name.value]) {
+          bail("Duplicate capture group name", name.value, name.range[0], name.range[1]);
+        }
+        visibleGroupNames[name.value] = true;
+        groupNames.push(name.value);
+        namedCaptureGroups = true;
+      }
+      function checkNamedReferences() {
+        for (var i2 = 0; i2 < namedReferences.length; i2++) {
+          var name = namedReferences[i2];
+          if (visibleGroupNames === null || !(name.value in visibleGroupNames)) {
+            bail("Invalid named capture referenced", name.value, name.range[0], name.range[1]);
+          }
+        }
+      }
+      function bail(message, details, from, to) {
+        from = from == null ? pos : from;
+        to = to == null ? from : to;
+        var contextStart = Math.max(0, from - 10);
+        var contextEnd = Math.min(to + 10, str.length);
+        var context = "    " + str.substring(contextStart, contextEnd);
+        var pointer = "    " + new Array(from - contextStart + 1).join(" ") + "^";
+        throw SyntaxError(message + " at position " + from + (details ? ": " + details : "") + "\n" + context + "\n" + pointer);
+      }
+      var parseDepth = 0;
+      function parse(input2, flags, options) {
+        if (parseDepth > 0) {
+          return parseNested(input2, flags, options);
+        }
+        parseDepth = 1;
+        try {
+          return parseImpl(input2, flags, options);
+        } finally {
+          parseDepth = 0;
+          str = void 0;
+          features = void 0;
+          backrefDenied = void 0;
+          groupNames = void 0;
+          visibleGroupNames = void 0;
+          namedReferences = void 0;
+        }
+      }
+      function parseNested(input2, flags, options) {
+        var savedStr = str;
+        var savedFeatures = features;
+        var savedPos = pos;
+        var savedBackrefDenied = backrefDenied;
+        var savedClosedCaptureCounter = closedCaptureCounter;
+        var savedFirstIteration = firstIteration;
+        var savedShouldReparse = shouldReparse;
+        var savedHasUnicodeFlag = hasUnicodeFlag;
+        var savedHasUnicodeSetFlag = hasUnicodeSetFlag;
+        var savedIsUnicodeMode = isUnicodeMode;
+        var savedNamedCaptureGroups = namedCaptureGroups;
+        var savedGroupNames = groupNames;
+        var savedVisibleGroupNames = visibleGroupNames;
+        var savedNamedReferences = namedReferences;
+        var savedHasIdentityEscapeK = hasIdentityEscapeK;
+        parseDepth++;
+        try {
+          return parseImpl(input2, flags, options);
+        } finally {
+          parseDepth--;
+          str = savedStr;
+          features = savedFeatures;
+          pos = savedPos;
+          backrefDenied = savedBackrefDenied;
+          closedCaptureCounter = savedClosedCaptureCounter;
+          firstIteration = savedFirstIteration;
+          shouldReparse = savedShouldReparse;
+          hasUnicodeFlag = savedHasUnicodeFlag;
+          hasUnicodeSetFlag = savedHasUnicodeSetFlag;
+          isUnicodeMode = savedIsUnicodeMode;
+          namedCaptureGroups = savedNamedCaptureGroups;
+          groupNames = savedGroupNames;
+          visibleGroupNames = savedVisibleGroupNames;
+          namedReferences = savedNamedReferences;
+          hasIdentityEscapeK = savedHasIdentityEscapeK;
+        }
+      }
+      function parseImpl(input2, flags, options) {
+        features = options || {};
+        backrefDenied = [];
+        closedCaptureCounter = 0;
+        firstIteration = true;
+        shouldReparse = false;
+        hasUnicodeFlag = (flags || "").indexOf("u") !== -1;
+        hasUnicodeSetFlag = (flags || "").indexOf("v") !== -1;
+        isUnicodeMode = hasUnicodeFlag || hasUnicodeSetFlag;
+        namedCaptureGroups = isUnicodeMode;
+        groupNames = [];
+        visibleGroupNames = null;
+        namedReferences = [];
+        hasIdentityEscapeK = false;
+        pos = 0;
+        if (hasUnicodeSetFlag && !features.unicodeSet) {
+          throw new Error('The "v" flag is only supported when the .unicodeSet option is enabled.');
+        }
+        if (hasUnicodeFlag && hasUnicodeSetFlag) {
+          throw new Error('The "u" and "v" flags are mutually exclusive.');
+        }
+        str = String(input2);
+        if (str === "") {
+          str = "(?:)";
+        }
+        var result2 = parseDisjunction();
+        if (result2.range[1] !== str.length) {
+          bail("Could not parse entire input - got stuck", "", result2.range[1]);
+        }
+        for (var i2 = 0; i2 < backrefDenied.length && !shouldReparse; i2++) {
+          shouldReparse = backrefDenied[i2] <= closedCaptureCounter;
+        }
+        if (groupNames.length > 0 && hasIdentityEscapeK) {
+          shouldReparse = true;
+        }
+        if (shouldReparse) {
+          pos = 0;
+          firstIteration = false;
+          groupNames = [];
+          visibleGroupNames = null;
+          namedReferences = [];
+          result2 = parseDisjunction();
+        }
+        checkNamedReferences();
+        return result2;
+      }
+      var regjsparser = {
+        parse
+      };
+      if (typeof module2 !== "undefined" && module2.exports) {
+        module2.exports = regjsparser;
+      } else {
+        window.regjsparser = regjsparser;
+      }
+    })();
+  }
+});
+
 // node_modules/ignore/index.js
 var require_ignore = __commonJS({
   "node_modules/ignore/index.js"(exports, module2) {
@@ -13461,7 +15128,7 @@ var require_ignore = __commonJS({
         //   `]`, and `\]` is held aside long before this.
         /\\\[([^\]/]*?)($|\])/g,
         // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
+        (match, range2, close) => `\\[${range2}${close}`,
         "["
       ],
       // ending
@@ -21888,17 +23555,17 @@ var require_parse3 = __commonJS({
           let output = ")";
           if (brace.dots === true) {
             const arr = tokens.slice();
-            const range = [];
+            const range2 = [];
             for (let i2 = arr.length - 1; i2 >= 0; i2--) {
               tokens.pop();
               if (arr[i2].type === "brace") {
                 break;
               }
               if (arr[i2].type !== "dots") {
-                range.unshift(arr[i2].value);
+                range2.unshift(arr[i2].value);
               }
             }
-            output = expandRange(range, opts);
+            output = expandRange(range2, opts);
             state.backtrack = true;
           }
           if (brace.comma !== true && brace.dots !== true) {
@@ -29900,7 +31567,7 @@ var init_esm = __esm({
 
 // src/action/main.ts
 import { execFileSync as execFileSync4 } from "node:child_process";
-import { appendFileSync, existsSync as existsSync6, mkdtempSync, readFileSync as readFileSync11, writeFileSync as writeFileSync3 } from "node:fs";
+import { appendFileSync, existsSync as existsSync6, mkdtempSync, readFileSync as readFileSync12, writeFileSync as writeFileSync4 } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute as isAbsolute5, join as join7, relative as relative5, resolve as resolve9, sep as sep4 } from "node:path";
 
@@ -29911,8 +31578,10 @@ import { dirname as dirname3, join as join3, resolve as resolve3 } from "node:pa
 // src/deps.ts
 var yamlModule = __toESM(require_dist(), 1);
 var import_fast_glob = __toESM(require_out4(), 1);
+var import_regjsparser = __toESM(require_parser2(), 1);
 var yaml = () => yamlModule;
 var fastGlob = () => import_fast_glob.default;
+var regexParser = () => import_regjsparser.default;
 
 // src/config/guarded-read.ts
 import {
@@ -30448,10 +32117,10 @@ function indexedRules(rules, ignoreCase) {
   };
 }
 function requiredText(body, ignoreCase) {
-  let best = "";
+  let best2 = "";
   let run = "";
   const stop = () => {
-    if (run.length > best.length) best = run;
+    if (run.length > best2.length) best2 = run;
     run = "";
   };
   for (let i2 = 0; i2 < body.length; i2++) {
@@ -30470,9 +32139,9 @@ function requiredText(body, ignoreCase) {
     }
   }
   stop();
-  if (best.length < KEY) return void 0;
-  if (!ignoreCase) return best;
-  return CASE_SAFE.test(best) ? best.toLowerCase() : void 0;
+  if (best2.length < KEY) return void 0;
+  if (!ignoreCase) return best2;
+  return CASE_SAFE.test(best2) ? best2.toLowerCase() : void 0;
 }
 function classEnd(body, open2) {
   let at = open2 + 1;
@@ -30719,6 +32388,7 @@ var PACKAGE_ROOT = packageRoot();
 var RULES_DIR = join2(PACKAGE_ROOT, "rules");
 var COMPILED_RULES = join2(PACKAGE_ROOT, "dist", "rules.json");
 var SAVED_AUTOMATON = join2(PACKAGE_ROOT, "dist", "keywords.bin");
+var SAVED_NEEDS = join2(PACKAGE_ROOT, "dist", "rule-needs.json");
 function loadRuleFiles(files) {
   const problems = [];
   const rules = [];
@@ -31079,13 +32749,13 @@ var Parser = class {
     if (c3 === "b" || c3 === "B") {
       return { len: 0, back: 0, nl: 0, exact: [""], keyword: false, lead: Infinity };
     }
-    const single = this.escapedChar(c3);
-    const nl = single === void 0 ? Number("sDW".includes(c3)) : Number(single === "\n");
+    const single2 = this.escapedChar(c3);
+    const nl = single2 === void 0 ? Number("sDW".includes(c3)) : Number(single2 === "\n");
     return {
       len: 1,
       back: 0,
       nl,
-      exact: single === void 0 ? void 0 : [single],
+      exact: single2 === void 0 ? void 0 : [single2],
       keyword: false,
       lead: Infinity
     };
@@ -31174,6 +32844,255 @@ function patternReach(pattern, keywords) {
   if (ahead === Infinity && !Number.isFinite(info.nl)) return void 0;
   const lead = info.lead > MAX_REACH ? Infinity : info.lead;
   return { back: info.back + 1, ahead, lines: info.nl, lead };
+}
+
+// src/detect/run-alphabet.ts
+var RUN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-";
+var MIN_RUN = 20;
+
+// src/detect/pattern-needs.ts
+var NO_NEEDS = { literals: [], run: 0 };
+var MIN_LITERAL = 3;
+var MAX_STRINGS = 16;
+var MAX_ALTERNATIVES = 32;
+var MAX_CLAUSES = 3;
+var IN_RUN = new Set([...RUN_ALPHABET].map((c3) => c3.charCodeAt(0)));
+var known = /* @__PURE__ */ new Map();
+function patternNeeds(pattern, flags = "") {
+  const key = `${flags}/${pattern}`;
+  let needs = known.get(key);
+  if (!needs) {
+    needs = readPattern(pattern, flags);
+    known.set(key, needs);
+  }
+  return needs;
+}
+function readPattern(pattern, flags) {
+  let root;
+  try {
+    root = regexParser().parse(pattern, flags.replace(/[^imsuy]/g, ""), {
+      lookbehind: true,
+      namedGroups: true,
+      unicodePropertyEscape: true
+    });
+  } catch {
+    return NO_NEEDS;
+  }
+  const reading = read(root);
+  const candidates = [...reading.clauses, ...reading.strings ? [reading.strings] : []];
+  const literals = [];
+  const seen = /* @__PURE__ */ new Set();
+  const clauses = candidates.map(shortest).filter(usable);
+  for (const clause of clauses.sort((a, b2) => selectivity(b2) - selectivity(a))) {
+    const key = clause.join("\0");
+    if (seen.has(key)) continue;
+    seen.add(key);
+    literals.push(clause);
+    if (literals.length === MAX_CLAUSES) break;
+  }
+  return { literals, run: reading.inner };
+}
+function usable(clause) {
+  return clause.length <= MAX_ALTERNATIVES && clause.every((s) => s.length >= MIN_LITERAL && /^[\x20-\x7e]+$/.test(s));
+}
+function shortest(clause) {
+  const lower = [...new Set(clause.map((s) => s.toLowerCase()))];
+  return lower.filter((s) => !lower.some((other) => other !== s && s.includes(other)));
+}
+function selectivity(clause) {
+  return Math.min(...clause.map((s) => s.length)) - Math.log2(clause.length) / 2;
+}
+function product(left, right) {
+  if (left.length * right.length > MAX_STRINGS) return void 0;
+  return left.flatMap((l) => right.map((r2) => l + r2));
+}
+function best(clauses) {
+  let chosen;
+  for (const clause of clauses) {
+    if (clause.some((s) => s === "")) continue;
+    if (!chosen || selectivity(clause) > selectivity(chosen)) chosen = clause;
+  }
+  return chosen;
+}
+var nothing = (min) => ({
+  clauses: [],
+  pure: false,
+  min,
+  prefix: 0,
+  suffix: 0,
+  inner: 0
+});
+var zeroWidth = () => ({
+  clauses: [],
+  zeroWidth: true,
+  pure: true,
+  min: 0,
+  prefix: 0,
+  suffix: 0,
+  inner: 0
+});
+function single(chars) {
+  const pure = chars !== void 0 && chars.every((c3) => IN_RUN.has(c3));
+  const strings = chars && chars.length <= 4 ? chars.map((c3) => String.fromCodePoint(c3)) : void 0;
+  const run = pure ? 1 : 0;
+  return { strings, clauses: [], pure, min: 1, prefix: run, suffix: run, inner: run };
+}
+function classMembers(node) {
+  if (node.type === "value") return [node.codePoint];
+  if (node.type === "characterClassEscape") {
+    if (node.value === "d") return range(48, 57);
+    if (node.value === "w") return [...range(48, 57), ...range(65, 90), ...range(97, 122), 95];
+    return void 0;
+  }
+  if (node.type !== "characterClass" || node.negative) return void 0;
+  const members = [];
+  for (const part of node.body) {
+    const inner = part.type === "characterClassRange" ? range(part.min.codePoint, part.max.codePoint) : classMembers(part);
+    if (!inner) return void 0;
+    members.push(...inner);
+  }
+  return members;
+}
+function range(from, to) {
+  if (to - from >= IN_RUN.size) return void 0;
+  return Array.from({ length: to - from + 1 }, (_2, i2) => from + i2);
+}
+function read(node) {
+  switch (node.type) {
+    case "alternative":
+      return sequence(node.body.map(read));
+    case "disjunction":
+      return choice(node.body.map(read));
+    case "group":
+      if (node.behavior === "normal" || node.behavior === "ignore") {
+        return sequence(node.body.map(read));
+      }
+      return zeroWidth();
+    case "anchor":
+      return zeroWidth();
+    case "quantifier":
+      return repeat(read(node.body[0]), node.min, node.max);
+    case "value":
+    case "characterClass":
+    case "characterClassEscape":
+      return single(classMembers(node));
+    default:
+      return nothing(node.type === "reference" ? 0 : 1);
+  }
+}
+function sequence(items) {
+  const clauses = [];
+  let strings = [""];
+  let stretch = [""];
+  const close = () => {
+    if (!(stretch.length === 1 && stretch[0] === "")) clauses.push(stretch);
+    stretch = [""];
+  };
+  let pure = true;
+  let min = 0;
+  let prefix = 0;
+  let run = 0;
+  let inner = 0;
+  let atStart = true;
+  for (const item of items) {
+    clauses.push(...item.clauses);
+    if (item.zeroWidth) continue;
+    if (item.strings) {
+      const joined = product(stretch, item.strings);
+      if (joined) stretch = joined;
+      else {
+        close();
+        stretch = item.strings;
+      }
+    } else close();
+    strings = strings && item.strings ? product(strings, item.strings) : void 0;
+    min += item.min;
+    if (item.pure) {
+      run += item.min;
+      if (atStart) prefix += item.min;
+      continue;
+    }
+    inner = Math.max(inner, run + item.prefix, item.inner);
+    if (atStart) prefix += item.prefix;
+    atStart = false;
+    pure = false;
+    run = item.suffix;
+  }
+  close();
+  inner = Math.max(inner, run);
+  if (pure) return { strings, clauses, pure, min, prefix: min, suffix: min, inner: min };
+  return { strings, clauses, pure, min, prefix, suffix: run, inner };
+}
+function choice(branches) {
+  let strings = [];
+  for (const branch of branches) {
+    strings = strings && branch.strings && strings.length + branch.strings.length <= MAX_STRINGS ? [...strings, ...branch.strings] : void 0;
+  }
+  const clauses = [];
+  if (!strings) {
+    const picks = branches.map((b2) => best([...b2.clauses, ...b2.strings ? [b2.strings] : []]));
+    if (picks.every((p2) => p2 !== void 0)) clauses.push(picks.flat());
+  }
+  const least = (pick2) => Math.min(...branches.map(pick2));
+  const min = least((b2) => b2.min);
+  if (branches.every((b2) => b2.pure)) {
+    return { strings, clauses, pure: true, min, prefix: min, suffix: min, inner: min };
+  }
+  return {
+    strings,
+    clauses,
+    pure: false,
+    min,
+    prefix: least((b2) => b2.prefix),
+    suffix: least((b2) => b2.suffix),
+    inner: least((b2) => Math.max(b2.inner, b2.prefix, b2.suffix))
+  };
+}
+function repeat(item, least, most) {
+  if (item.zeroWidth) return item;
+  if (item.pure) {
+    const min = item.min * least;
+    return {
+      clauses: least > 0 ? item.clauses : [],
+      pure: true,
+      min,
+      prefix: min,
+      suffix: min,
+      inner: min,
+      strings: exactCopies(item, least, most)
+    };
+  }
+  if (least === 0) {
+    return { ...nothing(0), strings: exactCopies(item, least, most) };
+  }
+  return {
+    strings: exactCopies(item, least, most),
+    clauses: [...item.clauses, ...item.strings ? [item.strings] : []],
+    pure: false,
+    min: item.min * least,
+    prefix: item.prefix,
+    suffix: item.suffix,
+    inner: Math.max(item.inner, least >= 2 ? item.suffix + item.prefix : 0)
+  };
+}
+function exactCopies(item, least, most) {
+  if (!item.strings) return void 0;
+  if (least === 0 && most === 1) {
+    return item.strings.length < MAX_STRINGS ? [...item.strings, ""] : void 0;
+  }
+  if (least !== most || least > 8) return void 0;
+  let strings = [""];
+  for (let i2 = 0; i2 < least && strings; i2++) strings = product(strings, item.strings);
+  return strings;
+}
+function gateClauses(needs, keywords) {
+  const implies = (strings, clause) => strings.every((s) => clause.some((c3) => s.toLowerCase().includes(c3)));
+  const kept = [];
+  for (const clause of needs.literals) {
+    if (implies(keywords, clause) || kept.some((earlier) => implies(earlier, clause))) continue;
+    kept.push(clause);
+  }
+  return kept;
 }
 
 // src/detect/prefer-provider.ts
@@ -31427,13 +33346,9 @@ var KEYWORD_SCAN_WASM = Buffer.from(
   "base64"
 );
 
-// src/detect/run-alphabet.ts
-var RUN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-";
-var MIN_RUN = 20;
-
 // src/detect/keyword-scan.ts
-var IN_RUN = new Uint8Array(256);
-for (const c3 of RUN_ALPHABET) IN_RUN[c3.charCodeAt(0)] = 1;
+var IN_RUN2 = new Uint8Array(256);
+for (const c3 of RUN_ALPHABET) IN_RUN2[c3.charCodeAt(0)] = 1;
 var PAGE = 65536;
 var DELTA = 256;
 var CHUNK_BYTES = 256 * 1024;
@@ -31456,7 +33371,7 @@ var ByteScanner = class _ByteScanner {
     this.exports = new WebAssembly.Instance(wasm, {}).exports;
     this.warmUp = Math.max(1, ...keywords.map((keyword) => keyword.length));
     this.alphabet = DELTA + tables.delta.byteLength;
-    this.out = this.alphabet + IN_RUN.length;
+    this.out = this.alphabet + IN_RUN2.length;
     this.text = this.out + (CHUNK_BYTES + 3 * this.warmUp) * 8;
     const memory = this.exports.memory;
     const needed = this.text + CHUNK_BYTES - memory.buffer.byteLength;
@@ -31464,7 +33379,7 @@ var ByteScanner = class _ByteScanner {
     this.memoryBytes = new Uint8Array(memory.buffer);
     this.memoryWords = new Int32Array(memory.buffer);
     for (let byte = 0; byte < 128; byte++) this.memoryBytes[byte] = tables.classOf[byte] * 4;
-    this.memoryBytes.set(IN_RUN, this.alphabet);
+    this.memoryBytes.set(IN_RUN2, this.alphabet);
     const cells = this.memoryWords.subarray(DELTA / 4, DELTA / 4 + tables.delta.length);
     tables.delta.forEach((cell2, n) => cells[n] = cell2 < 0 ? ~(~cell2 * 4) : cell2 * 4);
     this.shift = tables.shift + 2;
@@ -31612,7 +33527,7 @@ var RunCollector = class {
   enter(chunk, piece) {
     if (this.pending === -1) return 0;
     let lead = 0;
-    while (lead < piece.length && IN_RUN[piece[lead]] === 1) lead++;
+    while (lead < piece.length && IN_RUN2[piece[lead]] === 1) lead++;
     if (lead === piece.length) return lead;
     this.keep(this.pending, chunk + lead);
     this.pending = -1;
@@ -31628,7 +33543,7 @@ var RunCollector = class {
       return;
     }
     let first2 = piece.length;
-    while (first2 > from && IN_RUN[piece[first2 - 1]] === 1) first2--;
+    while (first2 > from && IN_RUN2[piece[first2 - 1]] === 1) first2--;
     if (first2 < piece.length) this.pending = chunk + first2;
   }
   finish() {
@@ -31792,6 +33707,17 @@ var RuleEngine = class {
     const keywordIndex = /* @__PURE__ */ new Map();
     const keywords = [];
     this.rulesByKeyword = [];
+    const lookFor = (raw) => {
+      const word = raw.toLowerCase();
+      let index = keywordIndex.get(word);
+      if (index === void 0) {
+        index = keywords.length;
+        keywordIndex.set(word, index);
+        keywords.push(word);
+        this.rulesByKeyword.push([]);
+      }
+      return index;
+    };
     this.compiled = rules.map((spec, ruleIndex) => {
       const keywordIndexes = spec.keywords.map((raw) => {
         const keyword = raw.toLowerCase();
@@ -31809,15 +33735,27 @@ var RuleEngine = class {
       const priority = CONFIDENCE_RANK2[spec.confidence] * 10 + (spec.near === void 0 ? 2 : 1);
       const regex = new RegExp(spec.pattern, `gd${caseless}`);
       const afterKeyword = spec.afterKeyword ? new RegExp(spec.afterKeyword, `y${caseless}`) : void 0;
-      return { spec, regex, keywordIndexes, priority, afterKeyword };
+      return {
+        spec,
+        regex,
+        keywordIndexes,
+        priority,
+        afterKeyword,
+        reach: void 0,
+        sticky: void 0,
+        startTest: void 0,
+        literalGates: [],
+        runGate: 0
+      };
     });
-    for (const raw of options.triggers ?? []) {
-      const word = raw.toLowerCase();
-      if (keywordIndex.has(word)) continue;
-      keywordIndex.set(word, keywords.length);
-      keywords.push(word);
-      this.rulesByKeyword.push([]);
+    if (this.windows) {
+      this.compiled.forEach((rule) => {
+        const needs = options.needsOf?.(rule.spec) ?? patternNeeds(rule.spec.pattern, rule.spec.flags);
+        rule.literalGates = gateClauses(needs, rule.spec.keywords).map((c3) => c3.map(lookFor));
+        rule.runGate = needs.run >= MIN_RUN ? needs.run : 0;
+      });
     }
+    for (const raw of options.triggers ?? []) lookFor(raw);
     this.keywordIndex = keywordIndex;
     this.automaton = options.automatonFor?.(keywords) ?? new KeywordAutomaton(keywords);
     this.keywordLengths = keywords.map((keyword) => keyword.length);
@@ -31840,12 +33778,14 @@ var RuleEngine = class {
     const candidates = [];
     const ruleSeen = /* @__PURE__ */ new Set();
     const feeds = new LineFeeds(text);
+    const longestRun = textHits.encodedRuns && longest(textHits.encodedRuns);
     hits.ends.forEach((ends, keywordIndex) => {
       if (!ends) return;
       for (const ruleIndex of this.rulesByKeyword[keywordIndex]) {
         if (ruleSeen.has(ruleIndex)) continue;
         ruleSeen.add(ruleIndex);
         const rule = this.compiled[ruleIndex];
+        if (!opens(rule, hits.ends, longestRun)) continue;
         if (rule.spec.near === void 0) this.runWhole(rule, text, hits.ends, feeds, candidates);
         else this.runNear(rule, text, hits.ends, candidates);
       }
@@ -32124,6 +34064,15 @@ function startsOf(windows) {
   for (let w = 0; w < windows.length; w += 3) starts.push(windows[w], windows[w + 1]);
   return starts;
 }
+function opens(rule, keywordEnds, longestRun) {
+  if (longestRun !== void 0 && longestRun < rule.runGate) return false;
+  return rule.literalGates.every((clause) => clause.some((index) => keywordEnds[index]?.length));
+}
+function longest(runs) {
+  let most = 0;
+  for (let r2 = 0; r2 < runs.length; r2 += 2) most = Math.max(most, runs[r2 + 1] - runs[r2]);
+  return most;
+}
 function keptHits(hits, after, text) {
   let kept = 0;
   for (let h2 = 0; h2 < hits.length; h2++) {
@@ -32244,12 +34193,12 @@ async function loadConfig(request) {
     customRules.push(spec);
   });
   if (problems.length) throw new ConfigError(file, problems);
-  const known = /* @__PURE__ */ new Set([
+  const known2 = /* @__PURE__ */ new Set([
     ...builtinRules().map((rule) => rule.id),
     ...customRules.map((rule) => rule.id)
   ]);
   (config.disabledRules ?? []).forEach((id, index) => {
-    if (!known.has(id))
+    if (!known2.has(id))
       log.warn(`${file}: disabledRules.${index} is not a rule id (see unsprawl rules)`);
   });
   const here = dirname3(file);
@@ -32617,14 +34566,14 @@ function languageAccess(path, env) {
   if (/\.rs$/.test(path)) return `std::env::var("${env}")?`;
   return void 0;
 }
-function k8sReplacement(choice, names) {
+function k8sReplacement(choice2, names) {
   const ref = [
     `valueFrom:`,
     `  secretKeyRef:`,
     `    name: ${names.service}-secrets`,
     `    key: ${names.key}`
   ].join("\n");
-  if (choice.store === "vault") {
+  if (choice2.store === "vault") {
     return [
       ref,
       `# and on the pod template, the Vault agent sidecar (or an ExternalSecret with a Vault store):`,
@@ -32639,8 +34588,8 @@ function k8sReplacement(choice, names) {
     azure: "azure-key-vault",
     sops: "sops",
     vault: "vault"
-  }[choice.store];
-  const remote = choice.store === "aws" ? `${names.service}/${names.key}` : `${names.service}-${names.key.replace(/_/g, "-")}`;
+  }[choice2.store];
+  const remote = choice2.store === "aws" ? `${names.service}/${names.key}` : `${names.service}-${names.key.replace(/_/g, "-")}`;
   return [
     ref,
     `# with an ExternalSecret that keeps ${names.service}-secrets in sync:`,
@@ -32667,8 +34616,8 @@ function terraformReplacement(store, names) {
       return `data.sops_file.${names.service}.data["${names.key}"]`;
   }
 }
-function replacementFor(finding, choice, names) {
-  const { store } = choice;
+function replacementFor(finding, choice2, names) {
+  const { store } = choice2;
   const singleLine = finding.endLine === finding.line && !finding.decodedVia;
   const quoted = Boolean(finding.quote) && singleLine;
   const inner = {
@@ -32683,9 +34632,9 @@ function replacementFor(finding, choice, names) {
     column: finding.column - 1 - prefix,
     endColumn: finding.endColumn + 1
   };
-  if (choice.target === "k8s" && finding.fileKind === "k8s-manifest") {
+  if (choice2.target === "k8s" && finding.fileKind === "k8s-manifest") {
     return {
-      replacement: k8sReplacement(choice, names),
+      replacement: k8sReplacement(choice2, names),
       summary: `reference the value with a secretKeyRef instead of a literal`
     };
   }
@@ -32712,7 +34661,7 @@ function replacementFor(finding, choice, names) {
       };
     case "k8s-manifest":
       return {
-        replacement: k8sReplacement({ ...choice, target: "k8s" }, names),
+        replacement: k8sReplacement({ ...choice2, target: "k8s" }, names),
         summary: "reference the value with a secretKeyRef"
       };
     case "compose":
@@ -32772,13 +34721,13 @@ function replacementFor(finding, choice, names) {
     edit: singleLine && finding.fileKind === "config" ? { ...inner, text: reference } : void 0
   };
 }
-function buildRemediation(finding, choice, names, advice) {
-  const { replacement, summary, edit } = replacementFor(finding, choice, names);
+function buildRemediation(finding, choice2, names, advice) {
+  const { replacement, summary, edit } = replacementFor(finding, choice2, names);
   const remediation = {
-    target: choice.target === "k8s" ? `k8s+${choice.store}` : choice.store,
+    target: choice2.target === "k8s" ? `k8s+${choice2.store}` : choice2.store,
     summary,
     replacement,
-    storeCommand: storeCommand(choice.store, names),
+    storeCommand: storeCommand(choice2.store, names),
     rotation: advice.rotation,
     rotationUrl: advice.rotationUrl
   };
@@ -32839,9 +34788,9 @@ var IGNORED_DIR = new RegExp(`(?:^|/)(?:${IGNORED_NAMES.join("|").replace(".", "
 var IGNORED_GLOBS = IGNORED_NAMES.map((name) => `**/${name}/**`);
 var MAX_SIGNAL_FILES = 400;
 var MAX_SIGNAL_BYTES = 256 * 1024;
-function readSignals(root, k8sFindingPath, known) {
+function readSignals(root, k8sFindingPath, known2) {
   const clouds = /* @__PURE__ */ new Map();
-  const all = known ?? fastGlob().sync("**/*", {
+  const all = known2 ?? fastGlob().sync("**/*", {
     cwd: root,
     deep: 6,
     dot: true,
@@ -32903,16 +34852,16 @@ function chooseTarget(requested, signals, regulated) {
   }
   return { target: store, store, kmsAutoUnseal: regulated && store === "vault", reason: why };
 }
-function describeChoice(choice) {
+function describeChoice(choice2) {
   const store = {
-    vault: choice.kmsAutoUnseal ? "HashiCorp Vault (KMS auto-unseal)" : "HashiCorp Vault",
+    vault: choice2.kmsAutoUnseal ? "HashiCorp Vault (KMS auto-unseal)" : "HashiCorp Vault",
     aws: "AWS Secrets Manager",
     gcp: "GCP Secret Manager",
     azure: "Azure Key Vault",
     sops: "SOPS-encrypted files"
-  }[choice.store];
-  const route = choice.target === "k8s" ? `Kubernetes (External Secrets / Vault agent) backed by ${store}` : store;
-  return `remediation target: ${route} \u2014 ${choice.reason}`;
+  }[choice2.store];
+  const route = choice2.target === "k8s" ? `Kubernetes (External Secrets / Vault agent) backed by ${store}` : store;
+  return `remediation target: ${route} \u2014 ${choice2.reason}`;
 }
 
 // src/analysis/index.ts
@@ -32930,7 +34879,7 @@ async function analyze(findings, context) {
     k8sFinding,
     facts.trackedPaths() ?? (facts.repoRoot ? void 0 : context.files)
   ) : { clouds: /* @__PURE__ */ new Map() };
-  const choice = chooseTarget(requested, signals, context.config.regulated);
+  const choice2 = chooseTarget(requested, signals, context.config.regulated);
   const placements = findings.map(
     (f) => placementKey(placementOf(f.path, context.config.serviceBoundaries))
   );
@@ -32966,9 +34915,9 @@ async function analyze(findings, context) {
         placement.service === "." ? (facts.repoRoot ?? context.root).split("/").pop() ?? "app" : placement.service.split("/").pop()
       )
     };
-    finding.remediation = buildRemediation(finding, choice, names, advice);
+    finding.remediation = buildRemediation(finding, choice2, names, advice);
   });
-  return { targetNote: describeChoice(choice) };
+  return { targetNote: describeChoice(choice2) };
 }
 
 // src/findings/baseline.ts
@@ -33417,7 +35366,7 @@ function* walkRawFolder(absRoot, relDir, context) {
 import { availableParallelism } from "node:os";
 
 // src/pool/worker.ts
-import { readFileSync as readFileSync8 } from "node:fs";
+import { readFileSync as readFileSync9 } from "node:fs";
 
 // src/detect/detectors.ts
 var DETECTORS = [];
@@ -34209,14 +36158,14 @@ function isNameCode(code) {
   return isWordCode(code) || code === 46 || code === 45;
 }
 function schemeStart(text, at, floor) {
-  let best = -1;
+  let best2 = -1;
   for (let p2 = at - 1; p2 >= Math.max(floor, at - MAX_SCHEME); p2--) {
     const code = text.charCodeAt(p2);
     if (!isSchemeChar(code)) break;
     const boundary = p2 === 0 || !isWordCode(text.charCodeAt(p2 - 1));
-    if (at - p2 >= 2 && isLetter(code) && boundary) best = p2;
+    if (at - p2 >= 2 && isLetter(code) && boundary) best2 = p2;
   }
-  return best;
+  return best2;
 }
 function detectUrlCredentials(engine, text) {
   const out = [];
@@ -34815,17 +36764,17 @@ var RULE2 = "yaml-secret-value";
 var KEY_LINE = /^[ \t]*(?:-[ \t]+)?([\w.\-/]{1,100})[ \t]*:[ \t]+("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s#'"|>&*!{[][^\r\n#]*?)[ \t]*$/gm;
 var NOT_SECRET_KEYS = /^(user|username|login|host|hostname|port|database|db|url|endpoint|region|namespace)$/i;
 function valueSpan(node, text) {
-  const range = node.range;
-  if (!range || typeof node.value !== "string") return void 0;
+  const range2 = node.range;
+  if (!range2 || typeof node.value !== "string") return void 0;
   if (node.type === "BLOCK_FOLDED" || node.type === "BLOCK_LITERAL") {
     const line = node.value.trim();
     if (!line || /[\r\n]/.test(line)) return void 0;
-    const body = text.slice(range[0], range[1]).search(/[\r\n]/);
-    const at = body === -1 ? -1 : text.indexOf(line, range[0] + body);
-    return at !== -1 && at + line.length <= range[1] ? [at, at + line.length, line] : void 0;
+    const body = text.slice(range2[0], range2[1]).search(/[\r\n]/);
+    const at = body === -1 ? -1 : text.indexOf(line, range2[0] + body);
+    return at !== -1 && at + line.length <= range2[1] ? [at, at + line.length, line] : void 0;
   }
   const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
-  return quoted ? [range[0] + 1, range[1] - 1, node.value] : [range[0], range[1], node.value];
+  return quoted ? [range2[0] + 1, range2[1] - 1, node.value] : [range2[0], range2[1], node.value];
 }
 function scalarPair(walk3, name, node, ruleId = RULE2) {
   const span = valueSpan(node, walk3.text);
@@ -34985,14 +36934,31 @@ function loadFormatDetectors() {
   );
 }
 
-// src/detect/automaton-cache.ts
+// src/detect/needs-cache.ts
 import { readFileSync as readFileSync7, writeFileSync } from "node:fs";
+var needsKey = (rule) => `${rule.flags ?? ""}/${rule.pattern}`;
+function loadNeeds(path) {
+  try {
+    const saved = JSON.parse(readFileSync7(path, "utf8"));
+    return new Map(Object.entries(saved).filter(([, needs]) => wellFormed(needs)));
+  } catch {
+    return /* @__PURE__ */ new Map();
+  }
+}
+function wellFormed(needs) {
+  return Number.isInteger(needs?.run) && Array.isArray(needs.literals) && needs.literals.every(
+    (clause) => Array.isArray(clause) && clause.every((s) => typeof s === "string" && s !== "")
+  );
+}
+
+// src/detect/automaton-cache.ts
+import { readFileSync as readFileSync8, writeFileSync as writeFileSync2 } from "node:fs";
 var INT_TABLES = ["delta", "outFirst", "outNext", "outKeyword"];
 var CLASS_TABLE_BYTES = 65536;
 function loadAutomaton(path, keywords) {
   let bytes;
   try {
-    bytes = readFileSync7(path);
+    bytes = readFileSync8(path);
   } catch {
     return void 0;
   }
@@ -35439,13 +37405,13 @@ function readWhole(absPath, maxFileSize) {
     if (!stats.isFile()) return { reason: "not-a-regular-file", detail: "special file" };
     if (stats.size > maxFileSize) return { reason: "too-large", detail: `${stats.size} bytes` };
     const buffer = bufferFor(stats.size);
-    let read = 0;
-    while (read < stats.size) {
-      const n = readSync(fd, buffer, read, stats.size - read, read);
+    let read2 = 0;
+    while (read2 < stats.size) {
+      const n = readSync(fd, buffer, read2, stats.size - read2, read2);
       if (n === 0) break;
-      read += n;
+      read2 += n;
     }
-    return buffer.subarray(0, read);
+    return buffer.subarray(0, read2);
   } catch (error) {
     return { reason: "unreadable", detail: error.code ?? "error" };
   } finally {
@@ -35463,9 +37429,9 @@ function scanTarget(engine, target, options) {
     );
   } else if (target.absPath) {
     const path = target.rawPath ? Buffer.from(target.rawPath) : target.absPath;
-    const read = readWhole(path, options.maxFileSize);
-    if (!Buffer.isBuffer(read)) return { ...base, findings: [], bytes: 0, skipped: read };
-    buffer = read;
+    const read2 = readWhole(path, options.maxFileSize);
+    if (!Buffer.isBuffer(read2)) return { ...base, findings: [], bytes: 0, skipped: read2 };
+    buffer = read2;
   } else {
     return {
       ...base,
@@ -35573,16 +37539,18 @@ function createEngine(setup) {
   const disabled = new Set(setup.disabledRules);
   const rules = [...builtinRules(), ...setup.extraRules].filter((rule) => !disabled.has(rule.id));
   loadFormatDetectors();
+  const saved = loadNeeds(SAVED_NEEDS);
   return new RuleEngine(rules, {
     triggers: DETECTORS.flatMap((d) => d.triggers ?? []),
-    automatonFor: (keywords) => loadAutomaton(SAVED_AUTOMATON, keywords)
+    automatonFor: (keywords) => loadAutomaton(SAVED_AUTOMATON, keywords),
+    needsOf: (rule) => saved.get(needsKey(rule))
   });
 }
 function injectFault(target) {
   const [kind, name] = (process.env.UNSPRAWL_TEST_FAULT ?? "").split(":");
   if (!name || !target.path.includes(name)) return;
   if (kind === "throw") {
-    const text = target.absPath ? readFileSync8(target.absPath, "utf8") : "";
+    const text = target.absPath ? readFileSync9(target.absPath, "utf8") : "";
     throw new Error(`injected fault in the middle of ${text}`);
   }
   if (kind === "oom") {
@@ -36143,7 +38111,7 @@ async function pump(stdin, ids) {
 }
 
 // src/sources/git/repo.ts
-import { readFileSync as readFileSync9 } from "node:fs";
+import { readFileSync as readFileSync10 } from "node:fs";
 import { resolve as resolve6 } from "node:path";
 var NotARepositoryError = class extends Error {
   /** `whole`: the message as it stands, for a path that is in a repository but not usable. */
@@ -36214,7 +38182,7 @@ function repository(dir, gitDir, bare, top, head, branch, shallow) {
 }
 function readShallow(file) {
   try {
-    return readFileSync9(file, "utf8").split("\n").filter(Boolean);
+    return readFileSync10(file, "utf8").split("\n").filter(Boolean);
   } catch {
     return [];
   }
@@ -36602,11 +38570,11 @@ async function scanHistory(request, options = {}) {
     headPaths
   });
 }
-async function scanRange(request, range, options = {}) {
+async function scanRange(request, range2, options = {}) {
   const repo = await open(request, "--range");
-  const sides = range.split(/\.\.\.?/);
-  if (!range.includes("..") || sides.length !== 2) {
-    throw new UsageError(`--range takes BASE..HEAD, not "${range}"`);
+  const sides = range2.split(/\.\.\.?/);
+  if (!range2.includes("..") || sides.length !== 2) {
+    throw new UsageError(`--range takes BASE..HEAD, not "${range2}"`);
   }
   for (const side of sides) {
     if (side.startsWith("-")) throw new UsageError(`--range: "${side}" is not a revision`);
@@ -36617,13 +38585,13 @@ async function scanRange(request, range, options = {}) {
   const skips = new SkipCounter();
   describe(repo, skips);
   const headPaths = headTreeBeside(repo);
-  const baseBlobs = rangeBaseBlobs(repo, sides[0] || "HEAD", sides[1] || "HEAD", range);
-  const index = await indexBlobs(repo.top, walkOptions([range], options.since, true));
-  if (index.commits === 0) note(skips, "note", range, "empty-range", "the range holds no commits");
+  const baseBlobs = rangeBaseBlobs(repo, sides[0] || "HEAD", sides[1] || "HEAD", range2);
+  const index = await indexBlobs(repo.top, walkOptions([range2], options.since, true));
+  if (index.commits === 0) note(skips, "note", range2, "empty-range", "the range holds no commits");
   return scanIndex(repo, index, request, skips, { preImages: await baseBlobs, headPaths });
 }
-async function rangeBaseBlobs(repo, base, head, range) {
-  const start = range.includes("...") ? (await gitMaybe(repo.top, ["merge-base", base, head]))?.toString("latin1").trim() : base;
+async function rangeBaseBlobs(repo, base, head, range2) {
+  const start = range2.includes("...") ? (await gitMaybe(repo.top, ["merge-base", base, head]))?.toString("latin1").trim() : base;
   if (!start) return /* @__PURE__ */ new Set();
   return new Set((await treeBlobs(repo.top, start)).keys());
 }
@@ -36841,9 +38809,9 @@ async function scanIndex(repo, index, request, skips, options = {}) {
   async function* targets() {
     const ids = [...blobs.keys(), ...preImages.keys()];
     const kept = new KeptVersions(KEPT_VERSION_BYTES);
-    let read = 0;
+    let read2 = 0;
     for await (const record2 of readBlobs(repo.top, ids, request.maxFileSize)) {
-      const sighting = read++ < blobs.size ? blobs.get(record2.id) : void 0;
+      const sighting = read2++ < blobs.size ? blobs.get(record2.id) : void 0;
       const path = sighting?.path ?? preImages.get(record2.id);
       const id = sighting ? record2.id : `before:${record2.id}`;
       if (!("content" in record2)) {
@@ -36995,9 +38963,9 @@ import { isAbsolute as isAbsolute4 } from "node:path";
 import { pathToFileURL } from "node:url";
 
 // src/version.ts
-import { readFileSync as readFileSync10 } from "node:fs";
+import { readFileSync as readFileSync11 } from "node:fs";
 import { join as join6 } from "node:path";
-var VERSION2 = JSON.parse(readFileSync10(join6(PACKAGE_ROOT, "package.json"), "utf8")).version;
+var VERSION2 = JSON.parse(readFileSync11(join6(PACKAGE_ROOT, "package.json"), "utf8")).version;
 
 // src/report/sarif.ts
 var URI_SAFE = /^[A-Za-z0-9\-_.!~*'()/]$/;
@@ -37181,7 +39149,7 @@ function toSarif(input2) {
 }
 
 // src/cli/output.ts
-import { lstatSync as lstatSync4, renameSync, rmSync, writeFileSync as writeFileSync2, mkdirSync, statSync as statSync5 } from "node:fs";
+import { lstatSync as lstatSync4, renameSync, rmSync, writeFileSync as writeFileSync3, mkdirSync, statSync as statSync5 } from "node:fs";
 import { dirname as dirname6, resolve as resolve8 } from "node:path";
 function checkOutputFolder(output) {
   if (!output || output === "-") return;
@@ -37209,12 +39177,12 @@ function writeReport(text, output, options = {}) {
     const existing = statSync5(target, { throwIfNoEntry: false });
     if (existing?.isDirectory()) throw new UsageError(`--output ${output}: is a directory`);
     if (link?.isSymbolicLink() || existing && !existing.isFile()) {
-      writeFileSync2(target, text);
+      writeFileSync3(target, text);
       return;
     }
     if (options.createFolders) mkdirSync(dirname6(target), { recursive: true });
     else checkOutputFolder(output);
-    writeFileSync2(temporary, text);
+    writeFileSync3(temporary, text);
     renameSync(temporary, target);
   } catch (error) {
     throw cannotWrite(error, output, temporary);
@@ -37472,7 +39440,7 @@ function pullRequestRange() {
   const eventPath = process.env.GITHUB_EVENT_PATH;
   if (!eventPath) return void 0;
   try {
-    const event = JSON.parse(readFileSync11(eventPath, "utf8"));
+    const event = JSON.parse(readFileSync12(eventPath, "utf8"));
     const base = event.pull_request?.base?.sha;
     const head = event.pull_request?.head?.sha;
     return base && head ? `${base}..${head}` : void 0;
@@ -37494,7 +39462,7 @@ function baseConfig(repo, base, names) {
       continue;
     }
     const file = join7(mkdtempSync(join7(tmpdir(), "unsprawl-config-")), name.split("/").pop());
-    writeFileSync3(file, text);
+    writeFileSync4(file, text);
     return file;
   }
   if (names.some((name) => existsSync6(join7(repo, name)))) {
@@ -37503,7 +39471,7 @@ function baseConfig(repo, base, names) {
     );
   }
   const empty = join7(mkdtempSync(join7(tmpdir(), "unsprawl-config-")), "unsprawl.config.json");
-  writeFileSync3(empty, "{}\n");
+  writeFileSync4(empty, "{}\n");
   return empty;
 }
 function relativeToWorkspace(result2, workspace) {
@@ -37524,28 +39492,28 @@ async function runAction() {
   if (process.env.GITHUB_EVENT_NAME?.startsWith("pull_request") && !process.env.GITHUB_EVENT_PATH) {
     log.warn("pull_request event without GITHUB_EVENT_PATH: scanning the whole tree");
   }
-  const range = pullRequestRange();
-  const mode = input("mode", range ? "pr" : "full");
+  const range2 = pullRequestRange();
+  const mode = input("mode", range2 ? "pr" : "full");
   const failOn = input("fail-on", "low");
   if (!["pr", "full", "history"].includes(mode))
     throw new Error(`input mode must be pr, full or history, not "${mode}"`);
   if (!(failOn in FAIL_LEVELS))
     throw new Error(`input fail-on must be high, medium, low or none, not "${failOn}"`);
   const argv = [path, "--target", input("target", "auto"), "--quiet"];
-  if (mode === "pr" && range) argv.push("--range", range);
-  if (mode === "pr" && !range)
+  if (mode === "pr" && range2) argv.push("--range", range2);
+  if (mode === "pr" && !range2)
     log.warn("mode pr outside a pull_request event: scanning the whole tree");
   if (mode === "history") argv.push("--history");
   const baseline = input("baseline");
   if (baseline) argv.push("--baseline", resolve9(workspace, baseline));
   const config = input("config");
-  if (mode === "pr" && range) {
+  if (mode === "pr" && range2) {
     const repo = execFileSync4("git", ["rev-parse", "--show-toplevel"], {
       cwd: path,
       encoding: "utf8"
     }).trim();
     const names = config ? [relative5(repo, resolve9(workspace, config)).split(sep4).join("/")] : CONFIG_NAMES;
-    const policy = baseConfig(repo, range.split("..")[0], names);
+    const policy = baseConfig(repo, range2.split("..")[0], names);
     if (policy) argv.push("--config", policy);
   } else if (config) {
     argv.push("--config", resolve9(workspace, config));

@@ -10,7 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(root, 'dist-action', 'index.js');
 
 /**
- * src/deps.ts loads YAML and fast-glob from node_modules on first use; a runner has no
+ * src/deps.ts loads YAML, fast-glob and regjsparser from node_modules on first use; a runner has no
  * node_modules, so the Action carries them in the bundle through this stand-in.
  */
 const staticDependencies = {
@@ -22,8 +22,10 @@ const staticDependencies = {
       contents: [
         "import * as yamlModule from 'yaml';",
         "import fastGlobModule from 'fast-glob';",
+        "import regexParserModule from 'regjsparser';",
         'export const yaml = () => yamlModule;',
         'export const fastGlob = () => fastGlobModule;',
+        'export const regexParser = () => regexParserModule;',
       ].join('\n'),
     }));
   },

@@ -8,10 +8,12 @@ import { createRequire } from 'node:module';
 
 type Yaml = typeof import('yaml');
 type FastGlob = typeof import('fast-glob');
+type RegexParser = typeof import('regjsparser');
 
 const load = createRequire(import.meta.url);
 let yamlModule: Yaml | undefined;
 let fastGlobModule: FastGlob | undefined;
+let regexParserModule: RegexParser | undefined;
 
 export function yaml(): Yaml {
   return (yamlModule ??= load('yaml') as Yaml);
@@ -19,4 +21,9 @@ export function yaml(): Yaml {
 
 export function fastGlob(): FastGlob {
   return (fastGlobModule ??= load('fast-glob') as FastGlob);
+}
+
+/** Only for rules whose pattern analysis the build did not save (a user's own rules). */
+export function regexParser(): RegexParser {
+  return (regexParserModule ??= load('regjsparser') as RegexParser);
 }

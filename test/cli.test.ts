@@ -325,7 +325,13 @@ describe('the launcher and its code cache', () => {
     try {
       mkdirSync(join(pkg.path, 'dist'));
       const files = ['unsprawl.mjs', 'cli.cjs', 'cli.cache', 'worker.mjs', 'rules.json'];
-      for (const file of [...files, 'keywords.bin', 'parser.cjs', 'parser.cache'])
+      for (const file of [
+        ...files,
+        'keywords.bin',
+        'rule-needs.json',
+        'parser.cjs',
+        'parser.cache',
+      ])
         copyFileSync(join(ROOT, 'dist', file), join(pkg.path, 'dist', file));
       copyFileSync(join(ROOT, 'package.json'), join(pkg.path, 'package.json'));
       for (const folder of ['rules', 'schema', 'node_modules'])

@@ -31,7 +31,11 @@ import { patternReach } from '../src/detect/pattern-reach.js';
 import { startTest } from '../src/detect/start-test.js';
 import { KeywordAutomaton } from '../src/detect/prefilter.js';
 import { scanText } from '../src/detect/scan-text.js';
-import { builtinRules, SAVED_AUTOMATON } from '../src/rules/load.js';
+import { builtinRules, SAVED_AUTOMATON, SAVED_NEEDS } from '../src/rules/load.js';
+import { decodeText } from '../src/sources/text.js';
+import { gateClauses, patternNeeds, type PatternNeeds } from '../src/detect/pattern-needs.js';
+import { loadNeeds, needsKey } from '../src/detect/needs-cache.js';
+import { RUN_ALPHABET } from '../src/detect/run-alphabet.js';
 import { createEngine } from '../src/pool/worker.js';
 import { fakeGithubToken } from './helpers/tokens.js';
 
@@ -46,6 +50,12 @@ const shape = (found: Candidate[]) =>
 function expectSame(text: string, label: string): void {
   const expected = shape(reference.detect(text));
   expect(shape(fast.detect(text)), label).toEqual(expected);
+  // Through the byte pass too, which also lists the encoded runs the run gates read.
+  const decoded = decodeText(Buffer.from(text, 'utf8'));
+  if (decoded?.source && decoded.text === text) {
+    const hits = fast.scan(text, decoded.source);
+    expect(shape(fast.detect(text, hits)), `${label} (bytes)`).toEqual(expected);
+  }
 }
 
 function* filesUnder(dir: string, filter: (path: string) => boolean): Generator<string> {
@@ -126,6 +136,122 @@ describe('pattern reach', () => {
       ),
     );
     expect(local.length).toBeGreaterThan(whole.length / 2);
+  });
+});
+
+/** Whether `text` holds what `needs` says every match holds. */
+function holds(needs: PatternNeeds, text: string): boolean {
+  const lower = text.toLowerCase();
+  let longest = 0;
+  let run = 0;
+  for (const c of text) {
+    run = RUN_ALPHABET.includes(c) ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest >= needs.run && needs.literals.every((c) => c.some((s) => lower.includes(s)));
+}
+
+describe('pattern needs: what every match must contain', () => {
+  const needs = (pattern: string, flags = '') => patternNeeds(pattern, flags);
+
+  it('reads written strings, alternatives and optional parts as the text they require', () => {
+    expect(needs('-----BEGIN [A-Z]+ KEY-----').literals).toEqual([['-----begin '], [' key-----']]);
+    expect(needs('(?:ENV|ARG)[ \\t]+X').literals).toEqual([['env', 'arg']]);
+    // An optional tail leaves the shorter string, which the longer one holds anyway.
+    expect(needs('xox[bp]-(?:ab)?').literals).toEqual([['xoxb-', 'xoxp-']]);
+    // Zero-width parts join the text on both sides; a repeat or a `.` breaks it.
+    expect(needs('abc(?=d)def\\bghi').literals).toEqual([['abcdefghi']]);
+    expect(needs('abc.def').literals).toEqual([['abc'], ['def']]);
+    // Each branch of a choice brings one string; a branch with none makes the choice useless.
+    expect(needs('(?:foo[0-9]+bar|quux)').literals).toEqual([['foo', 'quux']]);
+    expect(needs('(?:foo|[0-9]+)zz').literals).toEqual([]);
+    // Strings shorter than three characters or outside printable ASCII are not worth a gate.
+    expect(needs('ab[0-9]').literals).toEqual([]);
+    expect(needs('café\\d').literals).toEqual([]);
+  });
+
+  it('reads runs of base64, hex and identifier characters, and what breaks them', () => {
+    expect(needs('AKIA[0-9A-Z]{16}').run).toBe(20);
+    expect(needs('(?<![A-Za-z0-9])0x[0-9a-f]{64}').run).toBe(66);
+    expect(needs('ghp_\\w{36}').run).toBe(40);
+    expect(needs('[A-Za-z0-9]{20}\\.[A-Za-z0-9]{30}').run).toBe(30);
+    expect(needs('[A-Za-z0-9]{10}(?:-[a-z]{5}|_[0-9]{12})').run).toBe(16);
+    expect(needs('x{0,40}[a-z]{3}').run).toBe(3);
+    expect(needs('[^"]{40}').run).toBe(0);
+    expect(needs('[!-~]{40}').run).toBe(0);
+    expect(needs('(ab\\1)').run).toBe(2);
+  });
+
+  it('says nothing of a pattern its parser cannot read', () => {
+    expect(needs('(?<=a)b(', '')).toEqual({ literals: [], run: 0 });
+  });
+
+  it('holds for every match in every built-in rule example', () => {
+    let checked = 0;
+    for (const rule of rules) {
+      const regex = new RegExp(rule.pattern, `g${rule.flags ?? ''}`);
+      const ruleNeeds = patternNeeds(rule.pattern, rule.flags);
+      for (const { text } of [...rule.examples, ...rule.negatives]) {
+        for (const m of text.matchAll(regex)) {
+          expect(holds(ruleNeeds, m[0]), `${rule.id}: ${m[0]}`).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
+  it('holds for every match of tricky patterns in random text of their pieces', () => {
+    const cases: [string, string, string[]][] = [
+      [
+        '(?:[Tt]oken|PAT)[a-z_]{0,3}["\']? ?=["\']([a-z2-7]{8})["\']',
+        '',
+        ['token', 'Token', 'PAT', '"', "'", '=', 'ab', '234', '_', ' '],
+      ],
+      [
+        '(?<![\\w-])(sk-(?:live|test)-[A-Za-z0-9]{6,})(?!\\w)',
+        '',
+        ['sk-', 'live', 'test', '-', 'Ab9', 'x', ' ', '_'],
+      ],
+      [
+        '(?:^|\\n)(?:export +)?[A-Z_]{0,5}(?:KEY|SECRET)=([^\\s]{4,})',
+        'i',
+        ['export ', 'KEY', 'secret', '=', 'A_', '\n', ' ', 'val', 'x'],
+      ],
+      ['(ab|abc)?d{2}(?:e|fg)+h', '', ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'ab']],
+      [
+        '\\b(?:key|pw)(?=[:=])[:=]+([+/\\w]{5,8})(?:\\.([A-Z]{2}))?',
+        '',
+        ['key', 'pw', ':', '=', '+/', 'w9', 'Q', '.', 'AB', ' '],
+      ],
+    ];
+    for (const [pattern, flags, pieces] of cases) {
+      const regex = new RegExp(pattern, `g${flags}`);
+      const patternNeed = patternNeeds(pattern, flags);
+      fc.assert(
+        fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
+          for (const m of parts.join('').matchAll(regex)) {
+            if (!holds(patternNeed, m[0])) return false;
+          }
+          return true;
+        }),
+        { numRuns: 3000 },
+      );
+    }
+  });
+
+  it('gates only on what the keywords and earlier clauses do not already imply', () => {
+    const read = { literals: [['sk_live_', 'sk_test_'], ['live', 'test'], ['zq9']], run: 0 };
+    expect(gateClauses(read, ['sk_live_', 'sk_test_'])).toEqual([['zq9']]);
+    expect(gateClauses(read, ['sk_'])).toEqual([['sk_live_', 'sk_test_'], ['zq9']]);
+  });
+
+  it('are saved by the build for every built-in pattern, as the engine would read them', () => {
+    const saved = loadNeeds(SAVED_NEEDS);
+    for (const rule of rules) {
+      expect(saved.get(needsKey(rule)), rule.id).toEqual(patternNeeds(rule.pattern, rule.flags));
+    }
+    expect(loadNeeds(join(ROOT, 'no-such-file.json')).size).toBe(0);
   });
 });
 

@@ -7,12 +7,14 @@ import { FILTERS } from './filters.js';
 import { isPlaceholder } from './placeholder.js';
 import { startTest, type StartTest } from './start-test.js';
 import { patternReach, type PatternReach } from './pattern-reach.js';
+import { gateClauses, patternNeeds, type PatternNeeds } from './pattern-needs.js';
 import { preferProvider } from './prefer-provider.js';
 import { LineFeeds } from './line-feeds.js';
 import { KeywordAutomaton, MAX_HITS_PER_KEYWORD } from './prefilter.js';
 import { TextHits } from './text-hits.js';
 import { ByteScanner } from './keyword-scan.js';
 import type { TextBytes } from '../sources/text.js';
+import { MIN_RUN } from './run-alphabet.js';
 import { VALIDATORS, type Validation } from './validators.js';
 import type { Confidence, RuleSpec } from '../rules/types.js';
 
@@ -41,6 +43,10 @@ interface CompiledRule {
   startTest?: StartTest | null;
   /** The rule's afterKeyword hint, anchored at lastIndex. */
   afterKeyword?: RegExp;
+  /** Clauses of keyword indexes: a text with no hit of any index of a clause holds no match. */
+  literalGates: number[][];
+  /** Run-alphabet characters in a row every match holds, when the keyword pass can tell (0). */
+  runGate: number;
 }
 
 const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
@@ -99,6 +105,8 @@ export class RuleEngine {
       triggers?: readonly string[];
       /** A ready automaton for exactly these keywords (a saved one), or undefined to build. */
       automatonFor?: (keywords: readonly string[]) => KeywordAutomaton | undefined;
+      /** What a rule's pattern needs, when saved by the build; undefined to read the pattern. */
+      needsOf?: (rule: RuleSpec) => PatternNeeds | undefined;
     } = {},
   ) {
     this.rules = rules;
@@ -106,6 +114,18 @@ export class RuleEngine {
     const keywordIndex = new Map<string, number>();
     const keywords: string[] = [];
     this.rulesByKeyword = [];
+    // Words only looked for (gate strings, detectors' triggers), after the rules' keywords.
+    const lookFor = (raw: string): number => {
+      const word = raw.toLowerCase();
+      let index = keywordIndex.get(word);
+      if (index === undefined) {
+        index = keywords.length;
+        keywordIndex.set(word, index);
+        keywords.push(word);
+        this.rulesByKeyword.push([]);
+      }
+      return index;
+    };
 
     this.compiled = rules.map((spec, ruleIndex) => {
       const keywordIndexes = spec.keywords.map((raw) => {
@@ -126,15 +146,31 @@ export class RuleEngine {
       const afterKeyword = spec.afterKeyword
         ? new RegExp(spec.afterKeyword, `y${caseless}`)
         : undefined;
-      return { spec, regex, keywordIndexes, priority, afterKeyword };
+      // Every field present from the start: fields added on first use gave the rules several
+      // hidden classes, and the optimized engine code was thrown away each time it met another.
+      return {
+        spec,
+        regex,
+        keywordIndexes,
+        priority,
+        afterKeyword,
+        reach: undefined,
+        sticky: undefined,
+        startTest: undefined,
+        literalGates: [],
+        runGate: 0,
+      };
     });
-    for (const raw of options.triggers ?? []) {
-      const word = raw.toLowerCase();
-      if (keywordIndex.has(word)) continue;
-      keywordIndex.set(word, keywords.length);
-      keywords.push(word);
-      this.rulesByKeyword.push([]);
+    // The reference behaviour runs every rule its keywords call for, gates or not.
+    if (this.windows) {
+      this.compiled.forEach((rule) => {
+        const needs =
+          options.needsOf?.(rule.spec) ?? patternNeeds(rule.spec.pattern, rule.spec.flags);
+        rule.literalGates = gateClauses(needs, rule.spec.keywords).map((c) => c.map(lookFor));
+        rule.runGate = needs.run >= MIN_RUN ? needs.run : 0;
+      });
     }
+    for (const raw of options.triggers ?? []) lookFor(raw);
     this.keywordIndex = keywordIndex;
     this.automaton = options.automatonFor?.(keywords) ?? new KeywordAutomaton(keywords);
     this.keywordLengths = keywords.map((keyword) => keyword.length);
@@ -161,6 +197,7 @@ export class RuleEngine {
     const candidates: Candidate[] = [];
     const ruleSeen = new Set<number>();
     const feeds = new LineFeeds(text);
+    const longestRun = textHits.encodedRuns && longest(textHits.encodedRuns);
 
     hits.ends.forEach((ends, keywordIndex) => {
       if (!ends) return;
@@ -168,6 +205,7 @@ export class RuleEngine {
         if (ruleSeen.has(ruleIndex)) continue;
         ruleSeen.add(ruleIndex);
         const rule = this.compiled[ruleIndex]!;
+        if (!opens(rule, hits.ends, longestRun)) continue;
         if (rule.spec.near === undefined) this.runWhole(rule, text, hits.ends, feeds, candidates);
         else this.runNear(rule, text, hits.ends, candidates);
       }
@@ -509,6 +547,26 @@ function startsOf(windows: number[]): number[] {
 }
 
 /** The packed hits (end * KEYWORD_LENGTH_SPAN + length) where `after` matches at the end. */
+/**
+ * Whether the text has what every match of the rule needs: a hit for each gate clause and, when
+ * the keyword pass listed the encoded runs (`longestRun` defined), a long enough one.
+ */
+function opens(
+  rule: CompiledRule,
+  keywordEnds: readonly (readonly number[] | undefined)[],
+  longestRun: number | undefined,
+): boolean {
+  if (longestRun !== undefined && longestRun < rule.runGate) return false;
+  return rule.literalGates.every((clause) => clause.some((index) => keywordEnds[index]?.length));
+}
+
+/** The longest of flat [start, end) pairs. */
+function longest(runs: readonly number[]): number {
+  let most = 0;
+  for (let r = 0; r < runs.length; r += 2) most = Math.max(most, runs[r + 1]! - runs[r]!);
+  return most;
+}
+
 function keptHits(hits: Float64Array, after: RegExp, text: string): Float64Array {
   let kept = 0;
   for (let h = 0; h < hits.length; h++) {

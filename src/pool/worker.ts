@@ -8,7 +8,8 @@ import { RuleEngine } from '../detect/engine.js';
 import { describeError } from '../log/logger.js';
 import { DETECTORS } from '../detect/detectors.js';
 import { loadFormatDetectors } from '../detect/formats/index.js';
-import { builtinRules, SAVED_AUTOMATON } from '../rules/load.js';
+import { builtinRules, SAVED_AUTOMATON, SAVED_NEEDS } from '../rules/load.js';
+import { loadNeeds, needsKey } from '../detect/needs-cache.js';
 import { loadAutomaton } from '../detect/automaton-cache.js';
 import type { RuleSpec } from '../rules/types.js';
 import { scanTarget, type ScanOptions, type ScanTarget, type TargetResult } from './scan-target.js';
@@ -24,9 +25,11 @@ export function createEngine(setup: WorkerSetup): RuleEngine {
   const disabled = new Set(setup.disabledRules);
   const rules = [...builtinRules(), ...setup.extraRules].filter((rule) => !disabled.has(rule.id));
   loadFormatDetectors();
+  const saved = loadNeeds(SAVED_NEEDS);
   return new RuleEngine(rules, {
     triggers: DETECTORS.flatMap((d) => d.triggers ?? []),
     automatonFor: (keywords) => loadAutomaton(SAVED_AUTOMATON, keywords),
+    needsOf: (rule) => saved.get(needsKey(rule)),
   });
 }
 
