@@ -9,6 +9,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCachedBundle } from '../dist/code-cache.js';
+import { applyV8Flags } from '../dist/v8-flags.js';
+
+// The launcher sets these before it loads a cache, and V8 takes a cache only under the same flags.
+applyV8Flags();
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const cache = join(dist, 'cli.cache');

@@ -20,6 +20,7 @@ import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, runCli, tempDir, type CliRun } from './helpers/cli.js';
 import { fakeGithubToken } from './helpers/tokens.js';
+import { applyV8Flags } from '../src/v8-flags.js';
 
 const token = fakeGithubToken(31);
 const APP = `const a = 1;\nconst token = "${token}";\n`;
@@ -306,6 +307,8 @@ describe('the launcher and its code cache', () => {
   it.each(['cli', 'parser'])(
     'is handed a %s code cache this Node accepts, made by the build and sealed with a digest',
     (name) => {
+      // As the launcher does before it loads either cache.
+      applyV8Flags();
       const bundle = join(ROOT, 'dist', `${name}.cjs`);
       const source = readFileSync(bundle);
       const file = readFileSync(join(ROOT, 'dist', `${name}.cache`));
