@@ -35640,8 +35640,18 @@ function namesNotASecret(name) {
   if (!last2) return false;
   return NOT_SECRET_LAST.has(last2) || parts.length > 1 && NOT_SECRET_LAST.has(`${parts[parts.length - 2]}_${last2}`);
 }
+var classified = /* @__PURE__ */ new Map();
+var MAX_CLASSIFIED = 2e4;
 function classifyName(name) {
   if (name.length > 100) return void 0;
+  const known2 = classified.get(name);
+  if (known2 !== void 0 || classified.has(name)) return known2;
+  const found = classifyParts(name);
+  if (classified.size >= MAX_CLASSIFIED) classified.clear();
+  classified.set(name, found);
+  return found;
+}
+function classifyParts(name) {
   const parts = nameParts(name);
   if (parts.length === 0) return void 0;
   const last2 = parts[parts.length - 1];

@@ -26,7 +26,7 @@ import {
 } from '../src/detect/formats/decoders.js';
 import { detectGlued } from '../src/detect/formats/glued.js';
 import { loadFormatDetectors } from '../src/detect/formats/index.js';
-import { judgeValue } from '../src/detect/formats/judge.js';
+import { classifyName, judgeValue } from '../src/detect/formats/judge.js';
 import { patternReach } from '../src/detect/pattern-reach.js';
 import { startTest } from '../src/detect/start-test.js';
 import { KeywordAutomaton } from '../src/detect/prefilter.js';
@@ -536,6 +536,38 @@ describe('fast paths agree with the plain forms they replace', () => {
       expect(findings(withTriggers, path, text), path).toEqual(findings(fast, path, text));
     }
     expect(texts.length).toBeGreaterThan(20);
+  });
+});
+
+describe('names classified once answer as when classified anew', () => {
+  it('across more names than the cache keeps, asked twice and in any order', () => {
+    const parts = [
+      'db',
+      'Password',
+      '_',
+      'token',
+      'Key',
+      'api',
+      '2',
+      'x',
+      'URL',
+      '-',
+      'pw',
+      'au',
+      'th',
+    ];
+    const names = fc.sample(
+      fc.array(fc.constantFrom(...parts), { minLength: 1, maxLength: 6 }).map((p) => p.join('')),
+      { numRuns: 30_000, seed: 7 },
+    );
+    const first = names.map((name) => classifyName(name));
+    expect(names.map((name) => classifyName(name))).toEqual(first);
+    expect([...names].reverse().map((name) => classifyName(name))).toEqual([...first].reverse());
+    expect(classifyName('dbPassword')).toBe('password');
+    expect(classifyName('apiKey2')).toBe('secret');
+    expect(classifyName('token_url')).toBeUndefined();
+    expect(classifyName('to_ken')).toBe('secret');
+    expect(classifyName('x'.repeat(101) + 'password')).toBeUndefined();
   });
 });
 
