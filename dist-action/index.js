@@ -32852,6 +32852,7 @@ var MIN_RUN = 20;
 
 // src/detect/pattern-needs.ts
 var NO_NEEDS = { literals: [], run: 0 };
+var NEEDS_READER = 1;
 var MIN_LITERAL = 3;
 var MAX_STRINGS = 16;
 var MAX_ALTERNATIVES = 32;
@@ -36945,12 +36946,15 @@ function loadFormatDetectors() {
 }
 
 // src/detect/needs-cache.ts
+import { createHash as createHash2 } from "node:crypto";
 import { readFileSync as readFileSync7, writeFileSync } from "node:fs";
 var needsKey = (rule) => `${rule.flags ?? ""}/${rule.pattern}`;
+var digestOf = (needs) => createHash2("sha256").update(JSON.stringify(needs)).digest("hex");
 function loadNeeds(path) {
   try {
     const saved = JSON.parse(readFileSync7(path, "utf8"));
-    return new Map(Object.entries(saved).filter(([, needs]) => wellFormed(needs)));
+    if (saved.reader !== NEEDS_READER || saved.digest !== digestOf(saved.needs)) return /* @__PURE__ */ new Map();
+    return new Map(Object.entries(saved.needs).filter(([, needs]) => wellFormed(needs)));
   } catch {
     return /* @__PURE__ */ new Map();
   }
@@ -37054,7 +37058,7 @@ function classifyFile(fullPath, text) {
 }
 
 // src/findings/fingerprint.ts
-import { createHash as createHash2, scryptSync } from "node:crypto";
+import { createHash as createHash3, scryptSync } from "node:crypto";
 var SALT = "unsprawl/value-digest/v1";
 var SCRYPT = { N: 2048, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 var cache = /* @__PURE__ */ new Map();
@@ -37072,7 +37076,7 @@ function valueDigest(secret) {
   return digest;
 }
 function fingerprint(ruleId, path, digest) {
-  return createHash2("sha256").update(`${ruleId}\0${path}\0${digest}`).digest("hex").slice(0, 32);
+  return createHash3("sha256").update(`${ruleId}\0${path}\0${digest}`).digest("hex").slice(0, 32);
 }
 
 // src/findings/redact.ts
@@ -38003,7 +38007,7 @@ function touchesAdded(added, line, endLine) {
 }
 
 // src/sources/git/objects.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 async function* readBlobs(cwd, ids, maxSize) {
   let next = 0;
   while (next < ids.length) {
@@ -38021,7 +38025,7 @@ function firstLine2(text) {
   return text.trim().split("\n")[0]?.replace(/^(fatal|error): /, "") ?? "";
 }
 function blobId(content, algorithm) {
-  return createHash3(algorithm).update(`blob ${content.length}\0`).update(content).digest("hex");
+  return createHash4(algorithm).update(`blob ${content.length}\0`).update(content).digest("hex");
 }
 async function* batch(cwd, ids, maxSize, state) {
   const child = spawnGit(cwd, ["cat-file", "--batch"]);

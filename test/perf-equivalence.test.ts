@@ -253,6 +253,30 @@ describe('pattern needs: what every match must contain', () => {
     }
     expect(loadNeeds(join(ROOT, 'no-such-file.json')).size).toBe(0);
   });
+
+  it('are not taken from a saved file that was edited, cut short or made by another reader', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unsprawl-needs-'));
+    try {
+      const path = join(dir, 'rule-needs.json');
+      const intact = readFileSync(SAVED_NEEDS, 'utf8');
+      const saved = JSON.parse(intact);
+      const key = Object.keys(saved.needs).find((k) => saved.needs[k].run > 0)!;
+      const tried = {
+        edited: { ...saved, needs: { ...saved.needs, [key]: { literals: [], run: 100_000 } } },
+        'another reader': { ...saved, reader: saved.reader + 1 },
+      };
+      for (const [label, content] of Object.entries(tried)) {
+        writeFileSync(path, JSON.stringify(content));
+        expect(loadNeeds(path).size, label).toBe(0);
+      }
+      writeFileSync(path, intact.slice(0, intact.length / 2));
+      expect(loadNeeds(path).size).toBe(0);
+      writeFileSync(path, intact);
+      expect(loadNeeds(path).get(key)).toEqual(saved.needs[key]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('start tests read where a match may begin', () => {

@@ -24,6 +24,10 @@ export interface PatternNeeds {
 
 export const NO_NEEDS: PatternNeeds = { literals: [], run: 0 };
 
+/** The version of this reading; saved needs from another version are read again. Bump it with
+ * any change to what the reading finds (needs-cache.ts). */
+export const NEEDS_READER = 1;
+
 /** Shorter strings are in most texts: a gate on them costs hits and skips little. */
 const MIN_LITERAL = 3;
 /** The strings a node can match, when they are this few or fewer. */
