@@ -30809,9 +30809,9 @@ var init_esm = __esm({
             this.current = "";
             this.detached = false;
           }
-          push(status, detached, name, commit, label) {
+          push(status, detached2, name, commit, label) {
             if (status === "*") {
-              this.detached = detached;
+              this.detached = detached2;
               this.current = name;
             }
             this.all.push(name);
@@ -35649,8 +35649,11 @@ function classifyName(name) {
   if (known2 !== void 0 || classified.has(name)) return known2;
   const found = classifyParts(name);
   if (classified.size >= MAX_CLASSIFIED) classified.clear();
-  classified.set(name, found);
+  classified.set(detached(name), found);
   return found;
+}
+function detached(name) {
+  return Buffer.from(name, "utf16le").toString("utf16le");
 }
 function classifyParts(name) {
   const parts = nameParts(name);

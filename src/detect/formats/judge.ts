@@ -183,8 +183,17 @@ export function classifyName(name: string): NameClass {
   if (known !== undefined || classified.has(name)) return known;
   const found = classifyParts(name);
   if (classified.size >= MAX_CLASSIFIED) classified.clear();
-  classified.set(name, found);
+  classified.set(detached(name), found);
   return found;
+}
+
+/**
+ * A copy of `name` that keeps nothing else alive. A name cut from a file's text is, in V8, a
+ * view into that text: kept as a map key it held whole files in memory (RSS 370 → 480 MB over
+ * workload 1 until this copy).
+ */
+function detached(name: string): string {
+  return Buffer.from(name, 'utf16le').toString('utf16le');
 }
 
 function classifyParts(name: string): NameClass {
