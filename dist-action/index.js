@@ -33086,6 +33086,10 @@ function exactCopies(item, least, most) {
   for (let i2 = 0; i2 < least && strings; i2++) strings = product(strings, item.strings);
   return strings;
 }
+function ruleGates(rule) {
+  const needs = patternNeeds(rule.pattern, rule.flags);
+  return { clauses: gateClauses(needs, rule.keywords), run: needs.run };
+}
 function gateClauses(needs, keywords) {
   const implies = (strings, clause) => strings.every((s) => clause.some((c3) => s.toLowerCase().includes(c3)));
   const kept = [];
@@ -33751,9 +33755,9 @@ var RuleEngine = class {
     });
     if (this.windows) {
       this.compiled.forEach((rule) => {
-        const needs = options.needsOf?.(rule.spec) ?? patternNeeds(rule.spec.pattern, rule.spec.flags);
-        rule.literalGates = gateClauses(needs, rule.spec.keywords).map((c3) => c3.map(lookFor));
-        rule.runGate = needs.run >= MIN_RUN ? needs.run : 0;
+        const gates = options.gatesOf?.(rule.spec) ?? ruleGates(rule.spec);
+        rule.literalGates = gates.clauses.map((clause) => clause.map(lookFor));
+        rule.runGate = gates.run >= MIN_RUN ? gates.run : 0;
       });
     }
     for (const raw of options.triggers ?? []) lookFor(raw);
@@ -35366,6 +35370,19 @@ function* walkRawFolder(absRoot, relDir, context) {
 // src/pipeline/run-targets.ts
 import { availableParallelism } from "node:os";
 
+// src/v8-flags.ts
+import { setFlagsFromString } from "node:v8";
+var V8_FLAGS = ["--max-inlined-bytecode-size-cumulative=200"];
+var applied = false;
+function applyV8Flags() {
+  if (applied) return;
+  for (const flag of V8_FLAGS) setFlagsFromString(flag);
+  applied = true;
+}
+function codeCacheFor(bundle) {
+  return bundle.replace(/\.cjs$/, applied ? ".tuned.cache" : ".cache");
+}
+
 // src/pool/worker.ts
 import { readFileSync as readFileSync9 } from "node:fs";
 
@@ -36575,7 +36592,7 @@ function parser() {
 function loadParser() {
   if (typeof UNSPRAWL_PARSER_BUNDLE === "string") {
     const bundle = fileURLToPath2(new URL(UNSPRAWL_PARSER_BUNDLE, import.meta.url));
-    const cache2 = bundle.replace(/\.cjs$/, ".cache");
+    const cache2 = codeCacheFor(bundle);
     if (existsSync4(bundle)) return runCachedBundle(bundle, cache2).exports;
   }
   return createRequire2(import.meta.url)("@typescript-eslint/typescript-estree");
@@ -36951,19 +36968,34 @@ function loadFormatDetectors() {
 // src/detect/needs-cache.ts
 import { createHash as createHash2 } from "node:crypto";
 import { readFileSync as readFileSync7, writeFileSync } from "node:fs";
-var needsKey = (rule) => `${rule.flags ?? ""}/${rule.pattern}`;
-var digestOf = (needs) => createHash2("sha256").update(JSON.stringify(needs)).digest("hex");
-function loadNeeds(path) {
+var keyOf = (rule) => `${rule.flags ?? ""}/${rule.keywords.join("\0")}/${rule.pattern}`;
+var digestOf = (entries) => createHash2("sha256").update(entries).digest("hex");
+function loadGates(path) {
+  const none = () => void 0;
+  let file;
   try {
-    const saved = JSON.parse(readFileSync7(path, "utf8"));
-    if (saved.reader !== NEEDS_READER || saved.digest !== digestOf(saved.needs)) return /* @__PURE__ */ new Map();
-    return new Map(Object.entries(saved.needs).filter(([, needs]) => wellFormed(needs)));
+    file = readFileSync7(path);
   } catch {
-    return /* @__PURE__ */ new Map();
+    return none;
   }
+  const newline = file.indexOf(10);
+  if (newline === -1) return none;
+  const entries = file.subarray(newline + 1);
+  let saved;
+  try {
+    const seal = JSON.parse(file.subarray(0, newline).toString("utf8"));
+    if (seal.reader !== NEEDS_READER || seal.digest !== digestOf(entries)) return none;
+    saved = JSON.parse(entries.toString("utf8"));
+  } catch {
+    return none;
+  }
+  return (rule) => {
+    const gates = Object.hasOwn(saved, keyOf(rule)) ? saved[keyOf(rule)] : void 0;
+    return gates && wellFormed(gates) ? gates : void 0;
+  };
 }
-function wellFormed(needs) {
-  return Number.isInteger(needs?.run) && Array.isArray(needs.literals) && needs.literals.every(
+function wellFormed(gates) {
+  return Number.isInteger(gates.run) && Array.isArray(gates.clauses) && gates.clauses.every(
     (clause) => Array.isArray(clause) && clause.every((s) => typeof s === "string" && s !== "")
   );
 }
@@ -37556,11 +37588,11 @@ function createEngine(setup) {
   const disabled = new Set(setup.disabledRules);
   const rules = [...builtinRules(), ...setup.extraRules].filter((rule) => !disabled.has(rule.id));
   loadFormatDetectors();
-  const saved = loadNeeds(SAVED_NEEDS);
+  const savedGates = loadGates(SAVED_NEEDS);
   return new RuleEngine(rules, {
     triggers: DETECTORS.flatMap((d) => d.triggers ?? []),
     automatonFor: (keywords) => loadAutomaton(SAVED_AUTOMATON, keywords),
-    needsOf: (rule) => saved.get(needsKey(rule))
+    gatesOf: savedGates
   });
 }
 function injectFault(target) {
@@ -37679,6 +37711,7 @@ async function runTargets(source, options, skips) {
     return finish(findings, skips, { files, bytes, threads: 0, started });
   }
   const { Piscina: Piscina2 } = await Promise.resolve().then(() => (init_esm_wrapper(), esm_wrapper_exports));
+  applyV8Flags();
   const pool = new Piscina2({
     filename: new URL(WORKER_FILE, import.meta.url).href,
     minThreads: threads,
@@ -38272,11 +38305,11 @@ async function stagedChanges(cwd) {
 // src/pipeline/history-attribution.ts
 function attribute(findings, context) {
   const { index, blobs, blobOf, headPaths, select, unscanned } = context;
-  const keyOf = (finding, lineage) => `${finding.ruleId}\0${finding.valueDigest}\0${lineage}`;
+  const keyOf2 = (finding, lineage) => `${finding.ruleId}\0${finding.valueDigest}\0${lineage}`;
   const inHead = /* @__PURE__ */ new Map();
   for (const finding of findings) {
     for (const path of headPaths.get(blobOf.get(finding) ?? "") ?? []) {
-      const key = keyOf(finding, index.lineageOf(path));
+      const key = keyOf2(finding, index.lineageOf(path));
       const seen = inHead.get(key);
       if (!seen || finding.line < seen.line) inHead.set(key, placedAt(finding, path));
     }
@@ -38294,7 +38327,7 @@ function attribute(findings, context) {
     if (!first2) continue;
     const copies = (index.copies.get(id) ?? []).filter((copy) => select(copy.path));
     for (const sighting of [first2, ...copies]) {
-      const key = keyOf(finding, sighting.lineage);
+      const key = keyOf2(finding, sighting.lineage);
       const seen = earliest.get(key);
       if (!seen || seenBefore(sighting.commit, seen.sighting.commit)) {
         earliest.set(key, { finding: placedAt(finding, sighting.path), sighting });

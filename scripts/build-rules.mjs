@@ -9,7 +9,7 @@ import {
   SAVED_AUTOMATON,
   SAVED_NEEDS,
 } from '../dist/rules/load.js';
-import { saveNeeds } from '../dist/detect/needs-cache.js';
+import { saveGates } from '../dist/detect/needs-cache.js';
 import { saveAutomaton } from '../dist/detect/automaton-cache.js';
 import { createEngine } from '../dist/pool/worker.js';
 
@@ -19,7 +19,7 @@ try {
   // Examples stay in the pack: `unsprawl rules` prints them.
   writeFileSync(COMPILED_RULES, JSON.stringify(rules));
   console.log(`built ${rules.length} rules into ${COMPILED_RULES}`);
-  saveNeeds(SAVED_NEEDS, rules);
+  saveGates(SAVED_NEEDS, rules);
   // The same engine a scan builds, so the saved automaton's keywords match it exactly.
   rmSync(SAVED_AUTOMATON, { force: true });
   saveAutomaton(SAVED_AUTOMATON, createEngine({ extraRules: [], disabledRules: [] }).automaton);

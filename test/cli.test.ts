@@ -20,7 +20,6 @@ import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, runCli, tempDir, type CliRun } from './helpers/cli.js';
 import { fakeGithubToken } from './helpers/tokens.js';
-import { applyV8Flags } from '../src/v8-flags.js';
 
 const token = fakeGithubToken(31);
 const APP = `const a = 1;\nconst token = "${token}";\n`;
@@ -307,8 +306,6 @@ describe('the launcher and its code cache', () => {
   it.each(['cli', 'parser'])(
     'is handed a %s code cache this Node accepts, made by the build and sealed with a digest',
     (name) => {
-      // As the launcher does before it loads either cache.
-      applyV8Flags();
       const bundle = join(ROOT, 'dist', `${name}.cjs`);
       const source = readFileSync(bundle);
       const file = readFileSync(join(ROOT, 'dist', `${name}.cache`));
@@ -323,6 +320,26 @@ describe('the launcher and its code cache', () => {
     },
   );
 
+  it("has a parser cache V8 accepts under the pool's flags, for the workers", () => {
+    // In a child: flags set in this process would stay set for the other tests.
+    const check = [
+      "import { applyV8Flags } from './dist/v8-flags.js';",
+      "import { Script } from 'node:vm'; import Module from 'node:module';",
+      "import { readFileSync } from 'node:fs';",
+      'applyV8Flags();',
+      "const source = readFileSync('dist/parser.cjs', 'utf8');",
+      "const cachedData = readFileSync('dist/parser.tuned.cache').subarray(32);",
+      "const script = new Script(Module.wrap(source), { filename: 'x', cachedData });",
+      'process.stdout.write(String(script.cachedDataRejected));',
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', check], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe('false');
+  });
+
   it('runs the same scan, and the bundle as it is, whatever happened to the cache', () => {
     const pkg = tempDir();
     try {
@@ -334,6 +351,7 @@ describe('the launcher and its code cache', () => {
         'rule-needs.json',
         'parser.cjs',
         'parser.cache',
+        'parser.tuned.cache',
       ])
         copyFileSync(join(ROOT, 'dist', file), join(pkg.path, 'dist', file));
       copyFileSync(join(ROOT, 'package.json'), join(pkg.path, 'package.json'));

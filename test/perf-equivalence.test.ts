@@ -33,8 +33,13 @@ import { KeywordAutomaton } from '../src/detect/prefilter.js';
 import { scanText } from '../src/detect/scan-text.js';
 import { builtinRules, SAVED_AUTOMATON, SAVED_NEEDS } from '../src/rules/load.js';
 import { decodeText } from '../src/sources/text.js';
-import { gateClauses, patternNeeds, type PatternNeeds } from '../src/detect/pattern-needs.js';
-import { loadNeeds, needsKey } from '../src/detect/needs-cache.js';
+import {
+  gateClauses,
+  patternNeeds,
+  ruleGates,
+  type PatternNeeds,
+} from '../src/detect/pattern-needs.js';
+import { loadGates } from '../src/detect/needs-cache.js';
 import { RUN_ALPHABET } from '../src/detect/run-alphabet.js';
 import { createEngine } from '../src/pool/worker.js';
 import { fakeGithubToken } from './helpers/tokens.js';
@@ -246,12 +251,13 @@ describe('pattern needs: what every match must contain', () => {
     expect(gateClauses(read, ['sk_'])).toEqual([['sk_live_', 'sk_test_'], ['zq9']]);
   });
 
-  it('are saved by the build for every built-in pattern, as the engine would read them', () => {
-    const saved = loadNeeds(SAVED_NEEDS);
-    for (const rule of rules) {
-      expect(saved.get(needsKey(rule)), rule.id).toEqual(patternNeeds(rule.pattern, rule.flags));
-    }
-    expect(loadNeeds(join(ROOT, 'no-such-file.json')).size).toBe(0);
+  it('are saved by the build for every built-in rule, as the engine would read them', () => {
+    const saved = loadGates(SAVED_NEEDS);
+    for (const rule of rules) expect(saved(rule), rule.id).toEqual(ruleGates(rule));
+    // Another rule with the same pattern and other keywords is not answered from the file.
+    const rule = rules.find((r) => ruleGates(r).clauses.length > 0)!;
+    expect(saved({ ...rule, keywords: ['zzzq'] })).toBeUndefined();
+    expect(loadGates(join(ROOT, 'no-such-file.json'))(rule)).toBeUndefined();
   });
 
   it('are not taken from a saved file that was edited, cut short or made by another reader', () => {
@@ -259,20 +265,24 @@ describe('pattern needs: what every match must contain', () => {
     try {
       const path = join(dir, 'rule-needs.json');
       const intact = readFileSync(SAVED_NEEDS, 'utf8');
-      const saved = JSON.parse(intact);
-      const key = Object.keys(saved.needs).find((k) => saved.needs[k].run > 0)!;
+      const [sealLine, entriesLine] = intact.split('\n') as [string, string];
+      const seal = JSON.parse(sealLine);
+      const entries = JSON.parse(entriesLine);
+      const rule = rules.find((r) => ruleGates(r).run > 0)!;
+      const key = Object.keys(entries).find((k) => k.endsWith(`/${rule.pattern}`))!;
+      const edited = { ...entries, [key]: { clauses: [], run: 100_000 } };
       const tried = {
-        edited: { ...saved, needs: { ...saved.needs, [key]: { literals: [], run: 100_000 } } },
-        'another reader': { ...saved, reader: saved.reader + 1 },
+        edited: `${sealLine}\n${JSON.stringify(edited)}`,
+        'another reader': `${JSON.stringify({ ...seal, reader: seal.reader + 1 })}\n${entriesLine}`,
+        'cut short': intact.slice(0, intact.length / 2),
+        'one line': entriesLine,
       };
       for (const [label, content] of Object.entries(tried)) {
-        writeFileSync(path, JSON.stringify(content));
-        expect(loadNeeds(path).size, label).toBe(0);
+        writeFileSync(path, content);
+        expect(loadGates(path)(rule), label).toBeUndefined();
       }
-      writeFileSync(path, intact.slice(0, intact.length / 2));
-      expect(loadNeeds(path).size).toBe(0);
       writeFileSync(path, intact);
-      expect(loadNeeds(path).get(key)).toEqual(saved.needs[key]);
+      expect(loadGates(path)(rule)).toEqual(ruleGates(rule));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

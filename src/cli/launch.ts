@@ -8,9 +8,6 @@ import { realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCachedBundle, type CachedBundle } from '../code-cache.js';
-import { applyV8Flags } from '../v8-flags.js';
-
-applyV8Flags();
 
 // The real folder, also when started through a symlink with --preserve-symlinks-main.
 const dist = dirname(realpathSync(fileURLToPath(import.meta.url)));

@@ -7,7 +7,7 @@ import { FILTERS } from './filters.js';
 import { isPlaceholder } from './placeholder.js';
 import { startTest, type StartTest } from './start-test.js';
 import { patternReach, type PatternReach } from './pattern-reach.js';
-import { gateClauses, patternNeeds, type PatternNeeds } from './pattern-needs.js';
+import { ruleGates, type RuleGates } from './pattern-needs.js';
 import { preferProvider } from './prefer-provider.js';
 import { LineFeeds } from './line-feeds.js';
 import { KeywordAutomaton, MAX_HITS_PER_KEYWORD } from './prefilter.js';
@@ -105,8 +105,8 @@ export class RuleEngine {
       triggers?: readonly string[];
       /** A ready automaton for exactly these keywords (a saved one), or undefined to build. */
       automatonFor?: (keywords: readonly string[]) => KeywordAutomaton | undefined;
-      /** What a rule's pattern needs, when saved by the build; undefined to read the pattern. */
-      needsOf?: (rule: RuleSpec) => PatternNeeds | undefined;
+      /** A rule's gates, when saved by the build; undefined to read its pattern. */
+      gatesOf?: (rule: RuleSpec) => RuleGates | undefined;
     } = {},
   ) {
     this.rules = rules;
@@ -164,10 +164,9 @@ export class RuleEngine {
     // The reference behaviour runs every rule its keywords call for, gates or not.
     if (this.windows) {
       this.compiled.forEach((rule) => {
-        const needs =
-          options.needsOf?.(rule.spec) ?? patternNeeds(rule.spec.pattern, rule.spec.flags);
-        rule.literalGates = gateClauses(needs, rule.spec.keywords).map((c) => c.map(lookFor));
-        rule.runGate = needs.run >= MIN_RUN ? needs.run : 0;
+        const gates = options.gatesOf?.(rule.spec) ?? ruleGates(rule.spec);
+        rule.literalGates = gates.clauses.map((clause) => clause.map(lookFor));
+        rule.runGate = gates.run >= MIN_RUN ? gates.run : 0;
       });
     }
     for (const raw of options.triggers ?? []) lookFor(raw);

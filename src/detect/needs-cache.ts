@@ -1,54 +1,70 @@
 /**
- * The built-in pack's pattern needs (pattern-needs.ts), read by the build and saved beside the
+ * The built-in pack's rule gates (pattern-needs.ts), read by the build and saved beside the
  * rules: reading 900 patterns costs a worker about 60 ms at start, and a pre-commit hook more
- * than its scan. Entries are keyed by flags and pattern, so an entry is only ever used for the
- * very pattern it was read from; any other rule is read when the engine is built.
+ * than its scan. Entries are keyed by a rule's flags, keywords and pattern, so an entry is only
+ * ever used for the very rule it was read from; any other rule is read when the engine is built.
  *
- * A need the patterns do not have would make the engine skip rules and miss secrets without a
- * word, so the file is sealed: a digest of its entries and the version of the reading that made
- * them. A file that fails either check, or does not parse, is not used (the patterns are read
- * again). A file rewritten with a matching digest is trusted, as any other part of dist/ is.
+ * A gate the pattern does not need would make the engine skip the rule and miss secrets without
+ * a word, so the file is sealed: its first line holds the version of the reading that made it
+ * and a digest of the second line, the entries. A file that fails either check, or does not
+ * parse, is not used (the patterns are read again). A file rewritten with a matching digest is
+ * trusted, as any other part of dist/ is.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { NEEDS_READER, patternNeeds, type PatternNeeds } from './pattern-needs.js';
+import { NEEDS_READER, ruleGates, type RuleGates } from './pattern-needs.js';
 import type { RuleSpec } from '../rules/types.js';
 
-interface SavedNeeds {
+interface Seal {
   reader: number;
   digest: string;
-  needs: Record<string, PatternNeeds>;
 }
 
-export const needsKey = (rule: RuleSpec): string => `${rule.flags ?? ''}/${rule.pattern}`;
+const keyOf = (rule: RuleSpec): string =>
+  `${rule.flags ?? ''}/${rule.keywords.join('\0')}/${rule.pattern}`;
 
-const digestOf = (needs: Record<string, PatternNeeds>) =>
-  createHash('sha256').update(JSON.stringify(needs)).digest('hex');
+const digestOf = (entries: string | Buffer) => createHash('sha256').update(entries).digest('hex');
 
-export function saveNeeds(path: string, rules: readonly RuleSpec[]): void {
-  const needs = Object.fromEntries(
-    rules.map((rule) => [needsKey(rule), patternNeeds(rule.pattern, rule.flags)]),
-  );
-  const saved: SavedNeeds = { reader: NEEDS_READER, digest: digestOf(needs), needs };
-  writeFileSync(path, JSON.stringify(saved));
+export function saveGates(path: string, rules: readonly RuleSpec[]): void {
+  const entries = JSON.stringify(Object.fromEntries(rules.map((r) => [keyOf(r), ruleGates(r)])));
+  const seal: Seal = { reader: NEEDS_READER, digest: digestOf(entries) };
+  writeFileSync(path, `${JSON.stringify(seal)}\n${entries}`);
 }
 
-/** The saved needs, or an empty map when the file is missing, damaged, edited or stale. */
-export function loadNeeds(path: string): ReadonlyMap<string, PatternNeeds> {
+/**
+ * Looks up saved gates; undefined for a rule not saved, or for every rule when the file is
+ * missing, damaged, edited or made by another version of the reading.
+ */
+export function loadGates(path: string): (rule: RuleSpec) => RuleGates | undefined {
+  const none = () => undefined;
+  let file: Buffer;
   try {
-    const saved = JSON.parse(readFileSync(path, 'utf8')) as SavedNeeds;
-    if (saved.reader !== NEEDS_READER || saved.digest !== digestOf(saved.needs)) return new Map();
-    return new Map(Object.entries(saved.needs).filter(([, needs]) => wellFormed(needs)));
+    file = readFileSync(path);
   } catch {
-    return new Map();
+    return none;
   }
+  const newline = file.indexOf(10);
+  if (newline === -1) return none;
+  const entries = file.subarray(newline + 1);
+  let saved: Record<string, RuleGates>;
+  try {
+    const seal = JSON.parse(file.subarray(0, newline).toString('utf8')) as Seal;
+    if (seal.reader !== NEEDS_READER || seal.digest !== digestOf(entries)) return none;
+    saved = JSON.parse(entries.toString('utf8')) as Record<string, RuleGates>;
+  } catch {
+    return none;
+  }
+  return (rule) => {
+    const gates = Object.hasOwn(saved, keyOf(rule)) ? saved[keyOf(rule)] : undefined;
+    return gates && wellFormed(gates) ? gates : undefined;
+  };
 }
 
-function wellFormed(needs: PatternNeeds): boolean {
+function wellFormed(gates: RuleGates): boolean {
   return (
-    Number.isInteger(needs?.run) &&
-    Array.isArray(needs.literals) &&
-    needs.literals.every(
+    Number.isInteger(gates.run) &&
+    Array.isArray(gates.clauses) &&
+    gates.clauses.every(
       (clause) => Array.isArray(clause) && clause.every((s) => typeof s === 'string' && s !== ''),
     )
   );

@@ -333,6 +333,18 @@ function exactCopies(item: Reading, least: number, most: number | undefined): st
   return strings;
 }
 
+/** What the engine checks before it runs a rule: the clauses worth a gate, and the run. */
+export interface RuleGates {
+  clauses: string[][];
+  run: number;
+}
+
+/** A rule's gates, read from its pattern (the same pattern is read once per process). */
+export function ruleGates(rule: { pattern: string; flags?: string; keywords: readonly string[] }) {
+  const needs = patternNeeds(rule.pattern, rule.flags);
+  return { clauses: gateClauses(needs, rule.keywords), run: needs.run };
+}
+
 /**
  * The clauses worth a gate for a rule with these keywords: a clause that the keywords or an
  * earlier clause already imply (each of their strings holds one of its strings) would only add

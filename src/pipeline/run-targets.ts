@@ -8,6 +8,7 @@ import { describeError, log } from '../log/logger.js';
 import type { Finding, Notice, ScanSummary, SkipReason } from '../findings/types.js';
 import type { ScanOptions, ScanTarget, TargetResult } from '../pool/scan-target.js';
 import type { RuleEngine } from '../detect/engine.js';
+import { applyV8Flags } from '../v8-flags.js';
 import { createEngine, scanBatch, type WorkerSetup } from '../pool/worker.js';
 
 export interface SizedTarget extends ScanTarget {
@@ -149,6 +150,8 @@ export async function runTargets(
 
   // Loaded only here: an inline scan (a pre-commit hook) never pays for the pool's modules.
   const { Piscina } = await import('piscina');
+  // After the import: Node's own modules loaded under other flags would be compiled afresh.
+  applyV8Flags();
   const pool = new Piscina({
     filename: new URL(WORKER_FILE, import.meta.url).href,
     minThreads: threads,

@@ -9,9 +9,10 @@ import { describeError } from '../log/logger.js';
 import { DETECTORS } from '../detect/detectors.js';
 import { loadFormatDetectors } from '../detect/formats/index.js';
 import { builtinRules, SAVED_AUTOMATON, SAVED_NEEDS } from '../rules/load.js';
-import { loadNeeds, needsKey } from '../detect/needs-cache.js';
+import { loadGates } from '../detect/needs-cache.js';
 import { loadAutomaton } from '../detect/automaton-cache.js';
 import type { RuleSpec } from '../rules/types.js';
+import { noteV8FlagsApplied } from '../v8-flags.js';
 import { scanTarget, type ScanOptions, type ScanTarget, type TargetResult } from './scan-target.js';
 
 export interface WorkerSetup {
@@ -25,11 +26,11 @@ export function createEngine(setup: WorkerSetup): RuleEngine {
   const disabled = new Set(setup.disabledRules);
   const rules = [...builtinRules(), ...setup.extraRules].filter((rule) => !disabled.has(rule.id));
   loadFormatDetectors();
-  const saved = loadNeeds(SAVED_NEEDS);
+  const savedGates = loadGates(SAVED_NEEDS);
   return new RuleEngine(rules, {
     triggers: DETECTORS.flatMap((d) => d.triggers ?? []),
     automatonFor: (keywords) => loadAutomaton(SAVED_AUTOMATON, keywords),
-    needsOf: (rule) => saved.get(needsKey(rule)),
+    gatesOf: savedGates,
   });
 }
 
@@ -74,6 +75,9 @@ export function scanBatch(
 }
 
 export default function run(task: { targets: ScanTarget[]; options: ScanOptions }): TargetResult[] {
-  engine ??= createEngine(workerData as WorkerSetup);
+  if (!engine) {
+    noteV8FlagsApplied();
+    engine = createEngine(workerData as WorkerSetup);
+  }
   return scanBatch(engine, task.targets, task.options);
 }

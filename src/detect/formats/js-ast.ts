@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { runCachedBundle } from '../../code-cache.js';
+import { codeCacheFor } from '../../v8-flags.js';
 import { log } from '../../log/logger.js';
 import { lineStartWithin } from '../../sources/text.js';
 import type { Detector, DetectorCandidate } from '../detectors.js';
@@ -46,7 +47,7 @@ function parser(): ParseFn {
 function loadParser(): unknown {
   if (typeof UNSPRAWL_PARSER_BUNDLE === 'string') {
     const bundle = fileURLToPath(new URL(UNSPRAWL_PARSER_BUNDLE, import.meta.url));
-    const cache = bundle.replace(/\.cjs$/, '.cache');
+    const cache = codeCacheFor(bundle);
     if (existsSync(bundle)) return runCachedBundle(bundle, cache).exports;
   }
   return createRequire(import.meta.url)('@typescript-eslint/typescript-estree');
