@@ -33725,14 +33725,7 @@ var RuleEngine = class {
     };
     this.compiled = rules.map((spec, ruleIndex) => {
       const keywordIndexes = spec.keywords.map((raw) => {
-        const keyword = raw.toLowerCase();
-        let index = keywordIndex.get(keyword);
-        if (index === void 0) {
-          index = keywords.length;
-          keywordIndex.set(keyword, index);
-          keywords.push(keyword);
-          this.rulesByKeyword.push([]);
-        }
+        const index = lookFor(raw);
         this.rulesByKeyword[index].push(ruleIndex);
         return index;
       });

@@ -114,7 +114,8 @@ export class RuleEngine {
     const keywordIndex = new Map<string, number>();
     const keywords: string[] = [];
     this.rulesByKeyword = [];
-    // Words only looked for (gate strings, detectors' triggers), after the rules' keywords.
+    // The index of a word in the automaton, added on first sight. Rules' keywords come first,
+    // then words only looked for (gate strings, detectors' triggers).
     const lookFor = (raw: string): number => {
       const word = raw.toLowerCase();
       let index = keywordIndex.get(word);
@@ -129,14 +130,7 @@ export class RuleEngine {
 
     this.compiled = rules.map((spec, ruleIndex) => {
       const keywordIndexes = spec.keywords.map((raw) => {
-        const keyword = raw.toLowerCase();
-        let index = keywordIndex.get(keyword);
-        if (index === undefined) {
-          index = keywords.length;
-          keywordIndex.set(keyword, index);
-          keywords.push(keyword);
-          this.rulesByKeyword.push([]);
-        }
+        const index = lookFor(raw);
         this.rulesByKeyword[index]!.push(ruleIndex);
         return index;
       });
