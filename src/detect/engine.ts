@@ -539,7 +539,6 @@ function startsOf(windows: number[]): number[] {
   return starts;
 }
 
-/** The packed hits (end * KEYWORD_LENGTH_SPAN + length) where `after` matches at the end. */
 /**
  * Whether the text has what every match of the rule needs: a hit for each gate clause and, when
  * the keyword pass listed the encoded runs (`longestRun` defined), a long enough one.
@@ -560,6 +559,7 @@ function longest(runs: readonly number[]): number {
   return most;
 }
 
+/** The packed hits (end * KEYWORD_LENGTH_SPAN + length) where `after` matches at the end. */
 function keptHits(hits: Float64Array, after: RegExp, text: string): Float64Array {
   let kept = 0;
   for (let h = 0; h < hits.length; h++) {

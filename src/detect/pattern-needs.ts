@@ -24,8 +24,10 @@ export interface PatternNeeds {
 
 export const NO_NEEDS: PatternNeeds = { literals: [], run: 0 };
 
-/** The version of this reading; saved needs from another version are read again. Bump it with
- * any change to what the reading finds (needs-cache.ts). */
+/**
+ * The version of this reading: saved gates made by another version are not used
+ * (needs-cache.ts). Bump it with any change to what the reading finds.
+ */
 export const NEEDS_READER = 1;
 
 /** Shorter strings are in most texts: a gate on them costs hits and skips little. */
@@ -340,7 +342,11 @@ export interface RuleGates {
 }
 
 /** A rule's gates, read from its pattern (the same pattern is read once per process). */
-export function ruleGates(rule: { pattern: string; flags?: string; keywords: readonly string[] }) {
+export function ruleGates(rule: {
+  pattern: string;
+  flags?: string;
+  keywords: readonly string[];
+}): RuleGates {
   const needs = patternNeeds(rule.pattern, rule.flags);
   return { clauses: gateClauses(needs, rule.keywords), run: needs.run };
 }

@@ -29,7 +29,7 @@ export const RULES_DIR = join(PACKAGE_ROOT, 'rules');
 export const COMPILED_RULES = join(PACKAGE_ROOT, 'dist', 'rules.json');
 /** The built-in pack's keyword automaton, saved by the build (src/detect/automaton-cache.ts). */
 export const SAVED_AUTOMATON = join(PACKAGE_ROOT, 'dist', 'keywords.bin');
-/** What the built-in patterns need (src/detect/needs-cache.ts), saved by the build. */
+/** The built-in rules' gates (src/detect/needs-cache.ts), saved by the build. */
 export const SAVED_NEEDS = join(PACKAGE_ROOT, 'dist', 'rule-needs.json');
 
 /** Parse and validate rule files; every problem in every file is reported at once. */
