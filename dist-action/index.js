@@ -32923,6 +32923,15 @@ var nothing = (min) => ({
   suffix: 0,
   inner: 0
 });
+var allRun = (min, clauses, strings) => ({
+  strings,
+  clauses,
+  pure: true,
+  min,
+  prefix: min,
+  suffix: min,
+  inner: min
+});
 var zeroWidth = () => ({
   clauses: [],
   zeroWidth: true,
@@ -33021,7 +33030,7 @@ function sequence(items) {
   }
   close();
   inner = Math.max(inner, run);
-  if (pure) return { strings, clauses, pure, min, prefix: min, suffix: min, inner: min };
+  if (pure) return allRun(min, clauses, strings);
   return { strings, clauses, pure, min, prefix, suffix: run, inner };
 }
 function choice(branches) {
@@ -33036,9 +33045,7 @@ function choice(branches) {
   }
   const least = (pick2) => Math.min(...branches.map(pick2));
   const min = least((b2) => b2.min);
-  if (branches.every((b2) => b2.pure)) {
-    return { strings, clauses, pure: true, min, prefix: min, suffix: min, inner: min };
-  }
+  if (branches.every((b2) => b2.pure)) return allRun(min, clauses, strings);
   return {
     strings,
     clauses,
@@ -33052,16 +33059,8 @@ function choice(branches) {
 function repeat(item, least, most) {
   if (item.zeroWidth) return item;
   if (item.pure) {
-    const min = item.min * least;
-    return {
-      clauses: least > 0 ? item.clauses : [],
-      pure: true,
-      min,
-      prefix: min,
-      suffix: min,
-      inner: min,
-      strings: exactCopies(item, least, most)
-    };
+    const clauses = least > 0 ? item.clauses : [];
+    return allRun(item.min * least, clauses, exactCopies(item, least, most));
   }
   if (least === 0) {
     return { ...nothing(0), strings: exactCopies(item, least, most) };
@@ -36983,7 +36982,8 @@ function loadGates(path) {
     return none;
   }
   return (rule) => {
-    const gates = Object.hasOwn(saved, keyOf(rule)) ? saved[keyOf(rule)] : void 0;
+    const key = keyOf(rule);
+    const gates = Object.hasOwn(saved, key) ? saved[key] : void 0;
     return gates && wellFormed(gates) ? gates : void 0;
   };
 }

@@ -55,7 +55,8 @@ export function loadGates(path: string): (rule: RuleSpec) => RuleGates | undefin
     return none;
   }
   return (rule) => {
-    const gates = Object.hasOwn(saved, keyOf(rule)) ? saved[keyOf(rule)] : undefined;
+    const key = keyOf(rule);
+    const gates = Object.hasOwn(saved, key) ? saved[key] : undefined;
     return gates && wellFormed(gates) ? gates : undefined;
   };
 }

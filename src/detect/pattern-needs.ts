@@ -22,7 +22,7 @@ export interface PatternNeeds {
   run: number;
 }
 
-export const NO_NEEDS: PatternNeeds = { literals: [], run: 0 };
+const NO_NEEDS: PatternNeeds = { literals: [], run: 0 };
 
 /**
  * The version of this reading: saved gates made by another version are not used
@@ -146,6 +146,17 @@ const nothing = (min: number): Reading => ({
   inner: 0,
 });
 
+/** A node whose every character is in the run alphabet: all of its `min` are one run. */
+const allRun = (min: number, clauses: string[][], strings?: string[]): Reading => ({
+  strings,
+  clauses,
+  pure: true,
+  min,
+  prefix: min,
+  suffix: min,
+  inner: min,
+});
+
 const zeroWidth = (): Reading => ({
   clauses: [],
   zeroWidth: true,
@@ -261,7 +272,7 @@ function sequence(items: Reading[]): Reading {
   }
   close();
   inner = Math.max(inner, run);
-  if (pure) return { strings, clauses, pure, min, prefix: min, suffix: min, inner: min };
+  if (pure) return allRun(min, clauses, strings);
   return { strings, clauses, pure, min, prefix, suffix: run, inner };
 }
 
@@ -281,9 +292,7 @@ function choice(branches: Reading[]): Reading {
   }
   const least = (pick: (b: Reading) => number) => Math.min(...branches.map(pick));
   const min = least((b) => b.min);
-  if (branches.every((b) => b.pure)) {
-    return { strings, clauses, pure: true, min, prefix: min, suffix: min, inner: min };
-  }
+  if (branches.every((b) => b.pure)) return allRun(min, clauses, strings);
   return {
     strings,
     clauses,
@@ -298,16 +307,8 @@ function choice(branches: Reading[]): Reading {
 function repeat(item: Reading, least: number, most: number | undefined): Reading {
   if (item.zeroWidth) return item;
   if (item.pure) {
-    const min = item.min * least;
-    return {
-      clauses: least > 0 ? item.clauses : [],
-      pure: true,
-      min,
-      prefix: min,
-      suffix: min,
-      inner: min,
-      strings: exactCopies(item, least, most),
-    };
+    const clauses = least > 0 ? item.clauses : [];
+    return allRun(item.min * least, clauses, exactCopies(item, least, most));
   }
   if (least === 0) {
     return { ...nothing(0), strings: exactCopies(item, least, most) };
